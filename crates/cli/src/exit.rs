@@ -1,0 +1,44 @@
+//! Exit codes shared by every subcommand (documented in `main.rs` and the README).
+
+/// The process exit status of `xldb-codex`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Success; for `policy check`, the verdict is `allow`.
+    Ok = 0,
+    /// A runtime failure.
+    Failure = 1,
+    /// Bad usage or bad input.
+    Usage = 2,
+    /// `policy check`: the verdict is `ask`.
+    Ask = 3,
+    /// `policy check`: the verdict is `deny`.
+    Deny = 4,
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(e: Exit) -> Self {
+        std::process::ExitCode::from(e as u8)
+    }
+}
+
+/// An error that carries the exit code it should end the process with.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Map an error to its exit code: [`UsageError`] anywhere in the chain is bad usage (2),
+/// anything else a runtime failure (1).
+pub fn code_for(err: &anyhow::Error) -> Exit {
+    if err.chain().any(|e| e.is::<UsageError>()) {
+        Exit::Usage
+    } else {
+        Exit::Failure
+    }
+}

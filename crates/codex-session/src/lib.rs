@@ -1,0 +1,2 @@
+//! Drive a local Codex engine over stdio.
+#![deny(missing_docs)]

@@ -1,0 +1,1 @@
+//! A scripted fake OpenAI Responses API server (SSE over HTTP on loopback).

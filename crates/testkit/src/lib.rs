@@ -1,0 +1,12 @@
+//! Test fixtures for xldb-codex, shared by the crates' tests and the whole-system tests in `tests/`.
+//!
+//! Small helpers, not a framework: each module is one fixture.
+//!
+//! - [`codex`]: locate the pinned `codex` binary that `scripts/test.sh` installs.
+//! - [`fake_model`]: a scripted fake OpenAI Responses API server (SSE) on loopback, and the
+//!   `CODEX_HOME/config.toml` that points a real `codex` at it.
+//! - [`servers`]: throwaway PostgreSQL, MariaDB and ClickHouse servers on random loopback ports.
+
+pub mod codex;
+pub mod fake_model;
+pub mod servers;

@@ -1,0 +1,1 @@
+//! Throwaway real database servers (PostgreSQL, MariaDB, ClickHouse) on random loopback ports.

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Shared by scripts/test.sh and scripts/demo.sh: install and locate what xldb-codex needs.
+# Every function is idempotent: it installs only what is missing.
+
+XLDB_ROOT=${XLDB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+# The Codex versions the tests run against (npm @openai/codex).
+XLDB_CODEX_VERSIONS=${XLDB_CODEX_VERSIONS:-"0.39.0"}
+# libduckdb.so from npm; its DuckDB version (1.5.6) must match the duckdb crate (=1.10506.1).
+XLDB_DUCKDB_NPM=${XLDB_DUCKDB_NPM:-"@duckdb/node-bindings-linux-x64@1.5.6-r.1"}
+
+_need_root() {
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1; then echo sudo; else
+      echo "error: installing Debian packages needs root (or sudo): $*" >&2; return 1
+    fi
+  fi
+}
+
+install_debian_packages() {
+  local missing=()
+  [[ -x /usr/lib/postgresql/15/bin/initdb || -n $(compgen -G '/usr/lib/postgresql/*/bin/initdb') ]] || missing+=(postgresql)
+  command -v mariadbd >/dev/null 2>&1 || [[ -x /usr/sbin/mariadbd ]] || missing+=(mariadb-server)
+  [[ -x /usr/sbin/clickhouse-server || -x /usr/bin/clickhouse-server ]] || missing+=(clickhouse-server)
+  command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+  command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
+  if ((${#missing[@]})); then
+    echo "== installing Debian packages: ${missing[*]}"
+    local sudo; sudo=$(_need_root "${missing[*]}") || return 1
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+codex_dir() { echo "$XLDB_ROOT/.deps/codex/$1"; }
+
+install_codex_versions() {
+  local v dir
+  for v in $XLDB_CODEX_VERSIONS; do
+    dir=$(codex_dir "$v")
+    if [[ ! -x "$dir/node_modules/.bin/codex" ]]; then
+      echo "== installing @openai/codex@$v from npm into $dir"
+      mkdir -p "$dir"
+      npm install --prefix "$dir" --no-audit --no-fund --loglevel=error "@openai/codex@$v" >/dev/null
+    fi
+  done
+}
+
+install_duckdb_lib() {
+  local dir="$XLDB_ROOT/.deps/duckdb"
+  if [[ ! -f "$dir/lib/libduckdb.so" ]]; then
+    echo "== fetching libduckdb.so ($XLDB_DUCKDB_NPM) from npm into $dir"
+    rm -rf "$dir" && mkdir -p "$dir/lib"
+    local tmp; tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "$XLDB_DUCKDB_NPM" >/dev/null)
+    tar -xzf "$tmp"/*.tgz -C "$tmp"
+    cp "$(find "$tmp/package" -name libduckdb.so | head -n1)" "$dir/lib/"
+    rm -rf "$tmp"
+  fi
+}
+
+export_deps() {
+  local v
+  for v in $XLDB_CODEX_VERSIONS; do
+    export "XLDB_CODEX_${v//[.-]/_}=$(codex_dir "$v")/node_modules/.bin/codex"
+  done
+  if [[ -f "$XLDB_ROOT/.deps/duckdb/lib/libduckdb.so" ]]; then
+    export DUCKDB_LIB_DIR="$XLDB_ROOT/.deps/duckdb/lib"
+    export LD_LIBRARY_PATH="$DUCKDB_LIB_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  fi
+}

@@ -1,0 +1,5 @@
+//! Whole-system tests: the CLI end to end, the real `codex` binary against a fake model
+//! server, real throwaway databases. One test binary with a module per area keeps link time
+//! down on 2 cores.
+
+mod cli;
