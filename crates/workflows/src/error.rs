@@ -1,0 +1,61 @@
+//! The error type of the workflows crate.
+
+use crate::engine::Engine;
+use std::path::PathBuf;
+
+/// Everything that can go wrong in a workflow, one variant per failure a caller handles
+/// differently. Messages are one lower-case line, user input in backticks, never a secret.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WorkflowError {
+    /// SQL text that does not parse in the engine's dialect.
+    #[error("sql does not parse as {engine}: {message}")]
+    SqlParse {
+        /// The dialect used.
+        engine: Engine,
+        /// The parser's message (it quotes at most a token of the input).
+        message: String,
+    },
+    /// An engine name that is not known.
+    #[error("unknown database engine `{name}` (known: sqlite, postgres, mysql, clickhouse, duckdb, mssql, oracle)")]
+    UnknownEngine {
+        /// The name given.
+        name: String,
+    },
+    /// A file that cannot be read.
+    #[error("cannot read `{path}`: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A query log line that is not `SQL` or `frequency<TAB>SQL`.
+    #[error("line {line} of the query log: {message}")]
+    QueryLog {
+        /// Line number, from 1.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A TOML configuration that does not parse.
+    #[error("the configuration is not valid toml: {message}")]
+    ConfigToml {
+        /// The TOML parser's message (secrets redacted).
+        message: String,
+    },
+    /// A `--requirements` item that is not understood.
+    #[error("bad requirement `{item}`: {message}")]
+    Requirement {
+        /// The item as given.
+        item: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The suggestion cache failed (open, read or write).
+    #[error("suggestion cache: {message}")]
+    Cache {
+        /// What failed.
+        message: String,
+    },
+}

@@ -1,0 +1,73 @@
+//! The assistant workflows of xldb-codex: the logic behind `xldb-codex analyze …`, `config …`,
+//! `demo` and `mcp serve`, kept out of the binary so a proxy can link it.
+//!
+//! # A tour
+//!
+//! - **Local analysis**, the fallback when Codex is unavailable and the first pass handed to it:
+//!   [`analyze_query`] finds SQL anti-patterns on the sqlparser AST of each dialect ([`Engine`]),
+//!   [`review_config`] reviews an xldb_proxy TOML configuration. Both report [`Finding`]s with a
+//!   severity, a location and a suggested fix.
+//! - **Workload analysis**: [`fingerprint`] normalizes a query (literals stripped), [`parse_query_log`]
+//!   and [`analyze_caching`] group a workload by fingerprint and rank cache candidates;
+//!   [`SuggestionCache`] keeps Codex's answers per fingerprint and engine in SQLite with a TTL.
+//! - **Talking to Codex**: the prompt renderers ([`schema_analysis_prompt`],
+//!   [`query_optimization_prompt`], [`caching_prompt`], [`config_review_prompt`]) and the answer
+//!   readers ([`extract_sql_blocks`], [`extract_recommendations`], [`check_proposals`]).
+//! - **Nothing sensitive leaves**: [`redact_text`] and [`redact_toml`] are applied to everything
+//!   sent to Codex or logged.
+//! - **Generation**: [`generate_config`] writes a configuration that parses and passes the review.
+//!
+//! ```
+//! use xldb_workflows::{analyze_query, fingerprint, redact_text, Engine, QueryLintOptions, SchemaFacts, Severity};
+//!
+//! let sql = "SELECT * FROM orders WHERE lower(email) = 'a@b.c' ORDER BY id LIMIT 20 OFFSET 100000";
+//! let analysis = analyze_query(Engine::Postgres, sql, &SchemaFacts::default(), QueryLintOptions::default())?;
+//! let rules: Vec<_> = analysis.findings.iter().map(|f| f.rule).collect();
+//! assert!(rules.contains(&"select-star") && rules.contains(&"deep-offset"));
+//! assert!(analysis.findings.iter().all(|f| f.severity <= Severity::Warning));
+//!
+//! assert_eq!(fingerprint(Engine::Postgres, sql).normalized,
+//!            "SELECT * FROM orders WHERE lower(email) = ? ORDER BY id LIMIT ? OFFSET ?");
+//! assert_eq!(redact_text("mysql://root:pw@127.0.0.1/shop"), "mysql://root:***@127.0.0.1/shop");
+//! # Ok::<(), xldb_workflows::WorkflowError>(())
+//! ```
+//!
+//! # Cargo features
+//!
+//! None yet; the crate always builds the local analyzers, the SQLite suggestion cache
+//! (`rusqlite`, bundled) and the prompt renderers.
+#![deny(missing_docs)]
+
+mod cache;
+mod caching;
+mod config_generate;
+mod config_review;
+mod engine;
+mod error;
+mod extract;
+mod finding;
+mod fingerprint;
+mod prompts;
+mod query_lint;
+mod redact;
+
+pub use cache::{CachedSuggestion, SuggestionCache};
+pub use caching::{
+    analyze_caching, parse_query_log, CacheAdvice, CachingReport, QueryGroup, QueryLogEntry,
+    StatementKind,
+};
+pub use config_generate::{generate_config, Environment, Level, Requirements};
+pub use config_review::{parse_config, review_config, ConfigReview};
+pub use engine::Engine;
+pub use error::WorkflowError;
+pub use extract::{
+    check_proposals, extract_blocks, extract_recommendations, extract_sql_blocks, ProposedQuery,
+};
+pub use finding::{sort_findings, Finding, Location, Severity};
+pub use fingerprint::{fingerprint, Fingerprint};
+pub use prompts::{
+    base_instructions, caching_prompt, config_review_prompt, query_optimization_prompt,
+    schema_analysis_prompt, QueryPrompt, SchemaPrompt, MCP_SERVER_NAME,
+};
+pub use query_lint::{analyze_query, ColumnFacts, QueryAnalysis, QueryLintOptions, SchemaFacts};
+pub use redact::{is_sensitive_key, redact_text, redact_toml, redact_toml_table, REDACTED};
