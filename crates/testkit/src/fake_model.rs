@@ -274,6 +274,7 @@ async fn play(
                 let ev = json!({"type": "response.output_item.done", "item": item.render(tools, &msg_id)});
                 send_event(wr, &ev).await?;
             }
+            Part::Event(ev) => send_event(wr, ev).await?,
             Part::Delay(d) => tokio::time::sleep(*d).await,
             Part::Hang => {
                 if !hang(rd, shared).await {
@@ -480,6 +481,19 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
+    }
+
+    #[tokio::test]
+    async fn raw_events_are_sent_as_given() {
+        let delta = json!({"type": "response.output_text.delta", "delta": "Hel"});
+        let model = FakeModel::start(Script::new([Step::new()
+            .event(delta.clone())
+            .message("Hello")]))
+        .await
+        .unwrap();
+        let resp = post(&model, "/v1/responses", &shell_request(0)).await;
+        assert!(resp.contains("event: response.output_text.delta\n"));
+        assert_eq!(events(&resp)[1], delta);
     }
 
     #[tokio::test]

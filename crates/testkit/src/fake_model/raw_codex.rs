@@ -58,6 +58,8 @@ pub struct TranscriptLine {
     pub t: f64,
     /// The message (a stdout line that is not JSON is kept as a JSON string).
     pub msg: Value,
+    /// The line exactly as it went over the pipe (key order as the sender wrote it).
+    pub raw: String,
 }
 
 impl TranscriptLine {
@@ -65,8 +67,33 @@ impl TranscriptLine {
     /// strings trimmed (see [`normalize_transcript_value`]).
     pub fn to_json_line(&self, tmp_root: &Path) -> String {
         let t = (self.t * 1000.0).round() / 1000.0;
-        let msg = normalize_transcript_value(&self.msg, tmp_root);
-        json!({"dir": self.dir.as_str(), "t": t, "msg": msg}).to_string()
+        let head = format!("{{\"dir\":\"{}\",\"t\":{t},\"msg\":", self.dir.as_str());
+        // Keep the wire's key order when the raw line only needs the root replaced (the usual
+        // case); re-encode (sorted keys) when a string must be trimmed or the line is odd.
+        let root = tmp_root.to_string_lossy();
+        let plain_root = root
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c));
+        let normalized = normalize_transcript_value(&self.msg, tmp_root);
+        if plain_root
+            && !has_long_string(&self.msg)
+            && serde_json::from_str::<Value>(&self.raw).is_ok()
+        {
+            let raw = self.raw.trim().replace(root.as_ref(), "<tmp>");
+            if serde_json::from_str::<Value>(&raw).ok().as_ref() == Some(&normalized) {
+                return format!("{head}{raw}}}");
+            }
+        }
+        format!("{head}{normalized}}}")
+    }
+}
+
+fn has_long_string(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.chars().count() > TRIM_OVER,
+        Value::Array(a) => a.iter().any(has_long_string),
+        Value::Object(o) => o.iter().any(|(k, x)| k != "chunk" && has_long_string(x)),
+        _ => false,
     }
 }
 
@@ -156,11 +183,12 @@ impl RawCodex {
                 if line.trim().is_empty() {
                     continue;
                 }
-                let msg = serde_json::from_str(&line).unwrap_or(Value::String(line));
+                let msg = serde_json::from_str(&line).unwrap_or(Value::String(line.clone()));
                 lock(&out_log).push(TranscriptLine {
                     dir: Direction::ServerToClient,
                     t: start.elapsed().as_secs_f64(),
                     msg: msg.clone(),
+                    raw: line,
                 });
                 if tx.send(msg).is_err() {
                     break;
@@ -202,12 +230,13 @@ impl RawCodex {
     pub async fn send(&mut self, msg: Value) -> anyhow::Result<()> {
         let stdin = self.stdin.as_mut().context("stdin already closed")?;
         let mut line = msg.to_string();
-        line.push('\n');
         lock(&self.log).push(TranscriptLine {
             dir: Direction::ClientToServer,
             t: self.start.elapsed().as_secs_f64(),
             msg,
+            raw: line.clone(),
         });
+        line.push('\n');
         stdin.write_all(line.as_bytes()).await?;
         stdin.flush().await?;
         Ok(())
@@ -350,12 +379,27 @@ mod tests {
 
     #[test]
     fn transcript_line_format() {
+        let raw = r#"{"z":1,"a":"/x/work"}"#;
         let line = TranscriptLine {
             dir: Direction::ServerToClient,
             t: 0.12345,
-            msg: json!({"id": 1}),
+            msg: serde_json::from_str(raw).unwrap(),
+            raw: raw.into(),
         };
-        let v: Value = serde_json::from_str(&line.to_json_line(Path::new("/x"))).unwrap();
-        assert_eq!(v, json!({"dir": "s2c", "t": 0.123, "msg": {"id": 1}}));
+        assert_eq!(
+            line.to_json_line(Path::new("/x")),
+            r#"{"dir":"s2c","t":0.123,"msg":{"z":1,"a":"<tmp>/work"}}"#,
+            "wire key order kept"
+        );
+        let long = TranscriptLine {
+            msg: json!({"z": "y".repeat(2000), "a": 1}),
+            raw: String::new(),
+            ..line
+        };
+        let v: Value = serde_json::from_str(&long.to_json_line(Path::new("/x"))).unwrap();
+        assert!(v["msg"]["z"]
+            .as_str()
+            .unwrap()
+            .ends_with("…[trimmed 1700 chars]"));
     }
 }

@@ -11,6 +11,7 @@
 //! `shared/reference/codex-protocol.md`, surprise 8): codex ≤0.90 offers `shell` with an argv
 //! `command`, newer versions `exec_command` with a string `cmd`; apply_patch goes through the
 //! shell tool as `["apply_patch", PATCH]` unless the request offers an `apply_patch` tool.
+//! [`Step::event`] sends any other SSE event as given (deltas, reasoning).
 
 use std::time::Duration;
 
@@ -120,6 +121,7 @@ pub struct Step {
 #[derive(Debug, Clone)]
 pub(crate) enum Part {
     Item(Item),
+    Event(Value),
     Delay(Duration),
     Hang,
 }
@@ -160,6 +162,13 @@ impl Step {
     /// Adds a call of the function `name` with JSON `arguments` (e.g. an MCP tool).
     pub fn function_call(self, name: impl Into<String>, arguments: Value) -> Step {
         self.item(Item::function_call(name, arguments))
+    }
+
+    /// Sends a raw SSE event (its `type` names the event), e.g. a
+    /// `response.output_text.delta` that makes Codex stream `agent_message_delta`s.
+    pub fn event(mut self, event: Value) -> Step {
+        self.parts.push(Part::Event(event));
+        self
     }
 
     /// Pauses the stream for `duration` at this point.
