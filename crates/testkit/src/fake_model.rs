@@ -26,6 +26,13 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Beyond items, a step can stream raw SSE events ([`Step::event`], e.g. text deltas), pause
+//! ([`Step::delay`]), hang until released ([`Step::hang`], for interrupts), or fail
+//! ([`Step::http_error`], [`Step::response_failed`], [`Step::raw_sse`] for a truncated stream).
+//! Measured on 0.39: a stream needs only `response.output_item.done` items and a
+//! `response.completed` carrying `response.id`; every failure becomes an `error` event
+//! followed by `task_complete` (retries are off in [`CodexHome`]).
+//!
 //! # Design
 //! - Hand-written HTTP/1.1 (module `http`): one request per connection, answered with
 //!   `connection: close` and a body that ends when the stream ends. Codex's HTTP client copes,
@@ -255,6 +262,10 @@ async fn play(
     }
     wr.write_all(http::response_head(200, "text/event-stream", None).as_bytes())
         .await?;
+    if let Some(Failure::RawBody(body)) = &step.failure {
+        wr.write_all(body.as_bytes()).await?;
+        return wr.flush().await;
+    }
     send_event(
         wr,
         &json!({"type": "response.created", "response": {"id": resp_id}}),
@@ -494,6 +505,15 @@ mod tests {
         let resp = post(&model, "/v1/responses", &shell_request(0)).await;
         assert!(resp.contains("event: response.output_text.delta\n"));
         assert_eq!(events(&resp)[1], delta);
+
+        let model = FakeModel::start(Script::new([Step::raw_sse("data: {}\n\n")]))
+            .await
+            .unwrap();
+        let resp = post(&model, "/v1/responses", &shell_request(0)).await;
+        assert!(
+            resp.ends_with("\r\n\r\ndata: {}\n\n"),
+            "nothing added: {resp}"
+        );
     }
 
     #[tokio::test]

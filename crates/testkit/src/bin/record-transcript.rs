@@ -36,6 +36,7 @@ const SCENARIOS: &[(&str, &str, ScenarioFn)] = &[
     ("decision-allow", "the guide's {\"decision\":\"allow\"}: read as denied, turn completes", |s| Box::pin(decision(s, "allow"))),
     ("exec-output", "a command with stdout, stderr and exit code 3: output deltas, the model gets it", |s| Box::pin(exec_output(s))),
     ("reasoning-plan-deltas", "reasoning, update_plan, streamed message deltas (includePlanTool, raw reasoning on)", |s| Box::pin(reasoning_plan_deltas(s))),
+    ("model-error", "the model answers HTTP 500 (no retries): error event, then task_complete", |s| Box::pin(model_error(s))),
     ("interrupt", "interruptConversation while the model stream hangs", |s| Box::pin(interrupt(s))),
     ("parallel-conversations", "two conversations, turns running at the same time", |s| Box::pin(parallel(s))),
     ("send-user-turn", "sendUserTurn with per-turn cwd/policy/sandbox/model", |s| Box::pin(send_user_turn(s))),
@@ -323,6 +324,25 @@ async fn reasoning_plan_deltas(s: &mut Session) -> Result<()> {
     ] {
         ensure!(seen(m), "no `{m}` event");
     }
+    Ok(())
+}
+
+async fn model_error(s: &mut Session) -> Result<()> {
+    s.start(Script::new([Step::http_error(500, "fake model: boom")]))
+        .await?;
+    let (conv, _, _) = s.conversation().await?;
+    s.send_message(&conv, "this will fail").await?;
+    let codex = s.codex()?;
+    let mut saw_error = false;
+    loop {
+        let m = codex.next(STEP).await?;
+        match method(&m) {
+            "codex/event/error" => saw_error = true,
+            "codex/event/task_complete" => break,
+            _ => {}
+        }
+    }
+    ensure!(saw_error, "no error event before task_complete");
     Ok(())
 }
 

@@ -153,13 +153,15 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl RawCodex {
-    /// Spawns `bin args…` with `home`'s environment, `TERM=dumb` (keeps the user agent stable)
-    /// and the work dir as cwd.
+    /// Spawns `bin args…` with `home`'s environment, `TERM=dumb` (keeps the user agent stable),
+    /// `NO_COLOR=1` (0.39 writes ANSI colours to stderr even into a pipe) and the work dir as
+    /// cwd.
     pub async fn spawn(bin: &Path, args: &[&str], home: &CodexHome) -> anyhow::Result<RawCodex> {
         let mut cmd = Command::new(bin);
         cmd.args(args)
             .envs(home.envs())
             .env("TERM", "dumb")
+            .env("NO_COLOR", "1")
             .current_dir(home.work_dir())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -185,3 +185,89 @@ async fn real_codex_interrupt_while_the_model_hangs() {
     assert_eq!(run.model.hanging(), 0);
     run.codex.shutdown(Duration::from_secs(2)).await.unwrap();
 }
+
+/// Sends one message and returns the events up to the end of the turn, as
+/// `(type, msg)` pairs.
+async fn one_turn(run: &mut Run) -> Vec<(String, Value)> {
+    let conv = run.conversation.clone();
+    let items = json!([{"type": "text", "data": {"text": "go"}}]);
+    run.codex
+        .call(
+            "sendUserMessage",
+            json!({"conversationId": conv, "items": items}),
+            STEP,
+        )
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    loop {
+        let m = run.codex.next(STEP).await.unwrap();
+        let Some(kind) = method(&m).strip_prefix("codex/event/") else {
+            continue;
+        };
+        seen.push((kind.to_string(), m["params"]["msg"].clone()));
+        if kind == "task_complete" || kind == "turn_aborted" {
+            return seen;
+        }
+    }
+}
+
+fn kinds(seen: &[(String, Value)]) -> Vec<&str> {
+    seen.iter().map(|(k, _)| k.as_str()).collect()
+}
+
+#[tokio::test]
+async fn real_codex_needs_only_output_items_and_response_completed() {
+    // What a stream must carry at minimum for 0.39: no `event:` lines, no response.created,
+    // no usage. Guards the fake against growing hidden requirements.
+    let item = json!({"type": "response.output_item.done", "item": {"type": "message",
+        "role": "assistant", "content": [{"type": "output_text", "text": "hi"}]}});
+    let done = json!({"type": "response.completed", "response": {"id": "r"}});
+    let mut run = start(Script::new([Step::raw_sse(format!(
+        "data: {item}\n\ndata: {done}\n\n"
+    ))]))
+    .await;
+    let seen = one_turn(&mut run).await;
+    assert_eq!(
+        kinds(&seen),
+        [
+            "task_started",
+            "agent_message",
+            "token_count",
+            "task_complete"
+        ]
+    );
+    assert_eq!(seen[3].1["last_agent_message"], "hi");
+}
+
+#[tokio::test]
+async fn real_codex_model_failures_end_the_turn_with_error_then_task_complete() {
+    // With retries off, every model failure is one request, an `error` event, then
+    // `task_complete` (not `turn_aborted`) with no last message.
+    let cut = "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{}}\n\n";
+    let cases = [
+        (Step::http_error(500, "boom"), "high demand"),
+        (
+            Step::http_error(400, "bad request text"),
+            "bad request text",
+        ),
+        (Step::response_failed("server_error", "failed!"), "failed!"),
+        (
+            Step::raw_sse(cut),
+            "stream closed before response.completed",
+        ),
+    ];
+    for (step, message) in cases {
+        let mut run = start(Script::new([step])).await;
+        let seen = one_turn(&mut run).await;
+        assert_eq!(
+            kinds(&seen),
+            ["task_started", "error", "task_complete"],
+            "{message}"
+        );
+        let text = seen[1].1["message"].as_str().unwrap();
+        assert!(text.contains(message), "{text}");
+        assert_eq!(seen[2].1["last_agent_message"], Value::Null);
+        assert_eq!(run.model.requests().len(), 1, "no retries");
+    }
+}

@@ -129,6 +129,7 @@ pub(crate) enum Part {
 #[derive(Debug, Clone)]
 pub(crate) enum Failure {
     Http { status: u16, body: String },
+    RawBody(String),
     ResponseFailed { code: String, message: String },
 }
 
@@ -195,6 +196,15 @@ impl Step {
                 status,
                 body: body.to_string(),
             }),
+        }
+    }
+
+    /// Answers `200 text/event-stream` with exactly `body`, then closes: for malformed or
+    /// truncated streams (nothing is added, not even `response.created`).
+    pub fn raw_sse(body: impl Into<String>) -> Step {
+        Step {
+            parts: Vec::new(),
+            failure: Some(Failure::RawBody(body.into())),
         }
     }
 
