@@ -1,2 +1,74 @@
 //! Schema extraction for seven database engines into one model.
+//!
+//! `db-schema` reads what a reviewer needs from a database catalog (tables, views, columns,
+//! keys, constraints, indexes, comments and engine extras) for PostgreSQL, MySQL/MariaDB,
+//! ClickHouse, DuckDB, SQLite, SQL Server and Oracle, into one [`Schema`] whose JSON form is
+//! documented in `docs/schema.json`.
+//!
+//! A tour:
+//! - [`Schema`], [`Table`], [`Column`], ...: the model (serde, every field always present).
+//! - [`Engine`]: one implementation per database (`src/engines/<name>.rs`): its bulk catalog
+//!   queries (SQL in `sql/<name>/`) and the mapping of their rows. A fixed number of round
+//!   trips however many tables; filters are bound parameters.
+//! - [`QueryRunner`]: how queries reach the database. Built-in runners (one per cargo feature)
+//!   open read-only sessions with statement timeouts; a proxy can implement the trait over its
+//!   own connection and call [`extract`].
+//! - [`extract_url`]: parse a URL ([`DatabaseUrl`], password never printed), connect, extract.
+//!
+//! ```
+//! # #[cfg(feature = "sqlite")]
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("shop.db");
+//! let db = rusqlite::Connection::open(&path)?;
+//! db.execute_batch("CREATE TABLE customer (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE);")?;
+//! drop(db);
+//!
+//! let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+//! let url = format!("sqlite://{}", path.display());
+//! let schema = rt.block_on(db_schema::extract_url(&url, &db_schema::Options::default(), &()))?;
+//! let customer = schema.table(None, "customer").expect("extracted");
+//! assert_eq!(customer.primary_key.as_ref().map(|pk| pk.columns.clone()), Some(vec!["id".to_string()]));
+//! println!("{}", serde_json::to_string_pretty(&schema)?);
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "sqlite"))]
+//! # fn main() {}
+//! ```
+//!
+//! # Cargo features
+//!
+//! | feature | default | built-in runner |
+//! |---|---|---|
+//! | `sqlite` | yes | `rusqlite` (bundled SQLite), opened read-only with `query_only` |
+//! | `postgres` | yes | `tokio-postgres`, `default_transaction_read_only` + `statement_timeout` |
+//! | `mysql` | yes | `mysql_async`, `TRANSACTION READ ONLY` + statement time limits |
+//! | `clickhouse` | yes | a minimal HTTP/1.1 client (no extra dependency), `readonly=1` |
+//! | `duckdb` | no | `duckdb` linked to a prebuilt `libduckdb.so` (`DUCKDB_LIB_DIR`), read-only |
+//! | `mssql` | no | `tiberius` (rustls); compiled and unit-tested, not run live here |
+//!
+//! Oracle has no built-in runner (the `oracle` crate needs Oracle Instant Client at run time,
+//! `oracledb` is a pre-release): its engine (SQL and mapping) works through any
+//! [`QueryRunner`] a caller provides. Without a feature, its engine still exists and
+//! [`extract_url`] answers [`Error::FeatureDisabled`].
 #![deny(missing_docs)]
+
+mod dsn;
+mod engine;
+mod engines;
+mod error;
+mod extract;
+mod model;
+mod runner;
+
+pub use dsn::{DatabaseUrl, Location, Secret};
+pub use engine::{
+    engine_by_name, engine_for_url, Capabilities, Catalog, ConnectOptions, Engine, Filter, ENGINES,
+};
+pub use error::Error;
+pub use extract::{connect, extract, extract_url, Options, Progress};
+pub use model::{
+    Check, Column, Extra, ForeignKey, Index, IndexColumn, PrimaryKey, Schema, Table, TableKind,
+    UniqueConstraint,
+};
+pub use runner::{CatalogQuery, CountingRunner, Param, QueryRunner, Row, Rows, Value};

@@ -1,0 +1,587 @@
+//! MySQL and MariaDB: six bulk queries on `information_schema`, whatever the number of tables.
+//!
+//! Filters are bound (`?`): the schema, and the table names as one JSON array matched with
+//! `JSON_CONTAINS`, so no name is ever formatted into SQL (a table named `we;ird` broke the
+//! guide's `SHOW INDEXES FROM {table}`). MySQL and MariaDB differ in places the catalog shows:
+//! - MariaDB quotes string defaults (`'x'`) and reports a missing default as the text `NULL`;
+//!   MySQL returns SQL NULL and unquoted strings. Both are normalized to SQL text (`'x'`/none).
+//! - MariaDB's `CHECK_CONSTRAINTS` has `TABLE_NAME` (names are per table), MySQL's has not.
+//! - MySQL 8.0.13+ has functional index parts (`STATISTICS.EXPRESSION`).
+//!
+//! Every unique index is also a unique constraint in MySQL, so it appears in both
+//! `unique_constraints` and `indexes`.
+//!
+//! Extras: table `engine`, `collation`, `create_options`, `partitioning`
+//! (`{method, expression, partitions: [{name, description}]}`); column `collation` (when not
+//! the table's), `auto_increment`, `on_update`, `generated`; index `comment`, `sub_parts`.
+//!
+//! Built-in runner (feature `mysql`): `mysql_async` over TCP without TLS; the session is set
+//! to `TRANSACTION READ ONLY` with a statement time limit (`max_statement_time` on MariaDB,
+//! `max_execution_time` on MySQL).
+
+use crate::engine::{
+    kind_from, quote_doubling, Assembler, Capabilities, Catalog, ConnectOptions, Engine, Filter,
+};
+use crate::model::{
+    normalize_action, Check, Column, Extra, ForeignKey, Index, IndexColumn, PrimaryKey, Schema,
+    Table, TableKind, UniqueConstraint,
+};
+use crate::runner::{CatalogQuery, QueryRunner};
+use crate::{DatabaseUrl, Error};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// MySQL (5.7, 8.x) and MariaDB (10.2 and later).
+#[derive(Debug, Clone, Copy)]
+pub struct Mysql;
+
+const TABLES: &str = include_str!("../../sql/mysql/tables.sql");
+const COLUMNS: &str = include_str!("../../sql/mysql/columns.sql");
+const KEYS: &str = include_str!("../../sql/mysql/keys.sql");
+const CHECKS: &str = include_str!("../../sql/mysql/checks.sql");
+const INDEXES: &str = include_str!("../../sql/mysql/indexes.sql");
+const PARTITIONS: &str = include_str!("../../sql/mysql/partitions.sql");
+
+fn is_mariadb(version: &str) -> bool {
+    version.to_ascii_lowercase().contains("mariadb")
+}
+
+/// `(major, minor, patch)` of `8.0.36` / `10.11.19-MariaDB-…`.
+fn version_triple(version: &str) -> (u32, u32, u32) {
+    let mut it = version
+        .split(|c: char| !c.is_ascii_digit())
+        .take(3)
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    (
+        it.next().unwrap_or(0),
+        it.next().unwrap_or(0),
+        it.next().unwrap_or(0),
+    )
+}
+
+#[async_trait::async_trait]
+impl Engine for Mysql {
+    fn name(&self) -> &'static str {
+        "mysql"
+    }
+
+    fn schemes(&self) -> &'static [&'static str] {
+        &["mysql", "mariadb"]
+    }
+
+    fn capabilities(&self, server_version: &str) -> Capabilities {
+        let v = version_triple(server_version);
+        Capabilities {
+            foreign_keys: true,
+            check_constraints: if is_mariadb(server_version) {
+                v >= (10, 2, 0)
+            } else {
+                v >= (8, 0, 16)
+            },
+            unique_constraints: true,
+            primary_keys: true,
+            indexes: true,
+            partial_indexes: false,
+            descending_indexes: if is_mariadb(server_version) {
+                v >= (10, 8, 0)
+            } else {
+                v >= (8, 0, 0)
+            },
+            table_comments: true,
+            column_comments: true,
+            views: true,
+            materialized_views: false,
+            column_defaults: true,
+            bound_parameters: true,
+        }
+    }
+
+    fn quote_identifier(&self, ident: &str) -> String {
+        quote_doubling(ident, '`')
+    }
+
+    fn version_query(&self) -> &'static str {
+        "SELECT VERSION()"
+    }
+
+    fn catalog_queries(&self, filter: &Filter, server_version: &str) -> Vec<CatalogQuery> {
+        let s = filter.schema_param();
+        let t = filter.tables_json_param();
+        let params = vec![s.clone(), s, t.clone(), t];
+        let maria = is_mariadb(server_version);
+        let checks = if maria {
+            CHECKS.replace(
+                "/*mariadb: table join*/",
+                "AND cc.TABLE_NAME = tc.TABLE_NAME",
+            )
+        } else {
+            CHECKS.to_owned()
+        };
+        let indexes = if !maria && version_triple(server_version) >= (8, 0, 13) {
+            INDEXES.to_owned()
+        } else {
+            INDEXES.replace("/*expression*/s.EXPRESSION", "NULL")
+        };
+        [
+            ("tables", TABLES.to_owned()),
+            ("columns", COLUMNS.to_owned()),
+            ("keys", KEYS.to_owned()),
+            ("checks", checks),
+            ("indexes", indexes),
+            ("partitions", PARTITIONS.to_owned()),
+        ]
+        .into_iter()
+        .map(|(name, sql)| CatalogQuery {
+            name,
+            sql,
+            params: params.clone(),
+        })
+        .collect()
+    }
+
+    fn build(&self, catalog: &Catalog) -> Result<Schema, Error> {
+        build(catalog)
+    }
+
+    async fn connect(
+        &self,
+        url: &DatabaseUrl,
+        options: &ConnectOptions,
+    ) -> Result<Box<dyn QueryRunner>, Error> {
+        #[cfg(feature = "mysql")]
+        {
+            runner::connect(url, options).await
+        }
+        #[cfg(not(feature = "mysql"))]
+        {
+            let _ = (url, options);
+            Err(Error::FeatureDisabled {
+                engine: "mysql",
+                feature: "mysql",
+            })
+        }
+    }
+}
+
+/// SQL text of a default as the catalog reports it.
+fn normalize_default(
+    raw: Option<String>,
+    data_type: &str,
+    extra: &str,
+    mariadb: bool,
+) -> Option<String> {
+    let raw = raw?;
+    if mariadb {
+        // MariaDB ≥ 10.2.7: literals quoted, expressions bare, no default = the text NULL.
+        return (raw != "NULL").then_some(raw);
+    }
+    let textual = matches!(
+        data_type.to_ascii_lowercase().as_str(),
+        "char"
+            | "varchar"
+            | "tinytext"
+            | "text"
+            | "mediumtext"
+            | "longtext"
+            | "enum"
+            | "set"
+            | "binary"
+            | "varbinary"
+    );
+    if textual && !extra.to_ascii_uppercase().contains("DEFAULT_GENERATED") {
+        Some(format!("'{}'", raw.replace('\'', "''")))
+    } else {
+        Some(raw)
+    }
+}
+
+fn build(catalog: &Catalog) -> Result<Schema, Error> {
+    let maria = is_mariadb(&catalog.server_version);
+    let mut asm = Assembler::default();
+    let mut table_collation: BTreeMap<(String, String), Option<String>> = BTreeMap::new();
+    for row in catalog.rows("tables")?.iter("tables") {
+        let schema = row.text("schema_name")?;
+        let name = row.text("name")?;
+        let kind = match row.text("kind")?.as_str() {
+            "SYSTEM VERSIONED" => TableKind::Table,
+            "SEQUENCE" => TableKind::Other("sequence".into()),
+            other => kind_from(other),
+        };
+        let mut t = Table::new(Some(schema.clone()), name.clone(), kind.clone());
+        t.comment = row
+            .opt_text("comment")?
+            .filter(|c| !(c.is_empty() || (kind == TableKind::View && c == "VIEW")));
+        t.definition = row.opt_text("definition")?;
+        for key in ["engine", "collation", "create_options"] {
+            if let Some(v) = row.opt_text(key)?.filter(|v| !v.is_empty()) {
+                t.extra.insert(key.into(), v.into());
+            }
+        }
+        table_collation.insert((schema, name), row.opt_text("collation")?);
+        asm.add_table(t);
+    }
+
+    for row in catalog.rows("columns")?.iter("columns") {
+        let schema = row.text("schema_name")?;
+        let table = row.text("table_name")?;
+        let Some(t) = asm.table_mut(Some(&schema), &table) else {
+            continue;
+        };
+        let data_type = row.opt_text("data_type")?.unwrap_or_default();
+        let mysql_extra = row.opt_text("extra")?.unwrap_or_default();
+        let mut extra = Extra::new();
+        let lower = mysql_extra.to_ascii_lowercase();
+        if lower.contains("auto_increment") {
+            extra.insert("auto_increment".into(), true.into());
+        }
+        if let Some(pos) = lower.find("on update ") {
+            extra.insert("on_update".into(), mysql_extra[pos + 10..].trim().into());
+        }
+        let generated = row
+            .opt_text("generation_expression")?
+            .filter(|g| !g.is_empty());
+        if let Some(g) = &generated {
+            let kind = if lower.contains("stored") || lower.contains("persistent") {
+                "stored"
+            } else {
+                "virtual"
+            };
+            extra.insert("generated".into(), json!({ "kind": kind, "expression": g }));
+        }
+        let collation = row.opt_text("collation")?;
+        if collation.is_some()
+            && table_collation
+                .get(&(schema.clone(), table.clone()))
+                .cloned()
+                .flatten()
+                != collation
+        {
+            extra.insert("collation".into(), collation.into());
+        }
+        let default = if generated.is_some() {
+            None
+        } else {
+            normalize_default(
+                row.opt_text("default_value")?,
+                &data_type,
+                &mysql_extra,
+                maria,
+            )
+        };
+        t.columns.push(Column {
+            name: row.text("name")?,
+            position: u32::try_from(row.int("position")?).unwrap_or(0),
+            data_type: row.text("type")?,
+            nullable: row.flag("nullable")?,
+            default,
+            comment: row.opt_text("comment")?.filter(|c| !c.is_empty()),
+            extra,
+        });
+    }
+
+    for row in catalog.rows("keys")?.iter("keys") {
+        let schema = row.text("schema_name")?;
+        let Some(t) = asm.table_mut(Some(&schema), &row.text("table_name")?) else {
+            continue;
+        };
+        let name = row.text("name")?;
+        let column = row.text("column_name")?;
+        match row.text("type")?.as_str() {
+            "PRIMARY KEY" => match &mut t.primary_key {
+                Some(pk) => pk.columns.push(column),
+                None => {
+                    t.primary_key = Some(PrimaryKey {
+                        name: Some(name),
+                        columns: vec![column],
+                    })
+                }
+            },
+            "UNIQUE" => match t.unique_constraints.last_mut() {
+                Some(u) if u.name.as_deref() == Some(&name) => u.columns.push(column),
+                _ => t.unique_constraints.push(UniqueConstraint {
+                    name: Some(name),
+                    columns: vec![column],
+                }),
+            },
+            _ => {
+                let referenced_column = row.opt_text("referenced_column")?.unwrap_or_default();
+                match t.foreign_keys.last_mut() {
+                    Some(fk) if fk.name.as_deref() == Some(&name) => {
+                        fk.columns.push(column);
+                        fk.referenced_columns.push(referenced_column);
+                    }
+                    _ => t.foreign_keys.push(ForeignKey {
+                        name: Some(name),
+                        columns: vec![column],
+                        referenced_schema: row.opt_text("referenced_schema")?,
+                        referenced_table: row.opt_text("referenced_table")?.unwrap_or_default(),
+                        referenced_columns: vec![referenced_column],
+                        on_delete: normalize_action(
+                            &row.opt_text("on_delete")?.unwrap_or_default(),
+                        ),
+                        on_update: normalize_action(
+                            &row.opt_text("on_update")?.unwrap_or_default(),
+                        ),
+                    }),
+                }
+            }
+        }
+    }
+
+    for row in catalog.rows("checks")?.iter("checks") {
+        let schema = row.text("schema_name")?;
+        let Some(t) = asm.table_mut(Some(&schema), &row.text("table_name")?) else {
+            continue;
+        };
+        t.checks.push(Check {
+            name: row.opt_text("name")?,
+            expression: row.text("expression")?,
+        });
+    }
+
+    for row in catalog.rows("indexes")?.iter("indexes") {
+        let schema = row.text("schema_name")?;
+        let Some(t) = asm.table_mut(Some(&schema), &row.text("table_name")?) else {
+            continue;
+        };
+        let name = row.text("name")?;
+        if t.indexes.last().map(|i| &i.name) != Some(&name) {
+            let mut extra = Extra::new();
+            if let Some(c) = row.opt_text("comment")?.filter(|c| !c.is_empty()) {
+                extra.insert("comment".into(), c.into());
+            }
+            t.indexes.push(Index {
+                name: name.clone(),
+                columns: Vec::new(),
+                unique: !row.flag("non_unique")?,
+                method: row.opt_text("method")?.map(|m| m.to_ascii_lowercase()),
+                predicate: None,
+                extra,
+            });
+        }
+        let Some(ix) = t.indexes.last_mut() else {
+            continue;
+        };
+        let column = row.opt_text("column_name")?;
+        if let Some(sub) = row.opt_int("sub_part")? {
+            let entry = ix
+                .extra
+                .entry("sub_parts".to_owned())
+                .or_insert_with(|| json!({}));
+            entry[column.clone().unwrap_or_default()] = sub.into();
+        }
+        ix.columns.push(IndexColumn {
+            expression: if column.is_none() {
+                row.opt_text("expression")?
+            } else {
+                None
+            },
+            column,
+            descending: row.opt_text("collation")?.as_deref() == Some("D"),
+        });
+    }
+
+    let mut parts: BTreeMap<(String, String), serde_json::Value> = BTreeMap::new();
+    for row in catalog.rows("partitions")?.iter("partitions") {
+        let key = (row.text("schema_name")?, row.text("table_name")?);
+        let entry = parts
+            .entry(key)
+            .or_insert_with(|| json!({ "partitions": [] }));
+        entry["method"] = row.opt_text("method")?.into();
+        entry["expression"] = row.opt_text("expression")?.into();
+        if let Some(list) = entry["partitions"].as_array_mut() {
+            list.push(
+                json!({ "name": row.text("name")?, "description": row.opt_text("description")? }),
+            );
+        }
+    }
+    for ((schema, table), p) in parts {
+        if let Some(t) = asm.table_mut(Some(&schema), &table) {
+            t.extra.insert("partitioning".into(), p);
+        }
+    }
+    Ok(asm.finish("mysql", &catalog.server_version, Extra::new()))
+}
+
+#[cfg(feature = "mysql")]
+mod runner {
+    use crate::runner::{Param, QueryRunner, Rows, Value};
+    use crate::{ConnectOptions, DatabaseUrl, Error, Secret};
+    use mysql_async::prelude::Queryable;
+    use mysql_async::{Conn, OptsBuilder};
+
+    pub(super) struct MysqlRunner {
+        conn: Conn,
+        secret: Secret,
+    }
+
+    impl std::fmt::Debug for MysqlRunner {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MysqlRunner").finish_non_exhaustive()
+        }
+    }
+
+    fn message(e: &mysql_async::Error, secret: &Secret) -> String {
+        let m = match e {
+            mysql_async::Error::Server(s) => format!("{} ({})", s.message, s.code),
+            other => other.to_string(),
+        };
+        secret.redact(&m)
+    }
+
+    pub(super) async fn connect(
+        url: &DatabaseUrl,
+        options: &ConnectOptions,
+    ) -> Result<Box<dyn QueryRunner>, Error> {
+        let secret = url.secret();
+        let target = url.target();
+        let opts = OptsBuilder::default()
+            .ip_or_hostname(url.host().unwrap_or("localhost"))
+            .tcp_port(url.port_or(3306))
+            .user(Some(url.user.clone().unwrap_or_else(|| "root".into())))
+            .pass(url.password.as_ref().map(|p| p.expose().to_owned()))
+            .db_name(url.database.clone())
+            .prefer_socket(false);
+        let mut conn = Conn::new(opts).await.map_err(|e| {
+            let m = message(&e, &secret);
+            match &e {
+                mysql_async::Error::Server(s)
+                    if s.code == 1045 || s.code == 1044 || s.code == 1698 =>
+                {
+                    Error::Auth {
+                        target: target.clone(),
+                        message: m,
+                    }
+                }
+                _ => Error::Connect {
+                    target: target.clone(),
+                    message: m,
+                },
+            }
+        })?;
+        let fail = |e: mysql_async::Error| Error::Connect {
+            target: target.clone(),
+            message: message(&e, &secret),
+        };
+        conn.query_drop("SET SESSION TRANSACTION READ ONLY")
+            .await
+            .map_err(fail)?;
+        let secs = options.statement_timeout.as_secs_f64();
+        // MariaDB: max_statement_time (seconds); MySQL: max_execution_time (milliseconds).
+        if conn
+            .query_drop(format!("SET SESSION max_statement_time = {secs}"))
+            .await
+            .is_err()
+        {
+            conn.query_drop(format!(
+                "SET SESSION max_execution_time = {}",
+                options.statement_timeout.as_millis()
+            ))
+            .await
+            .map_err(fail)?;
+        }
+        Ok(Box::new(MysqlRunner { conn, secret }))
+    }
+
+    fn to_value(v: mysql_async::Value) -> Value {
+        use mysql_async::Value as V;
+        match v {
+            V::NULL => Value::Null,
+            V::Bytes(b) => Value::Text(String::from_utf8_lossy(&b).into_owned()),
+            V::Int(i) => Value::Int(i),
+            V::UInt(u) => i64::try_from(u).map_or(Value::Text(u.to_string()), Value::Int),
+            V::Float(f) => Value::Float(f.into()),
+            V::Double(f) => Value::Float(f),
+            other => Value::Text(other.as_sql(true)),
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl QueryRunner for MysqlRunner {
+        async fn query(&mut self, sql: &str, params: &[Param]) -> Result<Rows, Error> {
+            let values: Vec<mysql_async::Value> = params
+                .iter()
+                .map(|p| match p {
+                    Param::Null => mysql_async::Value::NULL,
+                    Param::Text(s) => mysql_async::Value::Bytes(s.clone().into_bytes()),
+                    Param::Int(i) => mysql_async::Value::Int(*i),
+                    Param::TextArray(a) => mysql_async::Value::Bytes(
+                        serde_json::Value::from(a.clone()).to_string().into_bytes(),
+                    ),
+                })
+                .collect();
+            let params = if values.is_empty() {
+                mysql_async::Params::Empty
+            } else {
+                mysql_async::Params::Positional(values)
+            };
+            let rows: Vec<mysql_async::Row> = self
+                .conn
+                .exec(sql, params)
+                .await
+                .map_err(|e| Error::query_failed(message(&e, &self.secret)))?;
+            let columns: Vec<String> = rows
+                .first()
+                .map(|r| {
+                    r.columns_ref()
+                        .iter()
+                        .map(|c| c.name_str().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let rows = rows
+                .into_iter()
+                .map(|r| r.unwrap().into_iter().map(to_value).collect())
+                .collect();
+            Ok(Rows { columns, rows })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_normalized_per_dialect() {
+        assert_eq!(
+            normalize_default(Some("NULL".into()), "int", "", true),
+            None
+        );
+        assert_eq!(
+            normalize_default(Some("'x'".into()), "varchar", "", true).as_deref(),
+            Some("'x'")
+        );
+        assert_eq!(
+            normalize_default(Some("it's".into()), "varchar", "", false).as_deref(),
+            Some("'it''s'")
+        );
+        assert_eq!(
+            normalize_default(
+                Some("CURRENT_TIMESTAMP".into()),
+                "timestamp",
+                "DEFAULT_GENERATED",
+                false
+            )
+            .as_deref(),
+            Some("CURRENT_TIMESTAMP")
+        );
+        assert_eq!(normalize_default(None, "int", "", false), None);
+    }
+
+    #[test]
+    fn versions_switch_sql() {
+        assert_eq!(version_triple("10.11.19-MariaDB-0+deb12u1"), (10, 11, 19));
+        let q = Mysql.catalog_queries(&Filter::default(), "10.11.19-MariaDB");
+        assert!(q
+            .iter()
+            .any(|q| q.sql.contains("AND cc.TABLE_NAME = tc.TABLE_NAME")));
+        assert!(!q.iter().any(|q| q.sql.contains("s.EXPRESSION")));
+        let q = Mysql.catalog_queries(&Filter::default(), "8.0.36");
+        assert!(q.iter().any(|q| q.sql.contains("s.EXPRESSION")));
+        assert!(q.iter().any(|q| q.sql.contains("/*mariadb: table join*/")));
+        assert!(q
+            .iter()
+            .all(|q| q.params.len() == 4 && q.sql.matches('?').count() == 4));
+    }
+}

@@ -1,0 +1,111 @@
+//! Running an engine's catalog queries and building the model.
+//!
+//! The sequence is the same for every engine: one version probe, then the engine's fixed list
+//! of bulk catalog queries, then the mapping. No step depends on the number of tables, which is
+//! what makes the round-trip count constant (tests count statements on 10 and 1,000 tables).
+
+use crate::dsn::DatabaseUrl;
+use crate::engine::{engine_for_url, Catalog, ConnectOptions, Engine, Filter};
+use crate::model::Schema;
+use crate::runner::QueryRunner;
+use crate::Error;
+use std::time::Duration;
+
+/// Told about each catalog query before it runs (a CLI draws a progress line on a TTY).
+pub trait Progress: Sync {
+    /// Query `index` (1-based) of `total`, named `name`, is about to run.
+    fn on_query(&self, index: usize, total: usize, name: &str);
+}
+
+/// No progress reporting.
+impl Progress for () {
+    fn on_query(&self, _: usize, _: usize, _: &str) {}
+}
+
+/// What to extract and how to connect.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Which schema and tables.
+    pub filter: Filter,
+    /// Timeouts for built-in connections.
+    pub connect: ConnectOptions,
+}
+
+/// Extract the schema through `runner` (e.g. a proxy's own connection).
+pub async fn extract(
+    engine: &dyn Engine,
+    runner: &mut dyn QueryRunner,
+    filter: &Filter,
+    progress: &dyn Progress,
+) -> Result<Schema, Error> {
+    filter.validate()?;
+    let version = runner
+        .query(engine.version_query(), &[])
+        .await
+        .map_err(|e| e.in_query("version"))?;
+    let server_version = version
+        .iter("version")
+        .next()
+        .and_then(|r| {
+            version
+                .columns
+                .first()
+                .and_then(|c| r.opt_text(c).ok().flatten())
+        })
+        .unwrap_or_default();
+    let queries = engine.catalog_queries(filter, &server_version);
+    let total = queries.len();
+    let mut results = Vec::with_capacity(total);
+    for (i, q) in queries.into_iter().enumerate() {
+        progress.on_query(i + 1, total, q.name);
+        tracing::debug!(engine = engine.name(), query = q.name, "catalog query");
+        let rows = runner
+            .query(&q.sql, &q.params)
+            .await
+            .map_err(|e| e.in_query(q.name))?;
+        results.push((q.name, rows));
+    }
+    engine.build(&Catalog {
+        server_version,
+        filter: filter.clone(),
+        results,
+    })
+}
+
+/// Parse `url`, open a built-in read-only connection and extract.
+pub async fn extract_url(
+    url: &str,
+    options: &Options,
+    progress: &dyn Progress,
+) -> Result<Schema, Error> {
+    let url = DatabaseUrl::parse(url)?;
+    let engine = engine_for_url(&url)?;
+    options.filter.validate()?;
+    let mut runner = connect(engine, &url, &options.connect).await?;
+    // The server enforces the statement timeout; this client-side bound covers the whole
+    // extraction in case a server ignores it.
+    let limit = options.connect.statement_timeout.saturating_mul(4) + Duration::from_secs(1);
+    tokio::time::timeout(
+        limit,
+        extract(engine, runner.as_mut(), &options.filter, progress),
+    )
+    .await
+    .map_err(|_| Error::Timeout {
+        during: "extracting the schema".into(),
+        seconds: limit.as_secs(),
+    })?
+}
+
+/// Open `engine`'s built-in connection for `url`, bounded by the connect timeout.
+pub async fn connect(
+    engine: &dyn Engine,
+    url: &DatabaseUrl,
+    options: &ConnectOptions,
+) -> Result<Box<dyn QueryRunner>, Error> {
+    tokio::time::timeout(options.connect_timeout, engine.connect(url, options))
+        .await
+        .map_err(|_| Error::Timeout {
+            during: format!("connecting to `{}`", url.target()),
+            seconds: options.connect_timeout.as_secs(),
+        })?
+}

@@ -1,0 +1,330 @@
+//! The normalized schema model and its JSON form.
+//!
+//! The JSON printed by `xldb-codex schema --format json` is these types serialized with serde;
+//! `docs/schema.json` is its JSON Schema and a test checks every engine's output against it.
+//! Design choices:
+//! - Every field is always present (empty list, `null`, `{}`), so a consumer never has to tell
+//!   "absent" from "empty".
+//! - What every engine shares is typed (columns, keys, constraints, indexes); what only one
+//!   engine has goes into `extra`, a JSON object whose keys each engine documents (PostgreSQL
+//!   partitions and sequences, ClickHouse sorting keys, MySQL storage engine, ...). That keeps
+//!   the core small without dropping what a reviewer needs.
+//! - Index parts are objects (`column` or `expression`, plus `descending`) because order,
+//!   direction and expressions matter when reviewing an index.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Engine-specific facts, keyed by a name the engine documents.
+pub type Extra = BTreeMap<String, serde_json::Value>;
+
+/// Everything extracted from one database (or one schema of it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Schema {
+    /// The engine's registry name: `postgres`, `mysql`, `clickhouse`, `duckdb`, `sqlite`,
+    /// `mssql` or `oracle`.
+    pub engine: String,
+    /// The server's version string, when the engine reports one.
+    pub server_version: Option<String>,
+    /// Tables, views and materialized views, sorted by schema then name.
+    pub tables: Vec<Table>,
+    /// Database-level engine extras (PostgreSQL `enums`, `sequences`; ...).
+    pub extra: Extra,
+}
+
+impl Schema {
+    /// The table or view `name` in `schema` (any schema when `schema` is `None`).
+    pub fn table(&self, schema: Option<&str>, name: &str) -> Option<&Table> {
+        self.tables
+            .iter()
+            .find(|t| t.name == name && (schema.is_none() || t.schema.as_deref() == schema))
+    }
+}
+
+/// What kind of relation a [`Table`] is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", from = "String")]
+pub enum TableKind {
+    /// A base table (PostgreSQL partitioned tables included; see `extra.partitioning`).
+    Table,
+    /// A view.
+    View,
+    /// A materialized view.
+    MaterializedView,
+    /// A foreign table (PostgreSQL FDW, ...).
+    ForeignTable,
+    /// A kind this version of the model does not name; kept as the engine spells it.
+    Other(String),
+}
+
+impl TableKind {
+    /// The JSON spelling: `table`, `view`, `materialized_view`, `foreign_table` or other text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TableKind::Table => "table",
+            TableKind::View => "view",
+            TableKind::MaterializedView => "materialized_view",
+            TableKind::ForeignTable => "foreign_table",
+            TableKind::Other(s) => s,
+        }
+    }
+}
+
+impl From<TableKind> for String {
+    fn from(k: TableKind) -> String {
+        k.as_str().to_owned()
+    }
+}
+
+impl From<String> for TableKind {
+    fn from(s: String) -> TableKind {
+        match s.as_str() {
+            "table" => TableKind::Table,
+            "view" => TableKind::View,
+            "materialized_view" => TableKind::MaterializedView,
+            "foreign_table" => TableKind::ForeignTable,
+            _ => TableKind::Other(s),
+        }
+    }
+}
+
+impl std::fmt::Display for TableKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A table, view or materialized view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    /// Schema (PostgreSQL, DuckDB, MSSQL), database (MySQL, ClickHouse), owner (Oracle) or
+    /// attached database (SQLite, `main`).
+    pub schema: Option<String>,
+    /// The name, exactly as stored (no quoting).
+    pub name: String,
+    /// Table, view, materialized view, ...
+    pub kind: TableKind,
+    /// The table comment, if any.
+    pub comment: Option<String>,
+    /// Columns in declaration order.
+    pub columns: Vec<Column>,
+    /// The primary key, or `null`.
+    pub primary_key: Option<PrimaryKey>,
+    /// Foreign keys, sorted by name.
+    pub foreign_keys: Vec<ForeignKey>,
+    /// Unique constraints (declared as constraints; unique indexes are in `indexes`).
+    pub unique_constraints: Vec<UniqueConstraint>,
+    /// Indexes other than the ones that implement the primary key.
+    pub indexes: Vec<Index>,
+    /// Check constraints.
+    pub checks: Vec<Check>,
+    /// The defining query of a view or materialized view.
+    pub definition: Option<String>,
+    /// Engine extras for this table (see each engine's documentation).
+    pub extra: Extra,
+}
+
+impl Table {
+    /// An empty table of `kind` named `name`.
+    pub fn new(schema: Option<String>, name: impl Into<String>, kind: TableKind) -> Table {
+        Table {
+            schema,
+            name: name.into(),
+            kind,
+            comment: None,
+            columns: Vec::new(),
+            primary_key: None,
+            foreign_keys: Vec::new(),
+            unique_constraints: Vec::new(),
+            indexes: Vec::new(),
+            checks: Vec::new(),
+            definition: None,
+            extra: Extra::new(),
+        }
+    }
+
+    /// The column named `name`.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The index named `name`.
+    pub fn index(&self, name: &str) -> Option<&Index> {
+        self.indexes.iter().find(|i| i.name == name)
+    }
+}
+
+/// A column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    /// The name, exactly as stored.
+    pub name: String,
+    /// 1-based position in the table.
+    pub position: u32,
+    /// The declared type as the engine renders it (`integer`, `varchar(20)`, `Nullable(Int32)`).
+    #[serde(rename = "type")]
+    pub data_type: String,
+    /// Whether the column accepts NULL.
+    pub nullable: bool,
+    /// The default expression as the engine renders it, if any.
+    pub default: Option<String>,
+    /// The column comment, if any.
+    pub comment: Option<String>,
+    /// Engine extras (identity, generated expression, collation, ClickHouse key flags, ...).
+    pub extra: Extra,
+}
+
+/// A primary key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrimaryKey {
+    /// Constraint name, when the engine names it.
+    pub name: Option<String>,
+    /// Key columns in key order.
+    pub columns: Vec<String>,
+}
+
+/// A foreign key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    /// Constraint name, when the engine names it.
+    pub name: Option<String>,
+    /// Referencing columns, in key order.
+    pub columns: Vec<String>,
+    /// Schema of the referenced table.
+    pub referenced_schema: Option<String>,
+    /// The referenced table.
+    pub referenced_table: String,
+    /// Referenced columns, paired with `columns`.
+    pub referenced_columns: Vec<String>,
+    /// `CASCADE`, `SET NULL`, `SET DEFAULT`, `RESTRICT` or `NO ACTION`.
+    pub on_delete: Option<String>,
+    /// `CASCADE`, `SET NULL`, `SET DEFAULT`, `RESTRICT` or `NO ACTION`.
+    pub on_update: Option<String>,
+}
+
+/// A unique constraint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UniqueConstraint {
+    /// Constraint name, when the engine names it.
+    pub name: Option<String>,
+    /// Columns in constraint order.
+    pub columns: Vec<String>,
+}
+
+/// A check constraint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    /// Constraint name, when the engine names it.
+    pub name: Option<String>,
+    /// The boolean expression as the engine renders it.
+    pub expression: String,
+}
+
+/// An index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Index {
+    /// Index name.
+    pub name: String,
+    /// Key parts in order.
+    pub columns: Vec<IndexColumn>,
+    /// Whether the index enforces uniqueness.
+    pub unique: bool,
+    /// Access method (`btree`, `hash`, `gin`, `minmax`, ...), when known.
+    pub method: Option<String>,
+    /// The `WHERE` predicate of a partial index.
+    pub predicate: Option<String>,
+    /// Engine extras (included columns, ClickHouse granularity, ...).
+    pub extra: Extra,
+}
+
+/// One key part of an [`Index`]: a column or an expression, with its direction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexColumn {
+    /// The column, when the part is a plain column.
+    pub column: Option<String>,
+    /// The expression, when the part is an expression.
+    pub expression: Option<String>,
+    /// `true` for `DESC`.
+    pub descending: bool,
+}
+
+impl IndexColumn {
+    /// An ascending plain-column part.
+    pub fn column(name: impl Into<String>) -> IndexColumn {
+        IndexColumn {
+            column: Some(name.into()),
+            expression: None,
+            descending: false,
+        }
+    }
+}
+
+/// Referential actions spelled one way for every engine.
+pub(crate) fn normalize_action(raw: &str) -> Option<String> {
+    let up = raw.trim().to_ascii_uppercase().replace('_', " ");
+    let s = match up.as_str() {
+        "" => return None,
+        "A" | "NO ACTION" => "NO ACTION",
+        "R" | "RESTRICT" => "RESTRICT",
+        "C" | "CASCADE" => "CASCADE",
+        "N" | "SET NULL" => "SET NULL",
+        "D" | "SET DEFAULT" => "SET DEFAULT",
+        other => return Some(other.to_owned()),
+    };
+    Some(s.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_kind_round_trips_and_keeps_unknown_kinds() {
+        for k in [
+            "table",
+            "view",
+            "materialized_view",
+            "foreign_table",
+            "dictionary",
+        ] {
+            let kind = TableKind::from(k.to_owned());
+            assert_eq!(kind.as_str(), k);
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{k}\""));
+        }
+        assert_eq!(
+            TableKind::from("dictionary".to_owned()),
+            TableKind::Other("dictionary".into())
+        );
+    }
+
+    #[test]
+    fn every_field_is_present_in_json() {
+        let t = Table::new(None, "t", TableKind::Table);
+        let v = serde_json::to_value(&t).unwrap();
+        for key in [
+            "schema",
+            "name",
+            "kind",
+            "comment",
+            "columns",
+            "primary_key",
+            "foreign_keys",
+            "unique_constraints",
+            "indexes",
+            "checks",
+            "definition",
+            "extra",
+        ] {
+            assert!(v.get(key).is_some(), "missing {key}");
+        }
+    }
+
+    #[test]
+    fn actions_are_normalized() {
+        assert_eq!(normalize_action("a").as_deref(), Some("NO ACTION"));
+        assert_eq!(normalize_action("set_null").as_deref(), Some("SET NULL"));
+        assert_eq!(normalize_action("Cascade").as_deref(), Some("CASCADE"));
+        assert_eq!(normalize_action(""), None);
+    }
+}

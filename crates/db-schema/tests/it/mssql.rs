@@ -1,0 +1,1 @@
+//! SQL Server (placeholder until the engine lands).

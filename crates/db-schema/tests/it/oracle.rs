@@ -1,0 +1,1 @@
+//! Oracle (placeholder until the engine lands).

@@ -1,0 +1,144 @@
+//! SQLite: conformance, round trips, read-only connection, filters.
+
+use crate::conformance::{check, Fixture};
+use crate::support::block_on;
+use db_schema::{
+    engine_by_name, extract, extract_url, ConnectOptions, CountingRunner, DatabaseUrl, Error,
+    Filter, Options,
+};
+use std::path::Path;
+
+pub const FIXTURE: Fixture = Fixture {
+    ddl: include_str!("fixtures/sqlite.sql"),
+    types: &[
+        ("Customers", "id", "INTEGER"),
+        ("Customers", "Email", "TEXT"),
+        ("we;ird \"name\"", "created", "TIMESTAMP"),
+    ],
+};
+
+fn db_with(dir: &Path, sql: &str) -> String {
+    let path = dir.join("t.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(sql).unwrap();
+    format!("sqlite://{}", path.display())
+}
+
+#[test]
+fn conformance() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_with(dir.path(), FIXTURE.ddl);
+    let schema = block_on(extract_url(&url, &Options::default(), &())).unwrap();
+    let caps = engine_by_name("sqlite")
+        .unwrap()
+        .capabilities(schema.server_version.as_deref().unwrap_or(""));
+    check(&schema, &caps, &FIXTURE);
+    assert_eq!(schema.engine, "sqlite");
+    let t = schema.table(Some("main"), "we;ird \"name\"").unwrap();
+    assert_eq!(t.extra["without_rowid"], false);
+}
+
+fn many_tables(n: usize) -> String {
+    let mut sql =
+        String::from("CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n");
+    for i in 0..n {
+        sql.push_str(&format!(
+            "CREATE TABLE t{i} (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id), v TEXT DEFAULT 'a', n INT CHECK (n > 0));\n\
+             CREATE INDEX t{i}_v ON t{i} (v DESC) WHERE n > 1;\n"
+        ));
+    }
+    sql
+}
+
+async fn count_statements(url: &str) -> (usize, usize) {
+    let url = DatabaseUrl::parse(url).unwrap();
+    let engine = engine_by_name("sqlite").unwrap();
+    let runner = db_schema::connect(engine, &url, &ConnectOptions::default())
+        .await
+        .unwrap();
+    let mut counting = CountingRunner::new(runner);
+    let schema = extract(engine, &mut counting, &Filter::default(), &())
+        .await
+        .unwrap();
+    (counting.statements, schema.tables.len())
+}
+
+#[test]
+fn round_trips_do_not_grow_with_the_number_of_tables() {
+    let small = tempfile::tempdir().unwrap();
+    let large = tempfile::tempdir().unwrap();
+    let (s, ns) = block_on(count_statements(&db_with(small.path(), &many_tables(10))));
+    let (l, nl) = block_on(count_statements(&db_with(large.path(), &many_tables(1000))));
+    assert_eq!((ns, nl), (11, 1001));
+    assert_eq!(s, l, "statements for 10 vs 1,000 tables");
+    assert_eq!(s, 5, "version probe + 4 catalog queries");
+}
+
+#[test]
+fn table_and_schema_filters_are_bound_not_formatted() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_with(dir.path(), FIXTURE.ddl);
+    let hostile = "x') OR 1=1 --";
+    let mut options = Options::default();
+    options.filter.tables = Some(vec!["we;ird \"name\"".into(), hostile.into()]);
+    let schema = block_on(extract_url(&url, &options, &())).unwrap();
+    let names: Vec<_> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["we;ird \"name\""]);
+    // The FK to a table outside the filter is still reported.
+    assert_eq!(
+        schema.tables[0].foreign_keys[0].referenced_table,
+        "Customers"
+    );
+    options.filter = Filter {
+        schema: Some("other".into()),
+        tables: None,
+    };
+    assert!(block_on(extract_url(&url, &options, &()))
+        .unwrap()
+        .tables
+        .is_empty());
+}
+
+#[test]
+fn the_connection_is_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = DatabaseUrl::parse(&db_with(dir.path(), FIXTURE.ddl)).unwrap();
+    let engine = engine_by_name("sqlite").unwrap();
+    let mut runner =
+        block_on(db_schema::connect(engine, &url, &ConnectOptions::default())).unwrap();
+    for sql in [
+        "CREATE TABLE x (i INT)",
+        "INSERT INTO \"order\" VALUES (1, 1, 'n')",
+        "PRAGMA query_only = 0",
+    ] {
+        let r = block_on(runner.query(sql, &[]));
+        if sql.starts_with("PRAGMA") {
+            // Even if the pragma itself runs, the file was opened read-only.
+            let w = block_on(runner.query("DELETE FROM \"order\"", &[]));
+            assert!(w.is_err(), "write after `{sql}` succeeded");
+        } else {
+            let e = r.unwrap_err();
+            assert!(
+                e.to_string().contains("readonly")
+                    || e.to_string().contains("read-only")
+                    || e.to_string().contains("query_only"),
+                "{e}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_missing_file_is_a_connect_error_not_a_new_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing.db");
+    let err = block_on(extract_url(
+        &format!("sqlite://{}", path.display()),
+        &Options::default(),
+        &(),
+    ))
+    .unwrap_err();
+    assert!(matches!(err, Error::Connect { .. }), "{err}");
+    assert!(!err.is_usage());
+    assert!(!path.exists());
+}
