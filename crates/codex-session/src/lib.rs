@@ -1,2 +1,108 @@
-//! Drive a local Codex engine over stdio.
+//! Drive a local Codex engine over stdio: spawn it, hold many conversations at once, get
+//! their events typed, decide its approval requests by policy, audit every decision, and
+//! notice at once when it dies.
+//!
+//! # Tour
+//!
+//! - [`CodexSession::start`] spawns `codex mcp` ([`SessionOptions`]: program, `-c`
+//!   overrides, env such as `CODEX_HOME`, cwd) and performs the `initialize` handshake;
+//!   [`CodexSession::connect`] runs the same over any `AsyncRead`/`AsyncWrite` pair.
+//! - [`CodexSession::new_conversation`] gives a [`Conversation`]: [`Conversation::run_turn`]
+//!   sends a message and folds the turn's events into a [`TurnOutcome`] (final message,
+//!   commands with exit codes, denials, patches, plan updates, token usage, errors);
+//!   [`Conversation::next_event`] streams [`Event`]s for callers that want each one.
+//! - Every approval request goes to an [`ApprovalHandler`] on its own task, with a time limit;
+//!   an error, panic or timeout denies. The default handler (feature `policy`) is
+//!   [`PolicyHandler`], which asks `approval-policy`. The server always gets a `result`
+//!   (an error reply hangs codex 0.39's turn forever), and only the four decisions it knows.
+//! - An [`AuditSink`] ([`FileAuditSink`]: JSON Lines) gets each approval with its explanation
+//!   and decision **before** the decision is sent, then commands run, errors, restarts;
+//!   secrets are redacted first.
+//! - When the server exits, closes its output, stalls or breaks the framing, every pending call
+//!   fails at once with [`Error::Unavailable`], [`CodexSession::status`] says so, and
+//!   [`CodexSession::restart`] brings up a new one with backoff.
+//!
+//! ```
+//! # use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+//! use codex_session::{CodexSession, ConversationOptions, SessionOptions, TurnEnd};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), codex_session::Error> {
+//! # let (client, server) = tokio::io::duplex(1 << 16);
+//! # tokio::spawn(async move {
+//! #     // A scripted stand-in for `codex mcp` 0.39.
+//! #     let (read, mut write) = tokio::io::split(server);
+//! #     let mut lines = BufReader::new(read).lines();
+//! #     while let Ok(Some(line)) = lines.next_line().await {
+//! #         let msg: serde_json::Value = serde_json::from_str(&line).unwrap();
+//! #         let (Some(id), Some(method)) = (msg.get("id"), msg["method"].as_str()) else { continue };
+//! #         let result = match method {
+//! #             "initialize" => serde_json::json!({"serverInfo": {"name": "codex-mcp-server", "version": "0.39.0"}}),
+//! #             "newConversation" => serde_json::json!({"conversationId": "c1", "model": "m"}),
+//! #             "addConversationListener" => serde_json::json!({"subscriptionId": "s1"}),
+//! #             _ => serde_json::json!({}),
+//! #         };
+//! #         let reply = serde_json::json!({"jsonrpc": "2.0", "id": id, "result": result});
+//! #         write.write_all(format!("{reply}\n").as_bytes()).await.unwrap();
+//! #         if method == "sendUserMessage" {
+//! #             for msg in [serde_json::json!({"type": "agent_message", "message": "SELECT 1 is fine."}),
+//! #                         serde_json::json!({"type": "task_complete", "last_agent_message": "SELECT 1 is fine."})] {
+//! #                 let ev = serde_json::json!({"jsonrpc": "2.0", "method": format!("codex/event/{}", msg["type"].as_str().unwrap()),
+//! #                     "params": {"id": "0", "msg": msg, "conversationId": "c1"}});
+//! #                 write.write_all(format!("{ev}\n").as_bytes()).await.unwrap();
+//! #             }
+//! #         }
+//! #     }
+//! # });
+//! # let (read, write) = tokio::io::split(client);
+//! // In production: CodexSession::start(SessionOptions::new().env("CODEX_HOME", home)).await?
+//! let session = CodexSession::connect(read, write, SessionOptions::new()).await?;
+//! let mut conversation = session.new_conversation(ConversationOptions::new()).await?;
+//! let outcome = conversation.run_turn("Review: SELECT 1").await?;
+//! assert_eq!(outcome.end, TurnEnd::Completed);
+//! assert_eq!(outcome.final_message.as_deref(), Some("SELECT 1 is fine."));
+//! assert!(session.is_available());
+//! # Ok(()) }
+//! ```
+//!
+//! # Cargo features
+//!
+//! - `policy` (default): [`PolicyHandler`], the approval handler backed by `approval-policy`,
+//!   used when no handler is configured. Without it the default handler denies everything.
+//!
+//! # Protocol
+//!
+//! This release speaks the conversation API of `codex mcp` (codex 0.22–0.42, tested against
+//! 0.39.0): [`Protocol::McpConversation`]. Later generations (`codex mcp-server` tool mode,
+//! `codex app-server`) are meant to slot in as further [`Protocol`]s behind the same API.
 #![deny(missing_docs)]
+
+mod approval;
+mod audit;
+mod conversation;
+mod dialect;
+mod error;
+mod event;
+mod outcome;
+mod peer;
+#[cfg(feature = "policy")]
+mod policy_adapter;
+mod queue;
+mod redact;
+mod session;
+mod transport;
+mod wire;
+
+pub use approval::{
+    ApprovalDecision, ApprovalHandler, ApprovalRequest, ApproveAll, Decision, DenyAll,
+    ExecApproval, FileChange, FileChangeKind, HandlerError, PatchApproval,
+};
+pub use audit::{AuditError, AuditRecord, AuditSink, FileAuditSink, MemoryAuditSink};
+pub use conversation::{ApprovalPolicy, Conversation, ConversationOptions, Sandbox, TurnOptions};
+pub use dialect::{ConversationInfo, ConversationPage, ConversationSummary, Protocol, ServerInfo};
+pub use error::{Error, Result, Unavailable};
+pub use event::{ApprovalKind, Event, TokenUsage};
+pub use outcome::{CommandRun, DeniedAction, PatchRun, TurnEnd, TurnOutcome};
+#[cfg(feature = "policy")]
+pub use policy_adapter::PolicyHandler;
+pub use session::{CodexSession, SessionOptions, Status};

@@ -1,0 +1,319 @@
+//! A conversation: one thread of turns with the model, its event stream, and `run_turn`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::dialect::ConversationInfo;
+use crate::error::{Error, Result, Unavailable};
+use crate::event::Event;
+use crate::outcome::TurnOutcome;
+use crate::peer::{Peer, Route};
+
+/// When Codex asks before running a command (the server's `approvalPolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ApprovalPolicy {
+    /// Ask for everything but commands Codex knows are safe (read-only ones). The setting
+    /// that makes every write go through the approval handler.
+    Untrusted,
+    /// Run in the sandbox, ask when a command fails there.
+    OnFailure,
+    /// The model decides when to ask.
+    OnRequest,
+    /// Never ask.
+    Never,
+}
+
+impl ApprovalPolicy {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            ApprovalPolicy::Untrusted => "untrusted",
+            ApprovalPolicy::OnFailure => "on-failure",
+            ApprovalPolicy::OnRequest => "on-request",
+            ApprovalPolicy::Never => "never",
+        }
+    }
+}
+
+/// What commands may touch (the server's `sandbox`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Sandbox {
+    /// Read anything, write nothing.
+    ReadOnly,
+    /// Write inside the working directory.
+    WorkspaceWrite,
+    /// No sandbox.
+    DangerFullAccess,
+}
+
+impl Sandbox {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Sandbox::ReadOnly => "read-only",
+            Sandbox::WorkspaceWrite => "workspace-write",
+            Sandbox::DangerFullAccess => "danger-full-access",
+        }
+    }
+}
+
+/// Settings for a new conversation. Unset fields take the server's configuration.
+#[derive(Debug, Clone, Default)]
+pub struct ConversationOptions {
+    pub(crate) model: Option<String>,
+    pub(crate) profile: Option<String>,
+    pub(crate) cwd: Option<PathBuf>,
+    pub(crate) approval_policy: Option<ApprovalPolicy>,
+    pub(crate) sandbox: Option<Sandbox>,
+    pub(crate) base_instructions: Option<String>,
+    pub(crate) config: Vec<(String, serde_json::Value)>,
+    pub(crate) turn_timeout: Option<Duration>,
+}
+
+impl ConversationOptions {
+    /// Server defaults, `approval_policy` untrusted (every write is asked).
+    pub fn new() -> Self {
+        ConversationOptions {
+            approval_policy: Some(ApprovalPolicy::Untrusted),
+            ..Default::default()
+        }
+    }
+    /// The model.
+    pub fn model(mut self, model: impl Into<String>) -> Self {
+        self.model = Some(model.into());
+        self
+    }
+    /// A configuration profile of the server's `config.toml`.
+    pub fn profile(mut self, profile: impl Into<String>) -> Self {
+        self.profile = Some(profile.into());
+        self
+    }
+    /// The working directory of the conversation.
+    pub fn cwd(mut self, cwd: impl Into<PathBuf>) -> Self {
+        self.cwd = Some(cwd.into());
+        self
+    }
+    /// When to ask for approval.
+    pub fn approval_policy(mut self, policy: ApprovalPolicy) -> Self {
+        self.approval_policy = Some(policy);
+        self
+    }
+    /// The sandbox.
+    pub fn sandbox(mut self, sandbox: Sandbox) -> Self {
+        self.sandbox = Some(sandbox);
+        self
+    }
+    /// Replace the model's base instructions.
+    pub fn base_instructions(mut self, text: impl Into<String>) -> Self {
+        self.base_instructions = Some(text.into());
+        self
+    }
+    /// One server configuration override (`key` dotted, as in `-c key=value`).
+    pub fn config(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.config.push((key.into(), value));
+        self
+    }
+    /// The longest [`Conversation::run_turn`] waits for a turn to end (default 10 minutes);
+    /// past it the turn is interrupted and [`Error::TurnTimeout`] returned.
+    pub fn turn_timeout(mut self, timeout: Duration) -> Self {
+        self.turn_timeout = Some(timeout);
+        self
+    }
+}
+
+/// Settings for one turn sent with [`Conversation::send_turn`].
+#[derive(Debug, Clone)]
+pub struct TurnOptions {
+    pub(crate) text: String,
+    pub(crate) cwd: PathBuf,
+    pub(crate) approval_policy: ApprovalPolicy,
+    pub(crate) sandbox: Sandbox,
+    pub(crate) model: String,
+    pub(crate) summary: String,
+}
+
+impl TurnOptions {
+    /// A turn with the settings the server requires for `sendUserTurn`.
+    pub fn new(text: impl Into<String>, cwd: impl Into<PathBuf>, model: impl Into<String>) -> Self {
+        TurnOptions {
+            text: text.into(),
+            cwd: cwd.into(),
+            approval_policy: ApprovalPolicy::Untrusted,
+            sandbox: Sandbox::WorkspaceWrite,
+            model: model.into(),
+            summary: "auto".into(),
+        }
+    }
+    /// When to ask for approval in this turn.
+    pub fn approval_policy(mut self, policy: ApprovalPolicy) -> Self {
+        self.approval_policy = policy;
+        self
+    }
+    /// The sandbox for this turn.
+    pub fn sandbox(mut self, sandbox: Sandbox) -> Self {
+        self.sandbox = sandbox;
+        self
+    }
+    /// The reasoning summary setting (`auto`, `concise`, `detailed`, `none`).
+    pub fn summary(mut self, summary: impl Into<String>) -> Self {
+        self.summary = summary.into();
+        self
+    }
+}
+
+const DEFAULT_TURN_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// A live conversation. Dropping it interrupts its running turn, aborts its pending approval
+/// requests and stops its events.
+#[derive(Debug)]
+pub struct Conversation {
+    peer: Arc<Peer>,
+    route: Arc<Route>,
+    info: ConversationInfo,
+    subscription: Option<String>,
+    request_timeout: Duration,
+    turn_timeout: Duration,
+    in_turn: bool,
+}
+
+impl Conversation {
+    pub(crate) fn new(
+        peer: Arc<Peer>,
+        route: Arc<Route>,
+        info: ConversationInfo,
+        subscription: Option<String>,
+        request_timeout: Duration,
+        options: &ConversationOptions,
+    ) -> Conversation {
+        Conversation {
+            peer,
+            route,
+            info,
+            subscription,
+            request_timeout,
+            turn_timeout: options.turn_timeout.unwrap_or(DEFAULT_TURN_TIMEOUT),
+            in_turn: false,
+        }
+    }
+
+    /// The conversation's id.
+    pub fn id(&self) -> &str {
+        &self.info.id
+    }
+
+    /// What the server said about it (model, transcript path).
+    pub fn info(&self) -> &ConversationInfo {
+        &self.info
+    }
+
+    /// Send user text: starts a turn (or adds input to the running one). Returns once the
+    /// server accepted it; follow the turn with [`Conversation::next_event`].
+    pub async fn send_message(&mut self, text: &str) -> Result<()> {
+        let dialect = self.peer.dialect().clone();
+        dialect
+            .send_message(&self.peer, &self.info.id, text, self.request_timeout)
+            .await?;
+        self.in_turn = true;
+        Ok(())
+    }
+
+    /// Send user text with per-turn settings (cwd, approval policy, sandbox, model).
+    pub async fn send_turn(&mut self, turn: &TurnOptions) -> Result<()> {
+        let dialect = self.peer.dialect().clone();
+        dialect
+            .send_turn(&self.peer, &self.info.id, turn, self.request_timeout)
+            .await?;
+        self.in_turn = true;
+        Ok(())
+    }
+
+    /// Interrupt the running turn; its events end with [`Event::TurnAborted`]. 0.39 answers
+    /// an interrupt only once the turn has actually stopped, and never when no turn runs, so
+    /// this waits at most the request timeout.
+    pub async fn interrupt(&self) -> Result<()> {
+        let dialect = self.peer.dialect().clone();
+        dialect
+            .interrupt(&self.peer, &self.info.id, self.request_timeout)
+            .await
+    }
+
+    /// The next event, waiting for it. `None` once the stream has ended (after
+    /// [`Event::Disconnected`]).
+    pub async fn next_event(&mut self) -> Option<Event> {
+        let event = self.route.queue.pop().await;
+        if event.as_ref().is_some_and(Event::ends_turn) {
+            self.in_turn = false;
+        }
+        event
+    }
+
+    /// The next event if one is already queued.
+    pub fn try_next_event(&mut self) -> Option<Event> {
+        let event = self.route.queue.try_pop();
+        if event.as_ref().is_some_and(Event::ends_turn) {
+            self.in_turn = false;
+        }
+        event
+    }
+
+    /// Send `text` and wait for the turn to end: complete, aborted, or failed. Events still
+    /// queued from earlier turns are discarded first.
+    pub async fn run_turn(&mut self, text: &str) -> Result<TurnOutcome> {
+        self.run_turn_observed(text, |_| {}).await
+    }
+
+    /// [`Conversation::run_turn`], showing each event to `observe` as it arrives (to stream
+    /// agent messages to a user, say).
+    pub async fn run_turn_observed(
+        &mut self,
+        text: &str,
+        mut observe: impl FnMut(&Event) + Send,
+    ) -> Result<TurnOutcome> {
+        while self.route.queue.try_pop().is_some() {}
+        self.send_message(text).await?;
+        let deadline = tokio::time::Instant::now() + self.turn_timeout;
+        let mut outcome = TurnOutcome::default();
+        loop {
+            let event = match tokio::time::timeout_at(deadline, self.next_event()).await {
+                Ok(Some(event)) => event,
+                Ok(None) => {
+                    return Err(Error::Unavailable(
+                        self.peer.unavailable().unwrap_or(Unavailable::ShutDown),
+                    ))
+                }
+                Err(_) => {
+                    let _ = tokio::time::timeout(Duration::from_secs(5), self.interrupt()).await;
+                    return Err(Error::TurnTimeout {
+                        timeout: self.turn_timeout,
+                    });
+                }
+            };
+            observe(&event);
+            if let Event::Disconnected { cause, .. } = &event {
+                return Err(Error::Unavailable(
+                    cause.clone().unwrap_or(Unavailable::Closed),
+                ));
+            }
+            if outcome.apply(&event) {
+                return Ok(outcome);
+            }
+        }
+    }
+}
+
+impl Drop for Conversation {
+    fn drop(&mut self) {
+        let dialect = self.peer.dialect().clone();
+        if self.in_turn {
+            let (method, params) = dialect.interrupt_request(&self.info.id);
+            self.peer.try_send_request(method, params);
+        }
+        if let Some(subscription) = &self.subscription {
+            if let Some((method, params)) = dialect.unsubscribe_request(subscription) {
+                self.peer.try_send_request(method, params);
+            }
+        }
+        self.peer.remove_route(&self.info.id);
+    }
+}

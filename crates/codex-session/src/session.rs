@@ -1,0 +1,593 @@
+//! The session: options, start (spawn or streams), handshake, conversations, supervision.
+//!
+//! Supervision is deliberately explicit. The session notices death on its own (the peer's
+//! reader, the child's exit, the stall watchdog) and fails everything pending at once, but it
+//! does not restart behind the caller's back: conversations do not survive a restart (their
+//! server-side state died with the process), so the caller decides. [`CodexSession::status`]
+//! and [`CodexSession::is_available`] tell whether to fall back to local analysis;
+//! [`CodexSession::restart`] (or [`CodexSession::ensure_available`]) starts a new server with
+//! exponential backoff and records the restart in the audit log.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+
+use crate::approval::ApprovalHandler;
+use crate::audit::{AuditRecord, AuditSink, NoAudit};
+use crate::conversation::{Conversation, ConversationOptions};
+use crate::dialect::{ClientIdentity, ConversationPage, Protocol, ServerInfo};
+use crate::error::{Error, Result, Unavailable};
+use crate::peer::{Health, Peer, PeerConfig};
+use crate::transport::{spawn, SpawnSpec};
+
+/// How to start and run a session. Build with [`SessionOptions::new`] and the setters.
+#[derive(Debug, Clone)]
+pub struct SessionOptions {
+    program: Option<PathBuf>,
+    args: Option<Vec<OsString>>,
+    overrides: Vec<String>,
+    env: Vec<(OsString, OsString)>,
+    cwd: Option<PathBuf>,
+    protocol: Protocol,
+    client_name: String,
+    client_version: String,
+    handler: Option<Arc<dyn ApprovalHandler>>,
+    audit: Option<Arc<dyn AuditSink>>,
+    request_timeout: Duration,
+    handshake_timeout: Duration,
+    approval_timeout: Duration,
+    stall_timeout: Option<Duration>,
+    max_line_length: usize,
+    event_queue: usize,
+    restart_attempts: u32,
+    restart_backoff: Duration,
+    restart_backoff_max: Duration,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        SessionOptions {
+            program: None,
+            args: None,
+            overrides: Vec::new(),
+            env: Vec::new(),
+            cwd: None,
+            protocol: Protocol::default(),
+            client_name: "xldb-codex".into(),
+            client_version: env!("CARGO_PKG_VERSION").into(),
+            handler: None,
+            audit: None,
+            request_timeout: Duration::from_secs(30),
+            handshake_timeout: Duration::from_secs(30),
+            approval_timeout: Duration::from_secs(300),
+            stall_timeout: Some(Duration::from_secs(30)),
+            max_line_length: 16 * 1024 * 1024,
+            event_queue: 4096,
+            restart_attempts: 5,
+            restart_backoff: Duration::from_millis(200),
+            restart_backoff_max: Duration::from_secs(10),
+        }
+    }
+}
+
+impl SessionOptions {
+    /// Defaults: `codex` from `CODEX_BIN` or `PATH`, protocol [`Protocol::McpConversation`],
+    /// the default approval handler (the built-in policy with feature `policy`, else deny
+    /// all), no audit, 30 s call timeout, 5 min approval timeout, 30 s stall detection,
+    /// 16 MiB maximum line, 4096 queued events per conversation.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The `codex` program (default: `CODEX_BIN`, else `codex` on `PATH`).
+    pub fn program(mut self, program: impl Into<PathBuf>) -> Self {
+        self.program = Some(program.into());
+        self
+    }
+    /// Replace the arguments that select the server (default: the protocol's, `mcp`).
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.args = Some(args.into_iter().map(Into::into).collect());
+        self
+    }
+    /// A `-c key=value` configuration override for the server.
+    pub fn config_override(mut self, key: &str, value: &str) -> Self {
+        self.overrides.push(format!("{key}={value}"));
+        self
+    }
+    /// An environment variable for the server (e.g. `CODEX_HOME`).
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+    /// The server's working directory.
+    pub fn cwd(mut self, cwd: impl Into<PathBuf>) -> Self {
+        self.cwd = Some(cwd.into());
+        self
+    }
+    /// The protocol generation.
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.protocol = protocol;
+        self
+    }
+    /// The client name and version sent in the handshake.
+    pub fn client(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
+        self.client_name = name.into();
+        self.client_version = version.into();
+        self
+    }
+    /// Who decides approval requests.
+    pub fn approval_handler(mut self, handler: Arc<dyn ApprovalHandler>) -> Self {
+        self.handler = Some(handler);
+        self
+    }
+    /// Where audit records go.
+    pub fn audit(mut self, sink: Arc<dyn AuditSink>) -> Self {
+        self.audit = Some(sink);
+        self
+    }
+    /// Time limit of each call.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+    /// Time limit of the `initialize` handshake.
+    pub fn handshake_timeout(mut self, timeout: Duration) -> Self {
+        self.handshake_timeout = timeout;
+        self
+    }
+    /// Time limit of the approval handler; past it the request is denied.
+    pub fn approval_timeout(mut self, timeout: Duration) -> Self {
+        self.approval_timeout = timeout;
+        self
+    }
+    /// Declare the server stalled when calls are pending and it answers nothing (not even a
+    /// `ping`) for this long; `None` turns detection off.
+    pub fn stall_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.stall_timeout = timeout;
+        self
+    }
+    /// The longest line accepted from the server; a longer one makes it unavailable.
+    pub fn max_line_length(mut self, bytes: usize) -> Self {
+        self.max_line_length = bytes;
+        self
+    }
+    /// Events queued per conversation before streaming events are dropped (with a
+    /// [`crate::Event::Lagged`] marker); twice this bounds the queue absolutely.
+    pub fn event_queue(mut self, events: usize) -> Self {
+        self.event_queue = events;
+        self
+    }
+    /// How [`CodexSession::restart`] retries: attempts, first delay, longest delay (doubling).
+    pub fn restart_backoff(mut self, attempts: u32, first: Duration, max: Duration) -> Self {
+        self.restart_attempts = attempts.max(1);
+        self.restart_backoff = first;
+        self.restart_backoff_max = max;
+        self
+    }
+
+    fn spawn_spec(&self) -> SpawnSpec {
+        let program = self
+            .program
+            .clone()
+            .or_else(|| std::env::var_os("CODEX_BIN").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("codex"));
+        let mut args: Vec<OsString> = Vec::new();
+        for o in &self.overrides {
+            args.push("-c".into());
+            args.push(o.into());
+        }
+        args.extend(
+            self.args
+                .clone()
+                .unwrap_or_else(|| self.protocol.dialect().server_args()),
+        );
+        SpawnSpec {
+            program,
+            args,
+            env: self.env.clone(),
+            cwd: self.cwd.clone(),
+        }
+    }
+
+    fn handler(&self) -> Arc<dyn ApprovalHandler> {
+        if let Some(h) = &self.handler {
+            return h.clone();
+        }
+        #[cfg(feature = "policy")]
+        {
+            Arc::new(crate::policy_adapter::PolicyHandler::builtin())
+        }
+        #[cfg(not(feature = "policy"))]
+        {
+            Arc::new(crate::approval::DenyAll)
+        }
+    }
+
+    fn audit_sink(&self) -> Arc<dyn AuditSink> {
+        self.audit.clone().unwrap_or_else(|| Arc::new(NoAudit))
+    }
+
+    fn peer_config(&self) -> PeerConfig {
+        PeerConfig {
+            max_line: self.max_line_length.max(1024),
+            approval_timeout: self.approval_timeout,
+            stall_timeout: self.stall_timeout,
+            event_queue: self.event_queue,
+            write_queue: 1024,
+        }
+    }
+}
+
+/// Whether the session can be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Status {
+    /// The server is up.
+    Ready,
+    /// The server is gone; fall back, or [`CodexSession::restart`].
+    Unavailable(Unavailable),
+}
+
+#[derive(Debug)]
+struct Live {
+    peer: Arc<Peer>,
+    server: ServerInfo,
+}
+
+#[derive(Debug)]
+struct Inner {
+    options: SessionOptions,
+    spawn: Option<SpawnSpec>,
+    live: Mutex<Option<Live>>,
+    restart_lock: tokio::sync::Mutex<()>,
+    audit: Arc<dyn AuditSink>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Ok(live) = self.live.lock() {
+            if let Some(live) = live.as_ref() {
+                live.peer.die(Unavailable::ShutDown);
+            }
+        }
+    }
+}
+
+/// A connection to one Codex server. Cheap to clone (all clones share the server); the server
+/// is killed when the last clone is dropped.
+#[derive(Debug, Clone)]
+pub struct CodexSession {
+    inner: Arc<Inner>,
+}
+
+impl CodexSession {
+    /// Spawn the `codex` server and perform the handshake.
+    pub async fn start(options: SessionOptions) -> Result<CodexSession> {
+        let spec = options.spawn_spec();
+        let audit = options.audit_sink();
+        let live = launch(&options, &spec).await?;
+        audit_now(
+            &audit,
+            "session_started",
+            serde_json::json!({"program": spec.program.display().to_string(), "server": live.server.version}),
+        )
+        .await;
+        Ok(CodexSession {
+            inner: Arc::new(Inner {
+                options,
+                spawn: Some(spec),
+                live: Mutex::new(Some(live)),
+                restart_lock: tokio::sync::Mutex::new(()),
+                audit,
+            }),
+        })
+    }
+
+    /// Run the protocol over an existing stream pair (an in-process server, a socket, a test
+    /// peer) and perform the handshake. Such a session cannot be restarted.
+    pub async fn connect<R, W>(
+        reader: R,
+        writer: W,
+        options: SessionOptions,
+    ) -> Result<CodexSession>
+    where
+        R: AsyncRead + Send + Unpin + 'static,
+        W: AsyncWrite + Send + Unpin + 'static,
+    {
+        let audit = options.audit_sink();
+        let peer = Peer::start(
+            reader,
+            writer,
+            None,
+            options.protocol.dialect(),
+            options.handler(),
+            audit.clone(),
+            options.peer_config(),
+        );
+        let server = handshake(&peer, &options).await?;
+        audit_now(
+            &audit,
+            "session_started",
+            serde_json::json!({"program": "<stream>", "server": server.version}),
+        )
+        .await;
+        Ok(CodexSession {
+            inner: Arc::new(Inner {
+                options,
+                spawn: None,
+                live: Mutex::new(Some(Live { peer, server })),
+                restart_lock: tokio::sync::Mutex::new(()),
+                audit,
+            }),
+        })
+    }
+
+    fn peer(&self) -> Result<Arc<Peer>> {
+        let live = self
+            .inner
+            .live
+            .lock()
+            .map_err(|_| Error::Unavailable(Unavailable::ShutDown))?;
+        match live.as_ref() {
+            Some(live) => match live.peer.unavailable() {
+                Some(reason) => Err(Error::Unavailable(reason)),
+                None => Ok(live.peer.clone()),
+            },
+            None => Err(Error::Unavailable(Unavailable::Restarting)),
+        }
+    }
+
+    /// What the server said about itself.
+    pub fn server_info(&self) -> Option<ServerInfo> {
+        self.inner
+            .live
+            .lock()
+            .ok()
+            .and_then(|l| l.as_ref().map(|l| l.server.clone()))
+    }
+
+    /// Whether the server is up.
+    pub fn status(&self) -> Status {
+        match self.peer() {
+            Ok(_) => Status::Ready,
+            Err(Error::Unavailable(reason)) => Status::Unavailable(reason),
+            Err(_) => Status::Unavailable(Unavailable::ShutDown),
+        }
+    }
+
+    /// Shorthand for `status() == Status::Ready`.
+    pub fn is_available(&self) -> bool {
+        self.status() == Status::Ready
+    }
+
+    /// Wait until the current server becomes unavailable, and say why.
+    pub async fn unavailable(&self) -> Unavailable {
+        let peer = match self.peer() {
+            Ok(peer) => peer,
+            Err(Error::Unavailable(reason)) => return reason,
+            Err(_) => return Unavailable::ShutDown,
+        };
+        let mut health = peer.health();
+        loop {
+            if let Health::Down(reason) = &*health.borrow_and_update() {
+                return reason.clone();
+            }
+            if health.changed().await.is_err() {
+                return peer.unavailable().unwrap_or(Unavailable::ShutDown);
+            }
+        }
+    }
+
+    /// Start a conversation and subscribe to its events.
+    pub async fn new_conversation(&self, options: ConversationOptions) -> Result<Conversation> {
+        let peer = self.peer()?;
+        let timeout = self.inner.options.request_timeout;
+        let dialect = peer.dialect().clone();
+        let info = dialect.new_conversation(&peer, &options, timeout).await?;
+        self.open(peer, info, &options).await
+    }
+
+    /// Resume a conversation from its transcript (`rollout_path` of an earlier one).
+    pub async fn resume_conversation(
+        &self,
+        rollout_path: &Path,
+        options: ConversationOptions,
+    ) -> Result<Conversation> {
+        let peer = self.peer()?;
+        let timeout = self.inner.options.request_timeout;
+        let dialect = peer.dialect().clone();
+        let info = dialect
+            .resume_conversation(&peer, rollout_path, &options, timeout)
+            .await?;
+        self.open(peer, info, &options).await
+    }
+
+    async fn open(
+        &self,
+        peer: Arc<Peer>,
+        info: crate::dialect::ConversationInfo,
+        options: &ConversationOptions,
+    ) -> Result<Conversation> {
+        let timeout = self.inner.options.request_timeout;
+        // Route first, then subscribe: no event can arrive before its queue exists.
+        let route = peer.add_route(&info.id);
+        let dialect = peer.dialect().clone();
+        let subscription = match dialect.subscribe(&peer, &info.id, timeout).await {
+            Ok(s) => s,
+            Err(e) => {
+                peer.remove_route(&info.id);
+                return Err(e);
+            }
+        };
+        Ok(Conversation::new(
+            peer,
+            route,
+            info,
+            subscription,
+            timeout,
+            options,
+        ))
+    }
+
+    /// List the server's stored conversations.
+    pub async fn list_conversations(
+        &self,
+        page_size: Option<usize>,
+        cursor: Option<&str>,
+    ) -> Result<ConversationPage> {
+        let peer = self.peer()?;
+        let dialect = peer.dialect().clone();
+        dialect
+            .list_conversations(&peer, page_size, cursor, self.inner.options.request_timeout)
+            .await
+    }
+
+    /// Archive a stored conversation.
+    pub async fn archive_conversation(
+        &self,
+        conversation_id: &str,
+        rollout_path: &Path,
+    ) -> Result<()> {
+        let peer = self.peer()?;
+        let dialect = peer.dialect().clone();
+        dialect
+            .archive_conversation(
+                &peer,
+                conversation_id,
+                rollout_path,
+                self.inner.options.request_timeout,
+            )
+            .await
+    }
+
+    /// Make sure a server is up: nothing if it is, else [`CodexSession::restart`].
+    pub async fn ensure_available(&self) -> Result<()> {
+        if self.is_available() {
+            return Ok(());
+        }
+        self.restart().await
+    }
+
+    /// Replace the server with a fresh one (killing the old one if it still runs), retrying
+    /// with exponential backoff. Conversations of the old server end with
+    /// [`crate::Event::Disconnected`]; resume them from their `rollout_path` if needed.
+    pub async fn restart(&self) -> Result<()> {
+        let Some(spec) = self.inner.spawn.clone() else {
+            return Err(Error::Unsupported {
+                operation: "restart",
+                protocol: "caller-supplied stream",
+            });
+        };
+        let _guard = self.inner.restart_lock.lock().await;
+        let old = self.inner.live.lock().ok().and_then(|mut l| l.take());
+        if let Some(old) = old {
+            old.peer.die(Unavailable::Restarting);
+        }
+        let options = &self.inner.options;
+        let mut delay = options.restart_backoff;
+        let mut last = None;
+        for attempt in 1..=options.restart_attempts {
+            match launch(options, &spec).await {
+                Ok(live) => {
+                    audit_now(
+                        &self.inner.audit,
+                        "restart",
+                        serde_json::json!({"attempt": attempt, "ok": true, "server": live.server.version}),
+                    )
+                    .await;
+                    if let Ok(mut slot) = self.inner.live.lock() {
+                        *slot = Some(live);
+                    }
+                    return Ok(());
+                }
+                Err(e) => {
+                    tracing::warn!(attempt, error = %e, "codex restart failed");
+                    audit_now(
+                        &self.inner.audit,
+                        "restart",
+                        serde_json::json!({"attempt": attempt, "ok": false, "error": e.to_string()}),
+                    )
+                    .await;
+                    last = Some(e);
+                    if attempt < options.restart_attempts {
+                        tokio::time::sleep(delay).await;
+                        delay = (delay * 2).min(options.restart_backoff_max);
+                    }
+                }
+            }
+        }
+        Err(Error::RestartFailed {
+            attempts: options.restart_attempts,
+            last: Box::new(last.unwrap_or(Error::Unavailable(Unavailable::Restarting))),
+        })
+    }
+
+    /// Shut down cleanly: interrupt running turns, let pending approvals finish, close the
+    /// server's input, wait for it to exit, and kill it after `grace`.
+    pub async fn shutdown(self, grace: Duration) -> Result<()> {
+        let live = self.inner.live.lock().ok().and_then(|mut l| l.take());
+        let Some(live) = live else { return Ok(()) };
+        let peer = live.peer;
+        let deadline = tokio::time::Instant::now() + grace;
+        if peer.unavailable().is_none() {
+            peer.interrupt_running_turns();
+            while (peer.approvals_in_flight() > 0 || peer.turns_running())
+                && tokio::time::Instant::now() < deadline
+            {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            peer.close_input();
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            peer.wait_child_exit(left).await;
+        }
+        peer.die(Unavailable::ShutDown);
+        audit_now(&self.inner.audit, "shutdown", serde_json::json!({})).await;
+        Ok(())
+    }
+}
+
+/// Spawn and handshake once.
+async fn launch(options: &SessionOptions, spec: &SpawnSpec) -> Result<Live> {
+    let spawned = spawn(spec)?;
+    let peer = Peer::start(
+        spawned.stdout,
+        spawned.stdin,
+        Some(spawned.guard),
+        options.protocol.dialect(),
+        options.handler(),
+        options.audit_sink(),
+        options.peer_config(),
+    );
+    let server = handshake(&peer, options).await?;
+    Ok(Live { peer, server })
+}
+
+async fn handshake(peer: &Arc<Peer>, options: &SessionOptions) -> Result<ServerInfo> {
+    let client = ClientIdentity {
+        name: options.client_name.clone(),
+        version: options.client_version.clone(),
+    };
+    let dialect = peer.dialect().clone();
+    match dialect
+        .initialize(peer, &client, options.handshake_timeout)
+        .await
+    {
+        Ok(info) => Ok(info),
+        Err(e) => {
+            peer.die(Unavailable::ShutDown);
+            Err(e)
+        }
+    }
+}
+
+async fn audit_now(audit: &Arc<dyn AuditSink>, event: &str, fields: serde_json::Value) {
+    if let Err(e) = audit.append(&AuditRecord::new(event, fields)).await {
+        tracing::error!(error = %e, "audit record lost");
+    }
+}

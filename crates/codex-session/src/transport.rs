@@ -1,0 +1,361 @@
+//! Bytes in and out: line framing with a maximum length, the child process, its stderr.
+//!
+//! The peer reads lines through [`LineCodec`], our own small decoder rather than
+//! `tokio_util`'s `LinesCodec`: it hands out raw bytes (serde validates UTF-8 while parsing, so
+//! a second validation pass is wasted work on the event hot path) and it fails at once when a
+//! line grows past the limit, so a hostile or broken server can make us buffer at most
+//! `limit` bytes, never an unbounded line.
+//!
+//! The child runs in its own process group. Codex is started through a launcher (`codex.js`
+//! under node, which spawns the native binary), so killing only the direct child would leave
+//! the real server orphaned; dropping the [`ChildGuard`] kills the whole group. Its stderr is
+//! drained continuously into `tracing` (target `codex_session::stderr`, secrets redacted): a
+//! pipe nobody reads fills at 64 KiB and then blocks the server, which is the deadlock the
+//! guide's Python client has.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use tokio::io::AsyncReadExt;
+use tokio::process::{ChildStdin, ChildStdout, Command};
+use tokio::sync::{oneshot, watch};
+use tokio_util::bytes::BytesMut;
+use tokio_util::codec::Decoder;
+
+use crate::error::{Error, Result};
+
+/// A line decoder that yields raw bytes (without the newline and an optional `\r`) and fails
+/// when a line is longer than `max` bytes.
+#[derive(Debug)]
+pub(crate) struct LineCodec {
+    max: usize,
+    /// Bytes of the buffer already searched for a newline.
+    searched: usize,
+}
+
+/// Why a line could not be read.
+#[derive(Debug)]
+pub(crate) enum LineError {
+    /// A line grew past the limit.
+    TooLong,
+    /// The read failed.
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for LineError {
+    fn from(e: std::io::Error) -> Self {
+        LineError::Io(e)
+    }
+}
+
+impl LineCodec {
+    pub(crate) fn new(max: usize) -> Self {
+        LineCodec { max, searched: 0 }
+    }
+}
+
+impl Decoder for LineCodec {
+    type Item = BytesMut;
+    type Error = LineError;
+
+    fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<BytesMut>, LineError> {
+        let window_end = buf.len().min(self.max.saturating_add(1));
+        match buf[self.searched..window_end]
+            .iter()
+            .position(|b| *b == b'\n')
+        {
+            Some(offset) => {
+                let newline = self.searched + offset;
+                let mut line = buf.split_to(newline + 1);
+                self.searched = 0;
+                line.truncate(newline);
+                if line.last() == Some(&b'\r') {
+                    line.truncate(newline - 1);
+                }
+                Ok(Some(line))
+            }
+            None if buf.len() > self.max => Err(LineError::TooLong),
+            None => {
+                self.searched = buf.len();
+                Ok(None)
+            }
+        }
+    }
+
+    fn decode_eof(&mut self, buf: &mut BytesMut) -> Result<Option<BytesMut>, LineError> {
+        if let Some(line) = self.decode(buf)? {
+            return Ok(Some(line));
+        }
+        self.searched = 0;
+        if buf.is_empty() {
+            Ok(None)
+        } else {
+            // A last line without a newline: hand it out, the server may have died mid-write
+            // and the decoder will report it as garbage if it is cut.
+            Ok(Some(buf.split_to(buf.len())))
+        }
+    }
+}
+
+/// How to start the server process.
+#[derive(Debug, Clone)]
+pub(crate) struct SpawnSpec {
+    pub(crate) program: PathBuf,
+    pub(crate) args: Vec<OsString>,
+    pub(crate) env: Vec<(OsString, OsString)>,
+    pub(crate) cwd: Option<PathBuf>,
+}
+
+/// A running server process: its pipes and a guard that kills its process group on drop.
+pub(crate) struct Spawned {
+    pub(crate) stdin: ChildStdin,
+    pub(crate) stdout: ChildStdout,
+    pub(crate) guard: ChildGuard,
+}
+
+/// How the child ended: `Some(code)` for a normal exit, `None` for a signal.
+pub(crate) type ExitCode = Option<i32>;
+
+/// Owns the child process. Dropping it kills the child's whole process group.
+#[derive(Debug)]
+pub(crate) struct ChildGuard {
+    pid: Option<u32>,
+    kill: Option<oneshot::Sender<()>>,
+    exit: watch::Receiver<Option<ExitCode>>,
+}
+
+impl ChildGuard {
+    /// A receiver that holds `Some(code)` once the child has exited.
+    pub(crate) fn exit_watch(&self) -> watch::Receiver<Option<ExitCode>> {
+        self.exit.clone()
+    }
+
+    /// The child's exit, if it has exited.
+    pub(crate) fn exited(&self) -> Option<ExitCode> {
+        *self.exit.borrow()
+    }
+
+    /// Kill the child and its process group now (idempotent).
+    pub(crate) fn kill(&mut self) {
+        if self.exited().is_none() {
+            kill_group(self.pid);
+        }
+        if let Some(kill) = self.kill.take() {
+            let _ = kill.send(());
+        }
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Kill a process group with `kill -KILL -- -PGID` (no `unsafe` signal call needed). The child
+/// is its own group leader, so its pid is the group id.
+fn kill_group(pid: Option<u32>) {
+    let Some(pid) = pid else { return };
+    let _ = std::process::Command::new("kill")
+        .arg("-KILL")
+        .arg("--")
+        .arg(format!("-{pid}"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// Start the server: piped stdio, its own process group, stderr drained into `tracing`.
+pub(crate) fn spawn(spec: &SpawnSpec) -> Result<Spawned> {
+    let mut command = Command::new(&spec.program);
+    command
+        .args(&spec.args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    #[cfg(unix)]
+    command.process_group(0);
+    for (key, value) in &spec.env {
+        command.env(key, value);
+    }
+    if let Some(cwd) = &spec.cwd {
+        command.current_dir(cwd);
+    }
+    let program = spec.program.display().to_string();
+    let mut child = command.spawn().map_err(|e| Error::Spawn {
+        program: program.clone(),
+        message: e.to_string(),
+    })?;
+    let missing = |what: &str| Error::Spawn {
+        program: program.clone(),
+        message: format!("its {what} pipe is missing"),
+    };
+    let stdin = child.stdin.take().ok_or_else(|| missing("stdin"))?;
+    let stdout = child.stdout.take().ok_or_else(|| missing("stdout"))?;
+    let stderr = child.stderr.take().ok_or_else(|| missing("stderr"))?;
+    let pid = child.id();
+    tokio::spawn(drain_stderr(stderr, pid));
+
+    let (kill_tx, kill_rx) = oneshot::channel::<()>();
+    let (exit_tx, exit_rx) = watch::channel(None);
+    tokio::spawn(async move {
+        let status = tokio::select! {
+            status = child.wait() => status,
+            _ = kill_rx => {
+                let _ = child.start_kill();
+                child.wait().await
+            }
+        };
+        let code = status.ok().and_then(|s| s.code());
+        tracing::debug!(?pid, ?code, "codex server exited");
+        let _ = exit_tx.send(Some(code));
+    });
+    Ok(Spawned {
+        stdin,
+        stdout,
+        guard: ChildGuard {
+            pid,
+            kill: Some(kill_tx),
+            exit: exit_rx,
+        },
+    })
+}
+
+/// The longest stderr line kept for the log; the rest of a longer line is dropped.
+const STDERR_LINE_MAX: usize = 4096;
+
+/// Read the child's stderr until it closes, logging each line. Reads in large chunks and never
+/// buffers more than one (truncated) line, so a flood costs CPU, not memory, and never blocks
+/// the child.
+async fn drain_stderr(mut stderr: tokio::process::ChildStderr, pid: Option<u32>) {
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut line: Vec<u8> = Vec::with_capacity(256);
+    let mut overflow = false;
+    loop {
+        let n = match stderr.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        if !tracing::enabled!(target: "codex_session::stderr", tracing::Level::DEBUG) {
+            continue;
+        }
+        for part in chunk[..n].split_inclusive(|b| *b == b'\n') {
+            let (body, ends) = match part.split_last() {
+                Some((b'\n', body)) => (body, true),
+                _ => (part, false),
+            };
+            let room = STDERR_LINE_MAX.saturating_sub(line.len());
+            if body.len() > room {
+                overflow = true;
+            }
+            line.extend_from_slice(&body[..body.len().min(room)]);
+            if ends {
+                log_stderr_line(&line, overflow, pid);
+                line.clear();
+                overflow = false;
+            }
+        }
+    }
+    if !line.is_empty() {
+        log_stderr_line(&line, overflow, pid);
+    }
+}
+
+fn log_stderr_line(line: &[u8], truncated: bool, pid: Option<u32>) {
+    let text = String::from_utf8_lossy(line);
+    let text = crate::redact::redact(&text);
+    tracing::debug!(target: "codex_session::stderr", ?pid, truncated, "{text}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_all(codec: &mut LineCodec, input: &[u8]) -> Vec<Result<Vec<u8>, String>> {
+        let mut buf = BytesMut::from(input);
+        let mut out = Vec::new();
+        loop {
+            match codec.decode(&mut buf) {
+                Ok(Some(line)) => out.push(Ok(line.to_vec())),
+                Ok(None) => break,
+                Err(LineError::TooLong) => {
+                    out.push(Err("too long".into()));
+                    break;
+                }
+                Err(LineError::Io(e)) => {
+                    out.push(Err(e.to_string()));
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn splits_lines_and_strips_carriage_returns() {
+        let mut codec = LineCodec::new(100);
+        let out = decode_all(&mut codec, b"{\"a\":1}\r\n{}\n\npartial");
+        assert_eq!(
+            out,
+            vec![
+                Ok(b"{\"a\":1}".to_vec()),
+                Ok(b"{}".to_vec()),
+                Ok(Vec::new())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_at_the_limit_passes_one_byte_more_fails() {
+        let mut codec = LineCodec::new(4);
+        assert_eq!(
+            decode_all(&mut codec, b"abcd\n"),
+            vec![Ok(b"abcd".to_vec())]
+        );
+        let mut codec = LineCodec::new(4);
+        assert_eq!(
+            decode_all(&mut codec, b"abcde\n"),
+            vec![Err("too long".into())]
+        );
+        // Without a newline in sight the error comes as soon as the limit is passed.
+        let mut codec = LineCodec::new(4);
+        assert_eq!(
+            decode_all(&mut codec, b"abcdef"),
+            vec![Err("too long".into())]
+        );
+    }
+
+    #[test]
+    fn a_line_split_across_reads_is_searched_once() {
+        let mut codec = LineCodec::new(100);
+        let mut buf = BytesMut::from(&b"abc"[..]);
+        assert!(matches!(codec.decode(&mut buf), Ok(None)));
+        buf.extend_from_slice(b"def\nx");
+        let line = codec.decode(&mut buf).ok().flatten().map(|l| l.to_vec());
+        assert_eq!(line, Some(b"abcdef".to_vec()));
+        assert_eq!(&buf[..], b"x");
+        let last = codec
+            .decode_eof(&mut buf)
+            .ok()
+            .flatten()
+            .map(|l| l.to_vec());
+        assert_eq!(last, Some(b"x".to_vec()));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_yields_a_line_longer_than_the_limit(
+            input in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512),
+            max in 1usize..64,
+        ) {
+            let mut codec = LineCodec::new(max);
+            for line in decode_all(&mut codec, &input).into_iter().flatten() {
+                proptest::prop_assert!(line.len() <= max);
+                proptest::prop_assert!(!line.contains(&b'\n'));
+            }
+        }
+    }
+}

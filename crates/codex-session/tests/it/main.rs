@@ -1,0 +1,16 @@
+//! Integration tests of codex-session: one binary (link time on 2 cores).
+//!
+//! - `faults`: scripted misbehaving peers, in process over duplex pipes;
+//! - `traps`: the protocol traps measured on the real 0.39, replayed by scripted peers;
+//! - `process`: child-process behaviour (stderr flood, exit, kill on drop, restart, kill -9);
+//! - `real_codex`: the real `codex` 0.39 binary against the fake model of `xldb-testkit`.
+
+// Test code may unwrap (conventions); clippy's in-tests allowance only covers `#[test]`
+// functions, not the helpers they share.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod faults;
+mod process;
+mod real_codex;
+mod support;
+mod traps;

@@ -1,0 +1,294 @@
+//! The real `codex` 0.39 binary (installed by scripts/test.sh) against the scripted fake model
+//! of `xldb-testkit`. Offline; each test takes a second or two.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use codex_session::{
+    ApprovalHandler, ApprovalKind, ApprovalPolicy, ApproveAll, CodexSession, ConversationOptions,
+    Decision, Event, FileAuditSink, Sandbox, SessionOptions, TurnEnd,
+};
+use xldb_testkit::fake_model::{CodexHome, FakeModel, Script, Step};
+
+use crate::support::{fixed, within};
+
+struct Rig {
+    model: FakeModel,
+    home: CodexHome,
+    session: CodexSession,
+}
+
+async fn rig(
+    script: Script,
+    handler: Arc<dyn ApprovalHandler>,
+    tweak: impl FnOnce(SessionOptions) -> SessionOptions,
+) -> Rig {
+    let bin = xldb_testkit::codex::codex_bin(xldb_testkit::codex::DEFAULT_CODEX_VERSION)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let model = FakeModel::start(script).await.expect("fake model");
+    let home = CodexHome::new(&model).expect("codex home");
+    let mut options = SessionOptions::new()
+        .program(bin)
+        .cwd(home.work_dir())
+        .approval_handler(handler)
+        .request_timeout(Duration::from_secs(10));
+    for (k, v) in home.envs() {
+        options = options.env(k, v);
+    }
+    let session = within(CodexSession::start(tweak(options)))
+        .await
+        .expect("codex mcp starts");
+    Rig {
+        model,
+        home,
+        session,
+    }
+}
+
+fn conversation_options(rig: &Rig) -> ConversationOptions {
+    ConversationOptions::new()
+        .cwd(rig.home.work_dir())
+        .approval_policy(ApprovalPolicy::Untrusted)
+        .sandbox(Sandbox::WorkspaceWrite)
+        .turn_timeout(Duration::from_secs(20))
+}
+
+const PATCH: &str = "*** Begin Patch\n*** Add File: hello.txt\n+hello from patch\n*** End Patch\n";
+
+#[tokio::test]
+async fn a_full_turn_reaches_task_complete() {
+    let rig = rig(
+        Script::new([Step::new().message("All done (fake model).")]),
+        fixed(Decision::Denied),
+        |o| o,
+    )
+    .await;
+    let info = rig.session.server_info().unwrap();
+    assert_eq!(info.version, "0.39.0");
+    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    let outcome = within(conversation.run_turn("say something"))
+        .await
+        .unwrap();
+    assert_eq!(outcome.end, TurnEnd::Completed);
+    assert_eq!(
+        outcome.final_message.as_deref(),
+        Some("All done (fake model).")
+    );
+    assert!(outcome.token_usage.is_some_and(|u| u.total_tokens > 0));
+    assert!(rig
+        .model
+        .requests()
+        .iter()
+        .any(|r| r.user_texts().iter().any(|t| t.contains("say something"))));
+}
+
+#[tokio::test]
+async fn a_denied_command_never_runs_and_the_denial_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let audit_path = dir.path().join("audit.jsonl");
+    let audit = Arc::new(FileAuditSink::open(&audit_path).unwrap());
+    let script = Script::new([
+        Step::new().shell(["bash", "-lc", "echo pwned > created_by_exec.txt"]),
+        Step::new().message("ok"),
+    ]);
+    let rig = rig(script, fixed(Decision::Denied), |o| o.audit(audit)).await;
+    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    let outcome = within(conversation.run_turn("write a file")).await.unwrap();
+    assert_eq!(outcome.end, TurnEnd::Completed);
+    assert_eq!(outcome.denied.len(), 1, "{outcome:?}");
+    assert_eq!(outcome.denied[0].kind, ApprovalKind::Exec);
+    assert_eq!(outcome.denied[0].call_id, "call_exec_1");
+    assert!(outcome.commands.is_empty(), "{:?}", outcome.commands);
+    assert!(!rig.home.work_dir().join("created_by_exec.txt").exists());
+    // The model was told.
+    let told = rig
+        .model
+        .requests()
+        .iter()
+        .filter_map(|r| r.tool_output("call_exec_1").map(str::to_owned))
+        .next();
+    assert!(
+        told.is_some_and(|t| t.contains("rejected")),
+        "the model sees the rejection"
+    );
+    let log = std::fs::read_to_string(&audit_path).unwrap();
+    let approval = log
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|r| r["event"] == "approval")
+        .expect("approval audited");
+    assert_eq!(approval["decision"], "denied");
+    assert_eq!(approval["request"]["call_id"], "call_exec_1");
+}
+
+#[tokio::test]
+async fn an_allowed_commands_output_reaches_the_model() {
+    let script = Script::new([
+        Step::new().shell(["bash", "-lc", "echo marker-4242 > out.txt && cat out.txt"]),
+        Step::new().message("saw it"),
+    ]);
+    let rig = rig(script, Arc::new(ApproveAll), |o| o).await;
+    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    let outcome = within(conversation.run_turn("run it")).await.unwrap();
+    assert_eq!(outcome.end, TurnEnd::Completed);
+    assert!(outcome.denied.is_empty());
+    assert_eq!(outcome.commands.len(), 1, "{:?}", outcome.commands);
+    assert_eq!(outcome.commands[0].exit_code, Some(0));
+    assert!(outcome.commands[0].output.contains("marker-4242"));
+    let told = rig
+        .model
+        .requests()
+        .iter()
+        .filter_map(|r| r.tool_output("call_exec_1").map(str::to_owned))
+        .next();
+    assert!(
+        told.is_some_and(|t| t.contains("marker-4242")),
+        "the output reached the model"
+    );
+}
+
+#[tokio::test]
+async fn a_patch_approval_applies_the_patch() {
+    let script = Script::new([Step::new().patch(PATCH), Step::new().message("patched")]);
+    let rig = rig(script, fixed(Decision::Approved), |o| o).await;
+    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    let outcome = within(conversation.run_turn("add hello.txt"))
+        .await
+        .unwrap();
+    assert_eq!(outcome.end, TurnEnd::Completed);
+    assert_eq!(outcome.patches.len(), 1, "{outcome:?}");
+    assert_eq!(outcome.patches[0].success, Some(true));
+    let written = std::fs::read_to_string(rig.home.work_dir().join("hello.txt")).unwrap();
+    assert_eq!(written, "hello from patch\n");
+}
+
+#[tokio::test]
+async fn an_interrupt_ends_the_turn_with_turn_aborted() {
+    let rig = rig(
+        Script::new([Step::new().hang()]),
+        fixed(Decision::Denied),
+        |o| o,
+    )
+    .await;
+    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    within(conversation.send_message("think forever"))
+        .await
+        .unwrap();
+    assert!(within(rig.model.wait_for_hanging(1, Duration::from_secs(10))).await);
+    within(conversation.interrupt())
+        .await
+        .expect("interrupt answered");
+    let mut kinds = Vec::new();
+    loop {
+        let event = within(conversation.next_event()).await.unwrap();
+        kinds.push(event.kind().to_owned());
+        if let Event::TurnAborted { reason } = event {
+            assert_eq!(reason, "interrupted");
+            break;
+        }
+    }
+    assert!(!kinds.contains(&"task_complete".to_owned()), "{kinds:?}");
+    assert!(rig.session.is_available());
+}
+
+#[tokio::test]
+async fn two_conversations_run_in_parallel() {
+    let script = Script::new([
+        Step::new().shell(["bash", "-lc", "echo parallel"]),
+        Step::new().message("done"),
+    ])
+    .select_by_tool_outputs();
+    let rig = rig(script, Arc::new(ApproveAll), |o| o).await;
+    let mut a = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    let mut b = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    assert_ne!(a.id(), b.id());
+    let (ra, rb) = within(async { tokio::join!(a.run_turn("first"), b.run_turn("second")) }).await;
+    for outcome in [ra.unwrap(), rb.unwrap()] {
+        assert_eq!(outcome.end, TurnEnd::Completed);
+        assert_eq!(
+            outcome.commands.len(),
+            1,
+            "each conversation sees only its own command"
+        );
+        assert_eq!(outcome.commands[0].exit_code, Some(0));
+        assert_eq!(outcome.final_message.as_deref(), Some("done"));
+    }
+}
+
+#[tokio::test]
+async fn events_arrive_typed_in_order_and_none_is_lost() {
+    let script = Script::new([
+        Step::new().shell(["bash", "-lc", "touch created_by_exec.txt"]),
+        Step::new().patch(PATCH),
+        Step::new().message("All done (fake model)."),
+    ]);
+    let rig = rig(script, Arc::new(ApproveAll), |o| o).await;
+    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    within(conversation.send_message("please run touch"))
+        .await
+        .unwrap();
+    let mut events = Vec::new();
+    loop {
+        let event = within(conversation.next_event())
+            .await
+            .expect("stream open");
+        let end = event.ends_turn();
+        events.push(event);
+        if end {
+            break;
+        }
+    }
+    let kinds: Vec<&str> = events.iter().map(Event::kind).collect();
+    // The 0.39 sequence recorded in shared/reference/transcripts, plus our own decisions.
+    let expected = [
+        "turn_started",
+        "exec_approval_request",
+        "approval_decided",
+        "exec_command_begin",
+        "exec_command_end",
+        "token_count",
+        "apply_patch_approval_request",
+        "approval_decided",
+        "patch_apply_begin",
+        "patch_apply_end",
+        "turn_diff",
+        "agent_message",
+        "task_complete",
+    ];
+    let mut at = 0;
+    for kind in &kinds {
+        if at < expected.len() && *kind == expected[at] {
+            at += 1;
+        }
+    }
+    assert_eq!(
+        at,
+        expected.len(),
+        "expected {expected:?} in order within {kinds:?}"
+    );
+    assert!(!kinds.contains(&"lagged"), "{kinds:?}");
+    assert!(
+        events.iter().all(|e| !matches!(e, Event::Other { .. })),
+        "every 0.39 event of this turn is typed: {kinds:?}"
+    );
+    assert!(matches!(
+        &events[kinds.iter().position(|k| *k == "exec_command_end").unwrap()],
+        Event::CommandFinished { exit_code: 0, .. }
+    ));
+}
