@@ -1,6 +1,8 @@
 //! `xldb-codex schema` end to end: formats, filters, exit codes, and no password in anything
 //! the process prints.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap (conventions)
+
 use assert_cmd::Command;
 use std::path::Path;
 
