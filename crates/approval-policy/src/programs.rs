@@ -1,0 +1,2201 @@
+//! Built-in knowledge of programs: which are read-only, which flags make them write or run
+//! code, which are wrappers around another command, shells, interpreters, package managers,
+//! git, and the database clients (in `programs/clients.rs`).
+//!
+//! Every handler adds facts and concerns to the command's [`Assessment`]. A program not in
+//! this table gets no read-only fact and therefore asks. A program named by a path is judged by
+//! its base name (so `./rm` is `rm`), but only a path in a system directory may be *allowed*:
+//! `./cat` or `/tmp/x/cat` could be anything.
+
+mod clients;
+mod git;
+
+use crate::assess::{Assessment, Target};
+use crate::decision::{Decision, Risk};
+use crate::shell::{self, Arg, Cmd, Ctx, Stdin};
+
+const TRUSTED_DIRS: [&str; 8] = [
+    "/bin",
+    "/usr/bin",
+    "/usr/local/bin",
+    "/sbin",
+    "/usr/sbin",
+    "/usr/local/sbin",
+    "/opt/homebrew/bin",
+    "/usr/lib/postgresql",
+];
+
+/// Programs that only read, whatever their flags (flags that write are checked elsewhere).
+const READ_ONLY: [&str; 92] = [
+    "cat",
+    "ls",
+    "pwd",
+    "echo",
+    "printf",
+    "true",
+    "false",
+    "head",
+    "tail",
+    "wc",
+    "cut",
+    "tr",
+    "rev",
+    "nl",
+    "paste",
+    "seq",
+    "stat",
+    "file",
+    "which",
+    "whoami",
+    "id",
+    "uname",
+    "groups",
+    "realpath",
+    "readlink",
+    "basename",
+    "dirname",
+    "du",
+    "df",
+    "cmp",
+    "comm",
+    "column",
+    "fold",
+    "fmt",
+    "expand",
+    "unexpand",
+    "od",
+    "hexdump",
+    "strings",
+    "md5sum",
+    "sha1sum",
+    "sha256sum",
+    "sha512sum",
+    "sha224sum",
+    "sha384sum",
+    "b2sum",
+    "cksum",
+    "sum",
+    "test",
+    "[",
+    ":",
+    "printenv",
+    "locale",
+    "tac",
+    "numfmt",
+    "diff",
+    "ps",
+    "free",
+    "uptime",
+    "nproc",
+    "arch",
+    "tty",
+    "logname",
+    "users",
+    "who",
+    "w",
+    "lscpu",
+    "lsblk",
+    "getent",
+    "expr",
+    "factor",
+    "jq",
+    "less",
+    "more",
+    "grep",
+    "egrep",
+    "fgrep",
+    "zgrep",
+    "zcat",
+    "bzcat",
+    "xzcat",
+    "sleep",
+    "wait",
+    "type",
+    "help",
+    "look",
+    "join",
+    "cal",
+    "vmstat",
+    "iostat",
+    "pgrep",
+    "lsof",
+];
+
+/// Shell builtins and keywords that change only the shell's own state.
+const SHELL_STATE: [&str; 18] = [
+    "cd", "pushd", "popd", "set", "shopt", "unset", "read", "shift", "exit", "return", "break",
+    "continue", "getopts", "let", "umask", "ulimit", "dirs", "hash",
+];
+
+/// Environment variables that change which program runs or what it loads.
+const DANGEROUS_ENV: [&str; 28] = [
+    "PATH",
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "LD_AUDIT",
+    "DYLD_INSERT_LIBRARIES",
+    "DYLD_LIBRARY_PATH",
+    "BASH_ENV",
+    "ENV",
+    "IFS",
+    "PROMPT_COMMAND",
+    "SHELLOPTS",
+    "BASHOPTS",
+    "PGOPTIONS",
+    "PSQLRC",
+    "PAGER",
+    "PSQL_PAGER",
+    "EDITOR",
+    "VISUAL",
+    "NODE_OPTIONS",
+    "PYTHONPATH",
+    "PYTHONSTARTUP",
+    "PERL5OPT",
+    "PERL5LIB",
+    "RUBYOPT",
+    "MYSQL_HOME",
+    "SQLITE_HISTORY",
+    "GIT_PAGER",
+    "LESSOPEN",
+];
+
+fn env_concern(name: &str) -> Option<(Decision, Risk, String)> {
+    if name.starts_with("GIT_")
+        && !matches!(
+            name,
+            "GIT_AUTHOR_NAME"
+                | "GIT_AUTHOR_EMAIL"
+                | "GIT_COMMITTER_NAME"
+                | "GIT_COMMITTER_EMAIL"
+                | "GIT_TERMINAL_PROMPT"
+        )
+    {
+        return Some((
+            Decision::Ask,
+            Risk::High,
+            format!("`{name}` can make git run other programs"),
+        ));
+    }
+    if DANGEROUS_ENV.contains(&name) {
+        let d = if matches!(
+            name,
+            "LD_PRELOAD" | "LD_AUDIT" | "DYLD_INSERT_LIBRARIES" | "BASH_ENV" | "PGOPTIONS"
+        ) {
+            Decision::Deny
+        } else {
+            Decision::Ask
+        };
+        return Some((
+            d,
+            Risk::High,
+            format!("`{name}` changes what runs or how it runs"),
+        ));
+    }
+    None
+}
+
+/// Base name of a program, and whether it is named by a path outside the system directories.
+fn resolve(program: &str) -> (String, bool) {
+    match program.rfind('/') {
+        None => (program.to_string(), false),
+        Some(i) => {
+            let dir = &program[..i];
+            let base = program[i + 1..].to_string();
+            let trusted = TRUSTED_DIRS
+                .iter()
+                .any(|t| dir == *t || (dir.starts_with(t) && *t == "/usr/lib/postgresql"));
+            (base, !trusted)
+        }
+    }
+}
+
+/// Judge one simple command (and whatever it runs), pushing its units into `ctx`.
+pub(crate) fn judge(ctx: &mut Ctx, cmd: Cmd, depth: usize) {
+    if depth > shell::MAX_DEPTH {
+        let mut a = Assessment::new(cmd.display());
+        a.deny(Risk::High, "shell.depth", "nested too deeply to judge");
+        ctx.push_other(a);
+        return;
+    }
+    for (name, value) in &cmd.env {
+        if let Some((d, r, why)) = env_concern(name) {
+            let mut a = Assessment::new(format!("{name}={}", shell::quote(&value.text)));
+            a.concern(d, r, "shell.env", why);
+            ctx.push_other(a);
+        }
+    }
+    let Some(first) = cmd.argv.first() else {
+        let mut a = Assessment::new(cmd.display());
+        a.read_only("shell.assignment", "sets shell variables");
+        ctx.push_other(a);
+        return;
+    };
+    if first.dynamic {
+        let mut a = Assessment::new(cmd.display());
+        a.deny(
+            Risk::High,
+            "shell.dynamic-program",
+            "program name is computed at run time",
+        );
+        ctx.push_other(a);
+        return;
+    }
+    let (base, untrusted_path) = resolve(&first.text);
+    if !first.text.contains('/') && ctx.functions.contains(&first.text) {
+        let mut a = Assessment::new(cmd.display());
+        a.read_only(
+            "shell.function-call",
+            "calls a function defined in the script (body judged)",
+        );
+        ctx.push_other(a);
+        return;
+    }
+    let mut a = Assessment::new(cmd.display());
+    let dynamic_ok = handle(ctx, &cmd, &base, &mut a, depth);
+    if !dynamic_ok && cmd.argv.iter().skip(1).any(|x| x.dynamic) {
+        a.ask("shell.dynamic-arg", "an argument is computed at run time");
+    }
+    if untrusted_path {
+        if a.has_concerns() {
+            a.ask(
+                "shell.path-program",
+                format!("`{}` is not a system program", first.text),
+            );
+        } else {
+            a.concern(
+                Decision::Ask,
+                Risk::Medium,
+                "shell.path-program",
+                format!(
+                    "`{}` is named by a path outside the system directories",
+                    first.text
+                ),
+            );
+        }
+    }
+    ctx.push(
+        Target::Command {
+            program: base,
+            argv: cmd.texts(),
+        },
+        a,
+    );
+}
+
+/// Flags: does any short-option cluster contain `c` (stopping at letters that take a value)?
+pub(crate) fn has_short(args: &[Arg], c: char, takes_value: &str) -> bool {
+    for a in args {
+        let t = a.text.as_str();
+        if t == "--" {
+            break;
+        }
+        if t.starts_with('-') && !t.starts_with("--") && t.len() > 1 {
+            for ch in t[1..].chars() {
+                if ch == c {
+                    return true;
+                }
+                if takes_value.contains(ch) {
+                    break;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// Does any argument equal one of `names` or start with `name=`?
+pub(crate) fn has_long(args: &[Arg], names: &[&str]) -> bool {
+    args.iter().any(|a| {
+        names.iter().any(|n| {
+            a.text == *n
+                || (n.starts_with("--")
+                    && a.text.starts_with(n)
+                    && a.text[n.len()..].starts_with('='))
+        })
+    })
+}
+
+/// The value of an option (`-o X`, `-oX`, `--output X`, `--output=X`), if present.
+pub(crate) fn option_values(args: &[Arg], short: &[&str], long: &[&str]) -> Vec<Arg> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let t = &args[i].text;
+        if t == "--" {
+            break;
+        }
+        let mut matched = false;
+        for s in short {
+            if t == s {
+                if let Some(v) = args.get(i + 1) {
+                    out.push(v.clone());
+                }
+                i += 1;
+                matched = true;
+                break;
+            } else if t.starts_with(s) && t.len() > s.len() && !t.starts_with("--") {
+                out.push(Arg {
+                    text: t[s.len()..].to_string(),
+                    dynamic: args[i].dynamic,
+                });
+                matched = true;
+                break;
+            }
+        }
+        if !matched {
+            for l in long {
+                if t == l {
+                    if let Some(v) = args.get(i + 1) {
+                        out.push(v.clone());
+                    }
+                    i += 1;
+                    break;
+                } else if let Some(v) = t.strip_prefix(l).and_then(|r| r.strip_prefix('=')) {
+                    out.push(Arg {
+                        text: v.to_string(),
+                        dynamic: args[i].dynamic,
+                    });
+                    break;
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Judge a nested command line given as argv (wrappers, `find -exec`, `xargs`).
+fn judge_inner(ctx: &mut Ctx, argv: &[Arg], stdin: Stdin, env: Vec<(String, Arg)>, depth: usize) {
+    if argv.is_empty() {
+        return;
+    }
+    judge(
+        ctx,
+        Cmd {
+            argv: argv.to_vec(),
+            env,
+            stdin,
+        },
+        depth + 1,
+    );
+}
+
+/// Returns true when dynamic arguments are harmless for this program.
+#[allow(clippy::too_many_lines)]
+fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize) -> bool {
+    let args = &cmd.argv[1..];
+    let name = base;
+    match name {
+        "echo" | "printf" | "true" | "false" | "test" | "[" | ":" | "sleep" | "cd" | "pushd"
+        | "popd" | "read" | "shift" | "exit" | "return" => {
+            a.read_only(format!("program.{name}"), "does not write or run anything");
+            return true;
+        }
+        _ if SHELL_STATE.contains(&name) => {
+            a.read_only(
+                format!("program.{name}"),
+                "changes only the shell's own state",
+            );
+        }
+        "export" | "declare" | "local" | "readonly" | "typeset" => {
+            for (n, _) in &cmd.env {
+                if let Some((d, r, why)) = env_concern(n) {
+                    a.concern(d, r, "shell.env", why);
+                }
+            }
+            a.read_only(format!("program.{name}"), "sets shell variables");
+            return true;
+        }
+        "alias" | "unalias" => {
+            if args.iter().any(|x| x.text.contains('=')) {
+                a.ask(
+                    "program.alias",
+                    "defines an alias that can hide another command",
+                );
+            } else {
+                a.read_only("program.alias", "lists aliases");
+            }
+        }
+        "eval" => {
+            if args.iter().any(|x| x.dynamic) {
+                a.deny(
+                    Risk::High,
+                    "program.eval",
+                    "evaluates text computed at run time",
+                );
+            } else {
+                let script = cmd.texts()[1..].join(" ");
+                shell::eval_script(ctx, &script, depth + 1);
+                a.read_only("program.eval", "evaluates a literal script (judged)");
+            }
+        }
+        "trap" => match args.first() {
+            Some(x) if x.dynamic => {
+                a.deny(
+                    Risk::High,
+                    "program.trap",
+                    "trap action computed at run time",
+                );
+            }
+            Some(x) if !x.text.starts_with('-') && args.len() > 1 => {
+                shell::eval_script(ctx, &x.text, depth + 1);
+                a.read_only("program.trap", "sets a trap (action judged)");
+            }
+            _ => {
+                a.read_only("program.trap", "lists or resets traps");
+            }
+        },
+        "source" | "." => {
+            a.concern(
+                Decision::Ask,
+                Risk::High,
+                "program.source",
+                "runs the commands in a file",
+            );
+        }
+        "exec" | "command" | "builtin" | "nohup" | "time" | "setsid" | "unbuffer" | "chronic" => {
+            wrapper(ctx, cmd, name, a, depth);
+        }
+        "sudo" | "doas" | "su" | "run0" | "pkexec" => privileged(ctx, cmd, name, a, depth),
+        "env" => env_wrapper(ctx, cmd, a, depth),
+        "timeout" | "nice" | "ionice" | "stdbuf" | "flock" | "taskset" | "chrt" | "cpulimit" => {
+            option_wrapper(ctx, cmd, name, a, depth);
+        }
+        "watch" => watch(ctx, cmd, a, depth),
+        "xargs" => xargs(ctx, cmd, a, depth),
+        "parallel" => {
+            let inner: Vec<Arg> = args
+                .iter()
+                .take_while(|x| x.text != ":::" && x.text != "::::")
+                .filter(|x| !x.text.starts_with('-'))
+                .cloned()
+                .collect();
+            if inner.is_empty() {
+                a.ask("program.parallel", "runs commands read from input");
+            } else {
+                let script: Vec<String> = inner.iter().map(|x| x.text.clone()).collect();
+                shell::eval_script(ctx, &script.join(" "), depth + 1);
+                a.read_only("program.parallel", "runs the judged command in parallel");
+            }
+        }
+        "busybox" => {
+            if args.is_empty() {
+                a.read_only("program.busybox", "lists applets");
+            } else {
+                judge_inner(ctx, args, cmd.stdin.clone(), Vec::new(), depth);
+                a.read_only("program.busybox", "runs the judged applet");
+            }
+        }
+        "bash" | "sh" | "zsh" | "dash" | "ksh" | "mksh" | "ash" | "yash" => {
+            shell_program(ctx, cmd, a, depth)
+        }
+        "fish" | "tcsh" | "csh" | "nu" | "elvish" | "xonsh" => {
+            if args
+                .iter()
+                .any(|x| matches!(x.text.as_str(), "--version" | "-v"))
+                && args.len() == 1
+            {
+                a.read_only("program.shell", "prints the version");
+            } else {
+                a.concern(
+                    Decision::Ask,
+                    Risk::High,
+                    "program.shell",
+                    format!("`{name}` scripts are not parsed here"),
+                );
+            }
+        }
+        "apply_patch" | "applypatch" => crate::patch::apply_patch_command(ctx, cmd, a),
+        "rm" | "shred" | "unlink" | "rmdir" | "srm" | "wipe" => remove(ctx, cmd, name, a),
+        "dd" => {
+            let of: Vec<&Arg> = args.iter().filter(|x| x.text.starts_with("of=")).collect();
+            if of.is_empty() {
+                a.ask("program.dd", "copies raw data");
+            } else {
+                for o in of {
+                    let target = Arg {
+                        text: o.text[3..].to_string(),
+                        dynamic: o.dynamic,
+                    };
+                    if !shell::is_null_device(&target.text) {
+                        a.deny(
+                            Risk::Critical,
+                            "program.dd",
+                            format!("overwrites `{}`", target.text),
+                        );
+                    }
+                }
+            }
+        }
+        "mkfs" | "mke2fs" | "mkswap" | "wipefs" | "fdisk" | "sfdisk" | "parted" | "gdisk"
+        | "sgdisk" | "cfdisk" | "losetup" | "cryptsetup" | "swapoff" | "swapon" => {
+            a.deny(
+                Risk::Critical,
+                "program.disk",
+                "changes disks or file systems",
+            );
+        }
+        _ if name.starts_with("mkfs.") => {
+            a.deny(Risk::Critical, "program.disk", "creates a file system");
+        }
+        "reboot" | "shutdown" | "halt" | "poweroff" | "init" | "telinit" | "kexec" => {
+            a.deny(
+                Risk::Critical,
+                "program.power",
+                "stops or restarts the machine",
+            );
+        }
+        "kill" | "pkill" | "killall" | "skill" | "xkill" => {
+            if args.iter().any(|x| x.text == "-l" || x.text == "-L") && args.len() == 1 {
+                a.read_only("program.kill", "lists signals");
+            } else {
+                a.deny(Risk::High, "program.kill", "terminates processes");
+            }
+        }
+        "useradd" | "userdel" | "usermod" | "groupadd" | "groupdel" | "groupmod" | "passwd"
+        | "chpasswd" | "visudo" | "adduser" | "deluser" | "chsh" | "chfn" => {
+            a.deny(Risk::Critical, "program.accounts", "changes user accounts");
+        }
+        "mount" | "umount" | "iptables" | "ip6tables" | "nft" | "ufw" | "sysctl" | "modprobe"
+        | "insmod" | "rmmod" | "setenforce" | "chattr" => {
+            if (name == "mount" && args.is_empty())
+                || (name == "sysctl"
+                    && args.iter().all(|x| !x.text.contains('=') && x.text != "-w"))
+            {
+                a.read_only(format!("program.{name}"), "shows system state");
+            } else {
+                a.deny(
+                    Risk::Critical,
+                    "program.system",
+                    "changes system configuration",
+                );
+            }
+        }
+        "chmod" | "chown" | "chgrp" | "setfacl" => {
+            a.concern(
+                Decision::Ask,
+                Risk::High,
+                "program.permissions",
+                "changes file permissions or ownership",
+            );
+        }
+        "cp" | "mv" | "ln" | "install" | "rsync" | "mkdir" | "touch" | "truncate" | "mkfifo"
+        | "mknod" | "rename" | "patch" | "split" | "csplit" | "unzip" | "gunzip" | "gzip"
+        | "bzip2" | "bunzip2" | "xz" | "unxz" | "zstd" | "7z" | "zip" | "ar" | "cpio" | "link" => {
+            file_writer(ctx, cmd, name, a);
+        }
+        "tee" => {
+            let mut wrote = false;
+            for x in args.iter().filter(|x| !x.text.starts_with('-')) {
+                shell::write_target(ctx, x, &format!("tee {}", x.text));
+                wrote = true;
+            }
+            let _ = wrote;
+            a.read_only(
+                "program.tee",
+                "copies input to output (files judged separately)",
+            );
+        }
+        "tar" | "bsdtar" | "gtar" => tar(args, a),
+        "sed" | "gsed" => sed(ctx, cmd, a),
+        "awk" | "gawk" | "mawk" | "nawk" | "busybox-awk" => awk(args, a),
+        "find" => find(ctx, cmd, a, depth),
+        "fd" | "fdfind" => {
+            let pos = args
+                .iter()
+                .position(|x| matches!(x.text.as_str(), "-x" | "--exec" | "-X" | "--exec-batch"));
+            match pos {
+                Some(p) => {
+                    let inner: Vec<Arg> = args[p + 1..]
+                        .iter()
+                        .take_while(|x| x.text != ";")
+                        .cloned()
+                        .collect();
+                    judge_inner(ctx, &inner, Stdin::Inherit, Vec::new(), depth);
+                    exec_reader_cap(ctx, a, &inner, "program.fd-exec");
+                }
+                None => {
+                    a.read_only("program.fd", "lists files");
+                }
+            }
+        }
+        "rg" | "ripgrep" => {
+            if has_long(args, &["--pre", "--hostname-bin"]) {
+                a.concern(
+                    Decision::Deny,
+                    Risk::High,
+                    "program.rg-pre",
+                    "`--pre` runs a program on every file",
+                );
+            } else if has_long(args, &["--search-zip"]) || has_short(args, 'z', "egmtATBCfjMrE") {
+                a.ask(
+                    "program.rg-zip",
+                    "`--search-zip` runs decompression programs",
+                );
+            } else {
+                a.read_only("program.rg", "searches files");
+            }
+        }
+        "sort" => {
+            let outs = option_values(args, &["-o"], &["--output"]);
+            for o in &outs {
+                shell::write_target(ctx, o, &format!("sort -o {}", o.text));
+            }
+            if has_long(args, &["--compress-program"]) {
+                a.ask("program.sort", "`--compress-program` runs a program");
+            } else {
+                a.read_only("program.sort", "sorts lines");
+            }
+        }
+        "shuf" => {
+            for o in &option_values(args, &["-o"], &["--output"]) {
+                shell::write_target(ctx, o, &format!("shuf -o {}", o.text));
+            }
+            a.read_only("program.shuf", "shuffles lines");
+        }
+        "uniq" => {
+            let positional: Vec<&Arg> = positional_args(
+                args,
+                "fsw",
+                &[
+                    "--skip-fields",
+                    "--skip-chars",
+                    "--check-chars",
+                    "--group",
+                    "--all-repeated",
+                ],
+            );
+            if let Some(out) = positional.get(1) {
+                shell::write_target(ctx, out, &format!("uniq … {}", out.text));
+            }
+            a.read_only("program.uniq", "filters lines");
+        }
+        "base64" | "base32" | "basenc" => {
+            for o in &option_values(args, &["-o"], &["--output"]) {
+                shell::write_target(ctx, o, &format!("{name} -o {}", o.text));
+            }
+            a.read_only("program.base64", "encodes or decodes");
+        }
+        "xxd" => {
+            let positional = positional_args(args, "cglosn", &[]);
+            if let Some(out) = positional.get(1) {
+                shell::write_target(ctx, out, &format!("xxd … {}", out.text));
+            }
+            a.read_only("program.xxd", "dumps bytes");
+        }
+        "tree" => {
+            for o in &option_values(args, &["-o"], &[]) {
+                shell::write_target(ctx, o, &format!("tree -o {}", o.text));
+            }
+            a.read_only("program.tree", "lists files");
+        }
+        "date" => {
+            if has_short(args, 's', "dfrI") || has_long(args, &["--set"]) {
+                a.deny(Risk::High, "program.date", "sets the system clock");
+            } else {
+                a.read_only("program.date", "prints the date");
+            }
+        }
+        "hostname" | "hostnamectl" => {
+            if args.iter().all(|x| x.text.starts_with('-'))
+                && !has_long(args, &["--file"])
+                && !has_short(args, 'F', "")
+            {
+                a.read_only("program.hostname", "prints the host name");
+            } else {
+                a.deny(Risk::High, "program.hostname", "sets the host name");
+            }
+        }
+        "yq" => {
+            if has_short(args, 'i', "") || has_long(args, &["--inplace"]) {
+                a.ask("program.yq", "edits files in place");
+            } else {
+                a.read_only("program.yq", "queries YAML");
+            }
+        }
+        "bat" | "batcat" => {
+            if has_long(args, &["--pager"]) {
+                a.ask("program.bat", "`--pager` runs a program");
+            } else {
+                a.read_only("program.bat", "prints files");
+            }
+        }
+        "command-not-found" | "man" | "info" | "whatis" | "apropos" | "tldr" | "whereis" => {
+            a.read_only(format!("program.{name}"), "shows documentation");
+        }
+        "crontab" => {
+            if args.len() == 1 && args[0].text == "-l" {
+                a.read_only("program.crontab", "lists the crontab");
+            } else {
+                a.deny(Risk::High, "program.crontab", "changes scheduled jobs");
+            }
+        }
+        "systemctl" | "service" | "launchctl" | "journalctl" => {
+            let verb = args
+                .iter()
+                .find(|x| !x.text.starts_with('-'))
+                .map(|x| x.text.as_str())
+                .unwrap_or("");
+            if name == "journalctl"
+                && !has_long(
+                    args,
+                    &[
+                        "--vacuum-size",
+                        "--vacuum-time",
+                        "--vacuum-files",
+                        "--rotate",
+                        "--flush",
+                    ],
+                )
+            {
+                a.read_only("program.journalctl", "reads logs");
+            } else if matches!(
+                verb,
+                "status"
+                    | "list-units"
+                    | "list-unit-files"
+                    | "is-active"
+                    | "is-enabled"
+                    | "is-failed"
+                    | "show"
+                    | "cat"
+                    | "list"
+                    | "list-timers"
+                    | "--status-all"
+            ) || (name == "service"
+                && args
+                    .iter()
+                    .any(|x| x.text == "status" || x.text == "--status-all"))
+            {
+                a.read_only(format!("program.{name}"), "shows service state");
+            } else {
+                a.deny(
+                    Risk::High,
+                    format!("program.{name}").as_str(),
+                    "starts, stops or changes services",
+                );
+            }
+        }
+        "curl" | "wget" | "http" | "https" | "xh" | "aria2c" => network_fetch(ctx, cmd, name, a),
+        "ssh" | "scp" | "sftp" | "nc" | "ncat" | "netcat" | "socat" | "telnet" | "ftp" | "mosh"
+        | "rsh" => {
+            a.concern(
+                Decision::Ask,
+                Risk::High,
+                "program.network",
+                "opens a network connection that can run or copy anything",
+            );
+        }
+        "ping" | "dig" | "nslookup" | "host" | "traceroute" | "tracepath" | "ss" | "netstat"
+        | "ifconfig" | "whois" => {
+            if name == "ifconfig" && args.len() > 1 {
+                a.deny(
+                    Risk::High,
+                    "program.network-config",
+                    "changes network interfaces",
+                );
+            } else {
+                a.read_only(format!("program.{name}"), "network diagnostics");
+            }
+        }
+        "ip" => {
+            let verb_pos = args
+                .iter()
+                .filter(|x| !x.text.starts_with('-'))
+                .nth(1)
+                .map(|x| x.text.as_str())
+                .unwrap_or("show");
+            if matches!(verb_pos, "show" | "list" | "ls" | "get") {
+                a.read_only("program.ip", "shows network state");
+            } else {
+                a.deny(Risk::High, "program.ip", "changes network configuration");
+            }
+        }
+        "python" | "python2" | "python3" | "pypy" | "pypy3" | "node" | "nodejs" | "deno"
+        | "bun" | "perl" | "ruby" | "php" | "lua" | "luajit" | "Rscript" | "R" | "julia"
+        | "tclsh" | "wish" | "osascript" | "pwsh" | "powershell" | "irb" | "ts-node" | "tsx"
+        | "groovy" | "scala" | "kotlin" | "java" | "jshell" | "ghci" | "runghc" | "swift"
+        | "elixir" | "erl" | "guile" | "racket" | "sbcl" | "clisp" | "gdb" | "lldb" | "expect"
+        | "octave" => interpreter(ctx, cmd, name, a, depth),
+        _ if name.starts_with("python3.")
+            || name.starts_with("python2.")
+            || name.starts_with("perl5") =>
+        {
+            interpreter(ctx, cmd, name, a, depth)
+        }
+        "git" => git::git(ctx, cmd, a),
+        "npm" | "pnpm" | "yarn" | "pip" | "pip3" | "pipx" | "uv" | "poetry" | "cargo" | "go"
+        | "gem" | "bundle" | "composer" | "apt" | "apt-get" | "apt-cache" | "dpkg" | "brew"
+        | "yum" | "dnf" | "apk" | "pacman" | "conda" | "mamba" | "npx" | "bunx" | "rustup"
+        | "dotnet" | "mvn" | "gradle" | "snap" | "flatpak" | "nix" | "nix-env" | "port"
+        | "zypper" | "rpm" => package_manager(args, name, a),
+        "make" | "cmake" | "ninja" | "meson" | "bazel" | "just" | "task" | "rake" | "scons"
+        | "gcc" | "g++" | "cc" | "clang" | "clang++" | "rustc" | "javac" | "tsc" | "esbuild"
+        | "webpack" | "vite" | "jest" | "pytest" | "tox" | "nox" | "mocha" | "vitest"
+        | "eslint" | "prettier" | "black" | "ruff" | "mypy" | "flake8" | "pylint"
+        | "shellcheck" => build_tool(args, name, a),
+        "docker" | "podman" | "nerdctl" => container(args, name, a),
+        "kubectl" | "oc" | "k3s" => kubectl(args, name, a),
+        "helm" | "terraform" | "tofu" | "pulumi" | "ansible" | "ansible-playbook" | "aws"
+        | "gcloud" | "az" | "gsutil" | "heroku" | "fly" | "vercel" | "netlify" | "doctl" => {
+            cloud(args, name, a)
+        }
+        "vi" | "vim" | "nvim" | "nano" | "emacs" | "ed" | "ex" | "code" | "subl" | "pico"
+        | "joe" | "micro" => {
+            a.concern(
+                Decision::Ask,
+                Risk::Medium,
+                "program.editor",
+                "opens an editor that can change files",
+            );
+        }
+        "open" | "xdg-open" | "start" => {
+            a.ask("program.open", "opens a file or URL with another program");
+        }
+        "strace" | "ltrace" | "valgrind" | "perf" => {
+            let inner: Vec<Arg> = args
+                .iter()
+                .skip_while(|x| x.text.starts_with('-'))
+                .cloned()
+                .collect();
+            judge_inner(ctx, &inner, cmd.stdin.clone(), Vec::new(), depth);
+            a.ask("program.trace", "traces another program");
+        }
+        _ if READ_ONLY.contains(&name) => {
+            a.read_only(format!("program.{name}"), "reads only");
+        }
+        _ if clients::handles(name) => clients::client(ctx, cmd, name, a, depth),
+        _ => {
+            // No knowledge: stays unknown (ask).
+        }
+    }
+    false
+}
+
+/// Positional arguments of a program whose short options in `short_with_value` and long
+/// options in `long_with_value` take a separate value.
+pub(crate) fn positional_args<'a>(
+    args: &'a [Arg],
+    short_with_value: &str,
+    long_with_value: &[&str],
+) -> Vec<&'a Arg> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut only_positional = false;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if only_positional {
+            out.push(&args[i]);
+        } else if t == "--" {
+            only_positional = true;
+        } else if t.starts_with("--") {
+            if long_with_value.contains(&t) {
+                i += 1;
+            }
+        } else if t.starts_with('-') && t.len() > 1 {
+            let chars: Vec<char> = t[1..].chars().collect();
+            if let Some(pos) = chars.iter().position(|c| short_with_value.contains(*c)) {
+                if pos == chars.len() - 1 {
+                    i += 1;
+                }
+            }
+        } else {
+            out.push(&args[i]);
+        }
+        i += 1;
+    }
+    out
+}
+
+fn wrapper(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment, depth: usize) {
+    let args = &cmd.argv[1..];
+    if name == "command"
+        && args
+            .first()
+            .is_some_and(|x| x.text == "-v" || x.text == "-V")
+    {
+        a.read_only("program.command", "looks up a command");
+        return;
+    }
+    let skip = args
+        .iter()
+        .take_while(|x| x.text.starts_with('-') && x.text != "--")
+        .count();
+    let mut rest = &args[skip..];
+    if rest.first().is_some_and(|x| x.text == "--") {
+        rest = &rest[1..];
+    }
+    if rest.is_empty() {
+        a.read_only(format!("program.{name}"), "no command to run");
+        return;
+    }
+    judge_inner(ctx, rest, cmd.stdin.clone(), cmd.env.clone(), depth);
+    a.read_only(format!("program.{name}"), "runs the judged command");
+}
+
+fn privileged(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment, depth: usize) {
+    let args = &cmd.argv[1..];
+    let with_value = [
+        "-u",
+        "-g",
+        "-h",
+        "-p",
+        "-C",
+        "-D",
+        "-r",
+        "-t",
+        "-U",
+        "--user",
+        "--group",
+        "--host",
+        "--prompt",
+        "--chdir",
+        "--role",
+        "--type",
+        "--other-user",
+    ];
+    let mut i = 0;
+    let mut script = None;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if name == "su" && (t == "-c" || t == "--command") {
+            script = args.get(i + 1).cloned();
+            break;
+        }
+        if t == "--" {
+            i += 1;
+            break;
+        }
+        if !t.starts_with('-') {
+            if name == "su" {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        if with_value.contains(&t) {
+            i += 1;
+        }
+        i += 1;
+    }
+    if let Some(s) = script {
+        if s.dynamic {
+            a.deny(
+                Risk::Critical,
+                "program.su",
+                "runs a script computed at run time as another user",
+            );
+        } else {
+            shell::eval_script(ctx, &s.text, depth + 1);
+        }
+    } else if i < args.len() {
+        judge_inner(ctx, &args[i..], cmd.stdin.clone(), Vec::new(), depth);
+    }
+    a.concern(
+        Decision::Ask,
+        Risk::High,
+        format!("program.{name}"),
+        "runs as another user (never automatic)",
+    );
+}
+
+fn env_wrapper(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
+    let args = &cmd.argv[1..];
+    let mut env: Vec<(String, Arg)> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if t == "-i" || t == "--ignore-environment" || t == "-0" || t == "--null" || t == "-" {
+            i += 1;
+        } else if t == "-u" || t == "--unset" || t == "-C" || t == "--chdir" {
+            i += 2;
+        } else if t.starts_with("--unset=")
+            || t.starts_with("--chdir=")
+            || (t.starts_with("-u") && t.len() > 2)
+        {
+            i += 1;
+        } else if t == "-S"
+            || t == "--split-string"
+            || t.starts_with("-S")
+            || t.starts_with("--split-string=")
+        {
+            let script = if t == "-S" || t == "--split-string" {
+                args.get(i + 1).cloned()
+            } else {
+                Some(Arg {
+                    text: t
+                        .trim_start_matches("--split-string=")
+                        .trim_start_matches("-S")
+                        .to_string(),
+                    dynamic: args[i].dynamic,
+                })
+            };
+            let consumed = if t == "-S" || t == "--split-string" {
+                2
+            } else {
+                1
+            };
+            let mut line = script.map(|s| s.text).unwrap_or_default();
+            for rest in &args[(i + consumed).min(args.len())..] {
+                line.push(' ');
+                line.push_str(&shell::quote(&rest.text));
+            }
+            shell::eval_script(ctx, &line, depth + 1);
+            a.read_only("program.env", "runs the judged command line");
+            return;
+        } else if t == "--" {
+            i += 1;
+            break;
+        } else if t.starts_with('-') {
+            a.ask("program.env", format!("unknown `env` option `{t}`"));
+            i += 1;
+        } else if let Some((k, v)) = t.split_once('=') {
+            if let Some((d, r, why)) = env_concern(k) {
+                a.concern(d, r, "shell.env", why);
+            }
+            env.push((
+                k.to_string(),
+                Arg {
+                    text: v.to_string(),
+                    dynamic: args[i].dynamic,
+                },
+            ));
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if i >= args.len() {
+        a.read_only("program.env", "prints the environment");
+        return;
+    }
+    judge_inner(ctx, &args[i..], cmd.stdin.clone(), env, depth);
+    a.read_only("program.env", "runs the judged command");
+}
+
+fn option_wrapper(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment, depth: usize) {
+    let args = &cmd.argv[1..];
+    let with_value: &[&str] = match name {
+        "timeout" => &["-s", "--signal", "-k", "--kill-after"],
+        "nice" => &["-n", "--adjustment"],
+        "ionice" => &["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"],
+        "stdbuf" => &["-i", "-o", "-e", "--input", "--output", "--error"],
+        "flock" => &[
+            "-w",
+            "--timeout",
+            "-E",
+            "--conflict-exit-code",
+            "-c",
+            "--command",
+        ],
+        "taskset" => &[],
+        "chrt" => &[],
+        _ => &["-l", "-p"],
+    };
+    if name == "flock" {
+        if let Some(s) = option_values(args, &["-c"], &["--command"]).first() {
+            if s.dynamic {
+                a.deny(
+                    Risk::High,
+                    "program.flock",
+                    "runs a script computed at run time",
+                );
+            } else {
+                shell::eval_script(ctx, &s.text, depth + 1);
+                a.read_only("program.flock", "runs the judged script under a lock");
+            }
+            return;
+        }
+    }
+    let mut i = 0;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if t == "--" {
+            i += 1;
+            break;
+        }
+        if !t.starts_with('-')
+            || (name == "nice" && t.len() > 1 && t[1..].chars().all(|c| c.is_ascii_digit()))
+        {
+            if t.starts_with('-') {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        if with_value.contains(&t) {
+            i += 1;
+        }
+        i += 1;
+    }
+    // Positional operands before the command: timeout DURATION, flock FILE, taskset MASK, chrt PRIO.
+    let operands = match name {
+        "timeout" | "flock" | "taskset" | "chrt" => 1,
+        _ => 0,
+    };
+    i += operands;
+    if i >= args.len() {
+        a.read_only(format!("program.{name}"), "no command to run");
+        return;
+    }
+    judge_inner(ctx, &args[i..], cmd.stdin.clone(), cmd.env.clone(), depth);
+    a.read_only(format!("program.{name}"), "runs the judged command");
+}
+
+fn watch(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
+    let args = &cmd.argv[1..];
+    let mut i = 0;
+    while i < args.len() && args[i].text.starts_with('-') {
+        if matches!(
+            args[i].text.as_str(),
+            "-n" | "--interval" | "-q" | "--equexit"
+        ) {
+            i += 1;
+        }
+        i += 1;
+    }
+    if i >= args.len() {
+        a.ask("program.watch", "nothing to watch");
+        return;
+    }
+    if args[i..].iter().any(|x| x.dynamic) {
+        a.deny(
+            Risk::High,
+            "program.watch",
+            "runs a command computed at run time",
+        );
+        return;
+    }
+    let line: Vec<String> = args[i..].iter().map(|x| x.text.clone()).collect();
+    shell::eval_script(ctx, &line.join(" "), depth + 1);
+    a.read_only("program.watch", "re-runs the judged command");
+}
+
+/// Programs that are safe to run on arbitrary extra file arguments (`xargs`, `find -exec`).
+const FILE_READERS: [&str; 24] = [
+    "cat",
+    "wc",
+    "grep",
+    "egrep",
+    "fgrep",
+    "head",
+    "tail",
+    "ls",
+    "file",
+    "stat",
+    "echo",
+    "md5sum",
+    "sha1sum",
+    "sha256sum",
+    "sha512sum",
+    "du",
+    "rg",
+    "basename",
+    "dirname",
+    "realpath",
+    "printf",
+    "cksum",
+    "strings",
+    "diff",
+];
+
+fn exec_reader_cap(_ctx: &mut Ctx, a: &mut Assessment, inner: &[Arg], id: &str) {
+    let prog = inner
+        .first()
+        .map(|x| resolve(&x.text).0)
+        .unwrap_or_default();
+    if FILE_READERS.contains(&prog.as_str()) {
+        a.read_only(id, "runs a reader on each file");
+    } else {
+        a.ask(id, format!("runs `{prog}` on input it cannot see"));
+    }
+}
+
+fn xargs(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
+    let args = &cmd.argv[1..];
+    let with_value = [
+        "-I",
+        "-i",
+        "-n",
+        "-P",
+        "-d",
+        "-L",
+        "-l",
+        "-s",
+        "-a",
+        "-E",
+        "-e",
+        "--max-args",
+        "--max-procs",
+        "--delimiter",
+        "--arg-file",
+        "--max-lines",
+        "--max-chars",
+        "--replace",
+        "--eof",
+    ];
+    let mut i = 0;
+    while i < args.len() && args[i].text.starts_with('-') {
+        let t = args[i].text.as_str();
+        if with_value.contains(&t) {
+            i += 1;
+        }
+        i += 1;
+    }
+    let inner = &args[i.min(args.len())..];
+    if inner.is_empty() {
+        a.read_only("program.xargs", "echoes its input");
+        return;
+    }
+    judge_inner(ctx, inner, Stdin::Inherit, Vec::new(), depth);
+    exec_reader_cap(ctx, a, inner, "program.xargs");
+}
+
+fn find(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
+    let args = &cmd.argv[1..];
+    let mut i = 0;
+    let mut any = false;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        match t {
+            "-delete" => {
+                a.deny(Risk::High, "program.find-delete", "`-delete` removes files");
+            }
+            "-exec" | "-execdir" | "-ok" | "-okdir" => {
+                let inner: Vec<Arg> = args[i + 1..]
+                    .iter()
+                    .take_while(|x| x.text != ";" && x.text != "+")
+                    .cloned()
+                    .collect();
+                i += inner.len() + 1;
+                judge_inner(ctx, &inner, Stdin::Inherit, Vec::new(), depth);
+                exec_reader_cap(ctx, a, &inner, "program.find-exec");
+                any = true;
+            }
+            "-fprint" | "-fprint0" | "-fls" | "-fprintf" => {
+                if let Some(target) = args.get(i + 1) {
+                    shell::write_target(ctx, target, &format!("find {t} {}", target.text));
+                }
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let _ = any;
+    a.read_only("program.find", "lists files");
+}
+
+fn remove(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment) {
+    let args = &cmd.argv[1..];
+    let _ = ctx;
+    let recursive =
+        has_short(args, 'r', "") || has_short(args, 'R', "") || has_long(args, &["--recursive"]);
+    let targets: Vec<&Arg> = args.iter().filter(|x| !x.text.starts_with('-')).collect();
+    let catastrophic = targets.iter().any(|t| {
+        let p = t.text.trim_end_matches('/');
+        p.is_empty()
+            || p == "~"
+            || p == "*"
+            || p == "."
+            || p == ".."
+            || p == "/*"
+            || p.starts_with("~/") && p.len() <= 3
+            || t.dynamic
+            || matches!(
+                p,
+                "/etc" | "/usr" | "/var" | "/home" | "/bin" | "/boot" | "/lib" | "/opt" | "/root"
+            )
+    });
+    let risk = if catastrophic || (recursive && targets.iter().any(|t| t.text.starts_with('/'))) {
+        Risk::Critical
+    } else {
+        Risk::High
+    };
+    a.deny(risk, format!("program.{name}").as_str(), "removes files");
+}
+
+fn file_writer(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment) {
+    let args = &cmd.argv[1..];
+    // Targets outside the workspace make the write a deny.
+    for t in args.iter().filter(|x| !x.text.starts_with('-')) {
+        if !t.dynamic {
+            if let shell::PathClass::Outside | shell::PathClass::Protected(_) =
+                shell::classify_path(ctx.cwd.as_deref(), &t.text)
+            {
+                if matches!(
+                    name,
+                    "cp" | "mv" | "ln" | "install" | "rsync" | "touch" | "truncate" | "mkdir"
+                ) {
+                    a.concern(
+                        Decision::Ask,
+                        Risk::High,
+                        "program.write-outside",
+                        format!(
+                            "touches `{}` outside the workspace or in a protected place",
+                            t.text
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    let risk = if matches!(name, "truncate" | "mv" | "rsync") {
+        Risk::High
+    } else {
+        Risk::Medium
+    };
+    a.concern(
+        Decision::Ask,
+        risk,
+        format!("program.{name}"),
+        "creates, changes or moves files",
+    );
+}
+
+fn tar(args: &[Arg], a: &mut Assessment) {
+    let first = args.first().map(|x| x.text.as_str()).unwrap_or("");
+    let bundled = !first.starts_with('-') && !first.is_empty();
+    let has = |c: char| (bundled && first.contains(c)) || has_short(args, c, "fCbTXgKNVIHL");
+    if has_long(
+        args,
+        &[
+            "--to-command",
+            "--checkpoint-action",
+            "--use-compress-program",
+            "--info-script",
+            "--new-volume-script",
+            "--rsh-command",
+        ],
+    ) || has('I')
+    {
+        a.deny(Risk::High, "program.tar-exec", "runs a program");
+    } else if has('x')
+        || has('c')
+        || has('r')
+        || has('u')
+        || has('A')
+        || has_long(
+            args,
+            &[
+                "--extract",
+                "--create",
+                "--append",
+                "--update",
+                "--delete",
+                "--get",
+            ],
+        )
+    {
+        a.ask("program.tar", "creates or extracts an archive");
+    } else if has('t') || has_long(args, &["--list"]) {
+        a.read_only("program.tar", "lists an archive");
+    }
+}
+
+/// GNU sed: `-i` edits files; the `e` command and `s///e` run shell commands; `w`/`W` and
+/// `s///w` write files. Scripts from files (`-f`) are not read here.
+fn sed(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment) {
+    let args = &cmd.argv[1..];
+    let _ = ctx;
+    if has_short(args, 'i', "efl") || has_long(args, &["--in-place"]) {
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            "program.sed-in-place",
+            "`-i` edits files in place",
+        );
+    }
+    let mut scripts: Vec<&Arg> = Vec::new();
+    let mut i = 0;
+    let mut explicit = false;
+    let mut positional = Vec::new();
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if t == "-e" || t == "--expression" {
+            if let Some(s) = args.get(i + 1) {
+                scripts.push(s);
+            }
+            explicit = true;
+            i += 2;
+            continue;
+        }
+        if t == "-f" || t == "--file" || t.starts_with("--file=") {
+            a.ask("program.sed-file", "runs a sed script from a file");
+            explicit = true;
+            i += if t.contains('=') { 1 } else { 2 };
+            continue;
+        }
+        if t.starts_with("--expression=") {
+            explicit = true;
+        }
+        if t == "-l" || t == "--line-length" {
+            i += 2;
+            continue;
+        }
+        if !t.starts_with('-') || t == "-" {
+            positional.push(&args[i]);
+        }
+        i += 1;
+    }
+    if !explicit {
+        if let Some(s) = positional.first() {
+            scripts.push(s);
+        }
+    }
+    for s in scripts {
+        if s.dynamic {
+            a.ask("program.sed-dynamic", "sed script computed at run time");
+        } else if let Err(why) = sed_script_is_safe(&s.text) {
+            a.concern(Decision::Ask, Risk::High, "program.sed-script", why);
+        }
+    }
+    a.read_only("program.sed", "prints edited text");
+}
+
+fn sed_script_is_safe(script: &str) -> Result<(), String> {
+    let chars: Vec<char> = script.chars().collect();
+    let mut i = 0;
+    let n = chars.len();
+    while i < n {
+        // Skip separators and addresses.
+        while i < n
+            && (chars[i].is_whitespace()
+                || chars[i] == ';'
+                || chars[i] == '}'
+                || chars[i] == '{'
+                || chars[i] == '!')
+        {
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
+        loop {
+            if i < n
+                && (chars[i].is_ascii_digit()
+                    || chars[i] == '$'
+                    || chars[i] == ','
+                    || chars[i] == '~'
+                    || chars[i] == '+'
+                    || chars[i] == '!'
+                    || chars[i] == ' ')
+            {
+                i += 1;
+            } else if i < n && (chars[i] == '/' || (chars[i] == '\\' && i + 1 < n)) {
+                let delim = if chars[i] == '\\' {
+                    i += 1;
+                    chars[i]
+                } else {
+                    '/'
+                };
+                i += 1;
+                while i < n && chars[i] != delim {
+                    if chars[i] == '\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+                while i < n && (chars[i] == 'I' || chars[i] == 'M') {
+                    i += 1;
+                }
+            } else {
+                break;
+            }
+        }
+        if i >= n {
+            break;
+        }
+        let c = chars[i];
+        i += 1;
+        match c {
+            's' | 'y' => {
+                if i >= n {
+                    return Err("incomplete `s` command".into());
+                }
+                let delim = chars[i];
+                i += 1;
+                for _ in 0..2 {
+                    while i < n && chars[i] != delim {
+                        if chars[i] == '\\' {
+                            i += 1;
+                        }
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                if c == 's' {
+                    while i < n && !matches!(chars[i], ';' | '\n' | '}') {
+                        match chars[i] {
+                            'e' => return Err("`s///e` runs the pattern space as a command".into()),
+                            'w' | 'W' => return Err("`s///w` writes a file".into()),
+                            _ => {}
+                        }
+                        i += 1;
+                    }
+                }
+            }
+            'e' => return Err("sed `e` runs a shell command".into()),
+            'w' | 'W' => return Err("sed `w` writes a file".into()),
+            'r' | 'R' | 'a' | 'i' | 'c' | 'b' | 't' | 'T' | ':' | 'q' | 'Q' | 'l' | 'L' => {
+                // Text or label runs to the end of the line (or `;` for labels/jumps).
+                let stop_at_semicolon = matches!(c, 'b' | 't' | 'T' | 'q' | 'Q' | 'l' | 'L');
+                while i < n && chars[i] != '\n' && !(stop_at_semicolon && chars[i] == ';') {
+                    i += 1;
+                }
+            }
+            'p' | 'P' | 'd' | 'D' | 'n' | 'N' | 'g' | 'G' | 'h' | 'H' | 'x' | '=' | 'z' | 'F'
+            | '#' => {
+                if c == '#' {
+                    while i < n && chars[i] != '\n' {
+                        i += 1;
+                    }
+                }
+            }
+            other => return Err(format!("sed command `{other}` not understood")),
+        }
+    }
+    Ok(())
+}
+
+fn awk(args: &[Arg], a: &mut Assessment) {
+    if has_short(args, 'f', "vF") || has_long(args, &["--file", "--include", "--load", "-i", "-l"])
+    {
+        a.ask(
+            "program.awk-file",
+            "runs an awk program from a file or loads an extension",
+        );
+        return;
+    }
+    if args
+        .iter()
+        .any(|x| x.text == "-i" || x.text.starts_with("--inplace") || x.text == "inplace")
+    {
+        a.ask("program.awk-inplace", "edits files in place");
+    }
+    let positional = positional_args(args, "vF", &["--assign", "--field-separator"]);
+    match positional.first() {
+        Some(p) if p.dynamic => {
+            a.ask("program.awk-dynamic", "awk program computed at run time");
+        }
+        Some(p) => {
+            let prog = strip_awk_strings(&p.text);
+            if prog.contains("system")
+                || prog.contains('|')
+                || prog.contains('>') && !prog.contains(">=") && awk_redirects(&prog)
+                || prog.contains("getline") && prog.contains('"')
+                || prog.contains("close")
+                || prog.contains("fflush")
+            {
+                a.concern(
+                    Decision::Ask,
+                    Risk::High,
+                    "program.awk-exec",
+                    "awk program runs commands or writes files",
+                );
+            } else {
+                a.read_only("program.awk", "processes text");
+            }
+        }
+        None => {
+            a.ask("program.awk", "no awk program");
+        }
+    }
+}
+
+fn strip_awk_strings(p: &str) -> String {
+    // Keep string contents out of the scan (`"a|b"` is text), but keep the quotes.
+    let mut out = String::new();
+    let mut in_str = false;
+    let mut esc = false;
+    for c in p.chars() {
+        if in_str {
+            if esc {
+                esc = false;
+            } else if c == '\\' {
+                esc = true;
+            } else if c == '"' {
+                in_str = false;
+                out.push('"');
+            }
+            continue;
+        }
+        if c == '"' {
+            in_str = true;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn awk_redirects(p: &str) -> bool {
+    // `print … > "file"` or `print … >> file`: a `>` after print/printf.
+    let lower = p.replace(">=", "");
+    (lower.contains("print") || lower.contains("printf")) && lower.contains('>')
+}
+
+fn network_fetch(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment) {
+    let args = &cmd.argv[1..];
+    for o in option_values(args, &["-o", "-O"], &["--output", "--output-document"]) {
+        shell::write_target(ctx, &o, &format!("{name} -o {}", o.text));
+    }
+    a.concern(
+        Decision::Ask,
+        Risk::High,
+        "program.network",
+        "transfers data over the network",
+    );
+}
+
+fn shell_program(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
+    let args = &cmd.argv[1..];
+    let mut i = 0;
+    let mut has_c = false;
+    let mut stdin_flag = false;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if t == "--" {
+            i += 1;
+            break;
+        }
+        if t == "-o" || t == "+o" || t == "-O" || t == "+O" || t == "--rcfile" || t == "--init-file"
+        {
+            if t == "--rcfile" || t == "--init-file" {
+                a.concern(
+                    Decision::Ask,
+                    Risk::High,
+                    "program.shell-rcfile",
+                    "runs a startup file",
+                );
+            }
+            i += 2;
+            continue;
+        }
+        if t.starts_with("--") {
+            if matches!(t, "--version" | "--help") {
+                a.read_only("program.shell", "prints version or help");
+                return;
+            }
+            i += 1;
+            continue;
+        }
+        if (t.starts_with('-') || t.starts_with('+')) && t.len() > 1 {
+            if t.contains('c') {
+                has_c = true;
+            }
+            if t.contains('s') {
+                stdin_flag = true;
+            }
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    if has_c {
+        match args.get(i) {
+            Some(s) if s.dynamic => {
+                a.deny(
+                    Risk::Critical,
+                    "program.shell-dynamic",
+                    "runs a script computed at run time",
+                );
+            }
+            Some(s) => {
+                shell::eval_script(ctx, &s.text, depth + 1);
+                a.read_only("program.shell", "runs the judged script");
+            }
+            None => {
+                a.ask("program.shell", "`-c` without a script");
+            }
+        }
+        return;
+    }
+    if i < args.len() && !stdin_flag {
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            "program.shell-file",
+            format!("runs the script file `{}`", args[i].text),
+        );
+        return;
+    }
+    match &cmd.stdin {
+        Stdin::Pipe => {
+            a.deny(
+                Risk::Critical,
+                "program.shell-pipe",
+                "pipes data into a shell",
+            );
+        }
+        Stdin::Text { dynamic: true, .. } => {
+            a.deny(
+                Risk::High,
+                "program.shell-dynamic",
+                "runs a here-document with expansions",
+            );
+        }
+        Stdin::Text { text, .. } => {
+            shell::eval_script(ctx, text, depth + 1);
+            a.read_only("program.shell", "runs the judged here-document");
+        }
+        Stdin::File(f) => {
+            a.concern(
+                Decision::Ask,
+                Risk::High,
+                "program.shell-file",
+                format!("runs the script file `{f}`"),
+            );
+        }
+        Stdin::Inherit => {
+            a.concern(
+                Decision::Ask,
+                Risk::High,
+                "program.shell-interactive",
+                "starts a shell reading unknown input",
+            );
+        }
+    }
+}
+
+fn interpreter(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment, depth: usize) {
+    let args = &cmd.argv[1..];
+    let _ = (ctx, depth);
+    let texts: Vec<&str> = args.iter().map(|x| x.text.as_str()).collect();
+    if matches!(
+        texts.as_slice(),
+        ["--version"] | ["-V"] | ["-v"] | ["--help"] | ["-h"] | ["version"]
+    ) {
+        a.read_only(format!("program.{name}"), "prints version or help");
+        return;
+    }
+    if name.starts_with("python") || name.starts_with("pypy") {
+        if let Some(pos) = texts.iter().position(|t| *t == "-m") {
+            let module = texts.get(pos + 1).copied().unwrap_or("");
+            let rest: Vec<&str> = texts[(pos + 2).min(texts.len())..].to_vec();
+            let read_only = match module {
+                "pip" | "pip3" => matches!(
+                    rest.first().copied(),
+                    Some("list" | "show" | "freeze" | "--version" | "check")
+                ),
+                "json.tool" | "tabnanny" | "pydoc" | "platform" | "sysconfig" | "site" => true,
+                "py_compile" | "compileall" => false,
+                _ => false,
+            };
+            if read_only {
+                a.read_only(
+                    format!("program.{name}"),
+                    format!("`-m {module}` only reads"),
+                );
+            } else {
+                a.concern(
+                    Decision::Ask,
+                    Risk::High,
+                    "program.interpreter-module",
+                    format!("runs the module `{module}`"),
+                );
+            }
+            return;
+        }
+    }
+    let inline_flags = [
+        "-c",
+        "-e",
+        "-E",
+        "-r",
+        "--eval",
+        "-p",
+        "--print",
+        "--command",
+        "-Command",
+        "-command",
+        "-x",
+        "--exec",
+        "-ex",
+        "-batch",
+    ];
+    if texts.iter().any(|t| {
+        inline_flags.contains(t)
+            || (t.starts_with("-e") && name.starts_with("perl"))
+            || (t.starts_with("-n") || t.starts_with("-p") || t.starts_with("-i"))
+                && name.starts_with("perl")
+                && t.len() > 1
+    }) {
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            "program.interpreter-inline",
+            format!("`{name}` runs inline code"),
+        );
+        return;
+    }
+    if matches!(cmd.stdin, Stdin::Pipe | Stdin::Text { .. })
+        && !texts.iter().any(|t| !t.starts_with('-'))
+    {
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            "program.interpreter-stdin",
+            format!("`{name}` runs code from standard input"),
+        );
+        return;
+    }
+    a.concern(
+        Decision::Ask,
+        Risk::High,
+        "program.interpreter",
+        format!("`{name}` runs a program"),
+    );
+}
+
+fn package_manager(args: &[Arg], name: &str, a: &mut Assessment) {
+    let positional: Vec<&str> = args
+        .iter()
+        .map(|x| x.text.as_str())
+        .filter(|t| !t.starts_with('-'))
+        .collect();
+    let sub = positional.first().copied().unwrap_or("");
+    let sub2 = positional.get(1).copied().unwrap_or("");
+    let version_only = args.len() == 1
+        && matches!(
+            args[0].text.as_str(),
+            "--version" | "-v" | "-V" | "version" | "--help" | "-h" | "help"
+        );
+    let read = version_only
+        || match name {
+            "npm" | "pnpm" | "yarn" => {
+                matches!(
+                    sub,
+                    "list"
+                        | "ls"
+                        | "ll"
+                        | "la"
+                        | "view"
+                        | "info"
+                        | "show"
+                        | "outdated"
+                        | "search"
+                        | "why"
+                        | "explain"
+                        | "audit"
+                        | "config"
+                        | "help"
+                        | "root"
+                        | "bin"
+                        | "prefix"
+                        | "docs"
+                        | "licenses"
+                ) && !(sub == "config" && matches!(sub2, "set" | "delete" | "edit"))
+                    && !(sub == "audit" && sub2 == "fix")
+            }
+            "pip" | "pip3" | "uv" | "poetry" | "pipx" => {
+                matches!(
+                    sub,
+                    "list"
+                        | "show"
+                        | "freeze"
+                        | "check"
+                        | "search"
+                        | "help"
+                        | "inspect"
+                        | "debug"
+                        | "index"
+                ) || (name == "uv"
+                    && sub == "pip"
+                    && matches!(sub2, "list" | "show" | "freeze" | "check" | "tree"))
+                    || (name == "poetry" && matches!(sub, "show" | "check"))
+            }
+            "cargo" => matches!(
+                sub,
+                "tree"
+                    | "metadata"
+                    | "search"
+                    | "version"
+                    | "help"
+                    | "locate-project"
+                    | "pkgid"
+                    | "verify-project"
+                    | "read-manifest"
+            ),
+            "go" => {
+                matches!(sub, "version" | "env" | "list" | "doc" | "help")
+                    && !(sub == "env" && args.iter().any(|x| x.text == "-w" || x.text == "-u"))
+            }
+            "gem" | "bundle" => matches!(
+                sub,
+                "list" | "info" | "search" | "outdated" | "show" | "environment" | "specification"
+            ),
+            "apt" | "apt-get" | "apt-cache" => {
+                matches!(
+                    sub,
+                    "list"
+                        | "show"
+                        | "search"
+                        | "policy"
+                        | "depends"
+                        | "rdepends"
+                        | "showpkg"
+                        | "madison"
+                ) || name == "apt-cache"
+            }
+            "dpkg" => args.iter().any(|x| {
+                matches!(
+                    x.text.as_str(),
+                    "-l" | "--list"
+                        | "-L"
+                        | "--listfiles"
+                        | "-s"
+                        | "--status"
+                        | "-S"
+                        | "--search"
+                        | "--print-architecture"
+                )
+            }),
+            "brew" => matches!(
+                sub,
+                "list"
+                    | "info"
+                    | "search"
+                    | "outdated"
+                    | "deps"
+                    | "uses"
+                    | "leaves"
+                    | "config"
+                    | "doctor"
+                    | "--prefix"
+            ),
+            "yum" | "dnf" | "zypper" => {
+                matches!(sub, "list" | "info" | "search" | "repolist" | "provides")
+            }
+            "apk" => matches!(sub, "info" | "search" | "list"),
+            "pacman" => args.iter().any(|x| {
+                x.text.starts_with("-Q") || x.text.starts_with("-Ss") || x.text.starts_with("-Si")
+            }),
+            "conda" | "mamba" => {
+                matches!(sub, "list" | "info" | "search") || (sub == "env" && sub2 == "list")
+            }
+            "rustup" => {
+                matches!(sub, "show" | "which")
+                    || (matches!(sub, "toolchain" | "target" | "component") && sub2 == "list")
+            }
+            "dotnet" => {
+                matches!(sub, "--info" | "--list-sdks" | "--list-runtimes")
+                    || args.iter().any(|x| {
+                        matches!(
+                            x.text.as_str(),
+                            "--info" | "--list-sdks" | "--list-runtimes"
+                        )
+                    })
+            }
+            "snap" | "flatpak" => matches!(sub, "list" | "info" | "search"),
+            "rpm" => {
+                args.iter().any(|x| x.text.starts_with("-q"))
+                    && !args.iter().any(|x| {
+                        x.text.starts_with("-e")
+                            || x.text.starts_with("-i")
+                            || x.text.starts_with("-U")
+                    })
+            }
+            _ => false,
+        };
+    if read {
+        a.read_only(format!("program.{name}"), "queries packages");
+    } else if matches!(
+        sub,
+        "publish" | "unpublish" | "yank" | "owner" | "deprecate" | "login" | "adduser" | "token"
+    ) {
+        a.deny(
+            Risk::High,
+            format!("program.{name}").as_str(),
+            format!("`{name} {sub}` publishes or changes accounts"),
+        );
+    } else if matches!(
+        sub,
+        "uninstall" | "remove" | "rm" | "purge" | "autoremove" | "erase"
+    ) {
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            format!("program.{name}"),
+            format!("`{name} {sub}` removes packages"),
+        );
+    } else {
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            format!("program.{name}"),
+            format!("`{name} {sub}` installs packages or runs their scripts"),
+        );
+    }
+}
+
+fn build_tool(args: &[Arg], name: &str, a: &mut Assessment) {
+    if args.len() == 1 && matches!(args[0].text.as_str(), "--version" | "-v" | "-V" | "--help") {
+        a.read_only(format!("program.{name}"), "prints version or help");
+    } else {
+        a.concern(
+            Decision::Ask,
+            Risk::Medium,
+            format!("program.{name}"),
+            "builds or runs project code",
+        );
+    }
+}
+
+fn container(args: &[Arg], name: &str, a: &mut Assessment) {
+    let positional: Vec<&str> = args
+        .iter()
+        .map(|x| x.text.as_str())
+        .filter(|t| !t.starts_with('-'))
+        .collect();
+    let sub = positional.first().copied().unwrap_or("");
+    let sub2 = positional.get(1).copied().unwrap_or("");
+    let read = matches!(
+        sub,
+        "ps" | "images"
+            | "logs"
+            | "inspect"
+            | "version"
+            | "info"
+            | "top"
+            | "stats"
+            | "history"
+            | "port"
+            | "diff"
+            | "search"
+    ) || (matches!(
+        sub,
+        "container" | "image" | "volume" | "network" | "context" | "compose"
+    ) && matches!(
+        sub2,
+        "ls" | "list" | "inspect" | "ps" | "logs" | "config" | "images"
+    )) || (args.len() == 1 && args[0].text == "--version");
+    if read {
+        a.read_only(format!("program.{name}"), "shows container state");
+    } else if matches!(sub, "rm" | "rmi" | "kill" | "prune")
+        || matches!(sub2, "rm" | "prune" | "down" | "kill")
+        || args.iter().any(|x| x.text == "--privileged")
+    {
+        a.deny(
+            Risk::High,
+            format!("program.{name}").as_str(),
+            "removes containers, images or data, or runs privileged",
+        );
+    } else {
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            format!("program.{name}"),
+            "runs or changes containers",
+        );
+    }
+}
+
+fn kubectl(args: &[Arg], name: &str, a: &mut Assessment) {
+    let positional: Vec<&str> = args
+        .iter()
+        .map(|x| x.text.as_str())
+        .filter(|t| !t.starts_with('-'))
+        .collect();
+    let sub = positional.first().copied().unwrap_or("");
+    let sub2 = positional.get(1).copied().unwrap_or("");
+    let read = matches!(
+        sub,
+        "get"
+            | "describe"
+            | "logs"
+            | "version"
+            | "explain"
+            | "top"
+            | "api-resources"
+            | "api-versions"
+            | "cluster-info"
+            | "diff"
+    ) || (sub == "config"
+        && matches!(
+            sub2,
+            "view" | "get-contexts" | "current-context" | "get-clusters"
+        ))
+        || (sub == "auth" && sub2 == "can-i")
+        || (sub == "rollout" && matches!(sub2, "status" | "history"));
+    if read && !has_long(args, &["--kubeconfig"]) {
+        a.read_only(format!("program.{name}"), "reads cluster state");
+    } else if matches!(
+        sub,
+        "delete" | "drain" | "cordon" | "replace" | "patch" | "scale"
+    ) {
+        a.deny(
+            Risk::High,
+            format!("program.{name}").as_str(),
+            format!("`{name} {sub}` changes the cluster"),
+        );
+    } else {
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            format!("program.{name}"),
+            format!("`{name} {sub}` acts on the cluster"),
+        );
+    }
+}
+
+fn cloud(args: &[Arg], name: &str, a: &mut Assessment) {
+    let positional: Vec<&str> = args
+        .iter()
+        .map(|x| x.text.as_str())
+        .filter(|t| !t.starts_with('-'))
+        .collect();
+    let words = positional.join(" ");
+    if args.len() == 1 && matches!(args[0].text.as_str(), "--version" | "version" | "-v") {
+        a.read_only(format!("program.{name}"), "prints the version");
+    } else if [
+        "destroy",
+        "delete",
+        "remove",
+        "rm ",
+        "terminate",
+        "uninstall",
+        "apply",
+        "deploy",
+        "up",
+    ]
+    .iter()
+    .any(|w| words.split(' ').any(|p| p == w.trim()))
+    {
+        a.deny(
+            Risk::High,
+            format!("program.{name}").as_str(),
+            "changes or destroys infrastructure",
+        );
+    } else {
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            format!("program.{name}"),
+            "acts on remote infrastructure",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sed_scripts_are_scanned_for_exec_and_write() {
+        assert!(sed_script_is_safe("5,15p").is_ok());
+        assert!(sed_script_is_safe("s/a/b/g").is_ok());
+        assert!(sed_script_is_safe("/x/d;s|a|b|").is_ok());
+        assert!(sed_script_is_safe("s/a/b/e").is_err());
+        assert!(sed_script_is_safe("s/a/b/w out").is_err());
+        assert!(sed_script_is_safe("1e id").is_err());
+        assert!(sed_script_is_safe("w out.txt").is_err());
+    }
+
+    #[test]
+    fn programs_resolve_by_base_name_and_distrust_odd_paths() {
+        assert_eq!(resolve("/usr/bin/git"), ("git".to_string(), false));
+        assert_eq!(resolve("./cat"), ("cat".to_string(), true));
+        assert_eq!(resolve("rm"), ("rm".to_string(), false));
+    }
+}

@@ -1,0 +1,448 @@
+//! git: subcommands by class (read, write, history-rewriting, network), global options that
+//! run programs (`-c`, `--exec-path`, `-p`), and read subcommands' flags that write or run
+//! (`--output`, `--ext-diff`, `--textconv`, `grep -O`).
+
+use crate::assess::Assessment;
+use crate::decision::{Decision, Risk};
+use crate::shell::{self, Cmd, Ctx};
+
+const READ: [&str; 33] = [
+    "status",
+    "log",
+    "diff",
+    "show",
+    "blame",
+    "annotate",
+    "rev-parse",
+    "rev-list",
+    "ls-files",
+    "ls-tree",
+    "cat-file",
+    "describe",
+    "shortlog",
+    "grep",
+    "whatchanged",
+    "name-rev",
+    "merge-base",
+    "for-each-ref",
+    "show-ref",
+    "count-objects",
+    "fsck",
+    "verify-commit",
+    "verify-tag",
+    "help",
+    "version",
+    "check-ignore",
+    "check-attr",
+    "var",
+    "diff-tree",
+    "diff-files",
+    "diff-index",
+    "show-branch",
+    "cherry",
+];
+
+pub(super) fn git(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment) {
+    let args = &cmd.argv[1..];
+    // Global options before the subcommand.
+    let mut i = 0;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if !t.starts_with('-') {
+            break;
+        }
+        match t {
+            "-c" | "--config-env" => {
+                a.concern(
+                    Decision::Ask,
+                    Risk::High,
+                    "git.config-override",
+                    "`-c` can set a pager, hook or helper that runs programs",
+                );
+                i += 2;
+                continue;
+            }
+            "-C" | "--git-dir" | "--work-tree" | "--namespace" | "--super-prefix" => {
+                i += 2;
+                continue;
+            }
+            "-p" | "--paginate" => {
+                a.ask("git.paginate", "`--paginate` runs the configured pager");
+            }
+            _ if t.starts_with("--exec-path=") || t.starts_with("--config-env=") => {
+                a.concern(
+                    Decision::Ask,
+                    Risk::High,
+                    "git.exec-path",
+                    "changes which programs git runs",
+                );
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let Some(sub) = args.get(i) else {
+        a.read_only("git", "prints usage");
+        return;
+    };
+    let sub = sub.text.as_str();
+    let rest = &args[i + 1..];
+    let texts: Vec<&str> = rest.iter().map(|x| x.text.as_str()).collect();
+    let has = |f: &str| {
+        texts
+            .iter()
+            .any(|t| *t == f || t.starts_with(&format!("{f}=")))
+    };
+    let positional: Vec<&str> = texts
+        .iter()
+        .copied()
+        .filter(|t| !t.starts_with('-'))
+        .collect();
+
+    // Flags that turn a reader into a writer or an executor.
+    for o in crate::programs::option_values(rest, &[], &["--output"]) {
+        shell::write_target(ctx, &o, &format!("git {sub} --output={}", o.text));
+    }
+    if has("--ext-diff")
+        || has("--textconv")
+        || has("--exec")
+        || has("--upload-pack")
+        || has("--receive-pack")
+        || has("-u") && sub == "ls-remote"
+    {
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            "git.exec-flag",
+            "flag makes git run another program",
+        );
+    }
+    if sub == "grep"
+        && (has("-O") || has("--open-files-in-pager") || texts.iter().any(|t| t.starts_with("-O")))
+    {
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            "git.grep-pager",
+            "`-O` opens files in a program",
+        );
+    }
+
+    match sub {
+        _ if READ.contains(&sub) => {
+            a.read_only(format!("git.{sub}"), "reads the repository");
+        }
+        "branch" => {
+            if has("-D")
+                || (has("-d") || has("--delete")) && has("--force")
+                || has("-f") && has("-d")
+            {
+                a.deny(Risk::High, "git.branch-delete", "force-deletes a branch");
+            } else if has("-d")
+                || has("--delete")
+                || has("-m")
+                || has("-M")
+                || has("-c")
+                || has("-C")
+                || has("--move")
+                || has("--copy")
+                || has("--set-upstream-to")
+                || has("-u")
+                || has("--unset-upstream")
+                || has("--edit-description")
+                || has("-f")
+                || has("--force")
+            {
+                a.ask("git.branch-write", "changes branches");
+            } else if positional.is_empty()
+                || has("--list")
+                || has("-l")
+                || has("--contains")
+                || has("--merged")
+                || has("--no-merged")
+                || has("--points-at")
+            {
+                a.read_only("git.branch", "lists branches");
+            } else {
+                a.ask("git.branch-create", "creates a branch");
+            }
+        }
+        "tag" => {
+            if has("-d") || has("--delete") {
+                a.concern(Decision::Ask, Risk::High, "git.tag-delete", "deletes a tag");
+            } else if positional.is_empty()
+                || has("-l")
+                || has("--list")
+                || has("--contains")
+                || has("--points-at")
+                || has("-v")
+                || has("--verify")
+            {
+                a.read_only("git.tag", "lists tags");
+            } else {
+                a.ask("git.tag-create", "creates a tag");
+            }
+        }
+        "remote" => match positional.first().copied() {
+            None | Some("show") | Some("get-url") => {
+                a.read_only("git.remote", "lists remotes");
+            }
+            Some(other) => {
+                a.ask(
+                    "git.remote-write",
+                    format!("`git remote {other}` changes remotes"),
+                );
+            }
+        },
+        "config" => {
+            let reading = has("--get")
+                || has("--get-all")
+                || has("--get-regexp")
+                || has("-l")
+                || has("--list")
+                || has("--get-urlmatch")
+                || has("--show-origin") && positional.len() <= 1
+                || matches!(positional.first().copied(), Some("get" | "list"))
+                || (positional.len() == 1
+                    && !has("--unset")
+                    && !has("--unset-all")
+                    && !has("--add")
+                    && !has("--replace-all")
+                    && !has("--remove-section")
+                    && !has("--rename-section")
+                    && !has("-e")
+                    && !has("--edit"));
+            if reading {
+                a.read_only("git.config", "reads configuration");
+            } else {
+                a.concern(
+                    Decision::Ask,
+                    Risk::High,
+                    "git.config-write",
+                    "changes git configuration (can install programs to run)",
+                );
+            }
+        }
+        "stash" => match positional.first().copied() {
+            Some("list") | Some("show") => {
+                a.read_only("git.stash", "lists stashes");
+            }
+            Some("drop") | Some("clear") => {
+                a.deny(Risk::High, "git.stash-drop", "discards stashed work");
+            }
+            _ => {
+                a.ask("git.stash", "stashes or restores work");
+            }
+        },
+        "reflog" => match positional.first().copied() {
+            Some("expire") | Some("delete") => {
+                a.deny(Risk::High, "git.reflog-expire", "destroys recovery history");
+            }
+            _ => {
+                a.read_only("git.reflog", "shows the reflog");
+            }
+        },
+        "worktree" => match positional.first().copied() {
+            Some("list") => {
+                a.read_only("git.worktree", "lists worktrees");
+            }
+            Some("remove") | Some("prune") => {
+                a.deny(Risk::High, "git.worktree-remove", "removes a worktree");
+            }
+            _ => {
+                a.ask("git.worktree", "changes worktrees");
+            }
+        },
+        "submodule" => match positional.first().copied() {
+            None | Some("status") | Some("summary") => {
+                a.read_only("git.submodule", "shows submodules");
+            }
+            _ => {
+                a.concern(
+                    Decision::Ask,
+                    Risk::High,
+                    "git.submodule",
+                    "changes submodules or runs commands in them",
+                );
+            }
+        },
+        "notes" => match positional.first().copied() {
+            None | Some("list") | Some("show") => {
+                a.read_only("git.notes", "shows notes");
+            }
+            _ => {
+                a.ask("git.notes", "changes notes");
+            }
+        },
+        "format-patch" => {
+            if has("--stdout") {
+                a.read_only("git.format-patch", "prints patches");
+            } else {
+                a.ask("git.format-patch", "writes patch files");
+            }
+        }
+        "archive" => {
+            if has("-o") || has("--output") || has("--remote") || has("--exec") {
+                a.ask("git.archive", "writes an archive or contacts a remote");
+            } else {
+                a.read_only("git.archive", "prints an archive");
+            }
+        }
+        "apply" => {
+            if (has("--check") || has("--stat") || has("--numstat") || has("--summary"))
+                && !has("--apply")
+                && !has("--index")
+                && !has("--cached")
+            {
+                a.read_only("git.apply-check", "checks a patch without applying it");
+            } else {
+                a.ask("git.apply", "applies a patch to files");
+            }
+        }
+        "clean" => {
+            if has("-n")
+                || has("--dry-run")
+                || texts
+                    .iter()
+                    .any(|t| t.starts_with('-') && !t.starts_with("--") && t.contains('n'))
+            {
+                a.read_only("git.clean-dry-run", "lists what would be removed");
+            } else {
+                a.deny(Risk::High, "git.clean", "deletes untracked files");
+            }
+        }
+        "reset" => {
+            if has("--hard") || has("--merge") || has("--keep") {
+                a.deny(Risk::High, "git.reset-hard", "discards uncommitted work");
+            } else {
+                a.concern(
+                    Decision::Ask,
+                    Risk::Medium,
+                    "git.reset",
+                    "moves HEAD or unstages files",
+                );
+            }
+        }
+        "checkout" | "switch" | "restore" => {
+            let discards = has("-f")
+                || has("--force")
+                || has("--discard-changes")
+                || has("--")
+                || positional.contains(&".")
+                || sub == "restore"
+                || has("-p")
+                || has("--patch")
+                || has("--ours")
+                || has("--theirs");
+            if discards {
+                a.deny(
+                    Risk::High,
+                    "git.checkout-discard",
+                    "overwrites working-tree files (uncommitted work is lost)",
+                );
+            } else {
+                a.ask("git.checkout", "switches branches");
+            }
+        }
+        "push" => {
+            let force = has("-f")
+                || has("--force")
+                || has("--force-with-lease")
+                || has("--force-if-includes")
+                || has("--mirror")
+                || has("--delete")
+                || has("-d")
+                || has("--prune")
+                || positional
+                    .iter()
+                    .any(|p| p.starts_with('+') || p.starts_with(':'));
+            if force {
+                a.deny(
+                    Risk::Critical,
+                    "git.push-force",
+                    "rewrites or deletes remote history",
+                );
+            } else {
+                a.concern(
+                    Decision::Ask,
+                    Risk::High,
+                    "git.push",
+                    "publishes commits to a remote",
+                );
+            }
+        }
+        "filter-branch" | "filter-repo" | "replace" | "update-ref" | "prune" | "gc" | "repack"
+        | "prune-packed" | "fast-import" => {
+            a.deny(
+                Risk::High,
+                format!("git.{sub}").as_str(),
+                "rewrites history or drops objects",
+            );
+        }
+        "rebase" | "commit" if has("--amend") || sub == "rebase" => {
+            a.concern(
+                Decision::Ask,
+                Risk::High,
+                format!("git.{sub}"),
+                "rewrites history",
+            );
+        }
+        "fetch" | "pull" | "clone" | "ls-remote" => {
+            a.concern(
+                Decision::Ask,
+                Risk::Medium,
+                format!("git.{sub}"),
+                "contacts a remote",
+            );
+        }
+        "rm" => {
+            if has("--cached") {
+                a.ask("git.rm-cached", "unstages files");
+            } else {
+                a.concern(Decision::Ask, Risk::High, "git.rm", "removes files");
+            }
+        }
+        "add" | "commit" | "mv" | "merge" | "cherry-pick" | "revert" | "am" | "init" | "bisect"
+        | "sparse-checkout" | "lfs" | "maintenance" | "hook" => {
+            a.ask(
+                &format!("git.{sub}"),
+                format!("`git {sub}` changes the repository"),
+            );
+        }
+        _ => {
+            // Unknown subcommands may be aliases (`!cmd` runs a shell): unknown.
+            a.ask(
+                "git.unknown",
+                format!("`git {sub}` is not known (could be an alias)"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Action, Decision, Policy};
+
+    fn d(argv: &[&str]) -> Decision {
+        Policy::default()
+            .evaluate(&Action::exec(
+                argv.iter().map(|s| s.to_string()).collect(),
+                None,
+            ))
+            .decision
+    }
+
+    #[test]
+    fn git_reads_are_allowed_and_writes_are_not() {
+        assert_eq!(d(&["git", "status", "--short"]), Decision::Allow);
+        assert_eq!(d(&["git", "log", "-n", "5", "--stat"]), Decision::Allow);
+        assert_eq!(d(&["git", "branch", "--list"]), Decision::Allow);
+        assert_eq!(d(&["git", "-C", "sub", "diff"]), Decision::Allow);
+        assert_ne!(d(&["git", "-c", "core.pager=sh", "log"]), Decision::Allow);
+        assert_ne!(d(&["git", "diff", "--output=x.patch"]), Decision::Allow);
+        assert_eq!(d(&["git", "push", "--force"]), Decision::Deny);
+        assert_eq!(d(&["git", "reset", "--hard"]), Decision::Deny);
+        assert_ne!(d(&["git", "commit", "-m", "x"]), Decision::Allow);
+        assert_ne!(d(&["git", "frobnicate"]), Decision::Allow);
+    }
+}

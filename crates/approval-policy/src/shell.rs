@@ -1,0 +1,711 @@
+//! Shell scripts: parse with `brush-parser`, walk every node, judge every simple command.
+//!
+//! The walker visits lists, pipelines, `&&`/`||`/`;`/`&`, subshells, brace groups, `if`/`for`/
+//! `while`/`case`, functions, `[[ … ]]`, redirects, here-documents and here-strings, and every
+//! word's command and process substitutions (judged recursively, at a bounded depth). What it
+//! cannot see through is never allowed: a program name that is computed at run time, a word it
+//! cannot parse, or a script the parser rejects. Quote-split and escaped names (`r''m`, `\rm`,
+//! `"rm"`, `$'rm'`) are reassembled from the parsed word pieces before the program is looked up,
+//! so they are judged as the program bash would run.
+
+use crate::assess::{Assessment, Target, Unit};
+use crate::decision::Risk;
+use crate::programs;
+use brush_parser::ast;
+use brush_parser::word::WordPiece;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Recursion limit for nested scripts (`bash -c`, `eval`, substitutions, wrappers).
+pub(crate) const MAX_DEPTH: usize = 12;
+
+/// What a command reads on standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Stdin {
+    /// Whatever the caller gives (a terminal, or nothing): not known.
+    Inherit,
+    /// The output of the previous pipeline stage.
+    Pipe,
+    /// A here-document or here-string; `dynamic` when it contains expansions.
+    Text { text: String, dynamic: bool },
+    /// A file (`< file`).
+    File(String),
+}
+
+/// One argument after quote removal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Arg {
+    pub text: String,
+    /// Depends on run-time values (variables, substitutions, arithmetic).
+    pub dynamic: bool,
+}
+
+impl Arg {
+    pub fn lit(text: impl Into<String>) -> Arg {
+        Arg {
+            text: text.into(),
+            dynamic: false,
+        }
+    }
+}
+
+/// A simple command ready to be judged.
+#[derive(Debug, Clone)]
+pub(crate) struct Cmd {
+    pub argv: Vec<Arg>,
+    /// `NAME=value` assignments in effect for this command only.
+    pub env: Vec<(String, Arg)>,
+    pub stdin: Stdin,
+}
+
+impl Cmd {
+    pub fn from_argv(argv: &[String]) -> Cmd {
+        Cmd {
+            argv: argv.iter().map(Arg::lit).collect(),
+            env: Vec::new(),
+            stdin: Stdin::Inherit,
+        }
+    }
+
+    /// The command line as text, for explanations.
+    pub fn display(&self) -> String {
+        let mut parts: Vec<String> = self
+            .env
+            .iter()
+            .map(|(k, v)| format!("{k}={}", quote(&v.text)))
+            .collect();
+        parts.extend(self.argv.iter().map(|a| quote(&a.text)));
+        parts.join(" ")
+    }
+
+    pub fn texts(&self) -> Vec<String> {
+        self.argv.iter().map(|a| a.text.clone()).collect()
+    }
+}
+
+pub(crate) fn quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+*?[]{}~^".contains(c))
+    {
+        s.to_string()
+    } else {
+        shlex::try_quote(s)
+            .map(|c| c.into_owned())
+            .unwrap_or_else(|_| format!("{s:?}"))
+    }
+}
+
+/// Evaluation state shared by everything judged for one action.
+#[derive(Debug)]
+pub(crate) struct Ctx {
+    pub cwd: Option<PathBuf>,
+    pub units: Vec<Unit>,
+    pub functions: HashSet<String>,
+}
+
+impl Ctx {
+    pub fn new(cwd: Option<PathBuf>) -> Ctx {
+        Ctx {
+            cwd,
+            units: Vec::new(),
+            functions: HashSet::new(),
+        }
+    }
+
+    pub fn push(&mut self, target: Target, a: Assessment) {
+        self.units.push(Unit {
+            target,
+            finding: a.finish(),
+        });
+    }
+
+    pub fn push_other(&mut self, a: Assessment) {
+        self.push(Target::Other, a);
+    }
+
+    fn too_deep(&mut self, depth: usize, subject: &str) -> bool {
+        if depth > MAX_DEPTH {
+            let mut a = Assessment::new(subject);
+            a.deny(Risk::High, "shell.depth", "nested too deeply to judge");
+            self.push_other(a);
+            return true;
+        }
+        false
+    }
+}
+
+/// Parse `script` and judge everything in it.
+pub(crate) fn eval_script(ctx: &mut Ctx, script: &str, depth: usize) {
+    if ctx.too_deep(depth, script) {
+        return;
+    }
+    let options = brush_parser::ParserOptions::default();
+    let mut parser = brush_parser::Parser::new(std::io::Cursor::new(script.as_bytes()), &options);
+    match parser.parse_program() {
+        Ok(program) => {
+            if program.complete_commands.is_empty() {
+                let mut a = Assessment::new(script);
+                a.read_only("shell.empty", "empty script");
+                ctx.push_other(a);
+            }
+            for list in &program.complete_commands {
+                walk_list(ctx, list, depth);
+            }
+        }
+        Err(e) => {
+            let mut a = Assessment::new(script);
+            a.ask(
+                "shell.unparsable",
+                format!("shell syntax not understood: {e}"),
+            );
+            ctx.push_other(a);
+        }
+    }
+}
+
+fn walk_list(ctx: &mut Ctx, list: &ast::CompoundList, depth: usize) {
+    for ast::CompoundListItem(and_or, _sep) in &list.0 {
+        walk_pipeline(ctx, &and_or.first, depth);
+        for next in &and_or.additional {
+            match next {
+                ast::AndOr::And(p) | ast::AndOr::Or(p) => walk_pipeline(ctx, p, depth),
+            }
+        }
+    }
+}
+
+fn walk_pipeline(ctx: &mut Ctx, p: &ast::Pipeline, depth: usize) {
+    for (i, cmd) in p.seq.iter().enumerate() {
+        let stdin = if i == 0 { Stdin::Inherit } else { Stdin::Pipe };
+        walk_command(ctx, cmd, stdin, depth);
+    }
+}
+
+fn walk_command(ctx: &mut Ctx, cmd: &ast::Command, stdin: Stdin, depth: usize) {
+    match cmd {
+        ast::Command::Simple(s) => walk_simple(ctx, s, stdin, depth),
+        ast::Command::Compound(c, redirects) => {
+            if let Some(r) = redirects {
+                let mut ignored = stdin.clone();
+                for io in &r.0 {
+                    redirect(ctx, io, &mut ignored, depth);
+                }
+            }
+            walk_compound(ctx, c, depth);
+        }
+        ast::Command::Function(f) => {
+            ctx.functions.insert(f.fname.value.clone());
+            let mut a = Assessment::new(format!("{}()", f.fname.value));
+            a.read_only(
+                "shell.function",
+                "defines a function (its body is judged as if called)",
+            );
+            ctx.push_other(a);
+            if let Some(r) = &f.body.1 {
+                let mut ignored = Stdin::Inherit;
+                for io in &r.0 {
+                    redirect(ctx, io, &mut ignored, depth);
+                }
+            }
+            walk_compound(ctx, &f.body.0, depth);
+        }
+        ast::Command::ExtendedTest(t, redirects) => {
+            if let Some(r) = redirects {
+                let mut ignored = stdin.clone();
+                for io in &r.0 {
+                    redirect(ctx, io, &mut ignored, depth);
+                }
+            }
+            walk_test(ctx, &t.expr, depth);
+            let mut a = Assessment::new("[[ … ]]");
+            a.read_only("shell.test", "conditional expression");
+            ctx.push_other(a);
+        }
+    }
+}
+
+fn walk_test(ctx: &mut Ctx, e: &ast::ExtendedTestExpr, depth: usize) {
+    match e {
+        ast::ExtendedTestExpr::And(l, r) | ast::ExtendedTestExpr::Or(l, r) => {
+            walk_test(ctx, l, depth);
+            walk_test(ctx, r, depth);
+        }
+        ast::ExtendedTestExpr::Not(x) | ast::ExtendedTestExpr::Parenthesized(x) => {
+            walk_test(ctx, x, depth)
+        }
+        ast::ExtendedTestExpr::UnaryTest(_, w) => {
+            word(ctx, w, depth);
+        }
+        ast::ExtendedTestExpr::BinaryTest(_, l, r) => {
+            word(ctx, l, depth);
+            word(ctx, r, depth);
+        }
+    }
+}
+
+fn arithmetic(ctx: &mut Ctx, text: &str) {
+    if text.contains("$(") || text.contains('`') {
+        let mut a = Assessment::new(text);
+        a.ask(
+            "shell.arithmetic-substitution",
+            "command substitution inside arithmetic",
+        );
+        ctx.push_other(a);
+    }
+}
+
+fn walk_compound(ctx: &mut Ctx, c: &ast::CompoundCommand, depth: usize) {
+    match c {
+        ast::CompoundCommand::Arithmetic(a) => arithmetic(ctx, &a.expr.value),
+        ast::CompoundCommand::ArithmeticForClause(f) => {
+            for e in [&f.initializer, &f.condition, &f.updater]
+                .into_iter()
+                .flatten()
+            {
+                arithmetic(ctx, &e.value);
+            }
+            walk_list(ctx, &f.body.list, depth);
+        }
+        ast::CompoundCommand::BraceGroup(b) => walk_list(ctx, &b.list, depth),
+        ast::CompoundCommand::Subshell(s) => walk_list(ctx, &s.list, depth),
+        ast::CompoundCommand::ForClause(f) => {
+            for w in f.values.iter().flatten() {
+                word(ctx, w, depth);
+            }
+            walk_list(ctx, &f.body.list, depth);
+        }
+        ast::CompoundCommand::CaseClause(c) => {
+            word(ctx, &c.value, depth);
+            for item in &c.cases {
+                for p in &item.patterns {
+                    word(ctx, p, depth);
+                }
+                if let Some(cmd) = &item.cmd {
+                    walk_list(ctx, cmd, depth);
+                }
+            }
+        }
+        ast::CompoundCommand::IfClause(i) => {
+            walk_list(ctx, &i.condition, depth);
+            walk_list(ctx, &i.then, depth);
+            for e in i.elses.iter().flatten() {
+                if let Some(c) = &e.condition {
+                    walk_list(ctx, c, depth);
+                }
+                walk_list(ctx, &e.body, depth);
+            }
+        }
+        ast::CompoundCommand::WhileClause(w) | ast::CompoundCommand::UntilClause(w) => {
+            walk_list(ctx, &w.0, depth);
+            walk_list(ctx, &w.1.list, depth);
+        }
+        ast::CompoundCommand::Coprocess(c) => walk_command(ctx, &c.body, Stdin::Inherit, depth),
+    }
+}
+
+/// Resolve a word to its text after quote removal; judge any substitution inside it.
+pub(crate) fn word(ctx: &mut Ctx, w: &ast::Word, depth: usize) -> Arg {
+    word_text(ctx, &w.value, depth, false)
+}
+
+fn word_text(ctx: &mut Ctx, raw: &str, depth: usize, heredoc: bool) -> Arg {
+    let options = brush_parser::ParserOptions::default();
+    let parsed = if heredoc {
+        brush_parser::word::parse_heredoc(raw, &options)
+    } else {
+        brush_parser::word::parse(raw, &options)
+    };
+    match parsed {
+        Ok(pieces) => {
+            let mut out = Arg::lit("");
+            for p in &pieces {
+                piece(
+                    ctx,
+                    &p.piece,
+                    raw.get(p.start_index..p.end_index).unwrap_or(raw),
+                    depth,
+                    &mut out,
+                );
+            }
+            out
+        }
+        Err(_) => {
+            let mut a = Assessment::new(raw);
+            a.ask("shell.word", "word not understood");
+            ctx.push_other(a);
+            Arg {
+                text: raw.to_string(),
+                dynamic: true,
+            }
+        }
+    }
+}
+
+fn piece(ctx: &mut Ctx, p: &WordPiece, source: &str, depth: usize, out: &mut Arg) {
+    match p {
+        WordPiece::Text(s) | WordPiece::SingleQuotedText(s) => out.text.push_str(s),
+        WordPiece::AnsiCQuotedText(s) => out.text.push_str(&ansi_c_unescape(s)),
+        WordPiece::DoubleQuotedSequence(inner) | WordPiece::GettextDoubleQuotedSequence(inner) => {
+            for q in inner {
+                piece(ctx, &q.piece, source, depth, out);
+            }
+        }
+        WordPiece::TildeExpansion(_) => {
+            out.text.push('~');
+            out.dynamic = true;
+        }
+        WordPiece::ParameterExpansion(_) => {
+            out.text.push_str(source);
+            out.dynamic = true;
+            if source.contains("$(") || source.contains('`') || source.contains("<(") {
+                let mut a = Assessment::new(source);
+                a.ask(
+                    "shell.parameter-substitution",
+                    "command substitution inside a parameter expansion",
+                );
+                ctx.push_other(a);
+            }
+        }
+        WordPiece::CommandSubstitution(s) | WordPiece::BackquotedCommandSubstitution(s) => {
+            out.text.push_str("$(…)");
+            out.dynamic = true;
+            eval_script(ctx, s, depth + 1);
+        }
+        WordPiece::EscapeSequence(s) => {
+            let unescaped = s.strip_prefix('\\').unwrap_or(s);
+            if unescaped != "\n" {
+                out.text.push_str(unescaped);
+            }
+        }
+        WordPiece::ArithmeticExpression(e) => {
+            out.text.push_str("$((…))");
+            out.dynamic = true;
+            arithmetic(ctx, &e.value);
+        }
+    }
+}
+
+fn ansi_c_unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('a') => out.push('\x07'),
+            Some('b') => out.push('\x08'),
+            Some('e') | Some('E') => out.push('\x1b'),
+            Some('f') => out.push('\x0c'),
+            Some('v') => out.push('\x0b'),
+            Some('x') => {
+                let mut hex = String::new();
+                while hex.len() < 2 && chars.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
+                    hex.extend(chars.next());
+                }
+                if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    out.push(ch);
+                }
+            }
+            Some(d) if d.is_digit(8) => {
+                let mut oct = String::from(d);
+                while oct.len() < 3 && chars.peek().is_some_and(|c| c.is_digit(8)) {
+                    oct.extend(chars.next());
+                }
+                if let Some(ch) = u32::from_str_radix(&oct, 8).ok().and_then(char::from_u32) {
+                    out.push(ch);
+                }
+            }
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+fn walk_simple(ctx: &mut Ctx, s: &ast::SimpleCommand, stdin: Stdin, depth: usize) {
+    let mut cmd = Cmd {
+        argv: Vec::new(),
+        env: Vec::new(),
+        stdin,
+    };
+    let mut items: Vec<&ast::CommandPrefixOrSuffixItem> = Vec::new();
+    if let Some(p) = &s.prefix {
+        items.extend(p.0.iter());
+    }
+    let name_index = items.len();
+    if let Some(p) = &s.suffix {
+        items.extend(p.0.iter());
+    }
+    let mut prefix_done = false;
+    for (i, item) in items.iter().enumerate() {
+        if i == name_index && !prefix_done {
+            if let Some(w) = &s.word_or_name {
+                let a = word(ctx, w, depth);
+                cmd.argv.push(a);
+            }
+            prefix_done = true;
+        }
+        match item {
+            ast::CommandPrefixOrSuffixItem::IoRedirect(io) => {
+                redirect(ctx, io, &mut cmd.stdin, depth);
+            }
+            ast::CommandPrefixOrSuffixItem::Word(w) => {
+                let a = word(ctx, w, depth);
+                cmd.argv.push(a);
+            }
+            ast::CommandPrefixOrSuffixItem::AssignmentWord(asg, w) => {
+                let value = match &asg.value {
+                    ast::AssignmentValue::Scalar(v) => word(ctx, v, depth),
+                    ast::AssignmentValue::Array(vs) => {
+                        let mut acc = Arg::lit("");
+                        for (k, v) in vs {
+                            if let Some(k) = k {
+                                word(ctx, k, depth);
+                            }
+                            let a = word(ctx, v, depth);
+                            acc.text.push_str(&a.text);
+                            acc.text.push(' ');
+                            acc.dynamic |= a.dynamic;
+                        }
+                        acc
+                    }
+                };
+                let name = match &asg.name {
+                    ast::AssignmentName::VariableName(n) => n.clone(),
+                    ast::AssignmentName::ArrayElementName(n, _) => n.clone(),
+                };
+                if i < name_index {
+                    cmd.env.push((name, value));
+                } else {
+                    // `export A=b`, `declare A=b`: an argument that also assigns.
+                    cmd.argv.push(Arg {
+                        text: w.value.clone(),
+                        dynamic: value.dynamic,
+                    });
+                    cmd.env.push((name, value));
+                }
+            }
+            ast::CommandPrefixOrSuffixItem::ProcessSubstitution(_, sub) => {
+                walk_list(ctx, &sub.list, depth + 1);
+                cmd.argv.push(Arg::lit("/dev/fd/63"));
+            }
+        }
+    }
+    if !prefix_done {
+        if let Some(w) = &s.word_or_name {
+            let a = word(ctx, w, depth);
+            cmd.argv.push(a);
+        }
+    }
+    // Keep only the command words for the program (assignments after the name are arguments).
+    programs::judge(ctx, cmd, depth);
+}
+
+/// Is `path` a harmless sink or source (`/dev/null`, the terminal, standard streams)?
+pub(crate) fn is_null_device(path: &str) -> bool {
+    matches!(
+        path,
+        "/dev/null"
+            | "/dev/stdout"
+            | "/dev/stderr"
+            | "/dev/stdin"
+            | "/dev/tty"
+            | "/dev/fd/1"
+            | "/dev/fd/2"
+            | "-"
+    )
+}
+
+fn redirect(ctx: &mut Ctx, io: &ast::IoRedirect, stdin: &mut Stdin, depth: usize) {
+    match io {
+        ast::IoRedirect::File(fd, kind, target) => {
+            let writes = matches!(
+                kind,
+                ast::IoFileRedirectKind::Write
+                    | ast::IoFileRedirectKind::Append
+                    | ast::IoFileRedirectKind::Clobber
+                    | ast::IoFileRedirectKind::ReadAndWrite
+            );
+            match target {
+                ast::IoFileRedirectTarget::Filename(w) => {
+                    let t = word(ctx, w, depth);
+                    if writes {
+                        write_target(ctx, &t, &format!("{kind}{}", t.text));
+                    } else if matches!(kind, ast::IoFileRedirectKind::Read) && fd.unwrap_or(0) == 0
+                    {
+                        *stdin = Stdin::File(t.text);
+                    }
+                }
+                ast::IoFileRedirectTarget::Fd(_) => {}
+                ast::IoFileRedirectTarget::ProcessSubstitution(_, sub) => {
+                    walk_list(ctx, &sub.list, depth + 1);
+                    if matches!(kind, ast::IoFileRedirectKind::Read) && fd.unwrap_or(0) == 0 {
+                        *stdin = Stdin::Pipe;
+                    }
+                }
+                ast::IoFileRedirectTarget::Duplicate(w) => {
+                    let t = word(ctx, w, depth);
+                    let is_fd = t.text == "-"
+                        || t.text
+                            .trim_end_matches('-')
+                            .chars()
+                            .all(|c| c.is_ascii_digit());
+                    if !is_fd || t.dynamic {
+                        write_target(ctx, &t, &format!("{kind}{}", t.text));
+                    }
+                }
+            }
+        }
+        ast::IoRedirect::HereDocument(fd, doc) => {
+            let body = if doc.requires_expansion {
+                word_text(ctx, &doc.doc.value, depth, true)
+            } else {
+                Arg::lit(doc.doc.value.clone())
+            };
+            if fd.unwrap_or(0) == 0 {
+                *stdin = Stdin::Text {
+                    text: body.text,
+                    dynamic: body.dynamic,
+                };
+            }
+        }
+        ast::IoRedirect::HereString(fd, w) => {
+            let body = word(ctx, w, depth);
+            if fd.unwrap_or(0) == 0 {
+                *stdin = Stdin::Text {
+                    text: format!("{}\n", body.text),
+                    dynamic: body.dynamic,
+                };
+            }
+        }
+        ast::IoRedirect::OutputAndError(w, _append) => {
+            let t = word(ctx, w, depth);
+            write_target(ctx, &t, &format!("&>{}", t.text));
+        }
+    }
+}
+
+/// Judge a file a command writes (a redirect target, `tee` argument, `-o` value, …).
+pub(crate) fn write_target(ctx: &mut Ctx, target: &Arg, subject: &str) {
+    if !target.dynamic && is_null_device(&target.text) {
+        return;
+    }
+    let mut a = Assessment::new(subject);
+    if target.dynamic {
+        a.ask(
+            "shell.write-dynamic",
+            "writes to a file whose name is computed at run time",
+        );
+    } else {
+        let class = classify_path(ctx.cwd.as_deref(), &target.text);
+        match class {
+            PathClass::Outside => {
+                a.deny(
+                    Risk::High,
+                    "shell.write-outside",
+                    format!("writes `{}` outside the workspace", target.text),
+                );
+            }
+            PathClass::Protected(why) => {
+                a.deny(
+                    Risk::High,
+                    "shell.write-protected",
+                    format!("writes `{}` ({why})", target.text),
+                );
+            }
+            PathClass::Workspace => {
+                a.ask("shell.write", format!("writes the file `{}`", target.text));
+            }
+        }
+    }
+    let path = target.text.clone();
+    ctx.push(Target::Path { path }, a);
+}
+
+/// Where a path points, lexically (no symlinks are resolved).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PathClass {
+    Workspace,
+    Outside,
+    Protected(&'static str),
+}
+
+/// Normalize `path` against `cwd` lexically; `None` when `..` climbs above the root.
+pub(crate) fn normalize(cwd: Option<&Path>, path: &str) -> Option<PathBuf> {
+    let p = Path::new(path);
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        cwd.map(|c| c.join(p)).unwrap_or_else(|| p.to_path_buf())
+    };
+    let mut out = PathBuf::new();
+    for comp in joined.components() {
+        match comp {
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    Some(out)
+}
+
+pub(crate) fn classify_path(cwd: Option<&Path>, path: &str) -> PathClass {
+    if path.starts_with('~') {
+        return PathClass::Outside;
+    }
+    let Some(norm) = normalize(cwd, path) else {
+        return PathClass::Outside;
+    };
+    let inside = match cwd {
+        Some(c) => norm.starts_with(c),
+        None => !Path::new(path).is_absolute(),
+    };
+    if !inside {
+        return PathClass::Outside;
+    }
+    let rel = match cwd {
+        Some(c) => norm
+            .strip_prefix(c)
+            .map(Path::to_path_buf)
+            .unwrap_or(norm.clone()),
+        None => norm.clone(),
+    };
+    if let Some(why) = crate::patch::protected_reason(&rel.to_string_lossy()) {
+        return PathClass::Protected(why);
+    }
+    PathClass::Workspace
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ansi_c_strings_are_unescaped() {
+        assert_eq!(ansi_c_unescape(r"\x72m"), "rm");
+        assert_eq!(ansi_c_unescape(r"\162m"), "rm");
+        assert_eq!(ansi_c_unescape(r"a\nb"), "a\nb");
+    }
+
+    #[test]
+    fn paths_are_classified_lexically() {
+        let cwd = Path::new("/w");
+        assert_eq!(classify_path(Some(cwd), "src/a.rs"), PathClass::Workspace);
+        assert_eq!(classify_path(Some(cwd), "../x"), PathClass::Outside);
+        assert_eq!(classify_path(Some(cwd), "/etc/passwd"), PathClass::Outside);
+        assert!(matches!(
+            classify_path(Some(cwd), ".git/hooks/pre-commit"),
+            PathClass::Protected(_)
+        ));
+    }
+}

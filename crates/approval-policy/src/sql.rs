@@ -1,0 +1,1328 @@
+//! SQL classification: every statement parsed with its engine's dialect and judged.
+//!
+//! Pipeline for one SQL text:
+//! 1. MySQL executable comments (`/*! … */`, `/*M! … */`) are unwrapped: the server runs them,
+//!    so the classifier must read them.
+//! 2. The dialect's tokenizer splits the text at top-level `;` (string literals, quoted
+//!    identifiers, `$$` bodies and comments are single tokens, so a `;` or `DROP` inside a
+//!    literal is text, not a statement).
+//! 3. Each chunk is parsed by `sqlparser` with the dialect. The statement kind is matched
+//!    exhaustively (no `_` arm: a parser upgrade that adds a statement does not compile until
+//!    it is classified here), then a visitor looks inside for writes in CTEs, `SELECT … INTO`,
+//!    row locks, side-effecting functions and table functions that read outside the database.
+//! 4. A chunk the parser rejects goes to a token-level fallback that can name what it saw
+//!    (`SYSTEM`, `INTO OUTFILE`, `DELETE` inside a PL/SQL block) but can never allow: an
+//!    exact read-only `PRAGMA` is the only parse-free `allow`, because its grammar is tiny.
+
+mod dialect;
+
+pub use dialect::Dialect;
+
+use crate::assess::{Assessment, Target, Unit};
+use crate::decision::{Decision, Risk, Verdict};
+use serde::{Deserialize, Serialize};
+use sqlparser::ast::{
+    CopyTarget, Expr, Query, Select, Set, Statement, TableFactor, TableObject, Visit, Visitor,
+};
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
+use std::ops::ControlFlow;
+
+/// What an SQL statement does, coarsely. Rules can match on it (`sql_class = "write"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqlClass {
+    /// Reads data or metadata only.
+    Read,
+    /// Changes rows (DML), or files through the database.
+    Write,
+    /// Changes schema (DDL).
+    Ddl,
+    /// Privileges, server administration, extensions, sessions of others.
+    Admin,
+    /// Transaction control.
+    Transaction,
+    /// Session settings (`SET`, `USE`).
+    Session,
+    /// Could not be understood.
+    Unknown,
+}
+
+impl SqlClass {
+    /// The lower-case name used in JSON and TOML.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SqlClass::Read => "read",
+            SqlClass::Write => "write",
+            SqlClass::Ddl => "ddl",
+            SqlClass::Admin => "admin",
+            SqlClass::Transaction => "transaction",
+            SqlClass::Session => "session",
+            SqlClass::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::str::FromStr for SqlClass {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "read" => SqlClass::Read,
+            "write" => SqlClass::Write,
+            "ddl" => SqlClass::Ddl,
+            "admin" => SqlClass::Admin,
+            "transaction" => SqlClass::Transaction,
+            "session" => SqlClass::Session,
+            "unknown" => SqlClass::Unknown,
+            other => return Err(format!("unknown sql class `{other}`")),
+        })
+    }
+}
+
+/// Classify SQL text with the built-in knowledge only (no policy rules): the strictest
+/// statement decides. Use [`crate::Policy::evaluate_sql`] to apply rules too.
+///
+/// ```
+/// use approval_policy::{classify_sql, Decision, Dialect};
+/// assert_eq!(classify_sql(Dialect::Postgres, "SELECT 1").decision, Decision::Allow);
+/// assert_eq!(classify_sql(Dialect::Postgres, "SELECT 1; DROP TABLE t").decision, Decision::Deny);
+/// ```
+pub fn classify_sql(dialect: Dialect, sql: &str) -> Verdict {
+    Verdict::from_findings(units(dialect, sql).into_iter().map(|u| u.finding).collect())
+}
+
+const MAX_SUBJECT: usize = 160;
+
+fn subject_of(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > MAX_SUBJECT {
+        let cut: String = flat.chars().take(MAX_SUBJECT).collect();
+        format!("{cut}…")
+    } else {
+        flat
+    }
+}
+
+/// Unwrap MySQL/MariaDB executable comments so their content is classified.
+fn unwrap_bang_comments(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(pos) = rest.find("/*") {
+        let after = &rest[pos + 2..];
+        let body_start = if let Some(b) = after.strip_prefix('!') {
+            Some(b)
+        } else {
+            after.strip_prefix("M!")
+        };
+        match body_start {
+            Some(body) => {
+                out.push_str(&rest[..pos]);
+                let body = body.trim_start_matches(|c: char| c.is_ascii_digit());
+                match body.find("*/") {
+                    Some(end) => {
+                        out.push(' ');
+                        out.push_str(&body[..end]);
+                        out.push(' ');
+                        rest = &body[end + 2..];
+                    }
+                    None => {
+                        out.push(' ');
+                        out.push_str(body);
+                        rest = "";
+                    }
+                }
+            }
+            None => {
+                out.push_str(&rest[..pos + 2]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Split SQL into statements with the dialect's tokenizer. `Err` when it cannot tokenize.
+fn split_statements(dialect: Dialect, sql: &str) -> Result<Vec<(String, Vec<Token>)>, String> {
+    let parser_dialect = dialect.parser();
+    let tokens = Tokenizer::new(parser_dialect.as_ref(), sql)
+        .tokenize()
+        .map_err(|e| e.to_string())?;
+    let mut chunks = Vec::new();
+    let mut text = String::new();
+    let mut toks = Vec::new();
+    for tok in tokens {
+        match &tok {
+            Token::SemiColon => {
+                if !toks.is_empty() {
+                    chunks.push((std::mem::take(&mut text), std::mem::take(&mut toks)));
+                }
+                text.clear();
+            }
+            Token::Whitespace(Whitespace::SingleLineComment { .. })
+            | Token::Whitespace(Whitespace::MultiLineComment(_)) => text.push(' '),
+            Token::Whitespace(_) => text.push_str(&tok.to_string()),
+            Token::EOF => {}
+            _ => {
+                text.push_str(&tok.to_string());
+                toks.push(tok);
+            }
+        }
+    }
+    if !toks.is_empty() {
+        chunks.push((text, toks));
+    }
+    Ok(chunks)
+}
+
+/// Judge every statement of `sql`; one unit per statement.
+pub(crate) fn units(dialect: Dialect, sql: &str) -> Vec<Unit> {
+    let unwrapped;
+    let sql = if dialect.executes_bang_comments() && (sql.contains("/*!") || sql.contains("/*M!")) {
+        unwrapped = unwrap_bang_comments(sql);
+        unwrapped.as_str()
+    } else {
+        sql
+    };
+    let chunks = match split_statements(dialect, sql) {
+        Ok(c) => c,
+        Err(e) => {
+            let mut a = Assessment::new(subject_of(sql));
+            a.ask("sql.unparsable", format!("sql could not be tokenized: {e}"));
+            return vec![unit(dialect, SqlClass::Unknown, "unparsable", a)];
+        }
+    };
+    let mut out = Vec::new();
+    for (text, tokens) in chunks {
+        out.push(chunk_unit(dialect, text.trim(), &tokens));
+    }
+    if out.is_empty() {
+        let mut a = Assessment::new(subject_of(sql));
+        a.read_only("sql.empty", "no statement (comments or whitespace only)");
+        out.push(unit(dialect, SqlClass::Read, "empty", a));
+    }
+    out
+}
+
+fn unit(dialect: Dialect, class: SqlClass, kind: &str, a: Assessment) -> Unit {
+    Unit {
+        target: Target::Sql {
+            dialect,
+            class,
+            kind: kind.to_string(),
+        },
+        finding: a.finish(),
+    }
+}
+
+fn chunk_unit(dialect: Dialect, text: &str, tokens: &[Token]) -> Unit {
+    let parser_dialect = dialect.parser();
+    let parsed = Parser::new(parser_dialect.as_ref())
+        .with_recursion_limit(48)
+        .try_with_sql(text)
+        .and_then(|mut p| p.parse_statements());
+    match parsed {
+        Ok(stmts) if stmts.len() == 1 => {
+            let stmt = &stmts[0];
+            let mut a = Assessment::new(subject_of(text));
+            let (class, kind) = judge_statement(dialect, stmt, &mut a, 0);
+            unit(dialect, class, kind, a)
+        }
+        Ok(stmts) => {
+            // A chunk without `;` that parses as several statements (e.g. `GO`-less batches):
+            // judge them all, strictest wins.
+            let mut a = Assessment::new(subject_of(text));
+            let mut class = SqlClass::Read;
+            let mut kind = "batch";
+            if stmts.is_empty() {
+                a.ask("sql.empty", "no statement parsed");
+                class = SqlClass::Unknown;
+            }
+            for stmt in &stmts {
+                let (c, k) = judge_statement(dialect, stmt, &mut a, 0);
+                if c != SqlClass::Read {
+                    class = c;
+                    kind = k;
+                }
+            }
+            unit(dialect, class, kind, a)
+        }
+        Err(err) => {
+            let mut a = Assessment::new(subject_of(text));
+            if let Some(pragma) = read_only_pragma(tokens) {
+                a.read_only("sql.pragma", format!("read-only pragma `{pragma}`"));
+                return unit(dialect, SqlClass::Read, "pragma", a);
+            }
+            let (class, kind) = fallback(dialect, tokens, &mut a, &err.to_string());
+            unit(dialect, class, kind, a)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Parsed statements
+
+fn judge_statement(
+    dialect: Dialect,
+    stmt: &Statement,
+    a: &mut Assessment,
+    depth: usize,
+) -> (SqlClass, &'static str) {
+    let (class, kind) = classify_kind(dialect, stmt, a, depth);
+    // Look inside for what the statement kind does not show. EXPLAIN without ANALYZE does
+    // not run its statement, so its inside is not looked at.
+    let skip_inside = matches!(stmt, Statement::Explain { analyze: false, .. })
+        && !explain_has_analyze_option(stmt);
+    if !skip_inside {
+        let mut scan = Scan {
+            dialect,
+            a,
+            seen_root: false,
+        };
+        let _ = stmt.visit(&mut scan);
+    }
+    (class, kind)
+}
+
+fn explain_has_analyze_option(stmt: &Statement) -> bool {
+    match stmt {
+        Statement::Explain { options, .. } => options.as_ref().is_some_and(|opts| {
+            opts.iter().any(|o| {
+                let s = o.to_string().to_ascii_uppercase();
+                s.starts_with("ANALYZE") && !s.contains("FALSE") && !s.contains("OFF")
+            })
+        }),
+        _ => false,
+    }
+}
+
+struct Scan<'a> {
+    dialect: Dialect,
+    a: &'a mut Assessment,
+    seen_root: bool,
+}
+
+impl Visitor for Scan<'_> {
+    type Break = ();
+
+    fn pre_visit_statement(&mut self, stmt: &Statement) -> ControlFlow<()> {
+        if !self.seen_root {
+            self.seen_root = true;
+            return ControlFlow::Continue(());
+        }
+        // A statement nested in another (data-modifying CTE, EXPLAIN ANALYZE target, …).
+        let mut inner = Assessment::new("");
+        let (class, kind) = classify_kind(self.dialect, stmt, &mut inner, 1);
+        if class != SqlClass::Read {
+            let f = inner.finish();
+            self.a.concern(
+                f.decision,
+                f.risk,
+                format!("sql.nested.{kind}"),
+                format!("nested {kind} runs: {}", f.reason),
+            );
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_query(&mut self, q: &Query) -> ControlFlow<()> {
+        if !q.locks.is_empty() {
+            self.a.ask(
+                "sql.locking",
+                "locking clause (`FOR UPDATE`/`FOR SHARE`) takes row locks",
+            );
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_select(&mut self, s: &Select) -> ControlFlow<()> {
+        if s.into.is_some() {
+            self.a.deny(
+                Risk::High,
+                "sql.select-into",
+                "`SELECT … INTO` creates or fills a table",
+            );
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, t: &TableFactor) -> ControlFlow<()> {
+        match t {
+            TableFactor::Table { name, args, .. } => {
+                let n = name_of(&name.to_string());
+                if args.is_some() {
+                    self.function(&n, true);
+                } else if name
+                    .0
+                    .iter()
+                    .any(|p| p.as_ident().is_some_and(|i| i.quote_style == Some('\'')))
+                    || (self.dialect == Dialect::DuckDb && looks_like_file(&n))
+                {
+                    self.a.ask(
+                        "sql.file-table",
+                        format!("reads the file `{n}` outside the database"),
+                    );
+                }
+            }
+            TableFactor::Function { name, .. } => self.function(&name_of(&name.to_string()), true),
+            _ => {}
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
+        if let Expr::Function(f) = e {
+            self.function(&name_of(&f.name.to_string()), false);
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+impl Scan<'_> {
+    fn function(&mut self, name: &str, table: bool) {
+        if let Some((d, r, why)) = self.dialect.judge_function(name) {
+            let what = if table { "table function" } else { "function" };
+            self.a.concern(
+                d,
+                r,
+                format!("sql.function.{name}"),
+                format!("{what} `{name}`: {why}"),
+            );
+        }
+    }
+}
+
+fn looks_like_file(n: &str) -> bool {
+    [
+        ".csv", ".parquet", ".json", ".tsv", ".txt", ".ndjson", ".xlsx", ".gz",
+    ]
+    .iter()
+    .any(|ext| n.ends_with(ext))
+        || n.contains("://")
+}
+
+fn name_of(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !matches!(c, '"' | '`' | '[' | ']'))
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+const SAFE_SET_VARIABLES: [&str; 22] = [
+    "search_path",
+    "timezone",
+    "time_zone",
+    "statement_timeout",
+    "lock_timeout",
+    "datestyle",
+    "client_encoding",
+    "application_name",
+    "work_mem",
+    "extra_float_digits",
+    "intervalstyle",
+    "client_min_messages",
+    "bytea_output",
+    "names",
+    "character_set_results",
+    "sql_mode",
+    "max_execution_time",
+    "search_path_schema",
+    "schema",
+    "threads",
+    "memory_limit",
+    "idle_in_transaction_session_timeout",
+];
+
+fn judge_set(set: &Set, a: &mut Assessment) {
+    let check_var = |name: &str, a: &mut Assessment| {
+        let n = name_of(name);
+        let last = n.rsplit('.').next().unwrap_or(&n).to_string();
+        if n.starts_with('@') && !n.starts_with("@@") {
+            a.read_only("sql.set-user-variable", "sets a session user variable");
+        } else if SAFE_SET_VARIABLES.contains(&last.as_str()) {
+            a.read_only("sql.set-session", format!("sets session setting `{last}`"));
+        } else if last.contains("read_only") || last.contains("authorization") || last == "role" {
+            a.deny(
+                Risk::High,
+                "sql.set-guard",
+                format!("`{last}` changes access or read-only mode"),
+            );
+        } else {
+            a.ask("sql.set", format!("changes setting `{last}`"));
+        }
+    };
+    match set {
+        Set::SingleAssignment {
+            scope, variable, ..
+        } => {
+            if matches!(scope, Some(sqlparser::ast::ContextModifier::Global)) {
+                a.deny(
+                    Risk::High,
+                    "sql.set-global",
+                    "changes a server-wide setting",
+                );
+            }
+            let v = variable.to_string();
+            if v.to_ascii_lowercase().starts_with("@@global")
+                || v.to_ascii_lowercase().starts_with("@@persist")
+            {
+                a.deny(
+                    Risk::High,
+                    "sql.set-global",
+                    "changes a server-wide setting",
+                );
+            }
+            check_var(&v, a);
+        }
+        Set::ParenthesizedAssignments { variables, .. } => {
+            for v in variables {
+                check_var(&v.to_string(), a);
+            }
+        }
+        Set::MultipleAssignments { assignments } => {
+            for asg in assignments {
+                let s = asg.to_string();
+                let lower = s.to_ascii_lowercase();
+                if lower.starts_with("global ")
+                    || lower.starts_with("persist")
+                    || lower.starts_with("@@global")
+                {
+                    a.deny(
+                        Risk::High,
+                        "sql.set-global",
+                        "changes a server-wide setting",
+                    );
+                }
+                let name = s.split('=').next().unwrap_or(&s).trim().to_string();
+                let name = name.rsplit(' ').next().unwrap_or(&name).to_string();
+                check_var(&name, a);
+            }
+        }
+        Set::SetSessionAuthorization(_) | Set::SetRole { .. } => {
+            a.deny(
+                Risk::High,
+                "sql.set-role",
+                "changes the session's identity or role",
+            );
+        }
+        Set::SetSessionParam(_)
+        | Set::SetTimeZone { .. }
+        | Set::SetNames { .. }
+        | Set::SetNamesDefault {} => {
+            a.read_only("sql.set-session", "session display option");
+        }
+        Set::SetTransaction { modes, .. } => {
+            let text: String = modes
+                .iter()
+                .map(|m| m.to_string())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if text.to_ascii_uppercase().contains("READ WRITE") {
+                a.ask("sql.set-transaction", "makes the transaction read-write");
+            } else {
+                a.read_only("sql.set-transaction", "transaction characteristics");
+            }
+        }
+    }
+}
+
+const READ_ONLY_PRAGMAS: [&str; 30] = [
+    "table_info",
+    "table_xinfo",
+    "table_list",
+    "index_list",
+    "index_info",
+    "index_xinfo",
+    "foreign_key_list",
+    "database_list",
+    "compile_options",
+    "integrity_check",
+    "quick_check",
+    "page_count",
+    "page_size",
+    "user_version",
+    "schema_version",
+    "journal_mode",
+    "foreign_keys",
+    "encoding",
+    "freelist_count",
+    "collation_list",
+    "function_list",
+    "module_list",
+    "pragma_list",
+    "data_version",
+    "application_id",
+    "database_size",
+    "storage_info",
+    "show_tables",
+    "version",
+    "platform",
+];
+
+/// `PRAGMA [schema.]name [(arg)]` with a read-only name and no `=`: the whole grammar.
+fn read_only_pragma(tokens: &[Token]) -> Option<String> {
+    let mut it = tokens.iter().filter(|t| !matches!(t, Token::Whitespace(_)));
+    match it.next()? {
+        Token::Word(w) if w.keyword == Keyword::PRAGMA => {}
+        _ => return None,
+    }
+    let mut name = match it.next()? {
+        Token::Word(w) => w.value.to_ascii_lowercase(),
+        _ => return None,
+    };
+    let rest: Vec<&Token> = it.collect();
+    let rest: &[&Token] = match rest.as_slice() {
+        [Token::Period, Token::Word(w), tail @ ..] => {
+            name = w.value.to_ascii_lowercase();
+            tail
+        }
+        other => other,
+    };
+    let ok_tail = matches!(
+        rest,
+        [] | [
+            Token::LParen,
+            Token::Word(_) | Token::SingleQuotedString(_),
+            Token::RParen
+        ]
+    );
+    (ok_tail && READ_ONLY_PRAGMAS.contains(&name.as_str())).then_some(name)
+}
+
+/// The statement kind, exhaustively. Records its concern or read-only fact in `a`.
+#[allow(clippy::too_many_lines)]
+fn classify_kind(
+    dialect: Dialect,
+    stmt: &Statement,
+    a: &mut Assessment,
+    depth: usize,
+) -> (SqlClass, &'static str) {
+    use Statement as S;
+    let ro = |a: &mut Assessment, kind: &'static str| {
+        a.read_only(format!("sql.{kind}"), "reads data or metadata");
+        (SqlClass::Read, kind)
+    };
+    let con = |a: &mut Assessment,
+               class: SqlClass,
+               kind: &'static str,
+               d: Decision,
+               r: Risk,
+               why: &str| {
+        a.concern(d, r, format!("sql.{kind}"), why.to_string());
+        (class, kind)
+    };
+    let tx = |a: &mut Assessment, kind: &'static str| {
+        a.read_only(format!("sql.{kind}"), "transaction control");
+        (SqlClass::Transaction, kind)
+    };
+    match stmt {
+        S::Query { .. } => ro(a, "select"),
+        S::ShowFunctions { .. }
+        | S::ShowVariable { .. }
+        | S::ShowStatus { .. }
+        | S::ShowVariables { .. }
+        | S::ShowCreate { .. }
+        | S::ShowColumns { .. }
+        | S::ShowCatalogs { .. }
+        | S::ShowDatabases { .. }
+        | S::ShowProcessList { .. }
+        | S::ShowSchemas { .. }
+        | S::ShowCharset { .. }
+        | S::ShowObjects { .. }
+        | S::ShowTables { .. }
+        | S::ShowViews { .. }
+        | S::ShowCollation { .. } => ro(a, "show"),
+        S::ExplainTable { .. } => ro(a, "describe"),
+        S::Explain {
+            analyze, statement, ..
+        } => {
+            if *analyze || explain_has_analyze_option(stmt) {
+                if depth > 4 {
+                    return con(
+                        a,
+                        SqlClass::Unknown,
+                        "explain",
+                        Decision::Deny,
+                        Risk::High,
+                        "nested too deeply",
+                    );
+                }
+                // EXPLAIN ANALYZE runs the statement: judge it as if run.
+                let (class, kind) = judge_statement(dialect, statement, a, depth + 1);
+                if class == SqlClass::Read {
+                    ro(a, "explain-analyze")
+                } else {
+                    a.concern(
+                        Decision::Ask,
+                        Risk::Medium,
+                        "sql.explain-analyze",
+                        format!("EXPLAIN ANALYZE runs the {kind}"),
+                    );
+                    (class, kind)
+                }
+            } else {
+                a.read_only("sql.explain", "shows a plan without running the statement");
+                (SqlClass::Read, "explain")
+            }
+        }
+        S::Use(_) => {
+            a.read_only("sql.use", "selects the default database");
+            (SqlClass::Session, "use")
+        }
+        S::Set(set) => {
+            judge_set(set, a);
+            (SqlClass::Session, "set")
+        }
+        S::StartTransaction { .. } => tx(a, "begin"),
+        S::Commit { .. } => tx(a, "commit"),
+        S::Rollback { .. } => tx(a, "rollback"),
+        S::Savepoint { .. } => tx(a, "savepoint"),
+        S::ReleaseSavepoint { .. } => tx(a, "release-savepoint"),
+        S::Insert(ins) => {
+            if matches!(ins.table, TableObject::TableFunction(_)) {
+                con(
+                    a,
+                    SqlClass::Write,
+                    "insert",
+                    Decision::Deny,
+                    Risk::High,
+                    "INSERT INTO FUNCTION writes outside the database",
+                )
+            } else {
+                con(
+                    a,
+                    SqlClass::Write,
+                    "insert",
+                    Decision::Ask,
+                    Risk::Medium,
+                    "inserts rows",
+                )
+            }
+        }
+        S::Update { .. } => con(
+            a,
+            SqlClass::Write,
+            "update",
+            Decision::Deny,
+            Risk::High,
+            "updates rows",
+        ),
+        S::Delete { .. } => con(
+            a,
+            SqlClass::Write,
+            "delete",
+            Decision::Deny,
+            Risk::High,
+            "deletes rows",
+        ),
+        S::Merge { .. } => con(
+            a,
+            SqlClass::Write,
+            "merge",
+            Decision::Deny,
+            Risk::High,
+            "merges rows",
+        ),
+        S::Truncate { .. } => con(
+            a,
+            SqlClass::Write,
+            "truncate",
+            Decision::Deny,
+            Risk::Critical,
+            "removes every row",
+        ),
+        S::Copy { to, target, .. } => match (to, target) {
+            (true, CopyTarget::Stdout) => ro(a, "copy-to-stdout"),
+            (_, CopyTarget::Program { .. }) => con(
+                a,
+                SqlClass::Admin,
+                "copy-program",
+                Decision::Deny,
+                Risk::Critical,
+                "COPY … PROGRAM runs a shell command on the server",
+            ),
+            (true, _) => con(
+                a,
+                SqlClass::Write,
+                "copy-to",
+                Decision::Deny,
+                Risk::High,
+                "COPY … TO writes a file",
+            ),
+            (false, _) => con(
+                a,
+                SqlClass::Write,
+                "copy-from",
+                Decision::Deny,
+                Risk::High,
+                "COPY … FROM loads rows",
+            ),
+        },
+        S::CopyIntoSnowflake { .. } => con(
+            a,
+            SqlClass::Write,
+            "copy-into",
+            Decision::Deny,
+            Risk::High,
+            "copies data into or out of a stage",
+        ),
+        S::LoadData { .. } => con(
+            a,
+            SqlClass::Write,
+            "load-data",
+            Decision::Deny,
+            Risk::High,
+            "loads a file into a table",
+        ),
+        S::Directory { .. } | S::Unload { .. } | S::ExportData(_) => con(
+            a,
+            SqlClass::Write,
+            "export",
+            Decision::Deny,
+            Risk::High,
+            "writes query results outside the database",
+        ),
+        S::Put { .. } | S::Remove(_) => con(
+            a,
+            SqlClass::Write,
+            "stage-file",
+            Decision::Deny,
+            Risk::High,
+            "moves files to or from a stage",
+        ),
+        S::List(_) => con(
+            a,
+            SqlClass::Read,
+            "list-stage",
+            Decision::Ask,
+            Risk::Medium,
+            "lists files in a stage",
+        ),
+        S::Drop { .. }
+        | S::DropFunction { .. }
+        | S::DropDomain { .. }
+        | S::DropProcedure { .. }
+        | S::DropSecret { .. }
+        | S::DropPolicy { .. }
+        | S::DropRule { .. }
+        | S::DropConnector { .. }
+        | S::DropExtension { .. }
+        | S::DropOperator { .. }
+        | S::DropOperatorFamily { .. }
+        | S::DropOperatorClass { .. }
+        | S::DropTrigger { .. }
+        | S::DetachDuckDBDatabase { .. } => con(
+            a,
+            SqlClass::Ddl,
+            "drop",
+            Decision::Deny,
+            Risk::Critical,
+            "drops an object",
+        ),
+        S::AlterTable { .. }
+        | S::AlterSchema { .. }
+        | S::AlterIndex { .. }
+        | S::AlterView { .. }
+        | S::AlterFunction { .. }
+        | S::AlterType { .. }
+        | S::AlterCollation { .. }
+        | S::AlterOperator { .. }
+        | S::AlterOperatorFamily { .. }
+        | S::AlterOperatorClass { .. }
+        | S::AlterTextSearch { .. }
+        | S::AlterPolicy { .. }
+        | S::AlterTrigger { .. }
+        | S::AlterConnector { .. }
+        | S::RenameTable { .. } => con(
+            a,
+            SqlClass::Ddl,
+            "alter",
+            Decision::Deny,
+            Risk::High,
+            "changes the schema",
+        ),
+        S::CreateView { .. }
+        | S::CreateTable { .. }
+        | S::CreateVirtualTable { .. }
+        | S::CreateIndex { .. }
+        | S::CreateSchema { .. }
+        | S::CreateDatabase { .. }
+        | S::CreateSequence { .. }
+        | S::CreateDomain { .. }
+        | S::CreateType { .. }
+        | S::CreateMacro { .. }
+        | S::CreateOperator { .. }
+        | S::CreateOperatorFamily { .. }
+        | S::CreateOperatorClass { .. }
+        | S::CreateTextSearch { .. }
+        | S::CreateAggregate { .. }
+        | S::CreateCollation { .. }
+        | S::CreatePolicy { .. }
+        | S::CreateRule { .. }
+        | S::CreateStage { .. }
+        | S::CreateFileFormat { .. }
+        | S::CreateWarehouse { .. }
+        | S::Comment { .. } => con(
+            a,
+            SqlClass::Ddl,
+            "create",
+            Decision::Ask,
+            Risk::Medium,
+            "creates or annotates an object",
+        ),
+        S::CreateFunction { .. } | S::CreateProcedure { .. } | S::CreateTrigger { .. } => con(
+            a,
+            SqlClass::Ddl,
+            "create-code",
+            Decision::Ask,
+            Risk::High,
+            "creates code that runs in the database",
+        ),
+        S::CreateExtension { .. } | S::Install { .. } | S::Load { .. } => con(
+            a,
+            SqlClass::Admin,
+            "extension",
+            Decision::Deny,
+            Risk::High,
+            "installs or loads an extension (native code)",
+        ),
+        S::CreateServer { .. }
+        | S::CreateForeignTable { .. }
+        | S::CreateForeignDataWrapper { .. }
+        | S::CreateUserMapping { .. }
+        | S::CreateConnector { .. }
+        | S::CreateSecret { .. } => con(
+            a,
+            SqlClass::Admin,
+            "foreign",
+            Decision::Deny,
+            Risk::High,
+            "connects the database to outside systems or secrets",
+        ),
+        S::AttachDatabase { .. } | S::AttachDuckDBDatabase { .. } => con(
+            a,
+            SqlClass::Admin,
+            "attach",
+            Decision::Ask,
+            Risk::High,
+            "attaches another database file (may create it)",
+        ),
+        S::Grant { .. }
+        | S::GrantRole { .. }
+        | S::Deny { .. }
+        | S::Revoke { .. }
+        | S::RevokeRole { .. }
+        | S::AlterDefaultPrivileges { .. }
+        | S::CreateRole { .. }
+        | S::AlterRole { .. }
+        | S::CreateUser { .. }
+        | S::AlterUser { .. } => con(
+            a,
+            SqlClass::Admin,
+            "privileges",
+            Decision::Deny,
+            Risk::High,
+            "changes users, roles or privileges",
+        ),
+        S::Kill { .. } => con(
+            a,
+            SqlClass::Admin,
+            "kill",
+            Decision::Deny,
+            Risk::Critical,
+            "kills a session or query",
+        ),
+        S::Flush { .. } => con(
+            a,
+            SqlClass::Admin,
+            "flush",
+            Decision::Deny,
+            Risk::High,
+            "flushes server state",
+        ),
+        S::AlterSession { .. } => con(
+            a,
+            SqlClass::Session,
+            "alter-session",
+            Decision::Ask,
+            Risk::Medium,
+            "changes session parameters",
+        ),
+        S::Call { .. } | S::Execute { .. } => con(
+            a,
+            SqlClass::Unknown,
+            "execute",
+            Decision::Ask,
+            Risk::High,
+            "runs a procedure or prepared statement whose effect is not visible here",
+        ),
+        S::Case { .. }
+        | S::If { .. }
+        | S::While { .. }
+        | S::Raise { .. }
+        | S::Return { .. }
+        | S::Throw { .. }
+        | S::RaisError { .. }
+        | S::Assert { .. } => con(
+            a,
+            SqlClass::Unknown,
+            "procedural",
+            Decision::Ask,
+            Risk::Medium,
+            "procedural statement",
+        ),
+        S::Print { .. } => {
+            a.read_only("sql.print", "prints a message");
+            (SqlClass::Read, "print")
+        }
+        S::WaitFor { .. } => con(
+            a,
+            SqlClass::Unknown,
+            "waitfor",
+            Decision::Ask,
+            Risk::Medium,
+            "holds the session",
+        ),
+        S::Declare { .. }
+        | S::Open { .. }
+        | S::Fetch { .. }
+        | S::Close { .. }
+        | S::Prepare { .. }
+        | S::Deallocate { .. } => con(
+            a,
+            SqlClass::Unknown,
+            "cursor",
+            Decision::Ask,
+            Risk::Medium,
+            "cursor or prepared statement",
+        ),
+        S::Discard { .. } | S::Reset { .. } => con(
+            a,
+            SqlClass::Session,
+            "reset",
+            Decision::Ask,
+            Risk::Medium,
+            "resets session state",
+        ),
+        S::Pragma { name, value, .. } => {
+            let n = name_of(&name.to_string());
+            let last = n.rsplit('.').next().unwrap_or(&n);
+            if value.is_none() && READ_ONLY_PRAGMAS.contains(&last) {
+                a.read_only("sql.pragma", format!("read-only pragma `{last}`"));
+                (SqlClass::Read, "pragma")
+            } else if value.is_some() && !READ_ONLY_PRAGMAS.contains(&last)
+                || last == "writable_schema"
+            {
+                con(
+                    a,
+                    SqlClass::Admin,
+                    "pragma",
+                    Decision::Deny,
+                    Risk::High,
+                    "pragma changes database behaviour",
+                )
+            } else {
+                con(
+                    a,
+                    SqlClass::Admin,
+                    "pragma",
+                    Decision::Ask,
+                    Risk::Medium,
+                    "pragma may change database behaviour",
+                )
+            }
+        }
+        S::Lock { .. } | S::LockTables { .. } => con(
+            a,
+            SqlClass::Admin,
+            "lock",
+            Decision::Ask,
+            Risk::Medium,
+            "locks tables",
+        ),
+        S::UnlockTables => tx(a, "unlock"),
+        S::Analyze { .. }
+        | S::Vacuum { .. }
+        | S::OptimizeTable { .. }
+        | S::Msck { .. }
+        | S::RefreshMaterializedView { .. }
+        | S::Cache { .. }
+        | S::UNCache { .. } => con(
+            a,
+            SqlClass::Admin,
+            "maintenance",
+            Decision::Ask,
+            Risk::Medium,
+            "maintenance that rewrites tables or statistics",
+        ),
+        S::LISTEN { .. } | S::UNLISTEN { .. } => tx(a, "listen"),
+        S::NOTIFY { .. } => con(
+            a,
+            SqlClass::Write,
+            "notify",
+            Decision::Ask,
+            Risk::Medium,
+            "sends a notification",
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Token fallback (never allows)
+
+const READ_KEYWORDS: [&str; 11] = [
+    "SELECT",
+    "SHOW",
+    "DESCRIBE",
+    "DESC",
+    "EXPLAIN",
+    "SUMMARIZE",
+    "EXISTS",
+    "WITH",
+    "VALUES",
+    "TABLE",
+    "HELP",
+];
+const DESTRUCTIVE_ANYWHERE: [&str; 22] = [
+    "DELETE",
+    "DROP",
+    "TRUNCATE",
+    "ALTER",
+    "GRANT",
+    "REVOKE",
+    "KILL",
+    "SHUTDOWN",
+    "OUTFILE",
+    "DUMPFILE",
+    "MERGE",
+    "RENAME",
+    "INSERT",
+    "INSTALL",
+    "EXEC",
+    "EXECUTE",
+    "CALL",
+    "COPY",
+    "BACKUP",
+    "RESTORE",
+    "DBCC",
+    "RECONFIGURE",
+];
+const RISKY_FIRST: [&str; 14] = [
+    "SYSTEM", "REPLACE", "ATTACH", "DETACH", "CREATE", "SET", "DO", "BEGIN", "DECLARE", "OPTIMIZE",
+    "VACUUM", "IMPORT", "EXPORT", "LOAD",
+];
+
+fn fallback(
+    dialect: Dialect,
+    tokens: &[Token],
+    a: &mut Assessment,
+    err: &str,
+) -> (SqlClass, &'static str) {
+    let words: Vec<(String, bool)> = tokens
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| match t {
+            Token::Word(w) if w.quote_style.is_none() => {
+                let next_is_paren = tokens[i + 1..]
+                    .iter()
+                    .find(|t| !matches!(t, Token::Whitespace(_)))
+                    .is_some_and(|t| matches!(t, Token::LParen));
+                Some((w.value.to_ascii_uppercase(), next_is_paren))
+            }
+            _ => None,
+        })
+        .collect();
+    let first = words.first().map(|(w, _)| w.as_str()).unwrap_or("");
+    let mut class = SqlClass::Unknown;
+    let mut prev = "";
+    for (w, call) in &words {
+        if *call {
+            if let Some((d, r, why)) = dialect.judge_function(&w.to_ascii_lowercase()) {
+                a.concern(
+                    d,
+                    r,
+                    format!("sql.function.{}", w.to_ascii_lowercase()),
+                    format!("function `{}`: {why}", w.to_ascii_lowercase()),
+                );
+            }
+        }
+        let update_lock = w == "UPDATE" && prev == "FOR";
+        if (DESTRUCTIVE_ANYWHERE.contains(&w.as_str()) || (w == "UPDATE" && !update_lock)) && !*call
+        {
+            a.deny(
+                Risk::High,
+                "sql.unparsed-write",
+                format!("could not parse; contains `{w}`"),
+            );
+            class = SqlClass::Write;
+        }
+        if update_lock {
+            a.ask("sql.locking", "locking clause takes row locks");
+        }
+        prev = w.as_str();
+    }
+    if first == "SYSTEM" || first == "KILL" || first == "SHUTDOWN" {
+        a.deny(
+            Risk::Critical,
+            "sql.admin",
+            format!("could not parse; `{first}` administers the server"),
+        );
+        class = SqlClass::Admin;
+    } else if RISKY_FIRST.contains(&first) {
+        let risk = if matches!(first, "BEGIN" | "DECLARE" | "DO") {
+            Risk::High
+        } else {
+            Risk::Medium
+        };
+        a.concern(
+            Decision::Ask,
+            risk,
+            "sql.unparsed",
+            format!("could not parse `{first}` statement"),
+        );
+    } else if READ_KEYWORDS.contains(&first) {
+        a.ask(
+            "sql.unparsed-read",
+            format!("could not parse; starts with `{first}` but was not verified ({err})"),
+        );
+        if class == SqlClass::Unknown {
+            class = SqlClass::Read;
+        }
+    } else {
+        a.ask("sql.unparsed", format!("could not parse ({err})"));
+    }
+    let kind = match class {
+        SqlClass::Write => "unparsed-write",
+        SqlClass::Admin => "unparsed-admin",
+        _ => "unparsed",
+    };
+    (class, kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(dialect: Dialect, sql: &str) -> Decision {
+        classify_sql(dialect, sql).decision
+    }
+
+    #[test]
+    fn plain_reads_are_allowed_in_every_dialect() {
+        for dialect in Dialect::ALL {
+            assert_eq!(
+                d(
+                    dialect,
+                    "SELECT a, count(*) FROM t WHERE b = 'DROP' GROUP BY a"
+                ),
+                Decision::Allow,
+                "{dialect}"
+            );
+        }
+    }
+
+    #[test]
+    fn writes_are_never_allowed_in_any_dialect() {
+        for dialect in Dialect::ALL {
+            for sql in [
+                "DELETE FROM t",
+                "update t set a = 1",
+                "DROP TABLE t",
+                "INSERT INTO t VALUES (1)",
+                "SELECT 1; DELETE FROM t",
+                "/* c */ TRUNCATE t",
+                "-- x\nDELETE FROM t",
+            ] {
+                assert_ne!(d(dialect, sql), Decision::Allow, "{dialect}: {sql}");
+            }
+        }
+    }
+
+    #[test]
+    fn hidden_writes_are_found() {
+        assert_ne!(
+            d(
+                Dialect::Postgres,
+                "WITH g AS (DELETE FROM t RETURNING *) SELECT * FROM g"
+            ),
+            Decision::Allow
+        );
+        assert_ne!(
+            d(Dialect::Postgres, "EXPLAIN ANALYZE DELETE FROM t"),
+            Decision::Allow
+        );
+        assert_ne!(
+            d(Dialect::Postgres, "EXPLAIN (ANALYZE) DELETE FROM t"),
+            Decision::Allow
+        );
+        assert_eq!(
+            d(Dialect::Postgres, "EXPLAIN DELETE FROM t"),
+            Decision::Allow
+        );
+        assert_ne!(
+            d(Dialect::Postgres, "SELECT * INTO t2 FROM t"),
+            Decision::Allow
+        );
+        assert_ne!(
+            d(Dialect::Postgres, "SELECT * FROM t FOR UPDATE"),
+            Decision::Allow
+        );
+        assert_ne!(
+            d(Dialect::MySql, "/*!50000 DROP TABLE t */"),
+            Decision::Allow
+        );
+        assert_ne!(
+            d(Dialect::MySql, "SELECT * FROM t INTO OUTFILE '/tmp/x'"),
+            Decision::Allow
+        );
+        assert_ne!(
+            d(Dialect::Postgres, "COPY (SELECT 1) TO PROGRAM 'id'"),
+            Decision::Allow
+        );
+        assert_ne!(
+            d(
+                Dialect::ClickHouse,
+                "SELECT * FROM url('http://x/a.csv', CSV)"
+            ),
+            Decision::Allow
+        );
+        assert_ne!(
+            d(Dialect::DuckDb, "SELECT * FROM read_csv('x.csv')"),
+            Decision::Allow
+        );
+    }
+
+    #[test]
+    fn parse_failures_never_allow() {
+        assert_ne!(
+            d(Dialect::ClickHouse, "SYSTEM RESTART REPLICA t"),
+            Decision::Allow
+        );
+        assert_ne!(
+            d(Dialect::Oracle, "BEGIN DELETE FROM t; END;"),
+            Decision::Allow
+        );
+        assert_ne!(d(Dialect::Postgres, "SELEC 1"), Decision::Allow);
+        assert_ne!(
+            d(Dialect::Postgres, "SELECT 'unterminated"),
+            Decision::Allow
+        );
+    }
+
+    #[test]
+    fn read_only_pragmas_are_allowed_and_setting_ones_are_not() {
+        assert_eq!(
+            d(Dialect::Sqlite, "PRAGMA table_info(products)"),
+            Decision::Allow
+        );
+        assert_ne!(
+            d(Dialect::Sqlite, "PRAGMA journal_mode = WAL"),
+            Decision::Allow
+        );
+        assert_ne!(
+            d(Dialect::Sqlite, "PRAGMA writable_schema = ON"),
+            Decision::Allow
+        );
+    }
+}

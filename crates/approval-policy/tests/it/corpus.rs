@@ -1,0 +1,59 @@
+//! The corpora (`tests/data/*.jsonl`, one `{"argv": […] | "patch": …, "cwd"?, "expect":
+//! "allow" | "never_allow" | "deny" | "ask"}` per line) run against the library. The CLI runs
+//! the same files through `policy check --jsonl` in its own tests.
+
+use approval_policy::{Action, Decision, Policy};
+
+fn run(file: &str) -> (usize, Vec<String>) {
+    let path = format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"));
+    let policy = Policy::builtin();
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        n += 1;
+        let value: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{file}:{}: {e}", i + 1));
+        let expect = value["expect"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{file}:{}: no expect", i + 1))
+            .to_string();
+        let action = Action::from_json(&value).unwrap_or_else(|e| panic!("{file}:{}: {e}", i + 1));
+        let v = policy.evaluate(&action);
+        let ok = match expect.as_str() {
+            "allow" => v.decision == Decision::Allow,
+            "never_allow" => v.decision != Decision::Allow,
+            "deny" => v.decision == Decision::Deny,
+            "ask" => v.decision == Decision::Ask,
+            other => panic!("{file}:{}: unknown expect `{other}`", i + 1),
+        };
+        if !ok {
+            let what = value
+                .get("argv")
+                .or_else(|| value.get("patch"))
+                .cloned()
+                .unwrap_or_default();
+            failures.push(format!(
+                "{file}:{}: expected {expect}, got {}: {what}\n{v}",
+                i + 1,
+                v.decision
+            ));
+        }
+    }
+    (n, failures)
+}
+
+#[test]
+fn public_corpus_is_judged_right() {
+    let (n, failures) = run("public.jsonl");
+    assert!(n >= 100, "public corpus too small: {n}");
+    assert!(
+        failures.is_empty(),
+        "{} of {n} wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

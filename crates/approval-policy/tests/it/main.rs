@@ -1,0 +1,2 @@
+//! Integration tests of approval-policy (one binary, several modules).
+mod corpus;
