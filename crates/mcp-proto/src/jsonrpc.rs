@@ -129,8 +129,12 @@ pub struct ErrorObject {
     pub code: i64,
     /// The peer's message.
     pub message: String,
-    /// Extra data, when the peer sent any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Extra data, when the peer sent any (`Some(Null)` for an explicit `"data":null`).
+    #[serde(
+        default,
+        deserialize_with = "present_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data: Option<serde_json::Value>,
 }
 
@@ -160,6 +164,10 @@ pub enum Message {
 /// `Option<Box<RawValue>>` would turn `"result":null` into "no result").
 fn present_raw<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Box<RawValue>>, D::Error> {
     Box::<RawValue>::deserialize(d).map(Some)
+}
+
+fn present_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<serde_json::Value>, D::Error> {
+    serde_json::Value::deserialize(d).map(Some)
 }
 
 /// `Some(None)` for `"id":null`, `None` for no `id` key.

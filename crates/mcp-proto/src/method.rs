@@ -74,6 +74,7 @@ pub enum MethodKind {
 }
 
 type CheckFn = fn(&str, Option<&RawValue>) -> Result<(), DecodeError>;
+type ReencodeFn = fn(&str, Option<&RawValue>) -> Result<Option<Box<RawValue>>, DecodeError>;
 
 /// One row of the method table.
 #[derive(Debug, Clone, Copy)]
@@ -94,6 +95,8 @@ pub struct MethodInfo {
     pub result: Option<&'static str>,
     pub(crate) check_params: CheckFn,
     pub(crate) check_result: Option<CheckFn>,
+    pub(crate) reencode_params: ReencodeFn,
+    pub(crate) reencode_result: Option<ReencodeFn>,
 }
 
 impl MethodInfo {
@@ -107,6 +110,24 @@ impl MethodInfo {
     pub fn check_result(&self, result: &RawValue) -> Option<Result<(), DecodeError>> {
         self.check_result
             .map(|check| check(self.method, Some(result)))
+    }
+
+    /// Decode `params` with the typed params and encode the value again: what this crate
+    /// would write for the same content (`None` = no params key). Replay tests compare it with
+    /// what a peer sent.
+    pub fn reencode_params(
+        &self,
+        params: Option<&RawValue>,
+    ) -> Result<Option<Box<RawValue>>, DecodeError> {
+        (self.reencode_params)(self.method, params)
+    }
+
+    /// Decode a `result` with the typed result and encode it again. `None` for notifications.
+    pub fn reencode_result(
+        &self,
+        result: &RawValue,
+    ) -> Option<Result<Option<Box<RawValue>>, DecodeError>> {
+        self.reencode_result.map(|f| f(self.method, Some(result)))
     }
 }
 
@@ -155,6 +176,31 @@ pub(crate) fn check_result<T: DeserializeOwned>(
     raw: Option<&RawValue>,
 ) -> Result<(), DecodeError> {
     decode_result::<T>(method, raw).map(drop)
+}
+
+pub(crate) fn reencode_params<T: DeserializeOwned + Serialize>(
+    method: &str,
+    raw: Option<&RawValue>,
+) -> Result<Option<Box<RawValue>>, DecodeError> {
+    let value: T = decode_params(method, raw)?;
+    let raw = serde_json::value::to_raw_value(&value).map_err(|e| DecodeError::Params {
+        method: truncate(method),
+        detail: detail(&e),
+    })?;
+    Ok((raw.get() != "null").then_some(raw))
+}
+
+pub(crate) fn reencode_result<T: DeserializeOwned + Serialize>(
+    method: &str,
+    raw: Option<&RawValue>,
+) -> Result<Option<Box<RawValue>>, DecodeError> {
+    let value: T = decode_result(method, raw)?;
+    serde_json::value::to_raw_value(&value)
+        .map(Some)
+        .map_err(|e| DecodeError::Result {
+            method: truncate(method),
+            detail: detail(&e),
+        })
 }
 
 /// Serialize params; `null` means "no params key".
@@ -268,6 +314,8 @@ macro_rules! method_table {
                     result: method_table!(@result_name $($result)?),
                     check_params: $crate::method::check_params::<$params>,
                     check_result: method_table!(@result_check $($result)?),
+                    reencode_params: $crate::method::reencode_params::<$params>,
+                    reencode_result: method_table!(@result_reencode $($result)?),
                 },
             )*
         ];
@@ -291,5 +339,7 @@ macro_rules! method_table {
     (@result_name) => { None };
     (@result_check $result:ty) => { Some($crate::method::check_result::<$result>) };
     (@result_check) => { None };
+    (@result_reencode $result:ty) => { Some($crate::method::reencode_result::<$result>) };
+    (@result_reencode) => { None };
 }
 pub(crate) use method_table;

@@ -6,7 +6,8 @@
 //!   snake_case is written. Members this crate does not know (`parsedCmd`, `risk`,
 //!   `approvalId`, …) are kept in `extra`.
 //! - [`FileChange`]: read `{"add":{"content":…}}` (≤0.58), `{"type":"add","content":…}` (0.59+)
-//!   and the bare `"delete"` of 0.39's unit variant; written in the 0.39 form.
+//!   and the bare `"delete"` of 0.39's unit variant; written in the 0.39 form (`{"add":…}`,
+//!   `{"update":…}`, `"delete"`).
 //! - [`ReviewDecision`]: the writer can only produce `approved`, `approved_for_session`,
 //!   `denied`, `abort` (the four values 0.39 accepts; anything else is silently taken as
 //!   *denied* by Codex). The reader also maps the guide's `allow` → approved and `deny` → denied,
@@ -100,6 +101,9 @@ impl Serialize for FileChange {
             unified_diff: &'a str,
             move_path: &'a Option<PathBuf>,
         }
+        if let FileChange::Delete { content: None } = self {
+            return s.serialize_str("delete");
+        }
         let mut map = s.serialize_map(Some(1))?;
         match self {
             FileChange::Add { content } => map.serialize_entry("add", &Content { content })?,
@@ -108,9 +112,8 @@ impl Serialize for FileChange {
             } => {
                 map.serialize_entry("delete", &Content { content })?;
             }
-            FileChange::Delete { content: None } => {
-                map.serialize_entry("delete", &crate::Empty {})?;
-            }
+            // Written as 0.39's unit variant, a bare `"delete"` (above).
+            FileChange::Delete { content: None } => {}
             FileChange::Update {
                 unified_diff,
                 move_path,
