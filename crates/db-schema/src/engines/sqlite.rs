@@ -120,7 +120,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
         let sql = row.opt_text("sql")?.unwrap_or_default();
         let mut t = Table::new(schema.clone(), name.clone(), kind.clone());
         if kind == TableKind::View {
-            t.definition = view_body(&sql);
+            t.definition = sqltext::view_body(&sql);
         } else {
             t.extra.insert("strict".into(), row.flag("strict")?.into());
             t.extra
@@ -307,15 +307,6 @@ fn is_rowid_alias(create_sql: &BTreeMap<String, String>, table: &str) -> bool {
     })
 }
 
-/// The `SELECT …` of a `CREATE VIEW … AS SELECT …` statement.
-fn view_body(sql: &str) -> Option<String> {
-    let toks = sqltext::lex(sql);
-    let as_pos = toks
-        .iter()
-        .position(|(t, _, _)| matches!(t, sqltext::Tok::Word(w) if w.eq_ignore_ascii_case("as")))?;
-    Some(sql[toks[as_pos].2..].trim().to_owned())
-}
-
 #[cfg(feature = "sqlite")]
 mod runner {
     use crate::runner::{Param, QueryRunner, Rows, Value};
@@ -457,9 +448,5 @@ mod tests {
             "CREATE TABLE u (id INT PRIMARY KEY)".to_owned(),
         );
         assert!(!is_rowid_alias(&m, "u"));
-        assert_eq!(
-            view_body("CREATE VIEW \"as\" AS SELECT 1").as_deref(),
-            Some("SELECT 1")
-        );
     }
 }

@@ -213,6 +213,15 @@ pub(crate) fn single_identifier(text: &str) -> Option<String> {
     }
 }
 
+/// The `SELECT …` of a `CREATE VIEW … AS SELECT …` statement.
+pub(crate) fn view_body(sql: &str) -> Option<String> {
+    let toks = lex(sql);
+    let as_pos = toks
+        .iter()
+        .position(|(t, _, _)| matches!(t, Tok::Word(w) if w.eq_ignore_ascii_case("as")))?;
+    Some(sql[toks[as_pos].2..].trim().to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,5 +255,9 @@ mod tests {
         assert_eq!(pred.as_deref(), Some("qty > 10"));
         assert_eq!(single_identifier("\"a\"\"b\""), Some("a\"b".to_owned()));
         assert_eq!(single_identifier("lower(x)"), None);
+        assert_eq!(
+            view_body("CREATE VIEW \"as\" AS SELECT 1").as_deref(),
+            Some("SELECT 1")
+        );
     }
 }

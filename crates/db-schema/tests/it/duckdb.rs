@@ -1,1 +1,119 @@
+//! DuckDB in process: conformance, round trips, read-only connection, filters.
 
+use crate::conformance::{check, Fixture};
+use crate::support::block_on;
+use db_schema::{
+    engine_by_name, extract, extract_url, ConnectOptions, CountingRunner, DatabaseUrl, Filter,
+    Options,
+};
+use std::path::Path;
+
+pub const FIXTURE: Fixture = Fixture {
+    ddl: include_str!("fixtures/duckdb.sql"),
+    types: &[
+        ("Customers", "id", "INTEGER"),
+        ("Customers", "Email", "VARCHAR"),
+        ("we;ird \"name\"", "created", "TIMESTAMP"),
+    ],
+};
+
+fn db_with(dir: &Path, sql: &str) -> String {
+    let path = dir.join("t.duckdb");
+    let conn = duckdb::Connection::open(&path).unwrap();
+    conn.execute_batch(sql).unwrap();
+    drop(conn);
+    format!("duckdb://{}", path.display())
+}
+
+#[test]
+fn conformance() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_with(dir.path(), FIXTURE.ddl);
+    let schema = block_on(extract_url(&url, &Options::default(), &())).unwrap();
+    let caps = engine_by_name("duckdb").unwrap().capabilities("");
+    check(&schema, &caps, &FIXTURE);
+    assert!(
+        schema
+            .server_version
+            .as_deref()
+            .unwrap()
+            .starts_with("v1.5"),
+        "{:?}",
+        schema.server_version
+    );
+    assert!(schema
+        .tables
+        .iter()
+        .all(|t| t.schema.as_deref() == Some("main")));
+}
+
+#[test]
+fn round_trips_do_not_grow_with_the_number_of_tables() {
+    let sql = |n: usize| -> String {
+        let mut s = String::from("CREATE TABLE parent (id INTEGER PRIMARY KEY);\n");
+        for i in 0..n {
+            s.push_str(&format!("CREATE TABLE t{i} (id INTEGER PRIMARY KEY, p INTEGER REFERENCES parent(id), v VARCHAR CHECK (v <> ''));\nCREATE INDEX t{i}_v ON t{i} (v);\n"));
+        }
+        s
+    };
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let counts: Vec<(usize, usize)> = [db_with(a.path(), &sql(10)), db_with(b.path(), &sql(200))]
+        .iter()
+        .map(|u| {
+            block_on(async {
+                let engine = engine_by_name("duckdb").unwrap();
+                let runner = db_schema::connect(
+                    engine,
+                    &DatabaseUrl::parse(u).unwrap(),
+                    &ConnectOptions::default(),
+                )
+                .await
+                .unwrap();
+                let mut counting = CountingRunner::new(runner);
+                let s = extract(engine, &mut counting, &Filter::default(), &())
+                    .await
+                    .unwrap();
+                (counting.statements, s.tables.len())
+            })
+        })
+        .collect();
+    assert_eq!(counts, [(5, 11), (5, 201)]);
+}
+
+#[test]
+fn filters_are_bound_and_the_connection_is_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_with(dir.path(), FIXTURE.ddl);
+    let mut options = Options::default();
+    options.filter.tables = Some(vec!["order".into(), "x') OR 1=1 --".into()]);
+    let schema = block_on(extract_url(&url, &options, &())).unwrap();
+    assert_eq!(
+        schema
+            .tables
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>(),
+        ["order"]
+    );
+    block_on(async {
+        let engine = engine_by_name("duckdb").unwrap();
+        let mut runner = db_schema::connect(
+            engine,
+            &DatabaseUrl::parse(&url).unwrap(),
+            &ConnectOptions::default(),
+        )
+        .await
+        .unwrap();
+        for sql in [
+            "CREATE TABLE x (i INTEGER)",
+            "INSERT INTO \"order\" VALUES (1, 1, 'n')",
+        ] {
+            let e = runner.query(sql, &[]).await.unwrap_err();
+            assert!(
+                e.to_string().to_lowercase().contains("read-only")
+                    || e.to_string().contains("read only"),
+                "{e}"
+            );
+        }
+    });
+}
