@@ -251,6 +251,9 @@ pub(crate) fn judge(ctx: &mut Ctx, cmd: Cmd, depth: usize) {
         return;
     }
     let mut a = Assessment::new(cmd.display());
+    // Reserve the command's place so it is listed before what it runs.
+    let slot = ctx.units.len();
+    ctx.push_other(Assessment::new(""));
     let dynamic_ok = handle(ctx, &cmd, &base, &mut a, depth);
     if !dynamic_ok && cmd.argv.iter().skip(1).any(|x| x.dynamic) {
         a.ask("shell.dynamic-arg", "an argument is computed at run time");
@@ -273,13 +276,16 @@ pub(crate) fn judge(ctx: &mut Ctx, cmd: Cmd, depth: usize) {
             );
         }
     }
-    ctx.push(
-        Target::Command {
+    let unit = crate::assess::Unit {
+        target: Target::Command {
             program: base,
             argv: cmd.texts(),
         },
-        a,
-    );
+        finding: a.finish(),
+    };
+    if let Some(place) = ctx.units.get_mut(slot) {
+        *place = unit;
+    }
 }
 
 /// Flags: does any short-option cluster contain `c` (stopping at letters that take a value)?
@@ -398,7 +404,10 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
             );
         }
         "export" | "declare" | "local" | "readonly" | "typeset" => {
-            for (n, _) in &cmd.env {
+            for n in args
+                .iter()
+                .filter_map(|x| x.text.split_once('=').map(|(k, _)| k))
+            {
                 if let Some((d, r, why)) = env_concern(n) {
                     a.concern(d, r, "shell.env", why);
                 }
@@ -455,14 +464,28 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
         }
         "exec" | "command" | "builtin" | "nohup" | "time" | "setsid" | "unbuffer" | "chronic" => {
             wrapper(ctx, cmd, name, a, depth);
+            return true;
         }
-        "sudo" | "doas" | "su" | "run0" | "pkexec" => privileged(ctx, cmd, name, a, depth),
-        "env" => env_wrapper(ctx, cmd, a, depth),
+        "sudo" | "doas" | "su" | "run0" | "pkexec" => {
+            privileged(ctx, cmd, name, a, depth);
+            return true;
+        }
+        "env" => {
+            env_wrapper(ctx, cmd, a, depth);
+            return true;
+        }
         "timeout" | "nice" | "ionice" | "stdbuf" | "flock" | "taskset" | "chrt" | "cpulimit" => {
             option_wrapper(ctx, cmd, name, a, depth);
+            return true;
         }
-        "watch" => watch(ctx, cmd, a, depth),
-        "xargs" => xargs(ctx, cmd, a, depth),
+        "watch" => {
+            watch(ctx, cmd, a, depth);
+            return true;
+        }
+        "xargs" => {
+            xargs(ctx, cmd, a, depth);
+            return true;
+        }
         "parallel" => {
             let inner: Vec<Arg> = args
                 .iter()
@@ -863,6 +886,9 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
         }
         _ if READ_ONLY.contains(&name) => {
             a.read_only(format!("program.{name}"), "reads only");
+            // No flag of these programs writes or runs anything, so a run-time argument
+            // cannot change what they do.
+            return true;
         }
         _ if clients::handles(name) => clients::client(ctx, cmd, name, a, depth),
         _ => {

@@ -12,7 +12,7 @@ use crate::assess::{Assessment, Target, Unit};
 use crate::decision::Risk;
 use crate::programs;
 use brush_parser::ast;
-use brush_parser::word::WordPiece;
+use brush_parser::word::{WordPiece, WordPieceWithSource};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -320,13 +320,7 @@ fn word_text(ctx: &mut Ctx, raw: &str, depth: usize, heredoc: bool) -> Arg {
         Ok(pieces) => {
             let mut out = Arg::lit("");
             for p in &pieces {
-                piece(
-                    ctx,
-                    &p.piece,
-                    raw.get(p.start_index..p.end_index).unwrap_or(raw),
-                    depth,
-                    &mut out,
-                );
+                piece(ctx, p, raw, depth, &mut out);
             }
             out
         }
@@ -342,13 +336,14 @@ fn word_text(ctx: &mut Ctx, raw: &str, depth: usize, heredoc: bool) -> Arg {
     }
 }
 
-fn piece(ctx: &mut Ctx, p: &WordPiece, source: &str, depth: usize, out: &mut Arg) {
-    match p {
+fn piece(ctx: &mut Ctx, p: &WordPieceWithSource, raw: &str, depth: usize, out: &mut Arg) {
+    let source = raw.get(p.start_index..p.end_index).unwrap_or(raw);
+    match &p.piece {
         WordPiece::Text(s) | WordPiece::SingleQuotedText(s) => out.text.push_str(s),
         WordPiece::AnsiCQuotedText(s) => out.text.push_str(&ansi_c_unescape(s)),
         WordPiece::DoubleQuotedSequence(inner) | WordPiece::GettextDoubleQuotedSequence(inner) => {
             for q in inner {
-                piece(ctx, &q.piece, source, depth, out);
+                piece(ctx, q, raw, depth, out);
             }
         }
         WordPiece::TildeExpansion(_) => {
@@ -483,12 +478,13 @@ fn walk_simple(ctx: &mut Ctx, s: &ast::SimpleCommand, stdin: Stdin, depth: usize
                 if i < name_index {
                     cmd.env.push((name, value));
                 } else {
-                    // `export A=b`, `declare A=b`: an argument that also assigns.
+                    // `export A=b`, `env A=b cmd`: an argument that also assigns; the
+                    // program decides what it means.
+                    let _ = name;
                     cmd.argv.push(Arg {
-                        text: w.value.clone(),
+                        text: format!("{}={}", w.value.split('=').next().unwrap_or(""), value.text),
                         dynamic: value.dynamic,
                     });
-                    cmd.env.push((name, value));
                 }
             }
             ast::CommandPrefixOrSuffixItem::ProcessSubstitution(_, sub) => {

@@ -949,14 +949,28 @@ fn classify_kind(
             Risk::Medium,
             "changes session parameters",
         ),
-        S::Call { .. } | S::Execute { .. } => con(
-            a,
-            SqlClass::Unknown,
-            "execute",
-            Decision::Ask,
-            Risk::High,
-            "runs a procedure or prepared statement whose effect is not visible here",
-        ),
+        S::Execute {
+            name, parameters, ..
+        } => judge_execute(dialect, name.as_ref(), parameters, a, depth),
+        S::Call(f) => {
+            let n = name_of(&f.name.to_string());
+            if let Some((d, r, why)) = dialect.judge_function(&n) {
+                a.concern(
+                    d,
+                    r,
+                    format!("sql.function.{n}"),
+                    format!("procedure `{n}`: {why}"),
+                );
+            }
+            con(
+                a,
+                SqlClass::Unknown,
+                "call",
+                Decision::Ask,
+                Risk::High,
+                "calls a procedure whose effect is not visible here",
+            )
+        }
         S::Case { .. }
         | S::If { .. }
         | S::While { .. }
@@ -1066,6 +1080,111 @@ fn classify_kind(
             "sends a notification",
         ),
     }
+}
+
+/// SQL Server procedures that only read catalog or session information.
+const READ_ONLY_PROCEDURES: [&str; 22] = [
+    "sp_help",
+    "sp_helptext",
+    "sp_helpindex",
+    "sp_helpconstraint",
+    "sp_helpdb",
+    "sp_helpfile",
+    "sp_helprole",
+    "sp_helpuser",
+    "sp_columns",
+    "sp_tables",
+    "sp_who",
+    "sp_who2",
+    "sp_databases",
+    "sp_stored_procedures",
+    "sp_server_info",
+    "sp_describe_first_result_set",
+    "sp_pkeys",
+    "sp_fkeys",
+    "sp_statistics",
+    "sp_spaceused",
+    "sp_helplogins",
+    "sp_lock",
+];
+
+fn judge_execute(
+    dialect: Dialect,
+    name: Option<&sqlparser::ast::ObjectName>,
+    parameters: &[Expr],
+    a: &mut Assessment,
+    depth: usize,
+) -> (SqlClass, &'static str) {
+    let n = name.map(|n| name_of(&n.to_string())).unwrap_or_default();
+    let last = n.rsplit('.').next().unwrap_or(&n).to_string();
+    // `EXEC ('DELETE …')`: dynamic SQL given as a literal is classified like any SQL.
+    let literal = parameters.first().and_then(|p| match p {
+        Expr::Value(v) => match &v.value {
+            sqlparser::ast::Value::SingleQuotedString(s)
+            | sqlparser::ast::Value::NationalStringLiteral(s) => Some(s.clone()),
+            _ => None,
+        },
+        _ => None,
+    });
+    if (n.is_empty() || last == "sp_executesql") && depth < 4 {
+        if let Some(sql) = literal {
+            for unit in units(dialect, &sql) {
+                let f = unit.finding;
+                if f.decision == Decision::Allow {
+                    a.read_only("sql.exec-literal", "runs literal read-only SQL");
+                } else {
+                    a.concern(
+                        f.decision,
+                        f.risk,
+                        format!("sql.exec.{}", f.id),
+                        format!("dynamic SQL: {}", f.reason),
+                    );
+                }
+            }
+            return (SqlClass::Unknown, "execute");
+        }
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            "sql.exec-dynamic",
+            "runs dynamic SQL",
+        );
+        return (SqlClass::Unknown, "execute");
+    }
+    if READ_ONLY_PROCEDURES.contains(&last.as_str()) {
+        a.read_only("sql.exec-read", format!("procedure `{last}` only reads"));
+        return (SqlClass::Read, "execute");
+    }
+    if last.starts_with("xp_") || last.starts_with("sp_oa") {
+        a.deny(
+            Risk::Critical,
+            "sql.exec-xp",
+            format!("`{last}` reaches the operating system"),
+        );
+        return (SqlClass::Admin, "execute");
+    }
+    if last.starts_with("sp_") {
+        a.deny(
+            Risk::High,
+            "sql.exec-system",
+            format!("system procedure `{last}` changes the server or schema"),
+        );
+        return (SqlClass::Admin, "execute");
+    }
+    a.concern(
+        Decision::Ask,
+        Risk::High,
+        "sql.execute",
+        format!(
+            "runs `{}` whose effect is not visible here",
+            if n.is_empty() {
+                "a prepared statement"
+            } else {
+                n.as_str()
+            }
+        ),
+    );
+    (SqlClass::Unknown, "execute")
 }
 
 // ---------------------------------------------------------------------------------------

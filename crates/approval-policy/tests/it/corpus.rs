@@ -21,8 +21,11 @@ fn run(file: &str) -> (usize, Vec<String>) {
             .as_str()
             .unwrap_or_else(|| panic!("{file}:{}: no expect", i + 1))
             .to_string();
-        let action = Action::from_json(&value).unwrap_or_else(|e| panic!("{file}:{}: {e}", i + 1));
-        let v = policy.evaluate(&action);
+        // An input that is not an action gets `deny`, as the CLI's `--jsonl` does.
+        let v = match Action::from_json(&value) {
+            Ok(action) => policy.evaluate(&action),
+            Err(e) => approval_policy::Verdict::error(e.to_string()),
+        };
         let ok = match expect.as_str() {
             "allow" => v.decision == Decision::Allow,
             "never_allow" => v.decision != Decision::Allow,
@@ -50,6 +53,18 @@ fn run(file: &str) -> (usize, Vec<String>) {
 fn public_corpus_is_judged_right() {
     let (n, failures) = run("public.jsonl");
     assert!(n >= 100, "public corpus too small: {n}");
+    assert!(
+        failures.is_empty(),
+        "{} of {n} wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn own_corpus_is_judged_right() {
+    let (n, failures) = run("own.jsonl");
+    assert!(n >= 1000, "own corpus too small: {n}");
     assert!(
         failures.is_empty(),
         "{} of {n} wrong:\n{}",

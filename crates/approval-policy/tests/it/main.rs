@@ -1,2 +1,7 @@
 //! Integration tests of approval-policy (one binary, several modules).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap (conventions)
+
 mod corpus;
+mod props;
+mod snapshots;

@@ -1,0 +1,241 @@
+//! `xldb-codex policy` end to end: exit codes, JSON output, the JSON-lines stream (order, one
+//! verdict per line, bad lines denied without stopping) and the corpora through the CLI.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap (conventions)
+
+use assert_cmd::Command;
+use std::io::Write;
+
+fn cli() -> Command {
+    let mut c = Command::cargo_bin("xldb-codex").unwrap();
+    c.env_remove("RUST_LOG");
+    c
+}
+
+fn corpus(name: &str) -> String {
+    format!(
+        "{}/../approval-policy/tests/data/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn check_exit_codes_follow_the_decision() {
+    cli()
+        .args(["policy", "check", "--", "ls", "-l"])
+        .assert()
+        .code(0);
+    cli()
+        .args(["policy", "check", "--", "mkdir", "x"])
+        .assert()
+        .code(3);
+    let out = cli()
+        .args(["policy", "check", "--", "bash", "-lc", "ls && rm -rf /"])
+        .assert()
+        .code(4)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.starts_with("deny (risk critical)"), "{text}");
+    assert!(
+        text.contains("rm -rf /"),
+        "the deciding sub-command is named: {text}"
+    );
+}
+
+#[test]
+fn check_json_is_a_verdict_object() {
+    let out = cli()
+        .args([
+            "policy",
+            "check",
+            "--json",
+            "--",
+            "psql",
+            "-c",
+            "DROP TABLE t",
+        ])
+        .assert()
+        .code(4)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["decision"], "deny");
+    assert_eq!(
+        v["explanation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["id"] == "sql.drop")
+            .count(),
+        1,
+        "{v}"
+    );
+}
+
+#[test]
+fn bad_usage_and_bad_policy_files_exit_2() {
+    cli().args(["policy", "check"]).assert().code(2);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("p.toml");
+    std::fs::write(
+        &bad,
+        "[[rule]]\nid = \"r\"\ndecision = \"deny\"\nmatch = { regex = \"(\" }\n",
+    )
+    .unwrap();
+    let out = cli()
+        .args(["policy", "check", "--policy"])
+        .arg(&bad)
+        .args(["--", "ls"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8(out).unwrap().contains("rule `r`"));
+    cli()
+        .args(["policy", "sql", "--dialect", "nosuch", "SELECT 1"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn policy_files_change_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("p.toml");
+    std::fs::write(
+        &p,
+        "[[rule]]\nid = \"no-log\"\ndecision = \"deny\"\nreason = \"not today\"\nmatch = { argv_prefix = [\"git\", \"log\"] }\nexamples_match = [\"git log -1\"]\n",
+    )
+    .unwrap();
+    cli()
+        .args(["policy", "check", "--policy"])
+        .arg(&p)
+        .args(["--", "git", "log"])
+        .assert()
+        .code(4);
+    cli()
+        .args(["policy", "check", "--", "git", "log"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn sql_subcommand_classifies_per_dialect() {
+    cli()
+        .args(["policy", "sql", "--dialect", "postgres", "SELECT 1"])
+        .assert()
+        .code(0);
+    cli()
+        .args([
+            "policy",
+            "sql",
+            "--dialect",
+            "mysql",
+            "/*! DELETE FROM t */",
+        ])
+        .assert()
+        .code(4);
+}
+
+#[test]
+fn jsonl_answers_every_line_in_order_and_survives_bad_lines() {
+    let input = concat!(
+        "{\"argv\": [\"ls\"]}\n",
+        "not json\n",
+        "{\"argv\": [\"rm\", \"-rf\", \"x\"], \"extra\": 1}\n",
+        "{\"patch\": \"*** Begin Patch\\n*** Add File: a.txt\\n+hi\\n*** End Patch\", \"cwd\": \"/w\"}\n",
+        "{\"argv\": \"ls\"}\n",
+        "\n",
+        "{\"argv\": [\"git\", \"status\"]}\n",
+    );
+    let out = cli()
+        .args(["policy", "check", "--jsonl"])
+        .write_stdin(input)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let decisions: Vec<&str> = lines
+        .iter()
+        .map(|v| v["decision"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        decisions,
+        ["allow", "deny", "deny", "allow", "deny", "deny", "allow"]
+    );
+    for v in &lines {
+        assert!(v["risk"].is_string() && v["explanation"].is_array(), "{v}");
+    }
+}
+
+#[test]
+fn jsonl_streams_a_verdict_before_the_input_ends() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command as Std, Stdio};
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("xldb-codex"))
+        .args(["policy", "check", "--jsonl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    writeln!(stdin, "{{\"argv\": [\"ls\"]}}").unwrap();
+    stdin.flush().unwrap();
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.contains("\"allow\""), "{first}");
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
+/// Both corpora through the CLI, the same expectations as the library test.
+#[test]
+fn corpora_through_the_cli() {
+    for name in ["public.jsonl", "own.jsonl"] {
+        let text = std::fs::read_to_string(corpus(name)).unwrap();
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        let out = cli()
+            .args(["policy", "check", "--jsonl"])
+            .write_stdin(text.clone())
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let verdicts: Vec<serde_json::Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(verdicts.len(), lines.len(), "{name}: one verdict per line");
+        let mut wrong = Vec::new();
+        for (line, v) in lines.iter().zip(&verdicts) {
+            let input: serde_json::Value = serde_json::from_str(line).unwrap();
+            let decision = v["decision"].as_str().unwrap();
+            let ok = match input["expect"].as_str().unwrap() {
+                "allow" => decision == "allow",
+                "never_allow" => decision != "allow",
+                other => decision == other,
+            };
+            if !ok {
+                wrong.push(format!("{line} → {decision}"));
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "{name}: {} wrong:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
+    }
+}
