@@ -1,5 +1,6 @@
 //! A conversation: one thread of turns with the model, its event stream, and `run_turn`.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -175,6 +176,8 @@ pub struct Conversation {
     request_timeout: Duration,
     turn_timeout: Duration,
     in_turn: bool,
+    /// Events taken from the queue in one batch, not yet handed out.
+    batch: VecDeque<Event>,
 }
 
 impl Conversation {
@@ -194,6 +197,7 @@ impl Conversation {
             request_timeout,
             turn_timeout: options.turn_timeout.unwrap_or(DEFAULT_TURN_TIMEOUT),
             in_turn: false,
+            batch: VecDeque::new(),
         }
     }
 
@@ -241,7 +245,10 @@ impl Conversation {
     /// The next event, waiting for it. `None` once the stream has ended (after
     /// [`Event::Disconnected`]).
     pub async fn next_event(&mut self) -> Option<Event> {
-        let event = self.route.queue.pop().await;
+        if self.batch.is_empty() && !self.route.queue.pop_all(&mut self.batch).await {
+            return None;
+        }
+        let event = self.batch.pop_front();
         if event.as_ref().is_some_and(Event::ends_turn) {
             self.in_turn = false;
         }
@@ -250,7 +257,10 @@ impl Conversation {
 
     /// The next event if one is already queued.
     pub fn try_next_event(&mut self) -> Option<Event> {
-        let event = self.route.queue.try_pop();
+        let event = self
+            .batch
+            .pop_front()
+            .or_else(|| self.route.queue.try_pop());
         if event.as_ref().is_some_and(Event::ends_turn) {
             self.in_turn = false;
         }
@@ -270,6 +280,7 @@ impl Conversation {
         text: &str,
         mut observe: impl FnMut(&Event) + Send,
     ) -> Result<TurnOutcome> {
+        self.batch.clear();
         while self.route.queue.try_pop().is_some() {}
         self.send_message(text).await?;
         let deadline = tokio::time::Instant::now() + self.turn_timeout;

@@ -126,6 +126,11 @@ pub(crate) trait Dialect: Send + Sync + std::fmt::Debug {
     /// A notification as `(conversation id, event)`, or `None` when it is not a conversation
     /// event.
     fn event(&self, notification: &Notification) -> Option<(String, Event)>;
+    /// A single-pass decoding of the hottest notifications straight from the line, tried
+    /// before the general envelope decoding (`None`: not one of them, use the general path).
+    fn fast_event(&self, _line: &[u8]) -> Option<(String, Event)> {
+        None
+    }
     /// Classify a server→client request.
     fn server_request(&self, request: &Request) -> ServerRequest;
     /// The `result` that carries `decision`.

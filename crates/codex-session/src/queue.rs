@@ -1,19 +1,26 @@
 //! The per-conversation event queue and its slow-consumer policy.
 //!
-//! The reader task must never wait for a consumer: while it waits it reads nothing, so
-//! responses and approval requests for every other conversation would stall behind one slow
-//! event loop. So the queue is bounded and the reader only ever pushes:
+//! One reader task serves every conversation, so a consumer that does not keep up must not
+//! stall the others (nor approvals) for long, and must never make memory grow without bound.
+//! The policy is *bounded backpressure, then drop with a marker*:
 //!
 //! - below `soft` queued events, everything is queued;
-//! - from `soft` on, *droppable* events (streaming deltas, output chunks, token counts, diffs,
-//!   unknown events; their content arrives again whole or is superseded) are dropped and
-//!   counted;
-//! - from `hard` on, everything is dropped and counted;
-//! - the count is delivered in order as [`Event::Lagged`] as soon as there is room, and logged.
+//! - when a conversation's queue is full (`soft` for droppable events: streaming deltas,
+//!   output chunks, token counts, diffs, unknown events; `hard` = 2 × `soft` for the rest), the
+//!   reader waits for the consumer, up to the session's slow-consumer grace (1 s by default).
+//!   A consumer that is merely slower than a burst thus throttles the server through the pipe
+//!   and loses nothing;
+//! - if the grace runs out the consumer is considered stuck: its events are dropped and
+//!   counted, without further waiting, until it takes a batch again; the count is delivered
+//!   in order as [`Event::Lagged`] and logged;
+//! - events a consumer dropped its handle for are discarded at once.
+//!
+//! The consumer takes everything queued in one batch (one lock), so at most one more batch
+//! is in its hands: memory stays bounded by `3 × soft` events per conversation.
 //!
 //! Approval requests are not events: they go to the handler on their own task and are always
-//! answered, so a slow or absent consumer can never lose one. When the consumer is dropped,
-//! its events are discarded at once.
+//! answered, so a slow or absent consumer can never lose one (it can delay one by at most the
+//! grace, once).
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -28,13 +35,18 @@ struct State {
     lagged: u64,
     closed: bool,
     consumer_gone: bool,
+    /// The consumer let the grace run out and has not taken a batch since.
+    stuck: bool,
 }
 
 /// A bounded single-consumer event queue.
 #[derive(Debug)]
 pub(crate) struct EventQueue {
     state: Mutex<State>,
+    /// Wakes the consumer.
     notify: Notify,
+    /// Wakes a reader waiting for room.
+    space: Notify,
     soft: usize,
     hard: usize,
 }
@@ -48,37 +60,88 @@ impl EventQueue {
                 lagged: 0,
                 closed: false,
                 consumer_gone: false,
+                stuck: false,
             }),
             notify: Notify::new(),
+            space: Notify::new(),
             soft,
             hard: soft.saturating_mul(2),
         }
     }
 
-    /// Queue an event (or count it as dropped). Never waits.
+    /// Queue an event and wake the consumer, never waiting: a full queue drops it (counted).
+    /// For events produced off the reader (approval decisions).
     pub(crate) fn push(&self, event: Event) {
-        let Ok(mut s) = self.state.lock() else { return };
+        if let Err(_dropped) = self.try_push(event, true) {
+            // `force` never hands the event back.
+        }
+        self.wake();
+    }
+
+    /// Wake the consumer (after one or more [`EventQueue::try_push`]).
+    pub(crate) fn wake(&self) {
+        self.notify.notify_one();
+    }
+
+    /// Queue an event without waking the consumer. When the queue is full and the consumer is
+    /// not known to be stuck, the event is handed back for [`EventQueue::push_waiting`] unless
+    /// `force`, in which case it is dropped and counted.
+    pub(crate) fn try_push(&self, event: Event, force: bool) -> Result<(), Event> {
+        let Ok(mut s) = self.state.lock() else {
+            return Ok(());
+        };
         if s.consumer_gone || s.closed {
-            return;
+            return Ok(());
         }
         let len = s.items.len();
         if len >= self.hard || (len >= self.soft && event.is_droppable()) {
+            if !(force || s.stuck) {
+                return Err(event);
+            }
             s.lagged += 1;
             if s.lagged == 1 {
-                tracing::warn!(
-                    queued = len,
-                    "event consumer is slow; dropping streaming events"
-                );
+                tracing::warn!(queued = len, "event consumer is stuck; dropping its events");
             }
-            return;
+            return Ok(());
         }
         if s.lagged > 0 {
             let missed = std::mem::take(&mut s.lagged);
             s.items.push_back(Event::Lagged { missed });
         }
         s.items.push_back(event);
-        drop(s);
-        self.notify.notify_one();
+        Ok(())
+    }
+
+    /// Wait up to `grace` for room, then queue `event`; past the grace mark the consumer stuck
+    /// and drop the event (counted). Returns early when `cancel` fires.
+    pub(crate) async fn push_waiting(
+        &self,
+        mut event: Event,
+        grace: std::time::Duration,
+        cancel: &tokio_util::sync::CancellationToken,
+    ) {
+        let deadline = tokio::time::Instant::now() + grace;
+        loop {
+            let space = self.space.notified();
+            tokio::pin!(space);
+            space.as_mut().enable();
+            event = match self.try_push(event, false) {
+                Ok(()) => return,
+                Err(event) => event,
+            };
+            self.wake();
+            tokio::select! {
+                _ = &mut space => {}
+                _ = tokio::time::sleep_until(deadline) => {
+                    if let Ok(mut s) = self.state.lock() {
+                        s.stuck = true;
+                    }
+                    let _ = self.try_push(event, true);
+                    return;
+                }
+                _ = cancel.cancelled() => return,
+            }
+        }
     }
 
     /// Push a final event and refuse any later one.
@@ -98,6 +161,7 @@ impl EventQueue {
             s.closed = true;
         }
         self.notify.notify_one();
+        self.space.notify_one();
     }
 
     /// The consumer is gone: drop what is queued and everything that comes.
@@ -106,9 +170,11 @@ impl EventQueue {
             s.consumer_gone = true;
             s.items.clear();
         }
+        self.space.notify_one();
     }
 
     /// The next event, waiting for one; `None` once closed and empty.
+    #[cfg(test)]
     pub(crate) async fn pop(&self) -> Option<Event> {
         loop {
             {
@@ -134,7 +200,37 @@ impl EventQueue {
 
     /// The next event if one is queued, without waiting.
     pub(crate) fn try_pop(&self) -> Option<Event> {
-        self.state.lock().ok()?.items.pop_front()
+        let event = self.state.lock().ok()?.items.pop_front();
+        self.space.notify_one();
+        event
+    }
+
+    /// Move every queued event to `into` (which must be empty), waiting for at least one;
+    /// `false` once closed and empty. One lock per batch instead of per event.
+    pub(crate) async fn pop_all(&self, into: &mut VecDeque<Event>) -> bool {
+        loop {
+            {
+                let Ok(mut s) = self.state.lock() else {
+                    return false;
+                };
+                if !s.items.is_empty() {
+                    std::mem::swap(&mut s.items, into);
+                    s.stuck = false;
+                    drop(s);
+                    self.space.notify_one();
+                    return true;
+                }
+                if s.closed {
+                    if s.lagged > 0 {
+                        let missed = std::mem::take(&mut s.lagged);
+                        into.push_back(Event::Lagged { missed });
+                        return true;
+                    }
+                    return false;
+                }
+            }
+            self.notify.notified().await;
+        }
     }
 
     #[cfg(test)]
@@ -154,7 +250,39 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_slow_consumer_loses_deltas_with_a_marker_but_never_the_turn_end() {
+    async fn a_full_queue_hands_the_event_back_until_the_consumer_is_stuck() {
+        let q = EventQueue::new(2);
+        assert!(q.try_push(delta(0), false).is_ok());
+        assert!(q.try_push(delta(1), false).is_ok());
+        assert_eq!(q.try_push(delta(2), false), Err(delta(2)));
+        // The reader waits for room; the consumer takes a batch; the event goes in.
+        let q = std::sync::Arc::new(q);
+        let cancel = tokio_util::sync::CancellationToken::new();
+        let (q2, c2) = (q.clone(), cancel.clone());
+        let reader = tokio::spawn(async move {
+            q2.push_waiting(delta(2), std::time::Duration::from_secs(5), &c2)
+                .await
+        });
+        let mut batch = VecDeque::new();
+        assert!(q.pop_all(&mut batch).await);
+        reader.await.unwrap();
+        assert_eq!(q.try_pop(), Some(delta(2)));
+        // A consumer that never reads: after the grace, drops without waiting again.
+        q.try_push(delta(3), false).unwrap();
+        q.try_push(delta(4), false).unwrap();
+        let started = std::time::Instant::now();
+        q.push_waiting(delta(5), std::time::Duration::from_millis(50), &cancel)
+            .await;
+        for i in 6..100 {
+            q.push_waiting(delta(i), std::time::Duration::from_secs(5), &cancel)
+                .await;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(q.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_stuck_consumer_loses_deltas_with_a_marker_but_never_the_turn_end() {
         let q = EventQueue::new(4);
         for i in 0..10 {
             q.push(delta(i));

@@ -42,6 +42,7 @@ pub struct SessionOptions {
     stall_timeout: Option<Duration>,
     max_line_length: usize,
     event_queue: usize,
+    slow_consumer_grace: Duration,
     restart_attempts: u32,
     restart_backoff: Duration,
     restart_backoff_max: Duration,
@@ -66,6 +67,7 @@ impl Default for SessionOptions {
             stall_timeout: Some(Duration::from_secs(30)),
             max_line_length: 16 * 1024 * 1024,
             event_queue: 4096,
+            slow_consumer_grace: Duration::from_secs(1),
             restart_attempts: 5,
             restart_backoff: Duration::from_millis(200),
             restart_backoff_max: Duration::from_secs(10),
@@ -157,10 +159,17 @@ impl SessionOptions {
         self.max_line_length = bytes;
         self
     }
-    /// Events queued per conversation before streaming events are dropped (with a
-    /// [`crate::Event::Lagged`] marker); twice this bounds the queue absolutely.
+    /// Events queued per conversation before the reader waits for its consumer (streaming
+    /// events; twice this for the others). See [`SessionOptions::slow_consumer_grace`].
     pub fn event_queue(mut self, events: usize) -> Self {
         self.event_queue = events;
+        self
+    }
+    /// How long the reader waits for a consumer whose queue is full before it treats it as
+    /// stuck and drops its events (counted, reported as [`crate::Event::Lagged`]) instead of
+    /// holding up every other conversation. Default 1 s.
+    pub fn slow_consumer_grace(mut self, grace: Duration) -> Self {
+        self.slow_consumer_grace = grace;
         self
     }
     /// How [`CodexSession::restart`] retries: attempts, first delay, longest delay (doubling).
@@ -219,6 +228,7 @@ impl SessionOptions {
             approval_timeout: self.approval_timeout,
             stall_timeout: self.stall_timeout,
             event_queue: self.event_queue,
+            slow_consumer_grace: self.slow_consumer_grace,
             write_queue: 1024,
         }
     }

@@ -61,10 +61,7 @@ impl Decoder for LineCodec {
 
     fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<BytesMut>, LineError> {
         let window_end = buf.len().min(self.max.saturating_add(1));
-        match buf[self.searched..window_end]
-            .iter()
-            .position(|b| *b == b'\n')
-        {
+        match memchr::memchr(b'\n', &buf[self.searched..window_end]) {
             Some(offset) => {
                 let newline = self.searched + offset;
                 let mut line = buf.split_to(newline + 1);

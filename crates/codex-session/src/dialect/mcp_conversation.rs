@@ -136,6 +136,43 @@ impl Dialect for McpConversation {
         Some((conversation_id, decode_event(&kind, params.msg)))
     }
 
+    fn fast_event(&self, line: &[u8]) -> Option<(String, Event)> {
+        // Streaming deltas are nearly all of the traffic of a long answer. Decode them in one
+        // pass over the line (envelope, params and payload at once) instead of three; anything
+        // that does not match exactly takes the general path.
+        const NEEDLE: &[u8] = b"\"codex/event/agent_message_delta\"";
+        let head = &line[..line.len().min(128)];
+        memchr::memmem::find(head, NEEDLE)?;
+        #[derive(Deserialize)]
+        struct Line<'a> {
+            #[serde(borrow)]
+            method: std::borrow::Cow<'a, str>,
+            params: Params,
+            #[serde(default)]
+            id: Option<serde::de::IgnoredAny>,
+        }
+        #[derive(Deserialize)]
+        struct Params {
+            #[serde(rename = "conversationId")]
+            conversation_id: String,
+            msg: Msg,
+        }
+        #[derive(Deserialize)]
+        struct Msg {
+            delta: String,
+        }
+        let parsed: Line<'_> = serde_json::from_slice(line).ok()?;
+        if parsed.id.is_some() || parsed.method != "codex/event/agent_message_delta" {
+            return None;
+        }
+        Some((
+            parsed.params.conversation_id,
+            Event::AgentMessageDelta {
+                delta: parsed.params.msg.delta,
+            },
+        ))
+    }
+
     fn server_request(&self, request: &Request) -> ServerRequest {
         let params = request.params.as_ref().map(|p| p.get()).unwrap_or("null");
         match request.method.as_str() {
@@ -716,6 +753,35 @@ mod tests {
         };
         assert_eq!(p.changes[0].kind, FileChangeKind::Update);
         assert_eq!(p.changes[0].move_path, Some(PathBuf::from("/w/b")));
+    }
+
+    #[test]
+    fn the_delta_fast_path_agrees_with_the_general_path() {
+        let line = br#"{"jsonrpc":"2.0","method":"codex/event/agent_message_delta","params":{"id":"0","msg":{"type":"agent_message_delta","delta":"he\"llo"},"conversationId":"c1"}}"#;
+        let fast = McpConversation.fast_event(line);
+        let crate::wire::Message::Notification(n) = crate::wire::Message::decode(line).unwrap()
+        else {
+            panic!("not a notification")
+        };
+        assert_eq!(fast, McpConversation.event(&n));
+        assert_eq!(
+            fast,
+            Some((
+                "c1".into(),
+                Event::AgentMessageDelta {
+                    delta: "he\"llo".into()
+                }
+            ))
+        );
+        // Other events, and a request that merely mentions the method, take the general path.
+        assert_eq!(
+            McpConversation.fast_event(br#"{"method":"codex/event/task_started","params":{}}"#),
+            None
+        );
+        assert_eq!(
+            McpConversation.fast_event(br#"{"id":1,"method":"codex/event/agent_message_delta","params":{"msg":{"delta":""},"conversationId":"c"}}"#),
+            None
+        );
     }
 
     #[test]

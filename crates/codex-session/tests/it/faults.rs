@@ -185,7 +185,10 @@ async fn end_of_file_before_the_handshake_is_unavailable() {
 
 #[tokio::test]
 async fn a_slow_consumer_loses_only_deltas_and_approvals_are_still_answered() {
-    let (_session, mut conversation, mut peer) = conversation(quick().event_queue(64)).await;
+    let options = quick()
+        .event_queue(64)
+        .slow_consumer_grace(Duration::from_millis(200));
+    let (_session, mut conversation, mut peer) = conversation(options).await;
     let send = tokio::spawn(async move {
         conversation.send_message("go").await.unwrap();
         conversation
@@ -466,4 +469,34 @@ async fn a_turn_completes_with_its_outcome() {
     assert_eq!(outcome.commands[0].exit_code, Some(0));
     assert_eq!(outcome.commands[0].output, "a\n");
     assert_eq!(outcome.token_usage.map(|u| u.total_tokens), Some(15));
+}
+
+#[tokio::test]
+async fn a_consumer_slower_than_the_server_gets_backpressure_and_loses_nothing() {
+    let options = quick().event_queue(16);
+    let (_session, mut conversation, mut peer) = conversation(options).await;
+    let consumer = tokio::spawn(async move {
+        let mut outcome_deltas = 0;
+        let turn = conversation.run_turn_observed("go", |e| {
+            if matches!(e, Event::AgentMessageDelta { .. }) {
+                outcome_deltas += 1;
+                if outcome_deltas.is_multiple_of(100) {
+                    // A consumer with real work to do.
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+            }
+        });
+        let outcome = turn.await.unwrap();
+        (outcome, outcome_deltas)
+    });
+    peer.accept_message().await;
+    for i in 0..3000 {
+        peer.event(json!({"type": "agent_message_delta", "delta": format!("d{i}")}))
+            .await;
+    }
+    peer.event(json!({"type": "task_complete", "last_agent_message": "x"}))
+        .await;
+    let (outcome, deltas) = within(consumer).await.unwrap();
+    assert_eq!(outcome.lagged, 0);
+    assert_eq!(deltas, 3000);
 }
