@@ -476,7 +476,7 @@ async fn a_consumer_slower_than_the_server_gets_backpressure_and_loses_nothing()
     let options = quick().event_queue(16);
     let (_session, mut conversation, mut peer) = conversation(options).await;
     let consumer = tokio::spawn(async move {
-        let mut outcome_deltas = 0;
+        let mut outcome_deltas: u32 = 0;
         let turn = conversation.run_turn_observed("go", |e| {
             if matches!(e, Event::AgentMessageDelta { .. }) {
                 outcome_deltas += 1;
