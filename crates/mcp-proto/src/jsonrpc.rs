@@ -212,7 +212,12 @@ impl Message {
                 })
             }
         }
-        let wire: WireIn = serde_json::from_slice(line).map_err(|e| classify_error(&e))?;
+        // Validate UTF-8 once up front (fast), then parse as `str`: serde_json's slice reader
+        // would re-validate every string and the raw params again.
+        let text = std::str::from_utf8(line).map_err(|e| DecodeError::Syntax {
+            detail: format!("invalid utf-8 at byte {}", e.valid_up_to()),
+        })?;
+        let wire: WireIn = serde_json::from_str(text).map_err(|e| classify_error(&e))?;
         match wire.method {
             Some(method) => match wire.id {
                 Some(Some(id)) => Ok(Message::Request(Request {

@@ -6,10 +6,11 @@
 //! keeps any other kind as raw JSON in [`EventMsg::Unknown`], so a newer server never breaks a
 //! reader.
 //!
-//! Decoding is built for the hot path (events are most of the traffic): the `msg` text is
-//! kept raw, its `type` is read by a byte-level peek (Codex always writes it first; a full
-//! parse is the fallback), and the text is then parsed once straight into that kind's struct.
-//! An internally tagged serde enum would buffer every event into an intermediate tree first.
+//! Decoding is built for the hot path (events are most of the traffic): Codex writes `type`
+//! first, so [`EventMsg`]'s deserializer reads it and hands the rest of the same map to that
+//! kind's struct, one pass with no intermediate tree (an internally tagged serde enum would
+//! buffer every event first; other member orders take that slower route). Error messages are
+//! produced by a second, step-by-step pass that only runs when the first one failed.
 //! Members a newer server adds to a known kind are ignored (not kept) for the same reason:
 //! events are read, never written back to Codex.
 
@@ -17,10 +18,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::value::RawValue;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::{ConversationId, FileChange, ReasoningEffort, TurnAbortReason};
 use crate::error::{detail, truncate, DecodeError};
@@ -71,6 +73,11 @@ pub fn decode_event(notification: &Notification) -> Option<Result<EventNotificat
         return None;
     }
     let text = notification.params.as_deref().map_or("null", RawValue::get);
+    // Fast path: one pass over the params. On failure, redo it in steps to say exactly what
+    // is wrong (the envelope, or which event kind).
+    if let Ok(event) = serde_json::from_str::<EventNotification>(text) {
+        return Some(Ok(event));
+    }
     let raw: RawEventNotification = match serde_json::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
@@ -105,6 +112,25 @@ fn peek_kind(text: &str) -> Option<&str> {
 struct KindOnly<'a> {
     #[serde(rename = "type", borrow)]
     kind: std::borrow::Cow<'a, str>,
+}
+
+/// A map key: `KeyIsType(None)` for `"type"`, else the key (allocated only then).
+struct KeyIsType(Option<String>);
+
+impl<'de> Deserialize<'de> for KeyIsType {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = KeyIsType;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyIsType, E> {
+                Ok(KeyIsType((v != "type").then(|| v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
 }
 
 /// Declares [`EventMsg`]: one row per kind, `Variant(Payload) = "wire_type"`.
@@ -155,6 +181,87 @@ macro_rules! event_kinds {
             }
         }
 
+        /// An event `type` read without allocating for known kinds.
+        enum KindTag {
+            $( $var, )*
+            Other(String),
+        }
+
+        impl<'de> Deserialize<'de> for KindTag {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl Visitor<'_> for V {
+                    type Value = KindTag;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("an event type string")
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<KindTag, E> {
+                        Ok(match v {
+                            $( $wire => KindTag::$var, )*
+                            other => KindTag::Other(other.to_owned()),
+                        })
+                    }
+                }
+                d.deserialize_str(V)
+            }
+        }
+
+        // Single pass: Codex writes `type` first, so read it, then hand the rest of the same
+        // map to the kind's derived visitor (no buffering). Any other order falls back to
+        // collecting the object first.
+        impl<'de> Deserialize<'de> for EventMsg {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = EventMsg;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("an event object with a `type`")
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EventMsg, A::Error> {
+                        let Some(first) = map.next_key::<KeyIsType>()? else {
+                            return Err(de::Error::missing_field("type"));
+                        };
+                        let first = match first {
+                            KeyIsType(None) => {
+                                let tag: KindTag = map.next_value()?;
+                                let rest = MapAccessDeserializer::new(map);
+                                return match tag {
+                                    $( KindTag::$var => <$payload>::deserialize(rest)
+                                        .map(EventMsg::$var)
+                                        .map_err(|e| de::Error::custom(format_args!("invalid `{}` event: {e}", $wire))), )*
+                                    KindTag::Other(kind) => {
+                                        let mut object = Map::deserialize(rest)?;
+                                        object.insert("type".to_owned(), Value::String(kind));
+                                        Ok(EventMsg::Unknown(Value::Object(object)))
+                                    }
+                                };
+                            }
+                            KeyIsType(Some(other)) => other,
+                        };
+                        let mut object = Map::new();
+                        let value: Value = map.next_value()?;
+                        object.insert(first, value);
+                        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                            object.insert(key, value);
+                        }
+                        let kind = match object.get("type") {
+                            Some(Value::String(kind)) => kind.clone(),
+                            _ => return Err(de::Error::missing_field("type")),
+                        };
+                        let object = Value::Object(object);
+                        let prefix = |e: serde_json::Error| {
+                            de::Error::custom(format_args!("invalid `{}` event: {e}", truncate(&kind)))
+                        };
+                        match kind.as_str() {
+                            $( $wire => serde_json::from_value(object).map(EventMsg::$var).map_err(prefix), )*
+                            _ => Ok(EventMsg::Unknown(object)),
+                        }
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+
         impl Serialize for EventMsg {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 #[derive(Serialize)]
@@ -169,13 +276,6 @@ macro_rules! event_kinds {
             }
         }
     };
-}
-
-impl<'de> Deserialize<'de> for EventMsg {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
-        EventMsg::from_raw(&raw).map_err(de::Error::custom)
-    }
 }
 
 event_kinds! {
@@ -802,6 +902,37 @@ mod tests {
             "{err}"
         );
         assert!(EventMsg::from_raw(&raw(&json!({"no_type":1}))).is_err());
+    }
+
+    #[test]
+    fn single_pass_and_step_by_step_decodes_agree() {
+        let cases = [
+            json!({"type":"agent_message","message":"hi"}),
+            json!({"message":"hi","type":"agent_message"}),
+            json!({"type":"brand_new","x":1}),
+            json!({"x":1,"type":"brand_new"}),
+            json!({"type":"session_configured","session_id":"s","model":"m","history_log_id":0,
+                "history_entry_count":0,"initial_messages":[{"message":"m","type":"user_message"}]}),
+        ];
+        for v in cases {
+            let slow = EventMsg::from_raw(&raw(&v)).unwrap();
+            let fast: EventMsg = serde_json::from_str(&v.to_string()).unwrap();
+            let from_value: EventMsg = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(slow, fast, "{v}");
+            assert_eq!(slow, from_value, "{v}");
+        }
+        for bad in [
+            json!({"type":"turn_diff"}),
+            json!({"unified_diff":1,"type":"turn_diff"}),
+        ] {
+            let err = serde_json::from_str::<EventMsg>(&bad.to_string())
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with("invalid `turn_diff` event"), "{err}");
+        }
+        assert!(serde_json::from_str::<EventMsg>(r#"{}"#).is_err());
+        assert!(serde_json::from_str::<EventMsg>(r#"{"type":7}"#).is_err());
+        assert!(serde_json::from_str::<EventMsg>(r#"[]"#).is_err());
     }
 
     #[test]
