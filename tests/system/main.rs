@@ -3,3 +3,8 @@
 //! down on 2 cores.
 
 mod cli;
+mod codex_workflows;
+mod demo;
+mod mcp_server;
+mod offline;
+mod util;

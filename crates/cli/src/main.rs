@@ -14,9 +14,16 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod analyze;
+mod config;
+mod demo;
 mod exit;
+mod mcp;
 mod policy;
+mod policy_bridge;
+mod render;
 mod schema;
+mod settings;
 
 /// Let the OpenAI Codex engine work on your databases, safely.
 #[derive(Debug, Parser)]
@@ -36,6 +43,15 @@ enum Command {
     Policy(policy::PolicyArgs),
     /// Extract a database schema into the documented JSON model, a table or Markdown.
     Schema(schema::SchemaArgs),
+    /// Run everything on an embedded SQLite shop: schema, local findings, policy verdicts.
+    /// No server, no API key, no network.
+    Demo(demo::DemoArgs),
+    /// Ask Codex (or the local analyzer) about a schema, a query, a workload or a config.
+    Analyze(analyze::AnalyzeArgs),
+    /// Generate an xldb_proxy configuration.
+    Config(config::ConfigArgs),
+    /// Serve database tools to Codex or any MCP client.
+    Mcp(mcp::McpArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +60,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Policy(args) => policy::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Demo(args) => demo::run(args),
+        Command::Analyze(args) => analyze::run(args),
+        Command::Config(args) => config::run(args),
+        Command::Mcp(args) => mcp::run(args),
     };
     match result {
         Ok(code) => code.into(),

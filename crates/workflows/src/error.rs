@@ -52,6 +52,12 @@ pub enum WorkflowError {
         /// What is wrong.
         message: String,
     },
+    /// A database could not be created, opened or queried.
+    #[error("database: {message}")]
+    Database {
+        /// What failed (passwords redacted).
+        message: String,
+    },
     /// The suggestion cache failed (open, read or write).
     #[error("suggestion cache: {message}")]
     Cache {

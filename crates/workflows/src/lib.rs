@@ -38,19 +38,29 @@
 //! (`rusqlite`, bundled) and the prompt renderers.
 #![deny(missing_docs)]
 
+mod assistant;
 mod cache;
 mod caching;
 mod config_generate;
 mod config_review;
+mod db_tools;
+mod demo;
 mod engine;
 mod error;
 mod extract;
 mod finding;
 mod fingerprint;
+mod mcp_server;
 mod prompts;
 mod query_lint;
+mod read_only;
 mod redact;
+mod schema_lint;
 
+pub use assistant::{
+    action_for, ask_codex, AssistantConfig, AssistantError, AssistantOutcome, CommandSummary,
+    DeniedSummary, McpServerSpec, Tokens,
+};
 pub use cache::{CachedSuggestion, SuggestionCache};
 pub use caching::{
     analyze_caching, parse_query_log, CacheAdvice, CachingReport, QueryGroup, QueryLogEntry,
@@ -58,6 +68,8 @@ pub use caching::{
 };
 pub use config_generate::{generate_config, Environment, Level, Requirements};
 pub use config_review::{parse_config, review_config, ConfigReview};
+pub use db_tools::{DbTools, DbToolsOptions, ToolOutput};
+pub use demo::{create_demo_database, DEMO_COMMANDS, DEMO_QUERIES, DEMO_SHOP_SQL};
 pub use engine::Engine;
 pub use error::WorkflowError;
 pub use extract::{
@@ -65,9 +77,12 @@ pub use extract::{
 };
 pub use finding::{sort_findings, Finding, Location, Severity};
 pub use fingerprint::{fingerprint, Fingerprint};
+pub use mcp_server::{serve_mcp, MCP_PROTOCOL_VERSIONS};
 pub use prompts::{
     base_instructions, caching_prompt, config_review_prompt, query_optimization_prompt,
     schema_analysis_prompt, QueryPrompt, SchemaPrompt, MCP_SERVER_NAME,
 };
 pub use query_lint::{analyze_query, ColumnFacts, QueryAnalysis, QueryLintOptions, SchemaFacts};
+pub use read_only::{check_read_only, policy_dialect, ReadOnlyVerdict};
 pub use redact::{is_sensitive_key, redact_text, redact_toml, redact_toml_table, REDACTED};
+pub use schema_lint::{analyze_schema, schema_facts, SchemaLintOptions};

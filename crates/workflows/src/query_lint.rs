@@ -461,7 +461,7 @@ impl Visitor for Linter<'_> {
                     "delete-without-where",
                     Severity::Error,
                     statement.span(),
-                    format!("`DELETE FROM {}` has no `WHERE`: it removes every row", d.from),
+                    format!("`DELETE {}` has no `WHERE`: it removes every row", d.from),
                     "add a `WHERE` clause; if emptying the table is intended, say so with `TRUNCATE` (and a backup)".into(),
                 ),
                 Some(w) => {

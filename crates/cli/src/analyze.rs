@@ -1,0 +1,764 @@
+//! `xldb-codex analyze schema|query|caching|config`: local analysis, then Codex, with a
+//! fallback to the local analysis when Codex is unavailable.
+
+use crate::exit::{Exit, UsageError};
+use crate::policy_bridge::{load_policy, TtyHuman};
+use crate::render;
+use crate::settings::{data_dir, CodexArgs, Format, OutputArgs, Settings};
+use anyhow::Context as _;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use xldb_workflows as wf;
+use xldb_workflows::{AssistantError, AssistantOutcome, Engine};
+
+/// Arguments of `xldb-codex analyze`.
+#[derive(Debug, clap::Args)]
+pub struct AnalyzeArgs {
+    #[command(subcommand)]
+    command: AnalyzeCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum AnalyzeCommand {
+    /// Review a database schema (design, keys, indexes, relationships).
+    Schema(Box<SchemaArgs>),
+    /// Optimize one query: plan, timing, a validated rewrite.
+    Query(Box<QueryArgs>),
+    /// Rank a workload for result caching: what to cache, TTLs, invalidation.
+    Caching(Box<CachingArgs>),
+    /// Review an xldb_proxy TOML configuration (secrets are redacted before anything leaves).
+    Config(Box<ConfigArgs>),
+}
+
+#[derive(Debug, clap::Args)]
+struct SchemaArgs {
+    /// Database URL (`sqlite:///path.db`, `postgres://user@host/db`, …).
+    #[arg(long, env = "XLDB_CODEX_DB")]
+    db: String,
+    /// Only these tables (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    tables: Vec<String>,
+    #[command(flatten)]
+    codex: CodexArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct QueryArgs {
+    /// Database URL; without it the query is analyzed without plan or timing.
+    #[arg(long, env = "XLDB_CODEX_DB")]
+    db: Option<String>,
+    /// The query.
+    #[arg(long, required_unless_present = "sql_file")]
+    sql: Option<String>,
+    /// Read the query from a file.
+    #[arg(long, value_name = "FILE", conflicts_with = "sql")]
+    sql_file: Option<PathBuf>,
+    /// SQL dialect when no `--db` is given (sqlite, postgres, mysql, clickhouse, duckdb, mssql, oracle).
+    #[arg(long)]
+    engine: Option<String>,
+    /// Collect `EXPLAIN ANALYZE` (runs the query; only for read-only statements).
+    #[arg(long)]
+    analyze: bool,
+    /// Compare plans and timings of the original and the proposed query.
+    #[arg(long)]
+    verify: bool,
+    /// Neither read nor write the suggestion cache.
+    #[arg(long)]
+    no_cache: bool,
+    #[command(flatten)]
+    codex: CodexArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct CachingArgs {
+    /// Query log: one SQL per line, or `frequency<TAB>sql`.
+    #[arg(long, value_name = "FILE", required_unless_present = "db")]
+    queries: Option<PathBuf>,
+    /// Database URL; PostgreSQL adds `pg_stat_statements` when it is available.
+    #[arg(long, env = "XLDB_CODEX_DB")]
+    db: Option<String>,
+    /// SQL dialect of the log when no `--db` is given.
+    #[arg(long)]
+    engine: Option<String>,
+    #[command(flatten)]
+    codex: CodexArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct ConfigArgs {
+    /// The xldb_proxy configuration (TOML).
+    file: PathBuf,
+    #[command(flatten)]
+    codex: CodexArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// Run `xldb-codex analyze …`.
+pub fn run(args: AnalyzeArgs) -> anyhow::Result<Exit> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    match args.command {
+        AnalyzeCommand::Schema(a) => rt.block_on(schema(*a)),
+        AnalyzeCommand::Query(a) => rt.block_on(query(*a)),
+        AnalyzeCommand::Caching(a) => rt.block_on(caching(*a)),
+        AnalyzeCommand::Config(a) => rt.block_on(config(*a)),
+    }
+}
+
+fn engine_of(db: Option<&str>, engine: Option<&str>) -> anyhow::Result<Engine> {
+    if let Some(e) = engine {
+        return e
+            .parse::<Engine>()
+            .map_err(|e| UsageError(e.to_string()).into());
+    }
+    match db {
+        Some(url) => Engine::from_url(url).ok_or_else(|| {
+            UsageError(format!(
+                "cannot tell the engine of `{}`; add --engine",
+                wf::redact_text(url)
+            ))
+            .into()
+        }),
+        None => Ok(Engine::Generic),
+    }
+}
+
+/// A temporary file holding the database URL for the MCP server Codex starts (so the URL,
+/// which may hold a password, never appears in Codex's configuration or command lines).
+struct UrlFile(PathBuf);
+
+impl UrlFile {
+    fn create(url: &str) -> anyhow::Result<UrlFile> {
+        let dir = std::env::temp_dir();
+        let path = dir.join(format!(
+            "xldb-codex-db-{}-{}.url",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            opts.mode(0o600);
+        }
+        use std::io::Write as _;
+        let mut f = opts
+            .open(&path)
+            .with_context(|| format!("cannot create `{}`", path.display()))?;
+        f.write_all(url.as_bytes())?;
+        Ok(UrlFile(path))
+    }
+}
+
+impl Drop for UrlFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn assistant_config(s: &Settings, db: Option<&UrlFile>) -> anyhow::Result<wf::AssistantConfig> {
+    let policy = load_policy(s.policy.as_deref())?;
+    let mcp_server = match db {
+        Some(f) => Some(wf::McpServerSpec {
+            command: std::env::current_exe().context("locating the xldb-codex binary")?,
+            args: vec![
+                "mcp".into(),
+                "serve".into(),
+                "--db-file".into(),
+                f.0.display().to_string(),
+            ],
+        }),
+        None => None,
+    };
+    Ok(wf::AssistantConfig {
+        codex_bin: s.codex_bin.clone(),
+        timeout: s.codex_timeout,
+        model: s.model.clone(),
+        profile: s.profile.clone(),
+        approval_policy: s.approval_policy.clone(),
+        sandbox: s.sandbox.clone(),
+        policy: Arc::new(policy),
+        human: TtyHuman::if_interactive(),
+        audit_log: s.audit_log.clone(),
+        mcp_server,
+        cwd: std::env::current_dir().unwrap_or_else(|_| std::env::temp_dir()),
+        env: Vec::new(),
+    })
+}
+
+/// Progress on stderr while Codex works.
+fn progress(format: Format) -> impl FnMut(&codex_session::Event) + Send {
+    move |ev| {
+        if format == Format::Json {
+            return;
+        }
+        use codex_session::Event as E;
+        match ev {
+            E::TurnStarted => eprintln!("· Codex is working…"),
+            E::CommandStarted { command, .. } => {
+                eprintln!("· running: {}", wf::redact_text(&command.join(" ")))
+            }
+            E::ApprovalDecided {
+                subject,
+                decision,
+                decided_by,
+                ..
+            } => {
+                eprintln!(
+                    "· {decided_by} decided {decision:?}: {}",
+                    wf::redact_text(&subject.join(" "))
+                )
+            }
+            E::Other { kind, raw } if kind == "mcp_tool_call_begin" => {
+                let tool = raw
+                    .pointer("/invocation/tool")
+                    .and_then(|t| t.as_str())
+                    .unwrap_or("?");
+                eprintln!("· tool call: {tool}");
+            }
+            E::Error { message } | E::StreamError { message } => {
+                eprintln!("· error: {}", wf::redact_text(message))
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Ask Codex unless offline; `Ok(None)` means fall back (the reason is printed).
+async fn consult(
+    s: &Settings,
+    db: Option<&str>,
+    prompt: &str,
+    format: Format,
+) -> anyhow::Result<(Option<AssistantOutcome>, Option<String>)> {
+    if s.offline {
+        return Ok((None, None));
+    }
+    let url_file = match db {
+        Some(url) => Some(UrlFile::create(url)?),
+        None => None,
+    };
+    let config = assistant_config(s, url_file.as_ref())?;
+    match wf::ask_codex(&config, prompt, progress(format)).await {
+        Ok(outcome) => Ok((Some(outcome), None)),
+        Err(e @ AssistantError::Audit { .. }) => Err(e.into()),
+        Err(e) => {
+            let why = wf::redact_text(&e.to_string());
+            if s.no_fallback {
+                anyhow::bail!("Codex unavailable: {why} (--no-fallback given)");
+            }
+            if format != Format::Json {
+                eprintln!("Codex unavailable: {why}; showing local analysis");
+            }
+            Ok((None, Some(why)))
+        }
+    }
+}
+
+fn print_answer(outcome: &AssistantOutcome, format: Format) {
+    match format {
+        Format::Markdown => println!("\n## Codex\n\n{}\n", outcome.final_message),
+        _ => println!("\n== Codex ==\n{}\n", outcome.final_message),
+    }
+    if !outcome.denied.is_empty() {
+        println!("Denied by policy during the analysis:");
+        for d in &outcome.denied {
+            println!("  - {} ({})", d.subject.join(" "), d.decided_by);
+        }
+    }
+    if let Some(t) = outcome.token_usage {
+        println!(
+            "Tokens: {} in, {} out, {} total",
+            t.input, t.output, t.total
+        );
+    }
+}
+
+fn json_result(
+    kind: &str,
+    local: serde_json::Value,
+    outcome: &Option<AssistantOutcome>,
+    unavailable: &Option<String>,
+    extra: serde_json::Value,
+) -> serde_json::Value {
+    let mut doc = json!({
+        "analysis": kind,
+        "source": if outcome.is_some() { "codex" } else { "local" },
+        "codex_unavailable": unavailable,
+        "local": local,
+        "codex": outcome,
+    });
+    if let (Some(m), Some(e)) = (doc.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    doc
+}
+
+async fn extract_schema(db: &str, tables: &[String]) -> anyhow::Result<db_schema::Schema> {
+    let mut options = db_schema::Options::default();
+    if !tables.is_empty() {
+        options.filter.tables = Some(tables.to_vec());
+    }
+    db_schema::extract_url(db, &options, &())
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", wf::redact_text(&e.to_string())))
+}
+
+async fn schema(a: SchemaArgs) -> anyhow::Result<Exit> {
+    let s = a.codex.resolve()?;
+    let format = a.output.format();
+    let engine = engine_of(Some(&a.db), None).unwrap_or(Engine::Generic);
+    let schema = extract_schema(&a.db, &a.tables).await?;
+    let findings = wf::analyze_schema(&schema, wf::SchemaLintOptions::for_schema(&schema));
+    let schema_json: serde_json::Value =
+        serde_json::from_str(&wf::redact_text(&serde_json::to_string(&schema)?))?;
+    let prompt = wf::schema_analysis_prompt(&wf::SchemaPrompt {
+        engine,
+        schema: &schema_json,
+        focus_tables: &a.tables,
+        findings: &findings,
+        tools: true,
+    });
+    let (outcome, unavailable) = consult(&s, Some(&a.db), &prompt, format).await?;
+    if format == Format::Json {
+        let doc = json_result(
+            "schema",
+            json!({"tables": schema.tables.len(), "findings": findings}),
+            &outcome,
+            &unavailable,
+            json!({}),
+        );
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(Exit::Ok);
+    }
+    print!(
+        "{}",
+        render::heading(
+            &format!("Local analysis of {} table(s)", schema.tables.len()),
+            format
+        )
+    );
+    print!("{}", render::findings(&findings, format));
+    if let Some(o) = &outcome {
+        print_answer(o, format);
+    }
+    Ok(Exit::Ok)
+}
+
+async fn run_tool(tools: &mut wf::DbTools, sql: &str) -> Result<serde_json::Value, String> {
+    let out = tools
+        .call("execute_query", &json!({"sql": sql, "limit": 200}))
+        .await;
+    if out.is_error {
+        Err(out.text)
+    } else {
+        Ok(out.structured)
+    }
+}
+
+fn plan_text(v: &serde_json::Value) -> String {
+    v["rows"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| {
+                    r.as_object()
+                        .map(|o| {
+                            o.values()
+                                .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                                .collect::<Vec<_>>()
+                                .join(" | ")
+                        })
+                        .unwrap_or_default()
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+}
+
+#[derive(Debug, serde::Serialize)]
+struct Measured {
+    plan: Option<String>,
+    plan_error: Option<String>,
+    elapsed_ms: Option<f64>,
+    rows: Option<u64>,
+    run_error: Option<String>,
+}
+
+async fn measure(tools: &mut wf::DbTools, engine: Engine, sql: &str, analyze: bool) -> Measured {
+    let read_only = wf::check_read_only(engine, sql).allowed;
+    let explain = engine.explain(sql, analyze && read_only);
+    let (plan, plan_error) = match run_tool(tools, &explain).await {
+        Ok(v) => (Some(plan_text(&v)), None),
+        Err(e) => (None, Some(e)),
+    };
+    let (elapsed_ms, rows, run_error) = if read_only {
+        match run_tool(tools, sql).await {
+            Ok(v) => (v["elapsed_ms"].as_f64(), v["row_count"].as_u64(), None),
+            Err(e) => (None, None, Some(e)),
+        }
+    } else {
+        (
+            None,
+            None,
+            Some("not run: the statement is not read-only".to_string()),
+        )
+    };
+    Measured {
+        plan,
+        plan_error,
+        elapsed_ms,
+        rows,
+        run_error,
+    }
+}
+
+async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
+    let s = a.codex.resolve()?;
+    let format = a.output.format();
+    let sql = match (&a.sql, &a.sql_file) {
+        (Some(q), _) => q.clone(),
+        (None, Some(f)) => std::fs::read_to_string(f)
+            .map_err(|e| UsageError(format!("cannot read `{}`: {e}", f.display())))?,
+        (None, None) => return Err(UsageError("give --sql or --sql-file".into()).into()),
+    };
+    let engine = engine_of(a.db.as_deref(), a.engine.as_deref())?;
+    let mut facts = wf::SchemaFacts::default();
+    let mut tools = None;
+    let mut measured = None;
+    if let Some(db) = &a.db {
+        let schema = extract_schema(db, &[]).await?;
+        facts = wf::schema_facts(&schema);
+        let mut t = wf::DbTools::connect(
+            db,
+            wf::DbToolsOptions {
+                row_limit: 200,
+                timeout: Duration::from_secs(30),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        measured = Some(measure(&mut t, engine, &sql, a.analyze).await);
+        tools = Some(t);
+    }
+    let local = wf::analyze_query(engine, &sql, &facts, wf::QueryLintOptions::default())
+        .map_err(|e| UsageError(e.to_string()))?;
+    let fp = wf::fingerprint(engine, &sql);
+
+    let cache = if a.no_cache || s.offline {
+        None
+    } else {
+        wf::SuggestionCache::open(&data_dir().join("suggestions.sqlite"), s.cache_ttl)
+            .map_err(|e| tracing::warn!("suggestion cache unavailable: {e}"))
+            .ok()
+    };
+    let cached = cache
+        .as_ref()
+        .and_then(|c| c.get(&fp, engine).ok().flatten());
+    let (outcome, unavailable, from_cache) = match cached {
+        Some(hit) => (
+            serde_json::from_value::<AssistantOutcomeOwned>(hit.payload)
+                .ok()
+                .map(|o| o.0),
+            None,
+            true,
+        ),
+        None => {
+            let m = measured.as_ref();
+            let prompt = wf::query_optimization_prompt(&wf::QueryPrompt {
+                engine,
+                sql: &wf::redact_text(&sql),
+                plan: m.and_then(|m| m.plan.as_deref()),
+                elapsed_ms: m.and_then(|m| m.elapsed_ms),
+                rows: m.and_then(|m| m.rows),
+                schema: None,
+                findings: &local.findings,
+                tools: a.db.is_some(),
+            });
+            let (o, u) = consult(&s, a.db.as_deref(), &prompt, format).await?;
+            (o, u, false)
+        }
+    };
+    let proposals = outcome
+        .as_ref()
+        .map(|o| {
+            wf::check_proposals(engine, &o.sql_blocks, |q| {
+                let v = wf::check_read_only(engine, q);
+                (v.allowed, v.reason)
+            })
+        })
+        .unwrap_or_default();
+    if let (Some(c), Some(o), false) = (&cache, &outcome, from_cache) {
+        if let Err(e) = c.put(&fp, engine, &serde_json::to_value(AssistantOutcomeRef(o))?) {
+            tracing::warn!("cannot store the suggestion: {e}");
+        }
+    }
+    let mut verification = None;
+    if a.verify {
+        if let (Some(t), Some(best)) = (tools.as_mut(), proposals.iter().find(|p| p.is_valid())) {
+            let proposed = measure(t, engine, &best.sql, a.analyze).await;
+            verification =
+                Some(json!({"original": measured, "proposed": proposed, "proposed_sql": best.sql}));
+        }
+    }
+
+    if format == Format::Json {
+        let doc = json_result(
+            "query",
+            json!({"engine": engine, "fingerprint": fp, "findings": local.findings, "measured": measured}),
+            &outcome,
+            &unavailable,
+            json!({"cached": from_cache, "proposals": proposals, "verification": verification}),
+        );
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(Exit::Ok);
+    }
+    print!("{}", render::heading("Local analysis", format));
+    println!("fingerprint {} ({})", fp.hash, fp.normalized);
+    if let Some(m) = &measured {
+        if let Some(p) = &m.plan {
+            println!("plan:\n{p}");
+        }
+        if let Some(ms) = m.elapsed_ms {
+            println!("ran in {ms:.1} ms, {} row(s)", m.rows.unwrap_or(0));
+        }
+    }
+    print!("{}", render::findings(&local.findings, format));
+    if let Some(o) = &outcome {
+        if from_cache {
+            println!("\n(suggestion from the cache: same query shape, asked before; --no-cache to ask again)");
+        }
+        print_answer(o, format);
+        for p in &proposals {
+            if p.is_valid() {
+                println!(
+                    "Proposed query parses as {engine} and is read-only:\n{}\n",
+                    p.sql
+                );
+            } else if !p.parses {
+                println!(
+                    "A proposed query does not parse as {engine} ({}): ignored.",
+                    p.parse_error.clone().unwrap_or_default()
+                );
+            } else {
+                println!(
+                    "A proposed query is not read-only ({}): not run.",
+                    p.read_only_reason.clone().unwrap_or_default()
+                );
+            }
+        }
+    }
+    if let Some(v) = &verification {
+        print!("{}", render::heading("Verification", format));
+        println!("{}", serde_json::to_string_pretty(v)?);
+    }
+    Ok(Exit::Ok)
+}
+
+/// The cache stores an outcome as JSON; these wrappers (de)serialize it.
+#[derive(serde::Serialize)]
+struct AssistantOutcomeRef<'a>(&'a AssistantOutcome);
+
+struct AssistantOutcomeOwned(AssistantOutcome);
+
+impl<'de> serde::Deserialize<'de> for AssistantOutcomeOwned {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        let strings = |k: &str| -> Vec<String> {
+            v[k].as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let final_message = v["final_message"]
+            .as_str()
+            .ok_or_else(|| serde::de::Error::custom("no final_message"))?
+            .to_string();
+        Ok(AssistantOutcomeOwned(AssistantOutcome {
+            final_message,
+            recommendations: strings("recommendations"),
+            sql_blocks: strings("sql_blocks"),
+            commands_run: Vec::new(),
+            denied: Vec::new(),
+            tool_calls: strings("tool_calls"),
+            token_usage: None,
+        }))
+    }
+}
+
+async fn caching(a: CachingArgs) -> anyhow::Result<Exit> {
+    let s = a.codex.resolve()?;
+    let format = a.output.format();
+    let engine = engine_of(a.db.as_deref(), a.engine.as_deref())?;
+    let mut entries = Vec::new();
+    if let Some(f) = &a.queries {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| UsageError(format!("cannot read `{}`: {e}", f.display())))?;
+        entries = wf::parse_query_log(&text)
+            .map_err(|e| UsageError(format!("`{}`: {e}", f.display())))?;
+    }
+    let mut sources = vec![];
+    if a.queries.is_some() {
+        sources.push("file".to_string());
+    }
+    if let (Some(db), Engine::Postgres) = (&a.db, engine) {
+        let mut t = wf::DbTools::connect(
+            db,
+            wf::DbToolsOptions {
+                row_limit: 1000,
+                timeout: Duration::from_secs(30),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let out = t.call("execute_query", &json!({"sql": "SELECT calls, query FROM pg_stat_statements ORDER BY calls DESC LIMIT 1000"})).await;
+        if out.is_error {
+            if format != Format::Json {
+                eprintln!(
+                    "pg_stat_statements is not available ({}); using the query file only",
+                    out.text.lines().next().unwrap_or("")
+                );
+            }
+        } else if let Some(rows) = out.structured["rows"].as_array() {
+            for (i, r) in rows.iter().enumerate() {
+                if let (Some(calls), Some(q)) = (r["calls"].as_u64(), r["query"].as_str()) {
+                    entries.push(wf::QueryLogEntry {
+                        line: i + 1,
+                        frequency: calls.max(1),
+                        sql: q.to_string(),
+                    });
+                }
+            }
+            sources.push("pg_stat_statements".into());
+        }
+    }
+    if entries.is_empty() {
+        return Err(UsageError("no queries to analyze (give --queries FILE)".into()).into());
+    }
+    let report = wf::analyze_caching(engine, &entries);
+    let prompt = wf::caching_prompt(&report, a.db.is_some());
+    let (outcome, unavailable) = consult(&s, a.db.as_deref(), &prompt, format).await?;
+    if format == Format::Json {
+        let doc = json_result(
+            "caching",
+            serde_json::to_value(&report)?,
+            &outcome,
+            &unavailable,
+            json!({"sources": sources}),
+        );
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(Exit::Ok);
+    }
+    print!(
+        "{}",
+        render::heading(
+            &format!(
+                "Local ranking of {} statements in {} groups",
+                report.total,
+                report.groups.len()
+            ),
+            format
+        )
+    );
+    let header = ["rank", "freq", "share", "kind", "query", "local advice"];
+    let rows: Vec<Vec<String>> = report
+        .groups
+        .iter()
+        .map(|g| {
+            let advice = match &g.advice {
+                wf::CacheAdvice::Cache {
+                    ttl_secs,
+                    invalidate_on_writes_to,
+                } if invalidate_on_writes_to.is_empty() => format!("cache, ttl {ttl_secs}s"),
+                wf::CacheAdvice::Cache {
+                    ttl_secs,
+                    invalidate_on_writes_to,
+                } => format!(
+                    "cache, ttl {ttl_secs}s; invalidate on writes to {}",
+                    invalidate_on_writes_to.join(", ")
+                ),
+                wf::CacheAdvice::DoNotCache { reason } => format!("no: {reason}"),
+            };
+            vec![
+                g.rank.to_string(),
+                g.frequency.to_string(),
+                format!("{:.1}%", g.share * 100.0),
+                format!("{:?}", g.kind).to_lowercase(),
+                g.normalized.clone(),
+                advice,
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        match format {
+            Format::Markdown => render::markdown_table(&header, &rows),
+            _ => render::table(&header, rows) + "\n",
+        }
+    );
+    if let Some(o) = &outcome {
+        print_answer(o, format);
+    }
+    Ok(Exit::Ok)
+}
+
+async fn config(a: ConfigArgs) -> anyhow::Result<Exit> {
+    let s = a.codex.resolve()?;
+    let format = a.output.format();
+    let text = read_file(&a.file)?;
+    let review =
+        wf::review_config(&text).map_err(|e| UsageError(format!("`{}`: {e}", a.file.display())))?;
+    let prompt = wf::config_review_prompt(&review);
+    let (outcome, unavailable) = consult(&s, None, &prompt, format).await?;
+    if format == Format::Json {
+        let doc = json_result(
+            "config",
+            json!({"findings": review.findings, "secrets_redacted": review.secrets_redacted}),
+            &outcome,
+            &unavailable,
+            json!({}),
+        );
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(Exit::Ok);
+    }
+    print!(
+        "{}",
+        render::heading(&format!("Local review of {}", a.file.display()), format)
+    );
+    print!("{}", render::findings(&review.findings, format));
+    if review.secrets_redacted > 0 {
+        println!(
+            "{} secret(s) redacted before anything left this machine.",
+            review.secrets_redacted
+        );
+    }
+    if let Some(o) = &outcome {
+        print_answer(o, format);
+    }
+    Ok(Exit::Ok)
+}
+
+fn read_file(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| UsageError(format!("cannot read `{}`: {e}", path.display())).into())
+}

@@ -1,0 +1,102 @@
+//! The approval policy as the assistant commands use it: loading, judging a shell command (the
+//! demo), and the TTY prompt that answers `ask` when a human is present.
+
+use approval_policy::{Action, Policy};
+use codex_session::{ApprovalDecision, ApprovalHandler, ApprovalRequest, Decision, HandlerError};
+use std::io::{BufRead as _, IsTerminal as _, Write as _};
+use std::path::Path;
+
+/// Load the policy file, or the built-in policy.
+pub fn load_policy(path: Option<&Path>) -> anyhow::Result<Policy> {
+    match path {
+        None => Ok(Policy::builtin()),
+        Some(p) => Policy::builtin().with_file(p).map_err(|e| {
+            crate::exit::UsageError(format!("policy file `{}`: {e}", p.display())).into()
+        }),
+    }
+}
+
+/// A verdict reduced to what the demo prints.
+#[derive(Debug, Clone)]
+pub struct Judgement {
+    /// `allow`, `ask` or `deny`.
+    pub decision: String,
+    /// The deciding reasons.
+    pub reason: String,
+    /// The full verdict as JSON.
+    pub raw: serde_json::Value,
+}
+
+/// Judge `command` as Codex would send it (`bash -lc <command>`) in `cwd`.
+pub fn judge_shell(policy: &Policy, command: &str, cwd: &Path) -> Judgement {
+    let action = Action::exec(
+        vec!["bash".into(), "-lc".into(), command.into()],
+        Some(cwd.to_path_buf()),
+    );
+    let verdict = policy.evaluate(&action);
+    // The first deciding finding is the most specific one (the SQL statement, the program).
+    let reason = verdict
+        .deciding()
+        .next()
+        .map(|f| {
+            if f.subject.is_empty() {
+                f.reason.clone()
+            } else {
+                format!("{}: {}", f.subject, f.reason)
+            }
+        })
+        .unwrap_or_default();
+    Judgement {
+        decision: verdict.decision.to_string(),
+        reason: xldb_workflows::redact_text(&reason),
+        raw: serde_json::to_value(&verdict).unwrap_or_default(),
+    }
+}
+
+/// Asks the person at the terminal about `ask` verdicts (only used when stdin and stderr are
+/// terminals; without a human, `ask` is denied).
+#[derive(Debug, Default)]
+pub struct TtyHuman;
+
+impl TtyHuman {
+    /// A human handler when one is present.
+    pub fn if_interactive() -> Option<std::sync::Arc<dyn ApprovalHandler>> {
+        (std::io::stdin().is_terminal() && std::io::stderr().is_terminal())
+            .then(|| std::sync::Arc::new(TtyHuman) as std::sync::Arc<dyn ApprovalHandler>)
+    }
+}
+
+#[async_trait::async_trait]
+impl ApprovalHandler for TtyHuman {
+    async fn decide(&self, request: &ApprovalRequest) -> Result<ApprovalDecision, HandlerError> {
+        let what = match request {
+            ApprovalRequest::Exec(e) => format!(
+                "run `{}`",
+                xldb_workflows::redact_text(&e.command.join(" "))
+            ),
+            ApprovalRequest::Patch(p) => format!(
+                "change {}",
+                p.changes
+                    .iter()
+                    .map(|c| format!("`{}`", c.path.display()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => "do something this version does not know".to_string(),
+        };
+        let answer = tokio::task::spawn_blocking(move || {
+            eprint!("\nCodex wants to {what}. The policy says ask. Allow? [y/N] ");
+            let _ = std::io::stderr().flush();
+            let mut line = String::new();
+            let _ = std::io::stdin().lock().read_line(&mut line);
+            line.trim().eq_ignore_ascii_case("y") || line.trim().eq_ignore_ascii_case("yes")
+        })
+        .await
+        .unwrap_or(false);
+        Ok(if answer {
+            ApprovalDecision::new(Decision::Approved, "human", "approved at the terminal")
+        } else {
+            ApprovalDecision::new(Decision::Denied, "human", "denied at the terminal")
+        })
+    }
+}

@@ -1,0 +1,200 @@
+//! The local analyses from the command line: `--offline`, `config generate`, exit codes.
+
+// Tests and their helpers fail loudly on setup errors.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::util::{demo_db, xldb};
+
+#[test]
+fn analyze_query_offline_reports_findings_as_json() {
+    let home = tempfile::tempdir().unwrap();
+    let out = xldb(home.path())
+        .args([
+            "analyze",
+            "query",
+            "--offline",
+            "--engine",
+            "mysql",
+            "--json",
+            "--sql",
+        ])
+        .arg("SELECT * FROM orders ORDER BY RAND() LIMIT 10000, 20")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["source"], "local");
+    let rules: Vec<&str> = v["local"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules.len(), 3, "{rules:?}");
+    for r in ["select-star", "order-by-random", "deep-offset"] {
+        assert!(rules.contains(&r), "{rules:?}");
+    }
+    assert_eq!(
+        v["local"]["fingerprint"]["normalized"],
+        "SELECT * FROM orders ORDER BY rand() LIMIT ?, ?"
+    );
+}
+
+#[test]
+fn analyze_query_with_a_database_collects_the_plan_and_timing() {
+    let home = tempfile::tempdir().unwrap();
+    let (_, url) = demo_db(home.path());
+    let out = xldb(home.path())
+        .args([
+            "analyze",
+            "query",
+            "--offline",
+            "--json",
+            "--db",
+            &url,
+            "--sql",
+            "SELECT id FROM orders WHERE customer_id = 1",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let m = &v["local"]["measured"];
+    assert!(m["plan"].as_str().unwrap().contains("orders"), "{m}");
+    assert_eq!(m["rows"], 2);
+}
+
+#[test]
+fn a_bad_query_is_a_usage_error() {
+    let home = tempfile::tempdir().unwrap();
+    let out = xldb(home.path())
+        .args([
+            "analyze",
+            "query",
+            "--offline",
+            "--engine",
+            "postgres",
+            "--sql",
+            "SELEC 1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not parse"));
+}
+
+#[test]
+fn analyze_config_never_prints_the_secrets() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("proxy.toml");
+    std::fs::write(
+        &cfg,
+        "[connections.main]\nengine = \"postgres\"\nurl = \"postgres://app:Sup3rS3cret@10.0.0.9/db\"\n[connections.ch]\nengine = \"clickhouse\"\nhost = \"ch.internal\"\npassword = \"hunter2hunter2\"\n",
+    )
+    .unwrap();
+    for extra in [&[][..], &["--json"][..], &["--format", "markdown"][..]] {
+        let out = xldb(home.path())
+            .args(["analyze", "config", "--offline"])
+            .args(extra)
+            .arg(&cfg)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            all.contains("plaintext-secret") && all.contains("password-in-url"),
+            "{all}"
+        );
+        assert!(
+            !all.contains("Sup3rS3cret") && !all.contains("hunter2hunter2"),
+            "{all}"
+        );
+    }
+}
+
+#[test]
+fn config_generate_writes_toml_that_parses_and_reviews_clean() {
+    let home = tempfile::tempdir().unwrap();
+    let out = xldb(home.path())
+        .args([
+            "config",
+            "generate",
+            "--requirements",
+            "environment=production;load=high",
+            "--requirements",
+            "databases=postgres,mysql,sqlite",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let doc: toml::Table = toml::from_str(&text).expect("generated TOML parses");
+    assert_eq!(doc["connections"].as_table().unwrap().len(), 3);
+    let file = home.path().join("gen.toml");
+    std::fs::write(&file, &text).unwrap();
+    let review = xldb(home.path())
+        .args(["analyze", "config", "--offline", "--json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&review.stdout).unwrap();
+    assert!(
+        v["local"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["severity"] != "error"),
+        "{v}"
+    );
+    let bad = xldb(home.path())
+        .args(["config", "generate", "--requirements", "load=enormous"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn analyze_caching_ranks_a_query_log() {
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("queries.log");
+    std::fs::write(&log, "100\tSELECT title FROM products WHERE id = 1\n50\tSELECT title FROM products WHERE id = 2\n10\tUPDATE products SET price_cents = 1 WHERE id = 3\n3\tSELECT id FROM orders WHERE created_at > now()\n").unwrap();
+    let out = xldb(home.path())
+        .args([
+            "analyze",
+            "caching",
+            "--offline",
+            "--engine",
+            "postgres",
+            "--json",
+            "--queries",
+        ])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &v["local"]["groups"][0];
+    assert_eq!(first["frequency"], 150);
+    assert_eq!(first["advice"]["advice"], "cache");
+    assert_eq!(first["advice"]["invalidate_on_writes_to"][0], "products");
+}

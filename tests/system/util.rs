@@ -1,0 +1,46 @@
+//! Helpers of the whole-system tests: the `xldb-codex` binary, a demo database.
+
+// Tests and their helpers fail loudly on setup errors.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+/// Path of the built `xldb-codex` binary.
+pub fn xldb_bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("xldb-codex")
+}
+
+/// `xldb-codex` with a clean environment: no Codex on PATH, no API key, no user settings.
+pub fn xldb(home: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(xldb_bin());
+    c.env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"));
+    c
+}
+
+/// Create the demo shop database in `dir` and return its `sqlite://` URL.
+pub fn demo_db(dir: &Path) -> (PathBuf, String) {
+    let out = xldb(dir)
+        .args(["demo", "--json", "--dir"])
+        .arg(dir)
+        .output()
+        .expect("run demo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = dir.join("shop.db");
+    let url = format!("sqlite://{}", path.display());
+    (path, url)
+}
+
+/// Rows of `SELECT count(*) FROM table`.
+pub fn count(db: &Path, table: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).expect("open db");
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .expect("count")
+}
