@@ -205,7 +205,6 @@ fn part(sql: &str, toks: &[(Tok, usize, usize)]) -> (String, bool) {
 }
 
 /// The identifier `text` names, when `text` is a single (possibly quoted) identifier.
-#[cfg_attr(not(feature = "duckdb"), allow(dead_code))]
 pub(crate) fn single_identifier(text: &str) -> Option<String> {
     match lex(text).as_slice() {
         [(Tok::Word(w), _, _)] | [(Tok::Ident(w), _, _)] => Some(w.clone()),

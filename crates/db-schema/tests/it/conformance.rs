@@ -340,6 +340,8 @@ fn fixtures_mention_every_object() {
         ("mysql", include_str!("fixtures/mysql.sql")),
         ("clickhouse", include_str!("fixtures/clickhouse.sql")),
         ("duckdb", include_str!("fixtures/duckdb.sql")),
+        ("mssql", include_str!("fixtures/mssql.sql")),
+        ("oracle", include_str!("fixtures/oracle.sql")),
     ] {
         for needle in [
             "Customers",

@@ -112,10 +112,11 @@ async fn count(url: &str) -> (usize, usize) {
 #[test]
 fn round_trips_do_not_grow_with_the_number_of_tables() {
     let small = fresh_db("rt_small", &many_tables_sql(10));
-    let large = fresh_db("rt_large", &many_tables_sql(1000));
+    // 300, not 1,000: InnoDB creates tables slowly; SQLite and PostgreSQL cover 1,000.
+    let large = fresh_db("rt_large", &many_tables_sql(300));
     let (s, ns) = block_on(count(&small));
     let (l, nl) = block_on(count(&large));
-    assert_eq!((ns, nl), (11, 1001));
+    assert_eq!((ns, nl), (11, 301));
     assert_eq!(s, l);
     assert_eq!(s, 7, "version probe + 6 catalog queries");
 }
