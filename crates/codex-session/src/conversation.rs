@@ -26,17 +26,6 @@ pub enum ApprovalPolicy {
     Never,
 }
 
-impl ApprovalPolicy {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            ApprovalPolicy::Untrusted => "untrusted",
-            ApprovalPolicy::OnFailure => "on-failure",
-            ApprovalPolicy::OnRequest => "on-request",
-            ApprovalPolicy::Never => "never",
-        }
-    }
-}
-
 /// What commands may touch (the server's `sandbox`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -47,16 +36,6 @@ pub enum Sandbox {
     WorkspaceWrite,
     /// No sandbox.
     DangerFullAccess,
-}
-
-impl Sandbox {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Sandbox::ReadOnly => "read-only",
-            Sandbox::WorkspaceWrite => "workspace-write",
-            Sandbox::DangerFullAccess => "danger-full-access",
-        }
-    }
 }
 
 /// Settings for a new conversation. Unset fields take the server's configuration.

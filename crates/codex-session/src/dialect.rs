@@ -14,7 +14,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::wire::{Notification, Request};
+use mcp_proto::{Notification, Request};
 use serde_json::value::RawValue;
 
 use crate::approval::{ApprovalRequest, Decision};

@@ -37,7 +37,8 @@
 //! #         let msg: serde_json::Value = serde_json::from_str(&line).unwrap();
 //! #         let (Some(id), Some(method)) = (msg.get("id"), msg["method"].as_str()) else { continue };
 //! #         let result = match method {
-//! #             "initialize" => serde_json::json!({"serverInfo": {"name": "codex-mcp-server", "version": "0.39.0"}}),
+//! #             "initialize" => serde_json::json!({"protocolVersion": "2025-06-18", "capabilities": {},
+//! #                 "serverInfo": {"name": "codex-mcp-server", "version": "0.39.0"}}),
 //! #             "newConversation" => serde_json::json!({"conversationId": "c1", "model": "m"}),
 //! #             "addConversationListener" => serde_json::json!({"subscriptionId": "s1"}),
 //! #             _ => serde_json::json!({}),
@@ -91,7 +92,6 @@ mod queue;
 mod redact;
 mod session;
 mod transport;
-mod wire;
 
 pub use approval::{
     ApprovalDecision, ApprovalHandler, ApprovalRequest, ApproveAll, Decision, DenyAll,

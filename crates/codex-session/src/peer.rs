@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use crate::wire::{Message, Notification, Request, RequestId, Response};
+use mcp_proto::{Message, Notification, Request, RequestId, RequestMethod, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -240,6 +240,15 @@ impl Peer {
             method: method.to_owned(),
             message: e.to_string(),
         })
+    }
+
+    /// Call a typed method.
+    pub(crate) async fn request<M: RequestMethod>(
+        &self,
+        params: &M::Params,
+        timeout: Duration,
+    ) -> Result<M::Result> {
+        self.call(M::METHOD, params, timeout).await
     }
 
     /// Call `method` with raw params; the raw result.
@@ -533,9 +542,9 @@ impl Peer {
             ServerRequest::Unknown => {
                 tracing::warn!(method = %request.method, "unknown request from codex");
                 let _ = self
-                    .send(Message::Error(crate::wire::ErrorResponse {
+                    .send(Message::Error(mcp_proto::ErrorResponse {
                         id: Some(id),
-                        error: crate::wire::ErrorObject {
+                        error: mcp_proto::ErrorObject {
                             code: -32601,
                             message: format!("method not found: {}", request.method),
                             data: None,

@@ -3,27 +3,38 @@
 //! What is particular to this generation (see `codex-protocol.md` 2.1.a):
 //! - `"jsonrpc":"2.0"` on every message, the MCP `initialize` handshake;
 //! - text items are written `{"type":"text","data":{"text":…}}` (the flat form is silently
-//!   dropped by 0.39);
+//!   dropped by 0.39) — `mcp_proto::InputItem` does that;
 //! - events are `codex/event/<type>` notifications `{id, msg, conversationId}`, delivered only
-//!   after `addConversationListener`; the event type is taken from the method name, so a
-//!   delta is decoded straight into its struct without a tag lookup;
+//!   after `addConversationListener`;
 //! - approval requests carry snake_case params (camelCase accepted too, as app-server sends);
-//!   the answer is `{"decision": …}`;
+//!   the answer is `{"decision": …}` with one of the four `ReviewDecision`s;
 //! - `interruptConversation` is answered only when the turn has stopped.
+//!
+//! Wire types are `mcp-proto`'s; this file maps them to the session's normalized model. One
+//! exception, for speed: `agent_message_delta` lines (nearly all the traffic of a long answer)
+//! are decoded in one pass straight from the line by [`McpConversation::fast_event`] instead
+//! of envelope, params and payload in turn; a unit test holds it to the general path's result.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use base64::Engine as _;
+use mcp_proto::{
+    AddConversationListener, ApplyPatchApproval, ArchiveConversation, ArchiveConversationParams,
+    AskForApproval, ConversationId, ConversationParams, EventMsg, ExecCommandApproval,
+    Implementation, Initialize, InitializeParams, InputItem, InterruptConversation,
+    ListConversations, ListConversationsParams, NewConversation, NewConversationParams,
+    Notification, RemoveConversationListenerParams, Request, ResumeConversation,
+    ResumeConversationParams, ReviewDecision, ReviewDecisionResponse, SandboxMode, SandboxPolicy,
+    SendUserMessage, SendUserMessageParams, SendUserTurn, SendUserTurnParams,
+};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use serde_json::{json, Value};
 
 use crate::approval::{
     ApprovalRequest, Decision, ExecApproval, FileChange, FileChangeKind, PatchApproval,
 };
-use crate::conversation::{ConversationOptions, TurnOptions};
+use crate::conversation::{ApprovalPolicy, ConversationOptions, Sandbox, TurnOptions};
 use crate::dialect::{
     ClientIdentity, ConversationInfo, ConversationPage, ConversationSummary, Dialect, ServerInfo,
     ServerRequest,
@@ -31,62 +42,97 @@ use crate::dialect::{
 use crate::error::Result;
 use crate::event::{Event, TokenUsage};
 use crate::peer::Peer;
-use crate::wire::{Notification, Request};
-
-const EVENT_PREFIX: &str = "codex/event";
 
 /// See the module docs.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct McpConversation;
 
-fn raw(value: Value) -> Option<Box<RawValue>> {
-    serde_json::value::to_raw_value(&value).ok()
+fn raw<T: serde::Serialize>(value: &T) -> Option<Box<RawValue>> {
+    serde_json::value::to_raw_value(value).ok()
 }
 
-fn text_items(text: &str) -> Value {
-    json!([{"type": "text", "data": {"text": text}}])
+fn text_items(text: &str) -> Vec<InputItem> {
+    vec![InputItem::Text {
+        text: text.to_owned(),
+    }]
 }
 
-fn conversation_params(options: &ConversationOptions) -> Value {
-    let mut p = serde_json::Map::new();
-    let mut put = |k: &str, v: Option<Value>| {
-        if let Some(v) = v {
-            p.insert(k.to_owned(), v);
-        }
-    };
-    put("model", options.model.clone().map(Value::from));
-    put("profile", options.profile.clone().map(Value::from));
-    put(
-        "cwd",
-        options
-            .cwd
-            .as_ref()
-            .map(|c| Value::from(c.display().to_string())),
-    );
-    put(
-        "approvalPolicy",
-        options.approval_policy.map(|a| Value::from(a.as_str())),
-    );
-    put("sandbox", options.sandbox.map(|s| Value::from(s.as_str())));
-    put(
-        "baseInstructions",
-        options.base_instructions.clone().map(Value::from),
-    );
-    if !options.config.is_empty() {
-        let config: serde_json::Map<String, Value> = options.config.iter().cloned().collect();
-        put("config", Some(Value::Object(config)));
+fn approval_policy(p: ApprovalPolicy) -> AskForApproval {
+    match p {
+        ApprovalPolicy::Untrusted => AskForApproval::Untrusted,
+        ApprovalPolicy::OnFailure => AskForApproval::OnFailure,
+        ApprovalPolicy::OnRequest => AskForApproval::OnRequest,
+        ApprovalPolicy::Never => AskForApproval::Never,
     }
-    Value::Object(p)
 }
 
-#[derive(Deserialize)]
-struct NewConversationResult {
-    #[serde(rename = "conversationId")]
-    conversation_id: String,
-    #[serde(default)]
-    model: Option<String>,
-    #[serde(default, rename = "rolloutPath")]
-    rollout_path: Option<PathBuf>,
+fn sandbox_mode(s: Sandbox) -> SandboxMode {
+    match s {
+        Sandbox::ReadOnly => SandboxMode::ReadOnly,
+        Sandbox::WorkspaceWrite => SandboxMode::WorkspaceWrite,
+        Sandbox::DangerFullAccess => SandboxMode::DangerFullAccess,
+    }
+}
+
+fn sandbox_policy(s: Sandbox) -> SandboxPolicy {
+    match s {
+        Sandbox::ReadOnly => SandboxPolicy::ReadOnly,
+        Sandbox::WorkspaceWrite => SandboxPolicy::workspace_write(),
+        Sandbox::DangerFullAccess => SandboxPolicy::DangerFullAccess,
+    }
+}
+
+fn conversation_params(options: &ConversationOptions) -> NewConversationParams {
+    NewConversationParams {
+        model: options.model.clone(),
+        profile: options.profile.clone(),
+        cwd: options.cwd.clone(),
+        approval_policy: options.approval_policy.map(approval_policy),
+        sandbox: options.sandbox.map(sandbox_mode),
+        config: (!options.config.is_empty()).then(|| options.config.iter().cloned().collect()),
+        base_instructions: options.base_instructions.clone(),
+        ..NewConversationParams::default()
+    }
+}
+
+fn review_decision(d: Decision) -> ReviewDecision {
+    match d {
+        Decision::Approved => ReviewDecision::Approved,
+        Decision::ApprovedForSession => ReviewDecision::ApprovedForSession,
+        Decision::Denied => ReviewDecision::Denied,
+        Decision::Abort => ReviewDecision::Abort,
+    }
+}
+
+fn file_changes(
+    map: &std::collections::BTreeMap<PathBuf, mcp_proto::FileChange>,
+) -> Vec<FileChange> {
+    map.iter()
+        .map(|(path, change)| {
+            let (kind, content, move_path) = match change {
+                mcp_proto::FileChange::Add { content } => {
+                    (FileChangeKind::Add, Some(content.clone()), None)
+                }
+                mcp_proto::FileChange::Delete { content } => {
+                    (FileChangeKind::Delete, content.clone(), None)
+                }
+                mcp_proto::FileChange::Update {
+                    unified_diff,
+                    move_path,
+                } => (
+                    FileChangeKind::Update,
+                    Some(unified_diff.clone()),
+                    move_path.clone(),
+                ),
+            };
+            FileChange {
+                path: path.clone(),
+                kind,
+                content,
+                move_path,
+            }
+        })
+        .collect()
 }
 
 #[async_trait::async_trait]
@@ -100,46 +146,22 @@ impl Dialect for McpConversation {
     }
 
     fn probe_method(&self) -> Option<&'static str> {
-        Some("ping")
+        Some(<mcp_proto::Ping as mcp_proto::RequestMethod>::METHOD)
     }
 
     fn event(&self, notification: &Notification) -> Option<(String, Event)> {
-        let rest = notification.method.strip_prefix(EVENT_PREFIX)?;
-        let params = notification.params.as_ref()?;
-        #[derive(Deserialize)]
-        struct Params<'a> {
-            #[serde(rename = "conversationId", default)]
-            conversation_id: Option<String>,
-            #[serde(borrow)]
-            msg: &'a RawValue,
-        }
-        let params: Params<'_> = match serde_json::from_str(params.get()) {
-            Ok(p) => p,
+        let decoded = match mcp_proto::decode_event(notification)? {
+            Ok(decoded) => decoded,
             Err(e) => {
                 tracing::warn!(error = %e, method = %notification.method, "unreadable event");
                 return None;
             }
         };
-        let conversation_id = params.conversation_id?;
-        let kind = match rest.strip_prefix('/') {
-            Some(kind) => kind.to_owned(),
-            None if rest.is_empty() => {
-                #[derive(Deserialize)]
-                struct Kind {
-                    #[serde(rename = "type")]
-                    kind: String,
-                }
-                serde_json::from_str::<Kind>(params.msg.get()).ok()?.kind
-            }
-            None => return None,
-        };
-        Some((conversation_id, decode_event(&kind, params.msg)))
+        let conversation_id = decoded.conversation_id?.0;
+        Some((conversation_id, map_event(decoded.msg)))
     }
 
     fn fast_event(&self, line: &[u8]) -> Option<(String, Event)> {
-        // Streaming deltas are nearly all of the traffic of a long answer. Decode them in one
-        // pass over the line (envelope, params and payload at once) instead of three; anything
-        // that does not match exactly takes the general path.
         const NEEDLE: &[u8] = b"\"codex/event/agent_message_delta\"";
         let head = &line[..line.len().min(128)];
         memchr::memmem::find(head, NEEDLE)?;
@@ -174,11 +196,10 @@ impl Dialect for McpConversation {
     }
 
     fn server_request(&self, request: &Request) -> ServerRequest {
-        let params = request.params.as_ref().map(|p| p.get()).unwrap_or("null");
         match request.method.as_str() {
-            "execCommandApproval" => match serde_json::from_str::<ExecParams>(params) {
+            "execCommandApproval" => match request.params_as::<ExecCommandApproval>() {
                 Ok(p) => ServerRequest::Approval(ApprovalRequest::Exec(ExecApproval {
-                    conversation_id: p.conversation_id,
+                    conversation_id: p.conversation_id.0,
                     call_id: p.call_id,
                     command: p.command,
                     cwd: p.cwd,
@@ -188,17 +209,14 @@ impl Dialect for McpConversation {
                     message: e.to_string(),
                 },
             },
-            "applyPatchApproval" => match serde_json::from_str::<PatchParams>(params) {
-                Ok(p) => match file_changes(&p.file_changes) {
-                    Ok(changes) => ServerRequest::Approval(ApprovalRequest::Patch(PatchApproval {
-                        conversation_id: p.conversation_id,
-                        call_id: p.call_id,
-                        changes,
-                        reason: p.reason,
-                        grant_root: p.grant_root,
-                    })),
-                    Err(message) => ServerRequest::BadApproval { message },
-                },
+            "applyPatchApproval" => match request.params_as::<ApplyPatchApproval>() {
+                Ok(p) => ServerRequest::Approval(ApprovalRequest::Patch(PatchApproval {
+                    conversation_id: p.conversation_id.0,
+                    call_id: p.call_id,
+                    changes: file_changes(&p.file_changes),
+                    reason: p.reason,
+                    grant_root: p.grant_root,
+                })),
                 Err(e) => ServerRequest::BadApproval {
                     message: e.to_string(),
                 },
@@ -214,10 +232,13 @@ impl Dialect for McpConversation {
     }
 
     fn decision_result(&self, decision: Decision) -> Box<RawValue> {
-        // The four spellings are fixed strings, so this cannot fail; fall back to a denial.
-        serde_json::value::to_raw_value(&json!({ "decision": decision.as_str() }))
-            .or_else(|_| RawValue::from_string(r#"{"decision":"denied"}"#.to_owned()))
-            .unwrap_or_else(|_| RawValue::NULL.to_owned())
+        let response = ReviewDecisionResponse {
+            decision: review_decision(decision),
+        };
+        // Serializing a closed enum cannot fail; if it ever did, deny.
+        raw(&response)
+            .or_else(|| RawValue::from_string(r#"{"decision":"denied"}"#.to_owned()).ok())
+            .unwrap_or_else(|| RawValue::NULL.to_owned())
     }
 
     async fn initialize(
@@ -226,36 +247,25 @@ impl Dialect for McpConversation {
         client: &ClientIdentity,
         timeout: Duration,
     ) -> Result<ServerInfo> {
-        #[derive(Deserialize)]
-        struct Init {
-            #[serde(rename = "serverInfo", default)]
-            server_info: Option<Info>,
-        }
-        #[derive(Deserialize)]
-        struct Info {
-            #[serde(default)]
-            name: String,
-            #[serde(default)]
-            version: String,
-            #[serde(default)]
-            user_agent: Option<String>,
-        }
-        let params = json!({
-            "protocolVersion": "2025-06-18",
-            "capabilities": {"elicitation": {}},
-            "clientInfo": {"name": client.name, "version": client.version},
-        });
-        let init: Init = peer.call("initialize", &params, timeout).await?;
+        let params = InitializeParams {
+            protocol_version: "2025-06-18".into(),
+            capabilities: mcp_proto::ClientCapabilities {
+                elicitation: Some(serde_json::json!({})),
+                ..Default::default()
+            },
+            client_info: Implementation {
+                name: client.name.clone(),
+                version: client.version.clone(),
+                ..Default::default()
+            },
+            extra: Default::default(),
+        };
+        let init = peer.request::<Initialize>(&params, timeout).await?;
         peer.notify("notifications/initialized", None).await?;
-        let info = init.server_info.unwrap_or(Info {
-            name: String::new(),
-            version: String::new(),
-            user_agent: None,
-        });
         Ok(ServerInfo {
-            name: info.name,
-            version: info.version,
-            user_agent: info.user_agent,
+            name: init.server_info.name,
+            version: init.server_info.version,
+            user_agent: init.server_info.user_agent,
         })
     }
 
@@ -265,12 +275,12 @@ impl Dialect for McpConversation {
         options: &ConversationOptions,
         timeout: Duration,
     ) -> Result<ConversationInfo> {
-        let r: NewConversationResult = peer
-            .call("newConversation", &conversation_params(options), timeout)
+        let r = peer
+            .request::<NewConversation>(&conversation_params(options), timeout)
             .await?;
         Ok(ConversationInfo {
-            id: r.conversation_id,
-            model: r.model,
+            id: r.conversation_id.0,
+            model: Some(r.model),
             rollout_path: r.rollout_path,
         })
     }
@@ -281,17 +291,11 @@ impl Dialect for McpConversation {
         conversation_id: &str,
         timeout: Duration,
     ) -> Result<Option<String>> {
-        #[derive(Deserialize)]
-        struct Sub {
-            #[serde(rename = "subscriptionId")]
-            subscription_id: String,
-        }
-        let sub: Sub = peer
-            .call(
-                "addConversationListener",
-                &json!({ "conversationId": conversation_id }),
-                timeout,
-            )
+        let params = ConversationParams {
+            conversation_id: ConversationId(conversation_id.to_owned()),
+        };
+        let sub = peer
+            .request::<AddConversationListener>(&params, timeout)
             .await?;
         Ok(Some(sub.subscription_id))
     }
@@ -303,8 +307,11 @@ impl Dialect for McpConversation {
         text: &str,
         timeout: Duration,
     ) -> Result<()> {
-        let params = json!({"conversationId": conversation_id, "items": text_items(text)});
-        let _: Value = peer.call("sendUserMessage", &params, timeout).await?;
+        let params = SendUserMessageParams {
+            conversation_id: ConversationId(conversation_id.to_owned()),
+            items: text_items(text),
+        };
+        peer.request::<SendUserMessage>(&params, timeout).await?;
         Ok(())
     }
 
@@ -315,34 +322,36 @@ impl Dialect for McpConversation {
         turn: &TurnOptions,
         timeout: Duration,
     ) -> Result<()> {
-        let params = json!({
-            "conversationId": conversation_id,
-            "items": text_items(&turn.text),
-            "cwd": turn.cwd.display().to_string(),
-            "approvalPolicy": turn.approval_policy.as_str(),
-            "sandboxPolicy": {"mode": turn.sandbox.as_str()},
-            "model": turn.model,
-            "summary": turn.summary,
-        });
-        let _: Value = peer.call("sendUserTurn", &params, timeout).await?;
+        let params = SendUserTurnParams {
+            conversation_id: ConversationId(conversation_id.to_owned()),
+            items: text_items(&turn.text),
+            cwd: turn.cwd.clone(),
+            approval_policy: approval_policy(turn.approval_policy),
+            sandbox_policy: sandbox_policy(turn.sandbox),
+            model: turn.model.clone(),
+            effort: None,
+            summary: turn.summary.as_str().into(),
+        };
+        peer.request::<SendUserTurn>(&params, timeout).await?;
         Ok(())
     }
 
     async fn interrupt(&self, peer: &Peer, conversation_id: &str, timeout: Duration) -> Result<()> {
-        let _: Value = peer
-            .call(
-                "interruptConversation",
-                &json!({ "conversationId": conversation_id }),
-                timeout,
-            )
+        let params = ConversationParams {
+            conversation_id: ConversationId(conversation_id.to_owned()),
+        };
+        peer.request::<InterruptConversation>(&params, timeout)
             .await?;
         Ok(())
     }
 
     fn interrupt_request(&self, conversation_id: &str) -> (&'static str, Option<Box<RawValue>>) {
+        let params = ConversationParams {
+            conversation_id: ConversationId(conversation_id.to_owned()),
+        };
         (
-            "interruptConversation",
-            raw(json!({ "conversationId": conversation_id })),
+            <InterruptConversation as mcp_proto::RequestMethod>::METHOD,
+            raw(&params),
         )
     }
 
@@ -350,9 +359,12 @@ impl Dialect for McpConversation {
         &self,
         subscription: &str,
     ) -> Option<(&'static str, Option<Box<RawValue>>)> {
+        let params = RemoveConversationListenerParams {
+            subscription_id: subscription.to_owned(),
+        };
         Some((
-            "removeConversationListener",
-            raw(json!({ "subscriptionId": subscription })),
+            <mcp_proto::RemoveConversationListener as mcp_proto::RequestMethod>::METHOD,
+            raw(&params),
         ))
     }
 
@@ -363,39 +375,17 @@ impl Dialect for McpConversation {
         cursor: Option<&str>,
         timeout: Duration,
     ) -> Result<ConversationPage> {
-        #[derive(Deserialize)]
-        struct Page {
-            #[serde(default)]
-            items: Vec<Item>,
-            #[serde(rename = "nextCursor", default)]
-            next_cursor: Option<String>,
-        }
-        #[derive(Deserialize)]
-        struct Item {
-            #[serde(rename = "conversationId")]
-            conversation_id: String,
-            path: PathBuf,
-            #[serde(default)]
-            preview: String,
-            #[serde(default)]
-            timestamp: Option<String>,
-        }
-        let mut params = serde_json::Map::new();
-        if let Some(n) = page_size {
-            params.insert("pageSize".into(), json!(n));
-        }
-        if let Some(c) = cursor {
-            params.insert("cursor".into(), json!(c));
-        }
-        let page: Page = peer
-            .call("listConversations", &Value::Object(params), timeout)
-            .await?;
+        let params = ListConversationsParams {
+            page_size: page_size.map(|n| n as u64),
+            cursor: cursor.map(str::to_owned),
+        };
+        let page = peer.request::<ListConversations>(&params, timeout).await?;
         Ok(ConversationPage {
             items: page
                 .items
                 .into_iter()
                 .map(|i| ConversationSummary {
-                    id: i.conversation_id,
+                    id: i.conversation_id.0,
                     path: i.path,
                     preview: i.preview,
                     timestamp: i.timestamp,
@@ -412,15 +402,15 @@ impl Dialect for McpConversation {
         options: &ConversationOptions,
         timeout: Duration,
     ) -> Result<ConversationInfo> {
-        let params = json!({
-            "path": rollout_path.display().to_string(),
-            "overrides": conversation_params(options),
-        });
-        let r: NewConversationResult = peer.call("resumeConversation", &params, timeout).await?;
+        let params = ResumeConversationParams {
+            path: rollout_path.to_path_buf(),
+            overrides: Some(conversation_params(options)),
+        };
+        let r = peer.request::<ResumeConversation>(&params, timeout).await?;
         Ok(ConversationInfo {
-            id: r.conversation_id,
-            model: r.model,
-            rollout_path: r.rollout_path.or_else(|| Some(rollout_path.to_path_buf())),
+            id: r.conversation_id.0,
+            model: Some(r.model),
+            rollout_path: Some(rollout_path.to_path_buf()),
         })
     }
 
@@ -431,242 +421,111 @@ impl Dialect for McpConversation {
         rollout_path: &Path,
         timeout: Duration,
     ) -> Result<()> {
-        let params = json!({
-            "conversationId": conversation_id,
-            "rolloutPath": rollout_path.display().to_string(),
-        });
-        let _: Value = peer.call("archiveConversation", &params, timeout).await?;
+        let params = ArchiveConversationParams {
+            conversation_id: ConversationId(conversation_id.to_owned()),
+            rollout_path: rollout_path.to_path_buf(),
+        };
+        peer.request::<ArchiveConversation>(&params, timeout)
+            .await?;
         Ok(())
     }
 }
 
-#[derive(Deserialize)]
-struct ExecParams {
-    #[serde(alias = "conversationId")]
-    conversation_id: String,
-    #[serde(alias = "callId")]
-    call_id: String,
-    command: Vec<String>,
-    cwd: PathBuf,
-    #[serde(default)]
-    reason: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct PatchParams {
-    #[serde(alias = "conversationId")]
-    conversation_id: String,
-    #[serde(alias = "callId")]
-    call_id: String,
-    #[serde(alias = "fileChanges")]
-    file_changes: serde_json::Map<String, Value>,
-    #[serde(default)]
-    reason: Option<String>,
-    #[serde(default, alias = "grantRoot")]
-    grant_root: Option<PathBuf>,
-}
-
-/// File changes in both spellings: `{"add":{"content":…}}` (≤0.58) and
-/// `{"type":"add","content":…}` (0.59+).
-fn file_changes(
-    map: &serde_json::Map<String, Value>,
-) -> std::result::Result<Vec<FileChange>, String> {
-    map.iter()
-        .map(|(path, change)| {
-            let (kind, body) = match change.get("type").and_then(Value::as_str) {
-                Some(tag) => (tag, change),
-                None => {
-                    let obj = change
-                        .as_object()
-                        .ok_or_else(|| format!("change of `{path}` is not an object"))?;
-                    let (tag, body) = obj
-                        .iter()
-                        .next()
-                        .ok_or_else(|| format!("change of `{path}` is empty"))?;
-                    (tag.as_str(), body)
-                }
-            };
-            let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
-            let kind_parsed = match kind {
-                "add" => FileChangeKind::Add,
-                "delete" => FileChangeKind::Delete,
-                "update" => FileChangeKind::Update,
-                other => return Err(format!("unknown change kind `{other}` for `{path}`")),
-            };
-            Ok(FileChange {
-                path: PathBuf::from(path),
-                kind: kind_parsed,
-                content: text("content").or_else(|| text("unified_diff")),
-                move_path: text("move_path").map(PathBuf::from),
-            })
-        })
-        .collect()
-}
-
-fn changes_of(value: &Value) -> Vec<FileChange> {
-    value
-        .as_object()
-        .and_then(|m| file_changes(m).ok())
-        .unwrap_or_default()
-}
-
-/// Command output chunks: 0.39 writes bytes as a JSON array of numbers; other versions a
-/// base64 string.
-fn chunk_text(value: &Value) -> String {
-    match value {
-        Value::Array(items) => {
-            let bytes: Vec<u8> = items
-                .iter()
-                .filter_map(|b| b.as_u64().map(|b| b as u8))
-                .collect();
-            String::from_utf8_lossy(&bytes).into_owned()
-        }
-        Value::String(s) => match base64::engine::general_purpose::STANDARD.decode(s) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(_) => s.clone(),
+/// An `mcp-proto` event payload as the session's [`Event`].
+fn map_event(msg: EventMsg) -> Event {
+    match msg {
+        EventMsg::TaskStarted(_) => Event::TurnStarted,
+        EventMsg::AgentMessage(e) => Event::AgentMessage { text: e.message },
+        EventMsg::AgentMessageDelta(e) => Event::AgentMessageDelta { delta: e.delta },
+        EventMsg::ExecApprovalRequest(e) => Event::ExecApprovalRequested {
+            call_id: e.call_id,
+            command: e.command,
+            cwd: e.cwd,
+            reason: e.reason,
         },
-        _ => String::new(),
-    }
-}
-
-fn duration_of(value: &Value) -> Option<Duration> {
-    let secs = value.get("secs")?.as_u64()?;
-    let nanos = value.get("nanos").and_then(Value::as_u64).unwrap_or(0);
-    Some(Duration::new(secs, nanos as u32))
-}
-
-fn usage_of(value: &Value) -> TokenUsage {
-    let n = |k: &str| value.get(k).and_then(Value::as_u64).unwrap_or(0);
-    TokenUsage {
-        input_tokens: n("input_tokens"),
-        cached_input_tokens: n("cached_input_tokens"),
-        output_tokens: n("output_tokens"),
-        reasoning_output_tokens: n("reasoning_output_tokens"),
-        total_tokens: n("total_tokens"),
-    }
-}
-
-/// One event payload (`msg`) of wire type `kind`.
-fn decode_event(kind: &str, msg: &RawValue) -> Event {
-    // The hot path: streaming deltas go straight into their struct.
-    if kind == "agent_message_delta" {
-        #[derive(Deserialize)]
-        struct Delta {
-            delta: String,
-        }
-        if let Ok(d) = serde_json::from_str::<Delta>(msg.get()) {
-            return Event::AgentMessageDelta { delta: d.delta };
-        }
-    }
-    let Ok(v) = serde_json::from_str::<Value>(msg.get()) else {
-        return Event::Other {
-            kind: kind.to_owned(),
-            raw: Value::Null,
-        };
-    };
-    typed_event(kind, &v).unwrap_or(Event::Other {
-        kind: kind.to_owned(),
-        raw: v,
-    })
-}
-
-fn typed_event(kind: &str, v: &Value) -> Option<Event> {
-    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-    let argv = |k: &str| -> Option<Vec<String>> {
-        v.get(k)?
-            .as_array()?
-            .iter()
-            .map(|a| a.as_str().map(str::to_owned))
-            .collect()
-    };
-    Some(match kind {
-        "task_started" => Event::TurnStarted,
-        "agent_message" => Event::AgentMessage {
-            text: s("message")?,
+        EventMsg::ApplyPatchApprovalRequest(e) => Event::PatchApprovalRequested {
+            call_id: e.call_id,
+            changes: file_changes(&e.changes),
+            reason: e.reason,
         },
-        "agent_message_delta" => Event::AgentMessageDelta { delta: s("delta")? },
-        "exec_approval_request" => Event::ExecApprovalRequested {
-            call_id: s("call_id")?,
-            command: argv("command")?,
-            cwd: PathBuf::from(s("cwd")?),
-            reason: s("reason"),
+        EventMsg::ExecCommandBegin(e) => Event::CommandStarted {
+            call_id: e.call_id,
+            command: e.command,
+            cwd: e.cwd,
         },
-        "apply_patch_approval_request" => Event::PatchApprovalRequested {
-            call_id: s("call_id")?,
-            changes: changes_of(v.get("changes")?),
-            reason: s("reason"),
+        EventMsg::ExecCommandOutputDelta(e) => Event::CommandOutput {
+            call_id: e.call_id,
+            chunk: String::from_utf8_lossy(&e.chunk.bytes().unwrap_or_default()).into_owned(),
         },
-        "exec_command_begin" => Event::CommandStarted {
-            call_id: s("call_id")?,
-            command: argv("command")?,
-            cwd: PathBuf::from(s("cwd")?),
+        EventMsg::ExecCommandEnd(e) => Event::CommandFinished {
+            call_id: e.call_id,
+            exit_code: e.exit_code,
+            output: if e.aggregated_output.is_empty() {
+                format!("{}{}", e.stdout, e.stderr)
+            } else {
+                e.aggregated_output
+            },
+            duration: Some(e.duration.to_std()),
         },
-        "exec_command_output_delta" => Event::CommandOutput {
-            call_id: s("call_id")?,
-            chunk: chunk_text(v.get("chunk")?),
+        EventMsg::PatchApplyBegin(e) => Event::PatchStarted {
+            call_id: e.call_id,
+            auto_approved: e.auto_approved,
+            changes: file_changes(&e.changes),
         },
-        "exec_command_end" => Event::CommandFinished {
-            call_id: s("call_id")?,
-            exit_code: v.get("exit_code")?.as_i64()? as i32,
-            output: s("aggregated_output")
-                .or_else(|| Some(format!("{}{}", s("stdout")?, s("stderr")?)))
+        EventMsg::PatchApplyEnd(e) => Event::PatchFinished {
+            call_id: e.call_id,
+            success: e.success,
+            output: format!("{}{}", e.stdout, e.stderr),
+        },
+        EventMsg::TurnDiff(e) => Event::TurnDiff {
+            unified_diff: e.unified_diff,
+        },
+        EventMsg::TokenCount(e) => Event::TokenUsage(
+            e.info
+                .map(|i| TokenUsage {
+                    input_tokens: i.total_token_usage.input_tokens,
+                    cached_input_tokens: i.total_token_usage.cached_input_tokens,
+                    output_tokens: i.total_token_usage.output_tokens,
+                    reasoning_output_tokens: i.total_token_usage.reasoning_output_tokens,
+                    total_tokens: i.total_token_usage.total_tokens,
+                })
                 .unwrap_or_default(),
-            duration: v.get("duration").and_then(duration_of),
+        ),
+        EventMsg::Error(e) => Event::Error { message: e.message },
+        EventMsg::StreamError(e) => Event::StreamError { message: e.message },
+        EventMsg::TaskComplete(e) => Event::TurnComplete {
+            last_agent_message: e.last_agent_message,
         },
-        "patch_apply_begin" => Event::PatchStarted {
-            call_id: s("call_id")?,
-            auto_approved: v
-                .get("auto_approved")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-            changes: changes_of(v.get("changes")?),
+        EventMsg::TurnAborted(e) => Event::TurnAborted {
+            reason: e.reason.as_str().to_owned(),
         },
-        "patch_apply_end" => Event::PatchFinished {
-            call_id: s("call_id")?,
-            success: v.get("success")?.as_bool()?,
-            output: format!(
-                "{}{}",
-                s("stdout").unwrap_or_default(),
-                s("stderr").unwrap_or_default()
-            ),
+        EventMsg::PlanUpdate(e) => Event::PlanUpdated {
+            plan: serde_json::to_value(&e).unwrap_or_default(),
         },
-        "turn_diff" => Event::TurnDiff {
-            unified_diff: s("unified_diff")?,
+        EventMsg::Unknown(raw) => Event::Other {
+            kind: raw
+                .get("type")
+                .and_then(|t| t.as_str())
+                .unwrap_or("")
+                .to_owned(),
+            raw,
         },
-        "plan_update" => Event::PlanUpdated { plan: v.clone() },
-        "token_count" => {
-            // 0.39: {info: {total_token_usage, …} | null}; older: the usage fields inline.
-            let usage = match v.get("info") {
-                Some(Value::Null) => return Some(Event::TokenUsage(TokenUsage::default())),
-                Some(info) => info.get("total_token_usage")?,
-                None => v,
-            };
-            Event::TokenUsage(usage_of(usage))
-        }
-        "error" => Event::Error {
-            message: s("message")?,
+        other => Event::Other {
+            kind: other.kind().to_owned(),
+            raw: serde_json::to_value(&other).unwrap_or_default(),
         },
-        "stream_error" => Event::StreamError {
-            message: s("message")?,
-        },
-        "task_complete" => Event::TurnComplete {
-            last_agent_message: s("last_agent_message"),
-        },
-        "turn_aborted" => Event::TurnAborted {
-            reason: s("reason")?,
-        },
-        _ => return None,
-    })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
 
     fn event(method: &str, params: Value) -> Option<(String, Event)> {
         let n = Notification {
             method: method.to_owned(),
-            params: raw(params),
+            params: raw(&params),
         };
         McpConversation.event(&n)
     }
@@ -682,14 +541,14 @@ mod tests {
                 continue;
             }
             let bytes = serde_json::to_vec(&rec["msg"]).unwrap();
-            match crate::wire::Message::decode(&bytes).unwrap() {
-                crate::wire::Message::Notification(n) => {
+            match mcp_proto::Message::decode(&bytes).unwrap() {
+                mcp_proto::Message::Notification(n) => {
                     let (conv, e) = McpConversation.event(&n).unwrap();
                     assert!(conv.starts_with("01a21200"));
                     assert!(!matches!(e, Event::Other { .. }), "untyped: {e:?}");
                     kinds.push(e.kind().to_owned());
                 }
-                crate::wire::Message::Request(r) => {
+                mcp_proto::Message::Request(r) => {
                     approvals.push(McpConversation.server_request(&r))
                 }
                 _ => {}
@@ -740,10 +599,10 @@ mod tests {
     #[test]
     fn camel_case_approval_params_and_the_059_change_form_are_read() {
         let r = Request {
-            id: crate::wire::RequestId::Number(0),
+            id: mcp_proto::RequestId::Number(0),
             method: "applyPatchApproval".into(),
             params: raw(
-                json!({"conversationId": "c", "callId": "p", "fileChanges": {
+                &json!({"conversationId": "c", "callId": "p", "fileChanges": {
                 "/w/a": {"type": "update", "unified_diff": "@@", "move_path": "/w/b"}}, "grantRoot": null}),
             ),
         };
@@ -759,8 +618,7 @@ mod tests {
     fn the_delta_fast_path_agrees_with_the_general_path() {
         let line = br#"{"jsonrpc":"2.0","method":"codex/event/agent_message_delta","params":{"id":"0","msg":{"type":"agent_message_delta","delta":"he\"llo"},"conversationId":"c1"}}"#;
         let fast = McpConversation.fast_event(line);
-        let crate::wire::Message::Notification(n) = crate::wire::Message::decode(line).unwrap()
-        else {
+        let mcp_proto::Message::Notification(n) = mcp_proto::Message::decode(line).unwrap() else {
             panic!("not a notification")
         };
         assert_eq!(fast, McpConversation.event(&n));
@@ -782,12 +640,6 @@ mod tests {
             McpConversation.fast_event(br#"{"id":1,"method":"codex/event/agent_message_delta","params":{"msg":{"delta":""},"conversationId":"c"}}"#),
             None
         );
-    }
-
-    #[test]
-    fn output_chunks_decode_from_bytes_or_base64() {
-        assert_eq!(chunk_text(&json!([104, 105])), "hi");
-        assert_eq!(chunk_text(&json!("aGk=")), "hi");
     }
 
     #[test]

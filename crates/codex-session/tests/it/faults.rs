@@ -114,7 +114,8 @@ async fn a_slow_but_alive_server_is_not_declared_stalled() {
             }
         }
     }
-    peer.reply(&new, json!({"conversationId": CONV})).await;
+    peer.reply(&new, json!({"conversationId": CONV, "model": "m"}))
+        .await;
     let listen = peer.expect_request("addConversationListener").await;
     peer.reply(&listen, json!({"subscriptionId": "s"})).await;
     within(call)
