@@ -1,0 +1,336 @@
+//! Schema extraction benchmark: `xldb-codex schema` (process start included) next to
+//! `pg_dump --schema-only` and SQLAlchemy `MetaData().reflect()` on the same generated
+//! PostgreSQL database, in the same run; plus a 200-table SQLite file, round trips through a
+//! latency-adding proxy, and (with `--scale`) 20,000 tables.
+//!
+//! ```sh
+//! cargo build --release -p xldb-codex
+//! cargo bench -p db-schema --bench extract -- [--tables 2000] [--runs 5] [--scale] [--latency-ms 0.5]
+//! # SQLAlchemy baseline: BENCH_PYTHON=<venv>/bin/python with sqlalchemy + psycopg installed
+//! # The generator alone: cargo bench -p db-schema --bench extract -- --print-sql 2000 | psql ...
+//! ```
+//!
+//! Numbers and commands go in docs/benchmarks.md (section db-schema).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a bench binary: failing loudly is right
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The generated PostgreSQL schema: `n` tables × 15 columns with identity primary keys, a
+/// foreign key on every third table, an index per table, a composite partial index on every
+/// fifth, a unique index on every tenth, a check on every seventh, table and column comments on
+/// every fourth, 2 enums and 20 views. Deterministic.
+fn pg_schema_sql(n: usize) -> String {
+    let mut s = String::from(
+        "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');\nCREATE TYPE status AS ENUM ('new', 'paid', 'shipped', 'lost');\n",
+    );
+    for i in 0..n {
+        let fk = if i % 3 == 2 {
+            format!(
+                "parent_id bigint REFERENCES t{} (id) ON DELETE CASCADE",
+                i - 1
+            )
+        } else {
+            "parent_id bigint".to_owned()
+        };
+        s.push_str(&format!(
+            "CREATE TABLE t{i} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, {fk}, name text NOT NULL, \
+             email varchar(120), amount numeric(12,2) DEFAULT 0, qty integer NOT NULL DEFAULT 1, created_at timestamptz NOT NULL DEFAULT now(), \
+             updated_at timestamptz, active boolean NOT NULL DEFAULT true, feeling mood, state status NOT NULL DEFAULT 'new', \
+             note text, score double precision, code char(8), payload jsonb);\n\
+             CREATE INDEX t{i}_name ON t{i} (name);\n"
+        ));
+        if i % 5 == 0 {
+            s.push_str(&format!(
+                "CREATE INDEX t{i}_partial ON t{i} (state, created_at DESC) WHERE active;\n"
+            ));
+        }
+        if i % 10 == 0 {
+            s.push_str(&format!(
+                "CREATE UNIQUE INDEX t{i}_email ON t{i} (email);\n"
+            ));
+        }
+        if i % 7 == 0 {
+            s.push_str(&format!(
+                "ALTER TABLE t{i} ADD CONSTRAINT t{i}_qty_positive CHECK (qty > 0);\n"
+            ));
+        }
+        if i % 4 == 0 {
+            s.push_str(&format!(
+                "COMMENT ON TABLE t{i} IS 'table number {i}';\nCOMMENT ON COLUMN t{i}.name IS 'display name of row';\n"
+            ));
+        }
+    }
+    for v in 0..20.min(n) {
+        s.push_str(&format!(
+            "CREATE VIEW v{v} AS SELECT a.id, a.name, a.state FROM t{v} a WHERE a.active;\n"
+        ));
+    }
+    s
+}
+
+fn sqlite_schema_sql(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        let fk = if i > 0 && i % 3 == 0 {
+            format!("REFERENCES t{} (id)", i - 1)
+        } else {
+            String::new()
+        };
+        s.push_str(&format!(
+            "CREATE TABLE t{i} (id INTEGER PRIMARY KEY, parent_id INTEGER {fk}, name TEXT NOT NULL, email TEXT UNIQUE, \
+             qty INTEGER NOT NULL DEFAULT 1 CHECK (qty > 0), created TEXT, note TEXT, amount REAL, active INTEGER DEFAULT 1, \
+             code TEXT, score REAL, a TEXT, b TEXT, c TEXT, d TEXT);\nCREATE INDEX t{i}_name ON t{i} (name, created DESC) WHERE active = 1;\n"
+        ));
+    }
+    s
+}
+
+fn cli_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("XLDB_CODEX_BIN") {
+        return p.into();
+    }
+    let p = xldb_testkit::codex::repo_root().join("target/release/xldb-codex");
+    assert!(
+        p.is_file(),
+        "{} is missing: run `cargo build --release -p xldb-codex` first",
+        p.display()
+    );
+    p
+}
+
+/// Run `cmd` `runs` times; best and median wall time in seconds.
+fn time(runs: usize, mut cmd: impl FnMut() -> Command) -> (f64, f64) {
+    let mut samples = Vec::new();
+    for _ in 0..runs {
+        let mut c = cmd();
+        let start = Instant::now();
+        let out = c
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let took = start.elapsed().as_secs_f64();
+        assert!(
+            out.status.success(),
+            "{c:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        samples.push(took);
+    }
+    samples.sort_by(f64::total_cmp);
+    (samples[0], samples[samples.len() / 2])
+}
+
+/// Peak RSS (KiB) of one run, via `/usr/bin/time -f %M`.
+fn peak_rss_kib(program: &PathBuf, args: &[&str]) -> Option<u64> {
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .last()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// A loopback TCP proxy that sleeps `delay` before forwarding each chunk in each direction
+/// (one round trip gains about 2 × delay plus scheduling). Returns its port.
+fn latency_proxy(target: u16, delay: Duration) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let server = TcpStream::connect(("127.0.0.1", target)).unwrap();
+            let _ = client.set_nodelay(true);
+            let _ = server.set_nodelay(true);
+            for (mut from, mut to) in [
+                (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                (server, client),
+            ] {
+                std::thread::spawn(move || {
+                    let mut buf = vec![0u8; 256 * 1024];
+                    loop {
+                        match from.read(&mut buf) {
+                            Ok(0) | Err(_) => {
+                                let _ = to.shutdown(std::net::Shutdown::Write);
+                                break;
+                            }
+                            Ok(n) => {
+                                std::thread::sleep(delay);
+                                if to.write_all(&buf[..n]).is_err() {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+        }
+    });
+    port
+}
+
+fn arg<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> T {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(n) = args
+        .iter()
+        .position(|a| a == "--print-sql")
+        .and_then(|i| args.get(i + 1))
+    {
+        print!("{}", pg_schema_sql(n.parse().expect("a table count")));
+        return;
+    }
+    let tables: usize = arg(&args, "--tables", 2000);
+    let runs: usize = arg(&args, "--runs", 5);
+    let latency_ms: f64 = arg(&args, "--latency-ms", 0.5);
+    let cli = cli_bin();
+    println!("db-schema extraction benchmark ({runs} runs each, best / median, process start included)\n");
+
+    // SQLite, the everyday case.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bench.db");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(&sqlite_schema_sql(200))
+        .unwrap();
+    let url = format!("sqlite://{}", db.display());
+    let (best, median) = time(runs.max(10), || {
+        let mut c = Command::new(&cli);
+        c.args(["schema", "--db", &url]);
+        c
+    });
+    println!("sqlite 200 tables x 15 columns: xldb-codex schema  best {:.1} ms  median {:.1} ms  (goal < 50 ms)", best * 1e3, median * 1e3);
+
+    // PostgreSQL.
+    let pg = xldb_testkit::servers::Postgres::start().unwrap();
+    let build = |name: &str, n: usize| -> String {
+        let start = Instant::now();
+        let url = pg.create_database(name).unwrap();
+        pg.psql(name, &pg_schema_sql(n)).unwrap();
+        println!(
+            "\ngenerated {n} tables in {:.1} s ({url})",
+            start.elapsed().as_secs_f64()
+        );
+        url
+    };
+    let url = build("schema_bench", tables);
+    let pg_dump = pg.bin_dir().join("pg_dump");
+    let compare = |url: &str, port: u16, label: &str| {
+        let (ob, om) = time(runs, || {
+            let mut c = Command::new(&cli);
+            c.args(["schema", "--db", url]);
+            c
+        });
+        let (db_, dm) = time(runs, || {
+            let mut c = Command::new(&pg_dump);
+            c.args([
+                "--schema-only",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                "-U",
+                "postgres",
+                "schema_bench",
+            ]);
+            c
+        });
+        println!("{label}: xldb-codex schema  best {ob:.3} s  median {om:.3} s");
+        println!("{label}: pg_dump --schema-only  best {db_:.3} s  median {dm:.3} s  -> ours {:.1}x faster (best)", db_ / ob);
+        if let Ok(py) = std::env::var("BENCH_PYTHON") {
+            let sa_url = url.replace("postgres://", "postgresql+psycopg://");
+            let (sb, sm) = time(runs.min(3), || {
+                let mut c = Command::new(&py);
+                c.args(["-c", "import sys, sqlalchemy as sa; m = sa.MetaData(); m.reflect(sa.create_engine(sys.argv[1])); print(len(m.tables))", &sa_url]);
+                c
+            });
+            println!("{label}: SQLAlchemy MetaData().reflect()  best {sb:.3} s  median {sm:.3} s  -> ours {:.1}x faster (best)", sb / ob);
+        } else {
+            println!("{label}: SQLAlchemy skipped (set BENCH_PYTHON to a python with sqlalchemy and psycopg)");
+        }
+    };
+    compare(&url, pg.port(), &format!("postgres {tables} tables"));
+    if let Some(kib) = peak_rss_kib(&cli, &["schema", "--db", &url]) {
+        println!(
+            "postgres {tables} tables: xldb-codex schema peak RSS {:.1} MiB",
+            kib as f64 / 1024.0
+        );
+    }
+    let out = Command::new(&cli)
+        .args(["schema", "--db", &url])
+        .output()
+        .unwrap();
+    println!(
+        "postgres {tables} tables: JSON output {:.2} MB",
+        out.stdout.len() as f64 / 1e6
+    );
+
+    // Through a proxy that adds latency: round trips stay constant, so the cost does too.
+    let proxy = latency_proxy(pg.port(), Duration::from_secs_f64(latency_ms / 1e3));
+    let proxied = url.replace(&format!(":{}/", pg.port()), &format!(":{proxy}/"));
+    let probe = Instant::now();
+    for _ in 0..20 {
+        Command::new("psql")
+            .args([
+                "-X",
+                "-At",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &proxy.to_string(),
+                "-U",
+                "postgres",
+                "-d",
+                "schema_bench",
+                "-c",
+                "select 1",
+            ])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+    }
+    println!(
+        "\nlatency proxy +{latency_ms} ms per hop (psql connect+query, mean of 20: {:.1} ms)",
+        probe.elapsed().as_secs_f64() * 1e3 / 20.0
+    );
+    compare(
+        &proxied,
+        proxy,
+        &format!("postgres {tables} tables via proxy"),
+    );
+
+    if args.iter().any(|a| a == "--scale") {
+        for n in [200usize, 2000, 20000] {
+            let name = format!("scale_{n}");
+            let start = Instant::now();
+            let u = pg.create_database(&name).unwrap();
+            pg.psql(&name, &pg_schema_sql(n)).unwrap();
+            let gen = start.elapsed().as_secs_f64();
+            let (b, m) = time(3, || {
+                let mut c = Command::new(&cli);
+                c.args(["schema", "--db", &u]);
+                c
+            });
+            let rss = peak_rss_kib(&cli, &["schema", "--db", &u]).unwrap_or(0);
+            println!("scale {n:>6} tables: best {b:.3} s  median {m:.3} s  peak RSS {:.1} MiB  ({:.1} µs/table; generated in {gen:.0} s)", rss as f64 / 1024.0, b * 1e6 / n as f64);
+        }
+    }
+}
