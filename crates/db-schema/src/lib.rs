@@ -36,6 +36,36 @@
 //! # fn main() {}
 //! ```
 //!
+//! # Using your own connection
+//!
+//! A proxy that already holds a connection implements [`QueryRunner`] (one method) and calls
+//! [`extract`] with the engine; the engine's SQL uses that engine's placeholders (`$1`, `?`,
+//! `@P1`, `:1`), and the runner should open read-only sessions with a statement timeout.
+//!
+//! ```
+//! use db_schema::{engine_by_name, extract, Error, Filter, Param, QueryRunner, Rows, Value};
+//!
+//! struct MyConnection; // stands in for a proxy's connection
+//!
+//! #[async_trait::async_trait]
+//! impl QueryRunner for MyConnection {
+//!     async fn query(&mut self, sql: &str, _params: &[Param]) -> Result<Rows, Error> {
+//!         // Forward `sql` with its parameters to the database; here: an empty database.
+//!         let columns = vec!["v".to_string()];
+//!         let rows = if sql.contains("version") { vec![vec![Value::Text("19.0".into())]] } else { vec![] };
+//!         Ok(Rows { columns, rows })
+//!     }
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let oracle = engine_by_name("oracle").expect("registered");
+//! let schema = extract(oracle, &mut MyConnection, &Filter::default(), &()).await?;
+//! assert_eq!(schema.engine, "oracle");
+//! assert!(schema.tables.is_empty());
+//! # Ok::<(), Error>(())
+//! # }).unwrap();
+//! ```
+//!
 //! # Cargo features
 //!
 //! | feature | default | built-in runner |
