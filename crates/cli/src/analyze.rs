@@ -373,19 +373,24 @@ async fn run_tool(tools: &mut wf::DbTools, sql: &str) -> Result<serde_json::Valu
 }
 
 fn plan_text(v: &serde_json::Value) -> String {
+    // The plan's text column when the engine has one (SQLite `detail`, PostgreSQL `QUERY PLAN`,
+    // MySQL/DuckDB `EXPLAIN`/`explain_value`), else every column.
+    const PLAN_COLUMNS: &[&str] = &[
+        "detail",
+        "QUERY PLAN",
+        "EXPLAIN",
+        "explain_value",
+        "explain",
+    ];
+    let text = |x: &serde_json::Value| x.as_str().map_or_else(|| x.to_string(), str::to_string);
     v["rows"]
         .as_array()
         .map(|rows| {
             rows.iter()
-                .map(|r| {
-                    r.as_object()
-                        .map(|o| {
-                            o.values()
-                                .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-                                .collect::<Vec<_>>()
-                                .join(" | ")
-                        })
-                        .unwrap_or_default()
+                .filter_map(|r| r.as_object())
+                .map(|o| match PLAN_COLUMNS.iter().find_map(|c| o.get(*c)) {
+                    Some(x) => text(x),
+                    None => o.values().map(text).collect::<Vec<_>>().join(" | "),
                 })
                 .collect::<Vec<_>>()
                 .join("\n")
