@@ -253,7 +253,17 @@ pub(crate) fn judge(ctx: &mut Ctx, cmd: Cmd, depth: usize) {
     let mut a = Assessment::new(cmd.display());
     // Reserve the command's place so it is listed before what it runs.
     let slot = ctx.units.len();
-    ctx.push_other(Assessment::new(""));
+    ctx.units.push(crate::assess::Unit {
+        target: Target::Other,
+        finding: crate::decision::Finding {
+            decision: Decision::Deny,
+            risk: Risk::High,
+            source: crate::decision::Source::Builtin,
+            id: String::new(),
+            subject: String::new(),
+            reason: String::new(),
+        },
+    });
     let dynamic_ok = handle(ctx, &cmd, &base, &mut a, depth);
     if !dynamic_ok && cmd.argv.iter().skip(1).any(|x| x.dynamic) {
         a.ask("shell.dynamic-arg", "an argument is computed at run time");

@@ -140,6 +140,10 @@ pub(crate) fn eval_script(ctx: &mut Ctx, script: &str, depth: usize) {
     if ctx.too_deep(depth, script) {
         return;
     }
+    if let Some(argv) = plain_words(script) {
+        programs::judge(ctx, Cmd::from_argv(&argv), depth);
+        return;
+    }
     let options = brush_parser::ParserOptions::default();
     let mut parser = brush_parser::Parser::new(std::io::Cursor::new(script.as_bytes()), &options);
     match parser.parse_program() {
@@ -162,6 +166,31 @@ pub(crate) fn eval_script(ctx: &mut Ctx, script: &str, depth: usize) {
             ctx.push_other(a);
         }
     }
+}
+
+/// Words that need no shell grammar, or `None`.
+///
+/// A script made only of letters, digits, blanks and `-_./,:=+@%` (no quote, expansion,
+/// operator, glob, tilde, comment or newline) is a single simple command whose words are its
+/// blank-separated parts, unless its first word is a reserved word or an assignment. Such
+/// scripts skip the full parser; everything else goes through it.
+fn plain_words(script: &str) -> Option<Vec<String>> {
+    const RESERVED: [&str; 18] = [
+        "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac",
+        "in", "function", "select", "time", "coproc", "!",
+    ];
+    if !script
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || " \t-_./,:=+@%".contains(c))
+    {
+        return None;
+    }
+    let words: Vec<String> = script.split_whitespace().map(str::to_string).collect();
+    let first = words.first()?;
+    if first.contains('=') || RESERVED.contains(&first.as_str()) {
+        return None;
+    }
+    Some(words)
 }
 
 fn walk_list(ctx: &mut Ctx, list: &ast::CompoundList, depth: usize) {
@@ -310,6 +339,11 @@ pub(crate) fn word(ctx: &mut Ctx, w: &ast::Word, depth: usize) -> Arg {
 }
 
 fn word_text(ctx: &mut Ctx, raw: &str, depth: usize, heredoc: bool) -> Arg {
+    // A word without quoting or expansion characters is its own text.
+    let special = |c: char| matches!(c, '$' | '`' | '\'' | '"' | '\\' | '~' | '{' | '!');
+    if !raw.chars().any(special) {
+        return Arg::lit(raw);
+    }
     let options = brush_parser::ParserOptions::default();
     let parsed = if heredoc {
         brush_parser::word::parse_heredoc(raw, &options)
@@ -691,6 +725,28 @@ mod tests {
         assert_eq!(ansi_c_unescape(r"\x72m"), "rm");
         assert_eq!(ansi_c_unescape(r"\162m"), "rm");
         assert_eq!(ansi_c_unescape(r"a\nb"), "a\nb");
+    }
+
+    #[test]
+    fn only_grammar_free_scripts_skip_the_parser() {
+        assert_eq!(
+            plain_words("git log -n 5"),
+            Some(vec!["git".into(), "log".into(), "-n".into(), "5".into()])
+        );
+        for s in [
+            "ls; rm x",
+            "ls | wc",
+            "X=1 ls",
+            "if true",
+            "echo $HOME",
+            "ls *",
+            "a\nb",
+            "r''m",
+            "ls ~",
+            "echo `id`",
+        ] {
+            assert_eq!(plain_words(s), None, "{s}");
+        }
     }
 
     #[test]

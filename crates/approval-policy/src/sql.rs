@@ -185,6 +185,31 @@ pub(crate) fn units(dialect: Dialect, sql: &str) -> Vec<Unit> {
     } else {
         sql
     };
+    // Fast path: the whole text parses. Otherwise split it and judge each chunk on its own,
+    // so one unparsable statement does not hide what the others are.
+    let parser_dialect = dialect.parser();
+    if let Ok(stmts) = Parser::new(parser_dialect.as_ref())
+        .with_recursion_limit(48)
+        .try_with_sql(sql)
+        .and_then(|mut p| p.parse_statements())
+    {
+        if !stmts.is_empty() {
+            let single = stmts.len() == 1;
+            return stmts
+                .iter()
+                .map(|stmt| {
+                    let text = if single {
+                        subject_of(sql.trim().trim_end_matches(';'))
+                    } else {
+                        subject_of(&stmt.to_string())
+                    };
+                    let mut a = Assessment::new(text);
+                    let (class, kind) = judge_statement(dialect, stmt, &mut a, 0);
+                    unit(dialect, class, kind, a)
+                })
+                .collect();
+        }
+    }
     let chunks = match split_statements(dialect, sql) {
         Ok(c) => c,
         Err(e) => {

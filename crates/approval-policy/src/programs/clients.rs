@@ -1510,12 +1510,28 @@ const MONGO_READ_CALLS: [&str; 62] = [
     "readPref",
 ];
 
+struct MongoPatterns {
+    deny: Vec<regex::Regex>,
+    call: Option<regex::Regex>,
+}
+
+fn mongo_patterns() -> &'static MongoPatterns {
+    static P: std::sync::OnceLock<MongoPatterns> = std::sync::OnceLock::new();
+    P.get_or_init(|| MongoPatterns {
+        deny: [
+            r"\b(require|process|child_process|runProgram|_runMongoProgram|runMongoProgram|load|writeFile|removeFile|copyFile|mkdir|cat|passwordPrompt)\s*\(",
+            r"\$out\b|\$merge\b|\$function\b|\$where\b|\$accumulator\b",
+            r"\.(drop|dropDatabase|dropIndex|dropIndexes|deleteOne|deleteMany|remove|findOneAndDelete|findAndModify|renameCollection|insert|insertOne|insertMany|update|updateOne|updateMany|replaceOne|findOneAndUpdate|findOneAndReplace|bulkWrite|createIndex|createIndexes|createCollection|createView|createUser|dropUser|dropAllUsers|updateUser|grantRolesToUser|revokeRolesFromUser|shutdownServer|fsyncLock|killOp|setProfilingLevel|mapReduce|compact|reIndex|repairDatabase|convertToCapped|hideIndex|setLogLevel)\s*\(",
+        ]
+        .iter()
+        .filter_map(|r| regex::Regex::new(r).ok())
+        .collect(),
+        call: regex::Regex::new(r"([A-Za-z_$][A-Za-z0-9_$]*)\s*\(").ok(),
+    })
+}
+
 fn mongo_js(ctx: &mut Ctx, js: &str) {
-    let deny_re = [
-        r"\b(require|process|child_process|runProgram|_runMongoProgram|runMongoProgram|load|writeFile|removeFile|copyFile|mkdir|cat|passwordPrompt)\s*\(",
-        r"\$out\b|\$merge\b|\$function\b|\$where\b|\$accumulator\b",
-        r"\.(drop|dropDatabase|dropIndex|dropIndexes|deleteOne|deleteMany|remove|findOneAndDelete|findAndModify|renameCollection|insert|insertOne|insertMany|update|updateOne|updateMany|replaceOne|findOneAndUpdate|findOneAndReplace|bulkWrite|createIndex|createIndexes|createCollection|createView|createUser|dropUser|dropAllUsers|updateUser|grantRolesToUser|revokeRolesFromUser|shutdownServer|fsyncLock|killOp|setProfilingLevel|mapReduce|compact|reIndex|repairDatabase|convertToCapped|hideIndex|setLogLevel)\s*\(",
-    ];
+    let patterns = mongo_patterns();
     for line in js.lines() {
         let t = line.trim();
         let lower = t.to_ascii_lowercase();
@@ -1545,11 +1561,11 @@ fn mongo_js(ctx: &mut Ctx, js: &str) {
         return;
     }
     push_directive(ctx, "mongosh", &body, |d| {
-        for (i, re) in deny_re.iter().enumerate() {
-            if regex::Regex::new(re)
-                .ok()
-                .is_some_and(|r| r.is_match(&body))
-            {
+        if patterns.deny.len() < 3 || patterns.call.is_none() {
+            d.deny(Risk::High, "mongosh.internal", "patterns unavailable");
+        }
+        for (i, re) in patterns.deny.iter().enumerate() {
+            if re.is_match(&body) {
                 let (risk, why) = if i == 0 {
                     (Risk::Critical, "runs programs or touches files")
                 } else {
@@ -1572,9 +1588,8 @@ fn mongo_js(ctx: &mut Ctx, js: &str) {
         {
             d.ask("mongosh.code", "JavaScript beyond read-only calls");
         }
-        let call_re = regex::Regex::new(r"([A-Za-z_$][A-Za-z0-9_$]*)\s*\(").ok();
         let mut all_read = true;
-        if let Some(re) = call_re {
+        if let Some(re) = &patterns.call {
             for cap in re.captures_iter(&body) {
                 let name = cap.get(1).map(|m| m.as_str()).unwrap_or("");
                 if !MONGO_READ_CALLS.contains(&name) {
