@@ -451,6 +451,18 @@ mod tests {
     }
 
     #[test]
+    fn trailing_newlines_are_fine_and_invalid_utf8_is_a_syntax_error() {
+        assert!(Message::decode(b"{\"method\":\"ping\"}\r\n").is_ok());
+        let err = Message::decode(b"{\"method\":\"p\xffing\"}").unwrap_err();
+        assert_eq!(
+            err,
+            DecodeError::Syntax {
+                detail: "invalid utf-8 at byte 12".into()
+            }
+        );
+    }
+
+    #[test]
     fn encode_writes_jsonrpc_only_when_asked() {
         let m = decode(r#"{"id":0,"result":{"decision":"approved"}}"#);
         assert_eq!(
