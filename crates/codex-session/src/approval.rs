@@ -79,6 +79,9 @@ pub struct PatchApproval {
     pub reason: Option<String>,
     /// A directory the patch asks to be granted write access to for the session.
     pub grant_root: Option<PathBuf>,
+    /// The conversation's working directory, when the session knows it (0.39's patch
+    /// requests do not carry one): the workspace root for path rules.
+    pub cwd: Option<PathBuf>,
 }
 
 /// One file of a patch.

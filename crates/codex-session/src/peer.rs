@@ -72,6 +72,8 @@ pub(crate) struct Route {
     pub(crate) closed: CancellationToken,
     /// A turn has started and not ended (as seen by the reader).
     in_turn: std::sync::atomic::AtomicBool,
+    /// The conversation's working directory, if set.
+    cwd: Option<std::path::PathBuf>,
 }
 
 /// Health as callers see it.
@@ -196,11 +198,16 @@ impl Peer {
     }
 
     /// Register a conversation's route; its events start flowing into the returned queue.
-    pub(crate) fn add_route(&self, conversation_id: &str) -> Arc<Route> {
+    pub(crate) fn add_route(
+        &self,
+        conversation_id: &str,
+        cwd: Option<std::path::PathBuf>,
+    ) -> Arc<Route> {
         let route = Arc::new(Route {
             queue: EventQueue::new(self.config.event_queue),
             closed: CancellationToken::new(),
             in_turn: std::sync::atomic::AtomicBool::new(false),
+            cwd,
         });
         if let Some(reason) = self.dead.get() {
             route.queue.close_with(Some(disconnected(reason)));
@@ -564,12 +571,15 @@ impl Peer {
                 });
                 self.finish_approval(id, None, fields, decision).await;
             }
-            ServerRequest::Approval(approval) => {
+            ServerRequest::Approval(mut approval) => {
                 let route = self
                     .routes
                     .lock()
                     .ok()
                     .and_then(|r| r.get(approval.conversation_id()).cloned());
+                if let (ApprovalRequest::Patch(patch), Some(route)) = (&mut approval, &route) {
+                    patch.cwd = patch.cwd.take().or_else(|| route.cwd.clone());
+                }
                 let decision = match &route {
                     None => ApprovalDecision::new(
                         Decision::Denied,

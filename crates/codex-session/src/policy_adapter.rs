@@ -8,9 +8,11 @@
 
 use std::sync::Arc;
 
-use approval_policy::Verdict;
+use approval_policy::{Action, Policy, Verdict};
 
-use crate::approval::{ApprovalDecision, ApprovalHandler, ApprovalRequest, Decision, HandlerError};
+use crate::approval::{
+    ApprovalDecision, ApprovalHandler, ApprovalRequest, Decision, FileChangeKind, HandlerError,
+};
 
 type Evaluate = dyn Fn(&ApprovalRequest) -> Verdict + Send + Sync;
 
@@ -30,14 +32,16 @@ impl std::fmt::Debug for PolicyHandler {
 }
 
 impl PolicyHandler {
-    /// The built-in policy, no human: what `ask` would ask is denied.
+    /// The built-in policy ([`Policy::builtin`]), no human: what `ask` would ask is denied.
     pub fn builtin() -> PolicyHandler {
-        PolicyHandler::with_evaluator(|_request: &ApprovalRequest| {
-            // Until the policy engine's evaluation API is wired in, nothing is allowed
-            // without a human: every request is `ask`.
-            let mut verdict = Verdict::error("no policy evaluation is available yet");
-            verdict.decision = approval_policy::Decision::Ask;
-            verdict
+        PolicyHandler::new(Policy::builtin())
+    }
+
+    /// A policy (built-in knowledge plus a team's rule files), no human.
+    pub fn new(policy: Policy) -> PolicyHandler {
+        let policy = Arc::new(policy);
+        PolicyHandler::with_evaluator(move |request: &ApprovalRequest| {
+            policy.evaluate(&action(request))
         })
     }
 
@@ -55,6 +59,35 @@ impl PolicyHandler {
     pub fn with_human(mut self, human: Arc<dyn ApprovalHandler>) -> PolicyHandler {
         self.human = Some(human);
         self
+    }
+}
+
+/// An approval request as the policy engine's action.
+fn action(request: &ApprovalRequest) -> Action {
+    match request {
+        ApprovalRequest::Exec(e) => Action::exec(e.command.clone(), Some(e.cwd.clone())),
+        ApprovalRequest::Patch(p) => Action::Patch {
+            changes: p
+                .changes
+                .iter()
+                .map(|c| {
+                    let path = c.path.display().to_string();
+                    match c.kind {
+                        FileChangeKind::Add => approval_policy::FileChange::Add {
+                            path,
+                            content: c.content.clone().unwrap_or_default(),
+                        },
+                        FileChangeKind::Delete => approval_policy::FileChange::Delete { path },
+                        FileChangeKind::Update => approval_policy::FileChange::Update {
+                            path,
+                            unified_diff: c.content.clone().unwrap_or_default(),
+                            move_path: c.move_path.as_ref().map(|m| m.display().to_string()),
+                        },
+                    }
+                })
+                .collect(),
+            cwd: p.cwd.clone(),
+        },
     }
 }
 
@@ -127,6 +160,79 @@ mod tests {
                 "test rule"
             );
         }
+    }
+
+    fn exec(argv: &[&str]) -> ApprovalRequest {
+        ApprovalRequest::Exec(ExecApproval {
+            conversation_id: "c".into(),
+            call_id: "x".into(),
+            command: argv.iter().map(|a| a.to_string()).collect(),
+            cwd: "/w".into(),
+            reason: None,
+        })
+    }
+
+    #[tokio::test]
+    async fn the_builtin_policy_allows_reads_and_denies_destruction() {
+        let handler = PolicyHandler::builtin();
+        let read = handler
+            .decide(&exec(&["bash", "-lc", "ls -la && git status"]))
+            .await
+            .unwrap();
+        assert_eq!(read.decision, Decision::Approved, "{read:?}");
+        let rm = handler
+            .decide(&exec(&["bash", "-lc", "rm -rf /"]))
+            .await
+            .unwrap();
+        assert_eq!(rm.decision, Decision::Denied);
+        assert_eq!(rm.decided_by, "policy");
+        let sql = handler
+            .decide(&exec(&["psql", "-c", "DELETE FROM users"]))
+            .await
+            .unwrap();
+        assert_eq!(sql.decision, Decision::Denied);
+        assert!(
+            sql.explanation.to_string().contains("DELETE"),
+            "{}",
+            sql.explanation
+        );
+    }
+
+    #[tokio::test]
+    async fn patches_are_judged_against_the_conversations_workspace() {
+        use crate::approval::{FileChange, PatchApproval};
+        let patch = |path: &str| {
+            ApprovalRequest::Patch(PatchApproval {
+                conversation_id: "c".into(),
+                call_id: "p".into(),
+                changes: vec![FileChange {
+                    path: path.into(),
+                    kind: FileChangeKind::Add,
+                    content: Some("hi\n".into()),
+                    move_path: None,
+                }],
+                reason: None,
+                grant_root: None,
+                cwd: Some("/w".into()),
+            })
+        };
+        let handler = PolicyHandler::builtin();
+        assert_eq!(
+            handler
+                .decide(&patch("/w/hello.txt"))
+                .await
+                .unwrap()
+                .decision,
+            Decision::Approved
+        );
+        assert_eq!(
+            handler
+                .decide(&patch("/etc/passwd"))
+                .await
+                .unwrap()
+                .decision,
+            Decision::Denied
+        );
     }
 
     #[tokio::test]

@@ -426,7 +426,7 @@ impl CodexSession {
     ) -> Result<Conversation> {
         let timeout = self.inner.options.request_timeout;
         // Route first, then subscribe: no event can arrive before its queue exists.
-        let route = peer.add_route(&info.id);
+        let route = peer.add_route(&info.id, options.cwd.clone());
         let dialect = peer.dialect().clone();
         let subscription = match dialect.subscribe(&peer, &info.id, timeout).await {
             Ok(s) => s,

@@ -216,6 +216,7 @@ impl Dialect for McpConversation {
                     changes: file_changes(&p.file_changes),
                     reason: p.reason,
                     grant_root: p.grant_root,
+                    cwd: None,
                 })),
                 Err(e) => ServerRequest::BadApproval {
                     message: e.to_string(),

@@ -292,3 +292,60 @@ async fn events_arrive_typed_in_order_and_none_is_lost() {
         Event::CommandFinished { exit_code: 0, .. }
     ));
 }
+
+/// The whole chain a proxy uses: the built-in policy decides, the audit log records why.
+#[cfg(feature = "policy")]
+#[tokio::test]
+async fn the_policy_handler_allows_a_read_query_and_denies_a_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let audit_path = dir.path().join("audit.jsonl");
+    let audit = Arc::new(FileAuditSink::open(&audit_path).unwrap());
+    let script = Script::new([
+        Step::new().shell(["sqlite3", ":memory:", "select 41+1"]),
+        Step::new().shell(["bash", "-lc", "echo pwned > created_by_exec.txt"]),
+        Step::new().message("ok"),
+    ]);
+    let rig = rig(script, Arc::new(PolicyHandler::builtin()), |o| {
+        o.audit(audit)
+    })
+    .await;
+    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    let outcome = within(conversation.run_turn("query, then write"))
+        .await
+        .unwrap();
+    assert_eq!(outcome.end, TurnEnd::Completed);
+    assert_eq!(outcome.commands.len(), 1, "{outcome:?}");
+    assert_eq!(outcome.commands[0].command[0], "sqlite3");
+    assert_eq!(
+        outcome.commands[0].exit_code,
+        Some(0),
+        "sqlite3 is installed by scripts/test.sh"
+    );
+    assert!(outcome.commands[0].output.contains("42"));
+    assert_eq!(outcome.denied.len(), 1);
+    assert_eq!(outcome.denied[0].call_id, "call_exec_2");
+    assert!(!rig.home.work_dir().join("created_by_exec.txt").exists());
+    let records: Vec<serde_json::Value> = std::fs::read_to_string(&audit_path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let approvals: Vec<_> = records
+        .iter()
+        .filter(|r| r["event"] == "approval")
+        .collect();
+    assert_eq!(approvals.len(), 2);
+    assert_eq!(approvals[0]["decision"], "approved");
+    assert_eq!(approvals[1]["decision"], "denied");
+    // The policy's explanation (its findings) is in the record.
+    assert!(
+        approvals[1]["explanation"]["policy"]["explanation"].is_array(),
+        "{}",
+        approvals[1]
+    );
+    assert!(records
+        .iter()
+        .any(|r| r["event"] == "command_finished" && r["exit_code"] == 0));
+}
