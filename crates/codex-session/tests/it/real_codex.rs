@@ -305,9 +305,11 @@ async fn the_policy_handler_allows_a_read_query_and_denies_a_write() {
         Step::new().shell(["bash", "-lc", "echo pwned > created_by_exec.txt"]),
         Step::new().message("ok"),
     ]);
-    let rig = rig(script, Arc::new(PolicyHandler::builtin()), |o| {
-        o.audit(audit)
-    })
+    let rig = rig(
+        script,
+        Arc::new(codex_session::PolicyHandler::builtin()),
+        |o| o.audit(audit),
+    )
     .await;
     let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
         .await
