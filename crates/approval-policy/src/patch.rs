@@ -354,6 +354,7 @@ pub(crate) fn apply_patch_command(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment) 
             Stdin::Text {
                 text,
                 dynamic: false,
+                ..
             },
         ) => Some(text.clone()),
         _ => None,

@@ -26,7 +26,7 @@ const TRUSTED_DIRS: [&str; 8] = [
 ];
 
 /// Programs that only read, whatever their flags (flags that write are checked elsewhere).
-const READ_ONLY: [&str; 92] = [
+const READ_ONLY: [&str; 104] = [
     "cat",
     "ls",
     "pwd",
@@ -119,6 +119,18 @@ const READ_ONLY: [&str; 92] = [
     "iostat",
     "pgrep",
     "lsof",
+    "lsb_release",
+    "sw_vers",
+    "getconf",
+    "pidof",
+    "pstree",
+    "top",
+    "tput",
+    "locate",
+    "htop",
+    "zless",
+    "bzless",
+    "xzless",
 ];
 
 /// Shell builtins and keywords that change only the shell's own state.
@@ -159,7 +171,17 @@ const DANGEROUS_ENV: [&str; 28] = [
     "LESSOPEN",
 ];
 
-fn env_concern(name: &str) -> Option<(Decision, Risk, String)> {
+/// Values of pager and editor variables that only print.
+const SAFE_PAGERS: [&str; 7] = ["cat", "", "less", "more", "less -R", "less -FRX", "less -S"];
+
+fn env_concern(name: &str, value: &str) -> Option<(Decision, Risk, String)> {
+    if matches!(
+        name,
+        "PAGER" | "GIT_PAGER" | "PSQL_PAGER" | "MANPAGER" | "SYSTEMD_PAGER" | "MYSQL_PAGER"
+    ) && SAFE_PAGERS.contains(&value)
+    {
+        return None;
+    }
     if name.starts_with("GIT_")
         && !matches!(
             name,
@@ -218,7 +240,8 @@ pub(crate) fn judge(ctx: &mut Ctx, cmd: Cmd, depth: usize) {
         return;
     }
     for (name, value) in &cmd.env {
-        if let Some((d, r, why)) = env_concern(name) {
+        if let Some((d, r, why)) = env_concern(name, if value.dynamic { "$" } else { &value.text })
+        {
             let mut a = Assessment::new(format!("{name}={}", shell::quote(&value.text)));
             a.concern(d, r, "shell.env", why);
             ctx.push_other(a);
@@ -414,11 +437,8 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
             );
         }
         "export" | "declare" | "local" | "readonly" | "typeset" => {
-            for n in args
-                .iter()
-                .filter_map(|x| x.text.split_once('=').map(|(k, _)| k))
-            {
-                if let Some((d, r, why)) = env_concern(n) {
+            for (n, v) in args.iter().filter_map(|x| x.text.split_once('=')) {
+                if let Some((d, r, why)) = env_concern(n, v) {
                     a.concern(d, r, "shell.env", why);
                 }
             }
@@ -867,7 +887,9 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
         | "webpack" | "vite" | "jest" | "pytest" | "tox" | "nox" | "mocha" | "vitest"
         | "eslint" | "prettier" | "black" | "ruff" | "mypy" | "flake8" | "pylint"
         | "shellcheck" => build_tool(args, name, a),
-        "docker" | "podman" | "nerdctl" => container(args, name, a),
+        "docker" | "podman" | "nerdctl" | "docker-compose" | "kubectl" | "oc"
+            if container_exec(ctx, cmd, name, a, depth) => {}
+        "docker" | "podman" | "nerdctl" | "docker-compose" => container(args, name, a),
         "kubectl" | "oc" | "k3s" => kubectl(args, name, a),
         "helm" | "terraform" | "tofu" | "pulumi" | "ansible" | "ansible-playbook" | "aws"
         | "gcloud" | "az" | "gsutil" | "heroku" | "fly" | "vercel" | "netlify" | "doctl" => {
@@ -900,7 +922,10 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
             // cannot change what they do.
             return true;
         }
-        _ if clients::handles(name) => clients::client(ctx, cmd, name, a, depth),
+        _ if clients::handles(name) => {
+            clients::client(ctx, cmd, name, a, depth);
+            return clients::dynamic_args_are_connection_only(cmd);
+        }
         _ => {
             // No knowledge: stays unknown (ask).
         }
@@ -1086,7 +1111,7 @@ fn env_wrapper(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
             a.ask("program.env", format!("unknown `env` option `{t}`"));
             i += 1;
         } else if let Some((k, v)) = t.split_once('=') {
-            if let Some((d, r, why)) = env_concern(k) {
+            if let Some((d, r, why)) = env_concern(k, v) {
                 a.concern(d, r, "shell.env", why);
             }
             env.push((
@@ -1616,20 +1641,9 @@ fn awk(args: &[Arg], a: &mut Assessment) {
             a.ask("program.awk-dynamic", "awk program computed at run time");
         }
         Some(p) => {
-            let prog = strip_awk_strings(&p.text);
-            if prog.contains("system")
-                || prog.contains('|')
-                || prog.contains('>') && !prog.contains(">=") && awk_redirects(&prog)
-                || prog.contains("getline") && prog.contains('"')
-                || prog.contains("close")
-                || prog.contains("fflush")
-            {
-                a.concern(
-                    Decision::Ask,
-                    Risk::High,
-                    "program.awk-exec",
-                    "awk program runs commands or writes files",
-                );
+            let prog = strip_awk_literals(&p.text);
+            if let Err(why) = awk_program_is_safe(&prog) {
+                a.concern(Decision::Ask, Risk::High, "program.awk-exec", why);
             } else {
                 a.read_only("program.awk", "processes text");
             }
@@ -1640,35 +1654,62 @@ fn awk(args: &[Arg], a: &mut Assessment) {
     }
 }
 
-fn strip_awk_strings(p: &str) -> String {
-    // Keep string contents out of the scan (`"a|b"` is text), but keep the quotes.
+/// Blank out string and regex literals (`"a|b"`, `/a|b/` are text, not pipes), keeping
+/// their delimiters.
+fn strip_awk_literals(p: &str) -> String {
     let mut out = String::new();
-    let mut in_str = false;
+    let mut in_str: Option<char> = None;
     let mut esc = false;
+    let mut prev_sig = '(';
     for c in p.chars() {
-        if in_str {
+        if let Some(q) = in_str {
             if esc {
                 esc = false;
             } else if c == '\\' {
                 esc = true;
-            } else if c == '"' {
-                in_str = false;
-                out.push('"');
+            } else if c == q {
+                in_str = None;
+                out.push(q);
+                prev_sig = q;
             }
             continue;
         }
-        if c == '"' {
-            in_str = true;
+        if c == '"' || (c == '/' && "(,~!&|{};\n".contains(prev_sig)) {
+            in_str = Some(c);
         }
         out.push(c);
+        if !c.is_whitespace() {
+            prev_sig = c;
+        }
     }
     out
 }
 
-fn awk_redirects(p: &str) -> bool {
-    // `print … > "file"` or `print … >> file`: a `>` after print/printf.
-    let lower = p.replace(">=", "");
-    (lower.contains("print") || lower.contains("printf")) && lower.contains('>')
+/// An awk program may not run commands (`system()`, pipes to or from commands) or write
+/// files (`print > file`).
+fn awk_program_is_safe(prog: &str) -> Result<(), &'static str> {
+    if prog.contains("system") {
+        return Err("awk `system()` runs a command");
+    }
+    let chars: Vec<char> = prog.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if *c == '|' {
+            let double = chars.get(i + 1) == Some(&'|') || (i > 0 && chars[i - 1] == '|');
+            if !double {
+                return Err("awk pipe runs a command");
+            }
+        }
+    }
+    let mut rest = prog;
+    while let Some(pos) = rest.find("print") {
+        let after = &rest[pos..];
+        let end = after.find([';', '}', '\n']).unwrap_or(after.len());
+        if after[..end].contains('>') {
+            return Err("awk `print >` writes a file");
+        }
+        rest = &after[5..];
+    }
+    Ok(())
 }
 
 fn network_fetch(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment) {
@@ -1757,7 +1798,9 @@ fn shell_program(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
         return;
     }
     match &cmd.stdin {
-        Stdin::Pipe => {
+        Stdin::Pipe | Stdin::Text { piped: true, .. } => {
+            // Even a known script: piping into a shell is how downloaded or decoded code
+            // runs, and it is never automatic.
             a.deny(
                 Risk::Critical,
                 "program.shell-pipe",
@@ -1800,7 +1843,7 @@ fn interpreter(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment, depth: 
     let texts: Vec<&str> = args.iter().map(|x| x.text.as_str()).collect();
     if matches!(
         texts.as_slice(),
-        ["--version"] | ["-V"] | ["-v"] | ["--help"] | ["-h"] | ["version"]
+        ["--version"] | ["-V"] | ["-v"] | ["--help"] | ["-h"] | ["version"] | ["-version"]
     ) {
         a.read_only(format!("program.{name}"), "prints version or help");
         return;
@@ -2078,6 +2121,78 @@ fn build_tool(args: &[Arg], name: &str, a: &mut Assessment) {
     }
 }
 
+/// `docker exec [opts] CONTAINER CMD…`, `docker compose exec [opts] SERVICE CMD…`,
+/// `kubectl exec POD [opts] -- CMD…`: the command inside is judged like any other. Returns
+/// false when the command line is not an exec.
+fn container_exec(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment, depth: usize) -> bool {
+    let args = &cmd.argv[1..];
+    let mut i = 0;
+    if args
+        .first()
+        .is_some_and(|x| x.text == "compose" || x.text == "container")
+        && name != "kubectl"
+    {
+        i += 1;
+    }
+    if args.get(i).is_none_or(|x| x.text != "exec") {
+        return false;
+    }
+    i += 1;
+    let inner: Vec<Arg> = if name == "kubectl" || name == "oc" {
+        match args.iter().position(|x| x.text == "--") {
+            Some(p) => args[p + 1..].to_vec(),
+            None => return false,
+        }
+    } else {
+        let with_value = [
+            "-u",
+            "--user",
+            "-e",
+            "--env",
+            "-w",
+            "--workdir",
+            "--env-file",
+            "--detach-keys",
+            "--index",
+        ];
+        while i < args.len() && args[i].text.starts_with('-') {
+            if args[i].text == "--privileged" {
+                a.deny(
+                    Risk::High,
+                    "program.container-privileged",
+                    "runs privileged in a container",
+                );
+            }
+            if with_value.contains(&args[i].text.as_str()) {
+                i += 1;
+            }
+            i += 1;
+        }
+        args.get(i + 1..).map(<[Arg]>::to_vec).unwrap_or_default()
+    };
+    if inner.is_empty() {
+        a.ask(
+            "program.container-exec",
+            "no command to run in the container",
+        );
+        return true;
+    }
+    let interactive = args
+        .iter()
+        .any(|x| matches!(x.text.as_str(), "-i" | "-it" | "-ti" | "--interactive"));
+    let stdin = if interactive {
+        cmd.stdin.clone()
+    } else {
+        Stdin::Inherit
+    };
+    judge_inner(ctx, &inner, stdin, Vec::new(), depth);
+    a.read_only(
+        format!("program.{name}-exec"),
+        "runs the judged command inside a container",
+    );
+    true
+}
+
 fn container(args: &[Arg], name: &str, a: &mut Assessment) {
     let positional: Vec<&str> = args
         .iter()
@@ -2226,6 +2341,19 @@ mod tests {
         assert!(sed_script_is_safe("s/a/b/w out").is_err());
         assert!(sed_script_is_safe("1e id").is_err());
         assert!(sed_script_is_safe("w out.txt").is_err());
+    }
+
+    #[test]
+    fn awk_programs_are_scanned_for_commands_and_writes() {
+        let ok = |p: &str| awk_program_is_safe(&strip_awk_literals(p)).is_ok();
+        assert!(ok("{print $1}"));
+        assert!(ok("$3 > 100 {print $1}"));
+        assert!(ok("/a|b/ {n++} END {print n}"));
+        assert!(ok("{ if (a || b) print \"x|y\" }"));
+        assert!(!ok("{print > \"out\"}"));
+        assert!(!ok("{print | \"sh\"}"));
+        assert!(!ok("BEGIN {system(\"id\")}"));
+        assert!(!ok("BEGIN {\"date\" | getline d}"));
     }
 
     #[test]

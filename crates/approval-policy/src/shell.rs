@@ -26,8 +26,13 @@ pub(crate) enum Stdin {
     Inherit,
     /// The output of the previous pipeline stage.
     Pipe,
-    /// A here-document or here-string; `dynamic` when it contains expansions.
-    Text { text: String, dynamic: bool },
+    /// A here-document or here-string, or a pipe from a command whose output is literal
+    /// (`piped`); `dynamic` when it contains expansions.
+    Text {
+        text: String,
+        dynamic: bool,
+        piped: bool,
+    },
     /// A file (`< file`).
     File(String),
 }
@@ -205,15 +210,27 @@ fn walk_list(ctx: &mut Ctx, list: &ast::CompoundList, depth: usize) {
 }
 
 fn walk_pipeline(ctx: &mut Ctx, p: &ast::Pipeline, depth: usize) {
+    // A stage whose output is known text (`echo 'SELECT 1' | psql`) feeds that text to the
+    // next stage; any other stage feeds an unknown pipe.
+    let mut known: Option<String> = None;
     for (i, cmd) in p.seq.iter().enumerate() {
-        let stdin = if i == 0 { Stdin::Inherit } else { Stdin::Pipe };
-        walk_command(ctx, cmd, stdin, depth);
+        let stdin = match (i, known.take()) {
+            (0, _) => Stdin::Inherit,
+            (_, Some(text)) => Stdin::Text {
+                text,
+                dynamic: false,
+                piped: true,
+            },
+            (_, None) => Stdin::Pipe,
+        };
+        known = walk_command(ctx, cmd, stdin, depth);
     }
 }
 
-fn walk_command(ctx: &mut Ctx, cmd: &ast::Command, stdin: Stdin, depth: usize) {
+/// Judge a command; returns its standard output when that is literal text.
+fn walk_command(ctx: &mut Ctx, cmd: &ast::Command, stdin: Stdin, depth: usize) -> Option<String> {
     match cmd {
-        ast::Command::Simple(s) => walk_simple(ctx, s, stdin, depth),
+        ast::Command::Simple(s) => return walk_simple(ctx, s, stdin, depth),
         ast::Command::Compound(c, redirects) => {
             if let Some(r) = redirects {
                 let mut ignored = stdin.clone();
@@ -252,6 +269,7 @@ fn walk_command(ctx: &mut Ctx, cmd: &ast::Command, stdin: Stdin, depth: usize) {
             ctx.push_other(a);
         }
     }
+    None
 }
 
 fn walk_test(ctx: &mut Ctx, e: &ast::ExtendedTestExpr, depth: usize) {
@@ -329,7 +347,9 @@ fn walk_compound(ctx: &mut Ctx, c: &ast::CompoundCommand, depth: usize) {
             walk_list(ctx, &w.0, depth);
             walk_list(ctx, &w.1.list, depth);
         }
-        ast::CompoundCommand::Coprocess(c) => walk_command(ctx, &c.body, Stdin::Inherit, depth),
+        ast::CompoundCommand::Coprocess(c) => {
+            walk_command(ctx, &c.body, Stdin::Inherit, depth);
+        }
     }
 }
 
@@ -457,7 +477,12 @@ fn ansi_c_unescape(s: &str) -> String {
     out
 }
 
-fn walk_simple(ctx: &mut Ctx, s: &ast::SimpleCommand, stdin: Stdin, depth: usize) {
+fn walk_simple(
+    ctx: &mut Ctx,
+    s: &ast::SimpleCommand,
+    stdin: Stdin,
+    depth: usize,
+) -> Option<String> {
     let mut cmd = Cmd {
         argv: Vec::new(),
         env: Vec::new(),
@@ -533,8 +558,58 @@ fn walk_simple(ctx: &mut Ctx, s: &ast::SimpleCommand, stdin: Stdin, depth: usize
             cmd.argv.push(a);
         }
     }
-    // Keep only the command words for the program (assignments after the name are arguments).
+    let output = literal_output(&cmd);
     programs::judge(ctx, cmd, depth);
+    output
+}
+
+/// The standard output of `echo`/`printf`/`cat` when it is fully known from the command.
+fn literal_output(cmd: &Cmd) -> Option<String> {
+    if cmd.argv.iter().any(|a| a.dynamic) || !cmd.env.is_empty() {
+        return None;
+    }
+    let texts = cmd.texts();
+    let (program, args) = texts.split_first()?;
+    match program.as_str() {
+        "echo" => {
+            let mut args = args;
+            let mut newline = true;
+            while let Some(flag) = args.first() {
+                match flag.as_str() {
+                    "-n" => newline = false,
+                    "-E" => {}
+                    "-e" if !args[1..].iter().any(|a| a.contains('\\')) => {}
+                    _ => break,
+                }
+                args = &args[1..];
+            }
+            if args.first().is_some_and(|a| a.starts_with('-')) {
+                return None;
+            }
+            let mut out = args.join(" ");
+            if newline {
+                out.push('\n');
+            }
+            Some(out)
+        }
+        "printf" => match args {
+            [format]
+                if !format.contains('%') && !format.contains('\\') && !format.starts_with('-') =>
+            {
+                Some(format.clone())
+            }
+            _ => None,
+        },
+        "cat" if args.is_empty() => match &cmd.stdin {
+            Stdin::Text {
+                text,
+                dynamic: false,
+                ..
+            } => Some(text.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Is `path` a harmless sink or source (`/dev/null`, the terminal, standard streams)?
@@ -602,6 +677,7 @@ fn redirect(ctx: &mut Ctx, io: &ast::IoRedirect, stdin: &mut Stdin, depth: usize
                 *stdin = Stdin::Text {
                     text: body.text,
                     dynamic: body.dynamic,
+                    piped: false,
                 };
             }
         }
@@ -611,6 +687,7 @@ fn redirect(ctx: &mut Ctx, io: &ast::IoRedirect, stdin: &mut Stdin, depth: usize
                 *stdin = Stdin::Text {
                     text: format!("{}\n", body.text),
                     dynamic: body.dynamic,
+                    piped: false,
                 };
             }
         }

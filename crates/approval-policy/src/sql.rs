@@ -279,6 +279,10 @@ fn chunk_unit(dialect: Dialect, text: &str, tokens: &[Token]) -> Unit {
                 a.read_only("sql.pragma", format!("read-only pragma `{pragma}`"));
                 return unit(dialect, SqlClass::Read, "pragma", a);
             }
+            if let Some(what) = read_only_probe(dialect, tokens, text) {
+                a.read_only("sql.probe", what);
+                return unit(dialect, SqlClass::Read, "probe", a);
+            }
             let (class, kind) = fallback(dialect, tokens, &mut a, &err.to_string());
             unit(dialect, class, kind, a)
         }
@@ -584,6 +588,58 @@ const READ_ONLY_PRAGMAS: [&str; 30] = [
     "version",
     "platform",
 ];
+
+/// Two read-only statements sqlparser does not know, recognized by their whole grammar:
+/// DuckDB `SUMMARIZE <table>` / `SUMMARIZE <query>` (the query judged like any other) and
+/// ClickHouse `EXISTS [TEMPORARY] [TABLE|DATABASE|DICTIONARY|VIEW] <name>`.
+fn read_only_probe(dialect: Dialect, tokens: &[Token], text: &str) -> Option<String> {
+    let words: Vec<&Token> = tokens
+        .iter()
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .collect();
+    let first = match words.first()? {
+        Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+        _ => return None,
+    };
+    let is_name = |ts: &[&Token]| {
+        !ts.is_empty()
+            && ts.iter().enumerate().all(|(i, t)| match t {
+                Token::Word(_) => i % 2 == 0,
+                Token::Period => i % 2 == 1,
+                _ => false,
+            })
+    };
+    match (dialect, first.as_str()) {
+        (Dialect::DuckDb, "SUMMARIZE") => {
+            let rest = &words[1..];
+            if is_name(rest) {
+                return Some("summarizes a table".into());
+            }
+            let query = text.trim_start()[first.len()..].trim();
+            let inner = units(dialect, query);
+            inner
+                .iter()
+                .all(|u| u.finding.decision == Decision::Allow)
+                .then(|| "summarizes a read-only query".into())
+        }
+        (Dialect::ClickHouse, "EXISTS") => {
+            let mut rest = &words[1..];
+            while let Some(Token::Word(w)) = rest.first() {
+                if matches!(
+                    w.value.to_ascii_uppercase().as_str(),
+                    "TEMPORARY" | "TABLE" | "DATABASE" | "DICTIONARY" | "VIEW"
+                ) && rest.len() > 1
+                {
+                    rest = &rest[1..];
+                } else {
+                    break;
+                }
+            }
+            is_name(rest).then(|| "checks that an object exists".into())
+        }
+        _ => None,
+    }
+}
 
 /// `PRAGMA [schema.]name [(arg)]` with a read-only name and no `=`: the whole grammar.
 fn read_only_pragma(tokens: &[Token]) -> Option<String> {
@@ -1044,10 +1100,13 @@ fn classify_kind(
             Risk::Medium,
             "resets session state",
         ),
-        S::Pragma { name, value, .. } => {
+        S::Pragma {
+            name, value, is_eq, ..
+        } => {
             let n = name_of(&name.to_string());
             let last = n.rsplit('.').next().unwrap_or(&n);
-            if value.is_none() && READ_ONLY_PRAGMAS.contains(&last) {
+            // `PRAGMA table_info('t')` passes an argument; `PRAGMA x = v` sets.
+            if (value.is_none() || !*is_eq) && READ_ONLY_PRAGMAS.contains(&last) {
                 a.read_only("sql.pragma", format!("read-only pragma `{last}`"));
                 (SqlClass::Read, "pragma")
             } else if value.is_some() && !READ_ONLY_PRAGMAS.contains(&last)

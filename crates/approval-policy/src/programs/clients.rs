@@ -157,6 +157,61 @@ fn getopt(args: &[Arg], short_with_value: &str, long_with_value: &[&str]) -> (Ve
     (opts, pos)
 }
 
+/// Options whose value only says where to connect.
+const CONNECTION_FLAGS: [&str; 18] = [
+    "-d",
+    "--dbname",
+    "-h",
+    "--host",
+    "-p",
+    "--port",
+    "-U",
+    "--username",
+    "-u",
+    "--user",
+    "-D",
+    "--database",
+    "-S",
+    "--password",
+    "-P",
+    "-a",
+    "--uri",
+    "--db",
+];
+
+/// Is every run-time argument only a connection parameter or a positional (database, logon)?
+/// SQL text computed at run time is caught where it is read, as a dynamic source.
+pub(super) fn dynamic_args_are_connection_only(cmd: &Cmd) -> bool {
+    let args = &cmd.argv[1..];
+    args.iter().enumerate().all(|(i, x)| {
+        if !x.dynamic {
+            return true;
+        }
+        let prev = i.checked_sub(1).map(|j| args[j].text.as_str());
+        let attached = [
+            "-d",
+            "-h",
+            "-p",
+            "-U",
+            "-u",
+            "-D",
+            "-P",
+            "--dbname=",
+            "--host=",
+            "--port=",
+            "--user=",
+            "--username=",
+            "--password=",
+            "--database=",
+        ]
+        .iter()
+        .any(|f| x.text.starts_with(f) && x.text.len() > f.len());
+        let positional = !x.text.starts_with('-')
+            && prev.is_none_or(|p| !p.starts_with('-') || CONNECTION_FLAGS.contains(&p));
+        attached || positional || prev.is_some_and(|p| CONNECTION_FLAGS.contains(&p))
+    })
+}
+
 pub(super) fn client(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment, depth: usize) {
     let args = &cmd.argv[1..];
     let _ = depth;
@@ -227,7 +282,7 @@ fn judge_sources(
                 );
             }
             Source::Stdin => match &cmd.stdin {
-                Stdin::Text { text, dynamic } => {
+                Stdin::Text { text, dynamic, .. } => {
                     if *dynamic {
                         a.ask("client.dynamic-sql", "here-document with expansions");
                     }

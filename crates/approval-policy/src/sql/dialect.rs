@@ -221,7 +221,7 @@ fn postgres_function(f: &str) -> Option<(Decision, Risk, &'static str)> {
 }
 
 fn postgres_read_function(f: &str) -> bool {
-    const PREFIXES: [&str; 9] = [
+    const PREFIXES: [&str; 10] = [
         "pg_get_",
         "pg_stat_get_",
         "pg_is_",
@@ -231,6 +231,7 @@ fn postgres_read_function(f: &str) -> bool {
         "pg_tablespace_",
         "pg_index",
         "pg_current_",
+        "pg_last_",
     ];
     const EXACT: [&str; 26] = [
         "pg_typeof",

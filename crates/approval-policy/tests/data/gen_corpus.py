@@ -410,6 +410,25 @@ for a in [["pg_restore", "-d", "shop", "shop.dump"], ["pg_restore", "--clean", "
           ["bash", "-lc", "sudo -u postgres psql -c 'DROP DATABASE shop'"]]:
     add(a, "never_allow", "db admin write")
 
+# literal pipes into clients, containers, connection variables, pagers
+for c in ["echo 'SELECT count(*) FROM orders' | psql -d shop", "printf 'SHOW TABLES' | mysql shop",
+          "echo '.tables' | sqlite3 shop.db", "cat <<'EOF' | psql -d shop\nSELECT 1;\nEOF",
+          "docker exec db psql -U app -c 'SELECT 1'", "docker exec -i db psql -U app <<'SQL'\nSELECT 1;\nSQL",
+          "docker compose exec db mysql -e 'SHOW TABLES'", "kubectl exec pg-0 -- psql -c 'SELECT 1'",
+          "psql \"$DATABASE_URL\" -c 'SELECT 1'", "mysql -u\"$DB_USER\" -p\"$DB_PASS\" -h \"$DB_HOST\" shop -e 'SHOW TABLES'",
+          "PAGER=cat git log -1", "GIT_PAGER=cat git diff", "PSQL_PAGER=cat psql -c 'SELECT 1'",
+          "awk '$3 > 100 {print $1}' orders.txt", "awk '/ERROR|WARN/' app.log", "awk 'NR==1 || NR==5' f",
+          "duckdb shop.duckdb -c 'SUMMARIZE products'", "clickhouse-client -q 'EXISTS TABLE orders'",
+          "sqlite3 shop.db \"PRAGMA table_info('products')\"", "java -version", "lsb_release -a"]:
+    sh(c, "allow", "literal pipes, containers, connection variables", shells=SHELLS[:2])
+for c in ["echo 'DROP TABLE t' | psql", "echo 'ls' | sh", "echo id | bash", "printf 'rm -rf x' | sh",
+          "docker exec db psql -c 'DROP TABLE t'", "docker exec -i db psql <<'SQL'\nDELETE FROM t;\nSQL",
+          "docker exec db rm -rf /var/lib/postgresql", "kubectl exec pg-0 -- rm -rf /data", "docker exec -it db psql",
+          "psql \"$DATABASE_URL\" -c \"$QUERY\"", "psql -d shop -c \"DELETE FROM $T\"", "PAGER='sh -c id' git log",
+          "awk '{print > $2}' f", "awk '{print | \"sort\"}' f", "echo 'DELETE FROM t' | mysql shop",
+          "cat <<'EOF' | sqlite3 shop.db\n.shell id\nEOF", "docker run --rm -v /:/host alpine rm -rf /host"]:
+    sh(c, "never_allow", "literal pipes and containers that write", shells=SHELLS[:2])
+
 # ---------------------------------------------------------------- patches
 for path, content in [("src/lib.rs", "pub fn f() {}"), ("docs/guide.md", "# Guide"), ("README.md", "hi"),
                       ("tests/it/x.rs", "#[test] fn t() {}"), ("sql/queries/report.sql", "SELECT 1;")]:
