@@ -642,8 +642,15 @@ fn psql_meta(ctx: &mut Ctx, meta: &str) {
 // mysql / mariadb
 
 fn mysql(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment) {
+    // `-pSECRET` carries its value attached (and only attached): drop it before parsing so the
+    // letters of the password are not read as options.
+    let args: Vec<Arg> = cmd.argv[1..]
+        .iter()
+        .filter(|x| !(x.text.starts_with("-p") && x.text.len() > 2))
+        .cloned()
+        .collect();
     let (opts, _pos) = getopt(
-        &cmd.argv[1..],
+        &args,
         "eDhPuSO",
         &[
             "execute",
@@ -938,14 +945,14 @@ fn sqlite_like(ctx: &mut Ctx, cmd: &Cmd, dialect: Dialect, name: &str, a: &mut A
     let mut i = 0;
     while i < args.len() {
         let t = args[i].text.as_str();
-        if t.starts_with('-') && t.len() > 1 && positional.is_empty()
-            || (t.starts_with('-')
-                && t.len() > 1
-                && !t.contains(' ')
-                && positional.len() == 1
-                && !t.starts_with("--")
-                && with_value.contains(&t.trim_start_matches('-')))
-        {
+        // The shells read options anywhere on the command line; an SQL argument has blanks
+        // or punctuation, an option does not.
+        let looks_like_option = t.len() > 1
+            && t.starts_with('-')
+            && t[1..]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if looks_like_option {
             let o = t.trim_start_matches('-');
             let value = if with_value.contains(&o) {
                 i += 1;
@@ -1341,7 +1348,7 @@ fn sqlplus_text(ctx: &mut Ctx, text: &str) {
         }
         let upper = t.to_ascii_uppercase();
         let words: Vec<&str> = upper.split_whitespace().collect();
-        let first = words.first().copied().unwrap_or("");
+        let first = words.first().copied().unwrap_or("").trim_end_matches(';');
         let second = words.get(1).copied().unwrap_or("");
         let creates_code = first == "CREATE"
             && words.iter().take(6).any(|w| {

@@ -72,3 +72,15 @@ fn own_corpus_is_judged_right() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn handwritten_corpus_is_judged_right() {
+    let (n, failures) = run("handwritten.jsonl");
+    assert!(n >= 90, "handwritten corpus too small: {n}");
+    assert!(
+        failures.is_empty(),
+        "{} of {n} wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -201,7 +201,7 @@ fn jsonl_streams_a_verdict_before_the_input_ends() {
 /// Both corpora through the CLI, the same expectations as the library test.
 #[test]
 fn corpora_through_the_cli() {
-    for name in ["public.jsonl", "own.jsonl"] {
+    for name in ["public.jsonl", "own.jsonl", "handwritten.jsonl"] {
         let text = std::fs::read_to_string(corpus(name)).unwrap();
         let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
         let out = cli()
