@@ -26,7 +26,7 @@ const TRUSTED_DIRS: [&str; 8] = [
 ];
 
 /// Programs that only read, whatever their flags (flags that write are checked elsewhere).
-const READ_ONLY: [&str; 104] = [
+const READ_ONLY: [&str; 99] = [
     "cat",
     "ls",
     "pwd",
@@ -99,8 +99,6 @@ const READ_ONLY: [&str; 104] = [
     "expr",
     "factor",
     "jq",
-    "less",
-    "more",
     "grep",
     "egrep",
     "fgrep",
@@ -128,9 +126,6 @@ const READ_ONLY: [&str; 104] = [
     "tput",
     "locate",
     "htop",
-    "zless",
-    "bzless",
-    "xzless",
 ];
 
 /// Shell builtins and keywords that change only the shell's own state.
@@ -773,7 +768,24 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
                 a.read_only("program.bat", "prints files");
             }
         }
-        "command-not-found" | "man" | "info" | "whatis" | "apropos" | "tldr" | "whereis" => {
+        "less" | "more" | "most" | "zless" | "bzless" | "xzless" | "man" => {
+            // Pagers run commands given as `+cmd` or `-P`/`--pager` programs.
+            if args.iter().any(|x| x.text.starts_with('+'))
+                || has_long(
+                    args,
+                    &["-P", "--pager", "-H", "--html", "--lesskey-file", "-k"],
+                )
+                || args
+                    .iter()
+                    .any(|x| x.text.starts_with("-P") && name == "man")
+            {
+                a.ask("program.pager", "pager told to run a command or program");
+            } else {
+                a.read_only(format!("program.{name}"), "shows text");
+            }
+            return true;
+        }
+        "command-not-found" | "info" | "whatis" | "apropos" | "tldr" | "whereis" => {
             a.read_only(format!("program.{name}"), "shows documentation");
         }
         "crontab" => {

@@ -541,6 +541,13 @@ fn psql_meta(ctx: &mut Ctx, meta: &str) {
     let lower = arg.to_ascii_lowercase();
     push_directive(ctx, "psql", meta, |d| {
         let n = name.as_str();
+        if arg.contains('`') {
+            d.deny(
+                Risk::Critical,
+                "psql.backquote",
+                "a backquoted meta-command argument runs a shell command",
+            );
+        }
         let describe = n.starts_with('d')
             && n.chars()
                 .all(|c| c.is_ascii_alphabetic() || c == '+' || c == 'S' || c == 'x');
