@@ -369,8 +369,10 @@ open_enum! {
 ///
 /// Codex does not read the MCP `action`: it reads a Codex `decision`
 /// (`{"decision":"approved"}`); `{"action":"accept"}` alone counts as *denied*. Use
-/// [`ElicitResult::decision`] to answer Codex.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// [`ElicitResult::decision`] to answer Codex. `extra` is written back except for the
+/// `decision`, `action` and `content` keys, so a `"decision":"allow"` cannot sneak out
+/// through it.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 pub struct ElicitResult {
     /// Codex's decision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -384,6 +386,31 @@ pub struct ElicitResult {
     /// Members this crate does not know.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+impl Serialize for ElicitResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        const OWN: [&str; 3] = ["decision", "action", "content"];
+        let mut map = s.serialize_map(None)?;
+        if let Some(decision) = &self.decision {
+            map.serialize_entry("decision", decision)?;
+        }
+        if let Some(action) = &self.action {
+            map.serialize_entry("action", action)?;
+        }
+        if let Some(content) = &self.content {
+            map.serialize_entry("content", content)?;
+        }
+        for (key, value) in self
+            .extra
+            .iter()
+            .filter(|(k, _)| !OWN.contains(&k.as_str()))
+        {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 
 impl ElicitResult {
@@ -465,4 +492,34 @@ pub struct LoggingMessageParams {
     pub logger: Option<String>,
     /// The record (any JSON).
     pub data: Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn elicit_result_extra_cannot_carry_a_decision() {
+        let mut r = ElicitResult::default();
+        r.extra.insert("decision".into(), json!("allow"));
+        r.extra.insert("note".into(), json!(1));
+        assert_eq!(serde_json::to_value(&r).unwrap(), json!({"note":1}));
+        let r = ElicitResult::decision(ReviewDecision::Denied);
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            json!({"decision":"denied"})
+        );
+    }
+
+    #[test]
+    fn unknown_content_blocks_and_odd_shapes_are_kept() {
+        let v = json!({"content":[{"type":"text","text":"a","annotations":{"audience":["system"]}},
+            {"type":"text"},{"type":"new"}]});
+        let r: CallToolResult = serde_json::from_value(v.clone()).unwrap();
+        assert!(matches!(r.content[0], ContentBlock::Text(_)));
+        assert!(matches!(r.content[1], ContentBlock::Unknown(_)));
+        assert_eq!(r.text(), "a");
+        assert_eq!(serde_json::to_value(&r).unwrap(), v);
+    }
 }
