@@ -145,6 +145,14 @@ pub(crate) fn eval_script(ctx: &mut Ctx, script: &str, depth: usize) {
     if ctx.too_deep(depth, script) {
         return;
     }
+    if has_oversized_fd(script) {
+        // brush-parser 0.4 panics on a redirect fd that does not fit an i32 (found by
+        // fuzzing); bash rejects it too.
+        let mut a = Assessment::new(script);
+        a.ask("shell.unparsable", "redirect file descriptor out of range");
+        ctx.push_other(a);
+        return;
+    }
     if let Some(argv) = plain_words(script) {
         programs::judge(ctx, Cmd::from_argv(&argv), depth);
         return;
@@ -171,6 +179,23 @@ pub(crate) fn eval_script(ctx: &mut Ctx, script: &str, depth: usize) {
             ctx.push_other(a);
         }
     }
+}
+
+/// A run of ten or more digits right before `<` or `>` (an fd number beyond `i32`).
+fn has_oversized_fd(script: &str) -> bool {
+    let bytes = script.as_bytes();
+    let mut run = 0;
+    for &b in bytes {
+        if b.is_ascii_digit() {
+            run += 1;
+        } else {
+            if run >= 10 && (b == b'<' || b == b'>') {
+                return true;
+            }
+            run = 0;
+        }
+    }
+    false
 }
 
 /// Words that need no shell grammar, or `None`.
@@ -802,6 +827,22 @@ mod tests {
         assert_eq!(ansi_c_unescape(r"\x72m"), "rm");
         assert_eq!(ansi_c_unescape(r"\162m"), "rm");
         assert_eq!(ansi_c_unescape(r"a\nb"), "a\nb");
+    }
+
+    /// Regression (fuzzing): an fd number beyond i32 made brush-parser panic; the policy
+    /// turned that into an internal-error deny. It is now an ordinary unparsable `ask`.
+    #[test]
+    fn oversized_redirect_fd_is_unparsable_not_an_internal_error() {
+        let v = crate::Policy::builtin().evaluate(&crate::Action::exec(
+            vec![
+                "bash".into(),
+                "-lc".into(),
+                "044444444444444444440<$0".into(),
+            ],
+            None,
+        ));
+        assert_eq!(v.decision, crate::Decision::Ask, "{v}");
+        assert!(v.explanation.iter().all(|f| f.id != "error"), "{v}");
     }
 
     #[test]
