@@ -56,10 +56,22 @@
 //!   `.git/`, `.codex/` and secrets are denied.
 //!
 //! # Policy files
-//! See the rule format in the `Policy` docs' example: `[[rule]]` tables with `id`, `decision`,
-//! `priority`, `reason`, `risk`, `loosen`, `match = { program, argv_prefix, regex, sql_class,
-//! sql_kind, dialect, path_glob }`, `examples_match` and `examples_not_match` (checked at load;
-//! a failing example is [`PolicyError::Example`]).
+//! TOML, one `[[rule]]` table per rule, added with [`Policy::with_file`] (several files
+//! stack; rule ids must be unique):
+//!
+//! | key | meaning |
+//! |---|---|
+//! | `id` | unique name, shown in explanations and load errors |
+//! | `decision` | `allow`, `ask` or `deny` |
+//! | `priority` | integer, default 0: among matching rules the highest priority decides, then the strictest |
+//! | `reason`, `risk` | shown in the explanation (`risk` defaults from the decision) |
+//! | `loosen` | `true` lets the rule replace a *stricter* built-in verdict; without it a looser rule is ignored (and says so) |
+//! | `match` | `program` (base name, or list), `argv_prefix`, `regex` (on the part's text), `sql_class` (`read`, `write`, `ddl`, `admin`, `transaction`, `session`, `unknown`), `sql_kind` (`select`, `insert`, `delete`, `drop`, …), `dialect`, `path_glob`; all given keys must match; command, SQL and path keys cannot be mixed |
+//! | `examples_match`, `examples_not_match` | command lines (SQL text for SQL rules, paths for path rules) checked when the file loads: a failing example is [`PolicyError::Example`] |
+//!
+//! A rule applies to each judged part separately: a rule on `psql` judges the `psql` command
+//! and its flags, while the SQL it carries is judged by SQL rules. Invalid TOML, regexes or
+//! globs are typed [`PolicyError`]s naming the file line or the rule.
 //!
 //! ```
 //! use approval_policy::{Action, Decision, Policy};
