@@ -123,6 +123,40 @@ fn policy_files_change_the_verdict() {
 }
 
 #[test]
+fn check_patch_files_against_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let inside = dir.path().join("in.patch");
+    std::fs::write(
+        &inside,
+        "*** Begin Patch\n*** Add File: src/a.rs\n+fn a() {}\n*** End Patch\n",
+    )
+    .unwrap();
+    let outside = dir.path().join("out.patch");
+    std::fs::write(
+        &outside,
+        "*** Begin Patch\n*** Add File: ../../etc/x\n+x\n*** End Patch\n",
+    )
+    .unwrap();
+    cli()
+        .args(["policy", "check", "--cwd", "/work/app", "--patch"])
+        .arg(&inside)
+        .assert()
+        .code(0);
+    cli()
+        .args(["policy", "check", "--cwd", "/work/app", "--patch"])
+        .arg(&outside)
+        .assert()
+        .code(4);
+    let bad = dir.path().join("bad.patch");
+    std::fs::write(&bad, "not a patch").unwrap();
+    cli()
+        .args(["policy", "check", "--patch"])
+        .arg(&bad)
+        .assert()
+        .code(2);
+}
+
+#[test]
 fn sql_subcommand_classifies_per_dialect() {
     cli()
         .args(["policy", "sql", "--dialect", "postgres", "SELECT 1"])
