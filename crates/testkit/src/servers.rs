@@ -217,9 +217,14 @@ impl Process {
 impl Drop for Process {
     fn drop(&mut self) {
         let pg = format!("-{}", self.pgid());
-        let _ = Command::new("kill")
-            .args([&format!("-{}", self.stop_signal), "--", &pg])
-            .status();
+        let quiet = |args: &[&str]| {
+            let _ = Command::new("kill")
+                .args(args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        };
+        quiet(&[&format!("-{}", self.stop_signal), "--", &pg]);
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -227,7 +232,7 @@ impl Drop for Process {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        let _ = Command::new("kill").args(["-KILL", "--", &pg]).status();
+        quiet(&["-KILL", "--", &pg]);
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }

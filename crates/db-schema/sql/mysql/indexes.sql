@@ -1,5 +1,7 @@
--- Parameters (every query): schema, schema, tables JSON, tables JSON. A NULL schema means the
--- connection's database, or every user database when the connection has none.
+-- {filter:alias} becomes `AND alias.TABLE_SCHEMA = <schema>` and, when tables are filtered,
+-- `AND JSON_CONTAINS(<names as one JSON array>, JSON_QUOTE(alias.TABLE_NAME))`; {schema:column}
+-- becomes `column = <schema>`. <schema> is a bound parameter (the schema filter) or DATABASE().
+-- Plain equalities let MariaDB read one database's tables instead of opening every table.
 -- Index parts except the primary key's. `EXPRESSION` (functional key parts) exists from
 -- MySQL 8.0.13; elsewhere it is replaced by NULL.
 SELECT s.TABLE_SCHEMA AS schema_name,
@@ -15,8 +17,5 @@ SELECT s.TABLE_SCHEMA AS schema_name,
        s.INDEX_COMMENT AS comment
 FROM information_schema.STATISTICS AS s
 WHERE s.INDEX_NAME <> 'PRIMARY'
-  AND (s.TABLE_SCHEMA = COALESCE(?, DATABASE())
-       OR (? IS NULL AND DATABASE() IS NULL
-           AND s.TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')))
-  AND (? IS NULL OR JSON_CONTAINS(?, JSON_QUOTE(s.TABLE_NAME)))
+  {filter:s}
 ORDER BY s.TABLE_SCHEMA, s.TABLE_NAME, s.INDEX_NAME, s.SEQ_IN_INDEX

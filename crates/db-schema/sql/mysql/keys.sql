@@ -1,5 +1,7 @@
--- Parameters (every query): schema, schema, tables JSON, tables JSON. A NULL schema means the
--- connection's database, or every user database when the connection has none.
+-- {filter:alias} becomes `AND alias.TABLE_SCHEMA = <schema>` and, when tables are filtered,
+-- `AND JSON_CONTAINS(<names as one JSON array>, JSON_QUOTE(alias.TABLE_NAME))`; {schema:column}
+-- becomes `column = <schema>`. <schema> is a bound parameter (the schema filter) or DATABASE().
+-- Plain equalities let MariaDB read one database's tables instead of opening every table.
 -- Primary keys, unique constraints (every unique index) and foreign keys, one row per column.
 SELECT tc.TABLE_SCHEMA AS schema_name,
        tc.TABLE_NAME AS table_name,
@@ -17,13 +19,12 @@ JOIN information_schema.KEY_COLUMN_USAGE AS k
   ON k.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA
  AND k.TABLE_NAME = tc.TABLE_NAME
  AND k.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
+ AND {schema:k.TABLE_SCHEMA}
 LEFT JOIN information_schema.REFERENTIAL_CONSTRAINTS AS rc
   ON rc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA
  AND rc.TABLE_NAME = tc.TABLE_NAME
  AND rc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
+ AND {schema:rc.CONSTRAINT_SCHEMA}
 WHERE tc.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY')
-  AND (tc.TABLE_SCHEMA = COALESCE(?, DATABASE())
-       OR (? IS NULL AND DATABASE() IS NULL
-           AND tc.TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')))
-  AND (? IS NULL OR JSON_CONTAINS(?, JSON_QUOTE(tc.TABLE_NAME)))
+  {filter:tc}
 ORDER BY tc.TABLE_SCHEMA, tc.TABLE_NAME, tc.CONSTRAINT_NAME, k.ORDINAL_POSITION

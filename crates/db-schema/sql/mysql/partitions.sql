@@ -1,5 +1,7 @@
--- Parameters (every query): schema, schema, tables JSON, tables JSON. A NULL schema means the
--- connection's database, or every user database when the connection has none.
+-- {filter:alias} becomes `AND alias.TABLE_SCHEMA = <schema>` and, when tables are filtered,
+-- `AND JSON_CONTAINS(<names as one JSON array>, JSON_QUOTE(alias.TABLE_NAME))`; {schema:column}
+-- becomes `column = <schema>`. <schema> is a bound parameter (the schema filter) or DATABASE().
+-- Plain equalities let MariaDB read one database's tables instead of opening every table.
 SELECT p.TABLE_SCHEMA AS schema_name,
        p.TABLE_NAME AS table_name,
        p.PARTITION_NAME AS name,
@@ -8,8 +10,5 @@ SELECT p.TABLE_SCHEMA AS schema_name,
        p.PARTITION_DESCRIPTION AS description
 FROM information_schema.PARTITIONS AS p
 WHERE p.PARTITION_NAME IS NOT NULL
-  AND (p.TABLE_SCHEMA = COALESCE(?, DATABASE())
-       OR (? IS NULL AND DATABASE() IS NULL
-           AND p.TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')))
-  AND (? IS NULL OR JSON_CONTAINS(?, JSON_QUOTE(p.TABLE_NAME)))
+  {filter:p}
 ORDER BY p.TABLE_SCHEMA, p.TABLE_NAME, p.PARTITION_ORDINAL_POSITION

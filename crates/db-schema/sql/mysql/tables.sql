@@ -1,5 +1,7 @@
--- Parameters (every query): schema, schema, tables JSON, tables JSON. A NULL schema means the
--- connection's database, or every user database when the connection has none.
+-- {filter:alias} becomes `AND alias.TABLE_SCHEMA = <schema>` and, when tables are filtered,
+-- `AND JSON_CONTAINS(<names as one JSON array>, JSON_QUOTE(alias.TABLE_NAME))`; {schema:column}
+-- becomes `column = <schema>`. <schema> is a bound parameter (the schema filter) or DATABASE().
+-- Plain equalities let MariaDB read one database's tables instead of opening every table.
 SELECT t.TABLE_SCHEMA AS schema_name,
        t.TABLE_NAME AS name,
        t.TABLE_TYPE AS kind,
@@ -10,10 +12,7 @@ SELECT t.TABLE_SCHEMA AS schema_name,
        v.VIEW_DEFINITION AS definition
 FROM information_schema.TABLES AS t
 LEFT JOIN information_schema.VIEWS AS v
-       ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABLE_NAME = t.TABLE_NAME
+       ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABLE_NAME = t.TABLE_NAME AND {schema:v.TABLE_SCHEMA}
 WHERE 1 = 1
-  AND (t.TABLE_SCHEMA = COALESCE(?, DATABASE())
-       OR (? IS NULL AND DATABASE() IS NULL
-           AND t.TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')))
-  AND (? IS NULL OR JSON_CONTAINS(?, JSON_QUOTE(t.TABLE_NAME)))
+  {filter:t}
 ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME

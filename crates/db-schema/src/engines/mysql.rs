@@ -26,7 +26,7 @@ use crate::model::{
     normalize_action, Check, Column, Extra, ForeignKey, Index, IndexColumn, PrimaryKey, Schema,
     Table, TableKind, UniqueConstraint,
 };
-use crate::runner::{CatalogQuery, QueryRunner};
+use crate::runner::{CatalogQuery, Param, QueryRunner};
 use crate::{DatabaseUrl, Error};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -105,9 +105,6 @@ impl Engine for Mysql {
     }
 
     fn catalog_queries(&self, filter: &Filter, server_version: &str) -> Vec<CatalogQuery> {
-        let s = filter.schema_param();
-        let t = filter.tables_json_param();
-        let params = vec![s.clone(), s, t.clone(), t];
         let maria = is_mariadb(server_version);
         let checks = if maria {
             CHECKS.replace(
@@ -131,10 +128,9 @@ impl Engine for Mysql {
             ("partitions", PARTITIONS.to_owned()),
         ]
         .into_iter()
-        .map(|(name, sql)| CatalogQuery {
-            name,
-            sql,
-            params: params.clone(),
+        .map(|(name, sql)| {
+            let (sql, params) = render(&sql, filter);
+            CatalogQuery { name, sql, params }
         })
         .collect()
     }
@@ -161,6 +157,52 @@ impl Engine for Mysql {
             })
         }
     }
+}
+
+/// Fill the `{filter:alias}` and `{schema:column}` placeholders of a query (comment lines
+/// dropped), returning the SQL and its `?` parameters in order. Without a schema filter the
+/// connection's database is used (`DATABASE()`): a URL without a database needs `--schema`.
+fn render(sql: &str, filter: &Filter) -> (String, Vec<Param>) {
+    let schema = |params: &mut Vec<Param>| match &filter.schema {
+        Some(s) => {
+            params.push(Param::Text(s.clone()));
+            "?".to_owned()
+        }
+        None => "DATABASE()".to_owned(),
+    };
+    let mut out = String::with_capacity(sql.len() + 64);
+    let mut params = Vec::new();
+    for line in sql.lines().filter(|l| !l.trim_start().starts_with("--")) {
+        let mut rest = line;
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
+            out.push_str(&rest[..start]);
+            let token = &rest[start + 1..start + len];
+            if let Some(alias) = token.strip_prefix("filter:") {
+                let value = schema(&mut params);
+                out.push_str(&format!("AND {alias}.TABLE_SCHEMA = {value}"));
+                if let Some(tables) = &filter.tables {
+                    params.push(Param::Text(
+                        serde_json::Value::from(tables.clone()).to_string(),
+                    ));
+                    out.push_str(&format!(
+                        " AND JSON_CONTAINS(?, JSON_QUOTE({alias}.TABLE_NAME))"
+                    ));
+                }
+            } else if let Some(column) = token.strip_prefix("schema:") {
+                let value = schema(&mut params);
+                out.push_str(&format!("{column} = {value}"));
+            } else {
+                out.push_str(&rest[start..=start + len]);
+            }
+            rest = &rest[start + len + 1..];
+        }
+        out.push_str(rest);
+        out.push('\n');
+    }
+    (out, params)
 }
 
 /// SQL text of a default as the catalog reports it.
@@ -580,8 +622,17 @@ mod tests {
         let q = Mysql.catalog_queries(&Filter::default(), "8.0.36");
         assert!(q.iter().any(|q| q.sql.contains("s.EXPRESSION")));
         assert!(q.iter().any(|q| q.sql.contains("/*mariadb: table join*/")));
-        assert!(q
-            .iter()
-            .all(|q| q.params.len() == 4 && q.sql.matches('?').count() == 4));
+        assert!(q.iter().all(|q| q.params.is_empty()
+            && !q.sql.contains('?')
+            && q.sql.contains("= DATABASE()")));
+        let f = Filter {
+            schema: Some("d`b".into()),
+            tables: Some(vec!["a'b".into()]),
+        };
+        for q in Mysql.catalog_queries(&f, "10.11.2-MariaDB") {
+            assert_eq!(q.sql.matches('?').count(), q.params.len(), "{}", q.sql);
+            assert!(!q.sql.contains("a'b") && !q.sql.contains("d`b") && !q.sql.contains('{'));
+            assert_eq!(q.params.last(), Some(&Param::Text("[\"a'b\"]".into())));
+        }
     }
 }
