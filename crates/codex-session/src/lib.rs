@@ -81,6 +81,7 @@
 mod approval;
 mod audit;
 mod conversation;
+mod detect;
 mod dialect;
 mod error;
 mod event;
@@ -99,6 +100,11 @@ pub use approval::{
 };
 pub use audit::{AuditError, AuditRecord, AuditSink, FileAuditSink, MemoryAuditSink};
 pub use conversation::{ApprovalPolicy, Conversation, ConversationOptions, Sandbox, TurnOptions};
+pub use detect::{
+    choose as choose_generation, detect_codex, read_version as read_codex_version, CodexVersion,
+    DetectError, Detected, EnumSpelling, Generation, Locator, Quirks,
+    NEWEST_KNOWN as NEWEST_KNOWN_CODEX, VERSION_TIMEOUT as CODEX_VERSION_TIMEOUT,
+};
 pub use dialect::{ConversationInfo, ConversationPage, ConversationSummary, Protocol, ServerInfo};
 pub use error::{Error, Result, Unavailable};
 pub use event::{ApprovalKind, Event, TokenUsage};
