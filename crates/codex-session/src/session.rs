@@ -394,6 +394,15 @@ impl CodexSession {
         }
     }
 
+    /// A liveness round trip (`ping`): how long the server took to answer.
+    pub async fn ping(&self) -> Result<Duration> {
+        let peer = self.peer()?;
+        let started = std::time::Instant::now();
+        peer.request::<mcp_proto::Ping>(&None, self.inner.options.request_timeout)
+            .await?;
+        Ok(started.elapsed())
+    }
+
     /// Start a conversation and subscribe to its events.
     pub async fn new_conversation(&self, options: ConversationOptions) -> Result<Conversation> {
         let peer = self.peer()?;

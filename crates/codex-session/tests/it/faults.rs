@@ -126,6 +126,16 @@ async fn a_slow_but_alive_server_is_not_declared_stalled() {
 }
 
 #[tokio::test]
+async fn ping_measures_a_round_trip() {
+    let (session, mut peer) = connect(quick()).await;
+    let s = session.clone();
+    let ping = tokio::spawn(async move { s.ping().await });
+    let request = peer.expect_request("ping").await;
+    peer.reply(&request, json!({})).await;
+    assert!(within(ping).await.unwrap().unwrap() < Duration::from_secs(5));
+}
+
+#[tokio::test]
 async fn garbage_lines_are_skipped_and_the_session_goes_on() {
     let (session, mut peer) = connect(quick()).await;
     peer.send_raw(b"not json at all\n{\"half\": \n\x00\xff\xfe binary\n[1,2,3]\n{}\n\n")
