@@ -104,17 +104,16 @@ pub fn run(args: SchemaArgs) -> anyhow::Result<Exit> {
         Err(e) if e.is_usage() => return Err(UsageError(e.to_string()).into()),
         Err(e) => return Err(anyhow::Error::new(e)),
     };
-    let text = match args.format {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        // Streamed: a 20,000-table schema is ~85 MB of JSON, no need to hold it twice.
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&schema)?;
-            s.push('\n');
-            s
+            serde_json::to_writer_pretty(&mut out, &schema)?;
+            out.write_all(b"\n")?;
         }
-        Format::Table => render_table(&schema),
-        Format::Markdown => render_markdown(&schema),
-    };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
+        Format::Table => out.write_all(render_table(&schema).as_bytes())?,
+        Format::Markdown => out.write_all(render_markdown(&schema).as_bytes())?,
+    }
     out.flush()?;
     Ok(Exit::Ok)
 }
