@@ -115,16 +115,42 @@ fn bench(c: &mut Criterion) {
     rows.extend(load("own.jsonl", false));
     let samples: [(&str, Vec<&str>); 4] = [
         ("argv ls -la", vec!["ls", "-la"]),
-        ("bash -lc pipeline", vec!["bash", "-lc", "ls sql | wc -l && git status"]),
-        ("psql -c SELECT", vec!["psql", "-d", "shop", "-c", "SELECT sku, price FROM products ORDER BY price DESC LIMIT 5"]),
-        ("bash -lc here-doc SQL", vec!["bash", "-lc", "psql -d shop <<'SQL'\nSELECT count(*) FROM products;\nSQL"]),
+        (
+            "bash -lc pipeline",
+            vec!["bash", "-lc", "ls sql | wc -l && git status"],
+        ),
+        (
+            "psql -c SELECT",
+            vec![
+                "psql",
+                "-d",
+                "shop",
+                "-c",
+                "SELECT sku, price FROM products ORDER BY price DESC LIMIT 5",
+            ],
+        ),
+        (
+            "bash -lc here-doc SQL",
+            vec![
+                "bash",
+                "-lc",
+                "psql -d shop <<'SQL'\nSELECT count(*) FROM products;\nSQL",
+            ],
+        ),
     ];
     for (label, argv) in samples {
         let action = Action::exec(argv.iter().map(|s| s.to_string()).collect(), None);
-        c.bench_function(label, |b| b.iter(|| policy.evaluate(std::hint::black_box(&action))));
+        c.bench_function(label, |b| {
+            b.iter(|| policy.evaluate(std::hint::black_box(&action)))
+        });
     }
     c.bench_function("classify_sql SELECT", |b| {
-        b.iter(|| approval_policy::classify_sql(approval_policy::Dialect::Postgres, std::hint::black_box("SELECT sku, price FROM products ORDER BY price DESC LIMIT 5")))
+        b.iter(|| {
+            approval_policy::classify_sql(
+                approval_policy::Dialect::Postgres,
+                std::hint::black_box("SELECT sku, price FROM products ORDER BY price DESC LIMIT 5"),
+            )
+        })
     });
     c.bench_function("evaluate every corpus line once", |b| {
         b.iter(|| {

@@ -23,6 +23,10 @@ pub struct Policy {
     rules: Vec<Rule>,
 }
 
+/// Commands larger than this are not parsed (they ask): the parsers are fast on real input,
+/// but a bound keeps an adversary from buying time with size.
+const MAX_COMMAND_BYTES: usize = 1 << 20;
+
 /// Judge an action with built-in knowledge only.
 pub(crate) fn builtin_units(action: &Action) -> Vec<Unit> {
     match action {
@@ -30,6 +34,13 @@ pub(crate) fn builtin_units(action: &Action) -> Vec<Unit> {
             let mut ctx = Ctx::new(cwd.clone());
             if argv.is_empty() {
                 return Vec::new();
+            }
+            let size: usize = argv.iter().map(String::len).sum();
+            if size > MAX_COMMAND_BYTES {
+                let mut a = crate::assess::Assessment::new(format!("({size} bytes)"));
+                a.ask("too-large", "command too large to judge");
+                ctx.push_other(a);
+                return ctx.units;
             }
             crate::programs::judge(&mut ctx, Cmd::from_argv(argv), 0);
             ctx.units

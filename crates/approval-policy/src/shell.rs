@@ -145,6 +145,14 @@ pub(crate) fn eval_script(ctx: &mut Ctx, script: &str, depth: usize) {
     if ctx.too_deep(depth, script) {
         return;
     }
+    if paren_depth(script) > MAX_PAREN_DEPTH {
+        // brush-parser backtracks exponentially on deeply nested `(` (found by fuzzing:
+        // 29 unclosed parentheses took two minutes). Nothing real nests this deep.
+        let mut a = Assessment::new(script);
+        a.ask("shell.unparsable", "parentheses nested too deeply to parse");
+        ctx.push_other(a);
+        return;
+    }
     if has_oversized_fd(script) {
         // brush-parser 0.4 panics on a redirect fd that does not fit an i32 (found by
         // fuzzing); bash rejects it too.
@@ -179,6 +187,36 @@ pub(crate) fn eval_script(ctx: &mut Ctx, script: &str, depth: usize) {
             ctx.push_other(a);
         }
     }
+}
+
+/// Deepest `(` nesting outside quotes that the parser is given.
+const MAX_PAREN_DEPTH: usize = 10;
+
+/// The deepest nesting of `(` outside single and double quotes.
+fn paren_depth(script: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in script.chars() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match (quote, c) {
+            (Some('\''), '\'') => quote = None,
+            (Some('\''), _) => {}
+            (_, '\\') => escaped = true,
+            (Some('"'), '"') => quote = None,
+            (None, '\'' | '"') => quote = Some(c),
+            (_, '(') => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            (_, ')') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 /// A run of ten or more digits right before `<` or `>` (an fd number beyond `i32`).
@@ -827,6 +865,18 @@ mod tests {
         assert_eq!(ansi_c_unescape(r"\x72m"), "rm");
         assert_eq!(ansi_c_unescape(r"\162m"), "rm");
         assert_eq!(ansi_c_unescape(r"a\nb"), "a\nb");
+    }
+
+    /// Regression (fuzzing): 29 unclosed `(` took brush-parser two minutes.
+    #[test]
+    fn deep_parentheses_are_refused_before_parsing() {
+        let script = format!("{}`.x`:", "(".repeat(29));
+        let v = crate::Policy::builtin().evaluate(&crate::Action::exec(
+            vec!["bash".into(), "-lc".into(), script],
+            None,
+        ));
+        assert_eq!(v.decision, crate::Decision::Ask, "{v}");
+        assert_eq!(paren_depth("(a) (b) '((((((' \"(x)\" $(( (1+2)*3 ))"), 3);
     }
 
     /// Regression (fuzzing): an fd number beyond i32 made brush-parser panic; the policy

@@ -437,21 +437,15 @@ fn psql_text(ctx: &mut Ctx, text: &str) {
                     && chars[j] == '$'
                     && !(i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_'))
                 {
-                    let tag: String = chars[i..=j].iter().collect();
-                    let rest: String = chars[j + 1..].iter().collect();
-                    match rest.find(&tag) {
-                        Some(end) => {
-                            let body_chars = rest[..end].chars().count();
-                            sql.push_str(&tag);
-                            sql.push_str(&rest[..end]);
-                            sql.push_str(&tag);
-                            i = j + 1 + body_chars + tag.chars().count();
-                        }
-                        None => {
-                            sql.push_str(&chars[i..].iter().collect::<String>());
-                            i = n;
-                        }
-                    }
+                    // Search the closing tag in place (linear in the quoted body).
+                    let tag = &chars[i..=j];
+                    let close = chars[j + 1..]
+                        .windows(tag.len())
+                        .position(|w| w == tag)
+                        .map(|p| j + 1 + p + tag.len())
+                        .unwrap_or(n);
+                    sql.extend(&chars[i..close]);
+                    i = close;
                 } else {
                     sql.push(c);
                     i += 1;
