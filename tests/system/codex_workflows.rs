@@ -183,6 +183,10 @@ async fn analyze_query_extracts_and_validates_the_proposed_query() {
         .contains("orders"));
     // the model got the plan and the local findings in its prompt
     assert!(model.received_text("function-on-column"));
+    assert!(
+        model.received_text("Tables involved"),
+        "the schema of `orders` went with the query"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

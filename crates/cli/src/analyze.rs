@@ -446,11 +446,21 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
     };
     let engine = engine_of(a.db.as_deref(), a.engine.as_deref())?;
     let mut facts = wf::SchemaFacts::default();
+    let mut involved: Option<serde_json::Value> = None;
     let mut tools = None;
     let mut measured = None;
     if let Some(db) = &a.db {
         let schema = extract_schema(db, &[]).await?;
         facts = wf::schema_facts(&schema);
+        let names = wf::referenced_tables(engine, &sql);
+        let tables: Vec<&db_schema::Table> = schema
+            .tables
+            .iter()
+            .filter(|t| names.contains(&t.name.to_ascii_lowercase()))
+            .collect();
+        involved = Some(serde_json::from_str(&wf::redact_text(
+            &serde_json::to_string(&tables)?,
+        ))?);
         let mut t = wf::DbTools::connect(
             db,
             wf::DbToolsOptions {
@@ -493,7 +503,7 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
                 plan: m.and_then(|m| m.plan.as_deref()),
                 elapsed_ms: m.and_then(|m| m.elapsed_ms),
                 rows: m.and_then(|m| m.rows),
-                schema: None,
+                schema: involved.as_ref(),
                 findings: &local.findings,
                 tools: a.db.is_some(),
             });

@@ -82,7 +82,9 @@ pub use prompts::{
     base_instructions, caching_prompt, config_review_prompt, query_optimization_prompt,
     schema_analysis_prompt, QueryPrompt, SchemaPrompt, MCP_SERVER_NAME,
 };
-pub use query_lint::{analyze_query, ColumnFacts, QueryAnalysis, QueryLintOptions, SchemaFacts};
+pub use query_lint::{
+    analyze_query, referenced_tables, ColumnFacts, QueryAnalysis, QueryLintOptions, SchemaFacts,
+};
 pub use read_only::{check_read_only, policy_dialect, ReadOnlyVerdict};
 pub use redact::{is_sensitive_key, redact_text, redact_toml, redact_toml_table, REDACTED};
 pub use schema_lint::{analyze_schema, schema_facts, SchemaLintOptions};

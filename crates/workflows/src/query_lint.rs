@@ -135,6 +135,31 @@ pub fn analyze_query(
     })
 }
 
+/// The tables a SQL text reads or writes (lower case, without schema), in first-seen order;
+/// empty when it does not parse.
+///
+/// ```
+/// let t = xldb_workflows::referenced_tables(xldb_workflows::Engine::Postgres,
+///     "SELECT o.id FROM shop.orders o JOIN customers c ON c.id = o.customer_id");
+/// assert_eq!(t, ["orders", "customers"]);
+/// ```
+pub fn referenced_tables(engine: Engine, sql: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if let Ok(statements) = engine.parse(sql) {
+        for s in &statements {
+            let _ = sqlparser::ast::visit_relations(s, |r| {
+                let name = object_name(r).to_ascii_lowercase();
+                let short = name.rsplit('.').next().unwrap_or(&name).to_string();
+                if !out.contains(&short) {
+                    out.push(short);
+                }
+                ControlFlow::<()>::Continue(())
+            });
+        }
+    }
+    out
+}
+
 struct Linter<'a> {
     engine: Engine,
     facts: &'a SchemaFacts,

@@ -1,0 +1,51 @@
+//! No rendered prompt carries a secret, whatever input field it hides in.
+
+use xldb_workflows::{
+    analyze_caching, caching_prompt, config_review_prompt, parse_query_log,
+    query_optimization_prompt, review_config, schema_analysis_prompt, Engine, QueryPrompt,
+    SchemaPrompt,
+};
+
+const SECRETS: &[&str] = &[
+    "Hunter2Secret",
+    "sk-live0123456789abcdefghij",
+    "AKIAABCDEFGHIJKLMNOP",
+    "ghp_abcdefghijklmnopqrstuvwxyz012345",
+];
+
+#[test]
+fn every_prompt_is_redacted() {
+    let sql = "SELECT * FROM users WHERE password = 'x' -- postgres://app:Hunter2Secret@db/x token=sk-live0123456789abcdefghij";
+    let schema = serde_json::json!({"comment": "api_key=AKIAABCDEFGHIJKLMNOP", "default": "Bearer ghp_abcdefghijklmnopqrstuvwxyz012345"});
+    let mut prompts = vec![
+        query_optimization_prompt(&QueryPrompt {
+            engine: Engine::Postgres,
+            sql,
+            plan: Some("password=Hunter2Secret"),
+            elapsed_ms: None,
+            rows: None,
+            schema: Some(&schema),
+            findings: &[],
+            tools: true,
+        }),
+        schema_analysis_prompt(&SchemaPrompt {
+            engine: Engine::Postgres,
+            schema: &schema,
+            focus_tables: &[],
+            findings: &[],
+            tools: false,
+        }),
+    ];
+    let log = "3\tSELECT a FROM t WHERE k = 'postgres://u:Hunter2Secret@h/d'\n";
+    prompts.push(caching_prompt(
+        &analyze_caching(Engine::Postgres, &parse_query_log(log).unwrap()),
+        false,
+    ));
+    let review = review_config("[c]\nengine = \"mysql\"\nhost = \"h\"\npassword = \"Hunter2Secret\"\naws = { secret_key = \"AKIAABCDEFGHIJKLMNOP\" }\n").unwrap();
+    prompts.push(config_review_prompt(&review));
+    for p in &prompts {
+        for s in SECRETS {
+            assert!(!p.contains(s), "`{s}` in:\n{p}");
+        }
+    }
+}
