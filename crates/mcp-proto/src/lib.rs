@@ -86,11 +86,43 @@
 //! | `codex/event` (+ `codex/event/<type>`) | [`CodexEvent`] | notification | s→c | [`EventNotification`] | |
 //! | `loginChatGptComplete` | [`LoginChatGptComplete`] | notification | s→c | [`LoginChatGptCompleteParams`] | |
 //! | `authStatusChange` | [`AuthStatusChange`] | notification | s→c | [`AuthStatusChangeParams`] | |
+//! | `initialize` | [`AppInitialize`] | request | c→s | [`AppInitializeParams`] | [`AppInitializeResult`] |
+//! | `initialized` | [`AppInitialized`] | notification | c→s | `Option<Empty>` |  |
+//! | `execCommandApproval` | [`AppExecCommandApproval`] | request | s→c | [`AppExecCommandApprovalParams`] | [`ReviewDecisionResponse`] |
+//! | `applyPatchApproval` | [`AppApplyPatchApproval`] | request | s→c | [`AppApplyPatchApprovalParams`] | [`ReviewDecisionResponse`] |
+//! | `sendUserTurn` | [`AppSendUserTurn`] | request | c→s | [`AppSendUserTurnParams`] | [`Empty`] |
+//! | `thread/start` | [`ThreadStart`] | request | c→s | [`ThreadStartParams`] | [`ThreadStartResult`] |
+//! | `turn/start` | [`TurnStart`] | request | c→s | [`TurnStartParams`] | [`TurnStartResult`] |
+//! | `turn/interrupt` | [`TurnInterrupt`] | request | c→s | [`TurnInterruptParams`] | [`Empty`] |
+//! | `thread/started` | [`ThreadStarted`] | notification | s→c | [`ThreadStartedParams`] |  |
+//! | `turn/started` | [`TurnStarted`] | notification | s→c | [`TurnNotificationParams`] |  |
+//! | `turn/completed` | [`TurnCompleted`] | notification | s→c | [`TurnNotificationParams`] |  |
+//! | `item/started` | [`ItemStarted`] | notification | s→c | [`ItemNotificationParams`] |  |
+//! | `item/completed` | [`ItemCompleted`] | notification | s→c | [`ItemNotificationParams`] |  |
+//! | `item/commandExecution/outputDelta` | [`CommandExecutionOutputDelta`] | notification | s→c | [`ItemDeltaParams`] |  |
+//! | `item/fileChange/outputDelta` | [`FileChangeOutputDelta`] | notification | s→c | [`ItemDeltaParams`] |  |
+//! | `item/agentMessage/delta` | [`AgentMessageDelta`] | notification | s→c | [`ItemDeltaParams`] |  |
+//! | `thread/tokenUsage/updated` | [`ThreadTokenUsageUpdated`] | notification | s→c | [`TokenUsageUpdatedParams`] |  |
+//! | `turn/diff/updated` | [`TurnDiffUpdated`] | notification | s→c | [`TurnDiffUpdatedParams`] |  |
+//! | `serverRequest/resolved` | [`ServerRequestResolved`] | notification | s→c | [`ServerRequestResolvedParams`] |  |
+//! | `thread/status/changed` | [`ThreadStatusChanged`] | notification | s→c | [`ThreadStatusChangedParams`] |  |
+//! | `account/rateLimits/updated` | [`AccountRateLimitsUpdated`] | notification | s→c | [`OpaqueParams`] |  |
+//! | `remoteControl/status/changed` | [`RemoteControlStatusChanged`] | notification | s→c | [`OpaqueParams`] |  |
+//! | `warning` | [`Warning`] | notification | s→c | [`WarningParams`] |  |
+//! | `configWarning` | [`ConfigWarning`] | notification | s→c | [`ConfigWarningParams`] |  |
+//! | `error` | [`ErrorNotification`] | notification | s→c | [`ErrorNotificationParams`] |  |
+//! | `item/commandExecution/requestApproval` | [`CommandExecutionRequestApproval`] | request | s→c | [`CommandExecutionRequestApprovalParams`] | [`V2ApprovalResponse`] |
+//! | `item/fileChange/requestApproval` | [`FileChangeRequestApproval`] | request | s→c | [`FileChangeRequestApprovalParams`] | [`V2ApprovalResponse`] |
 //!
-//! The first ten are standard MCP ([`Protocol::Mcp`]); the rest are the Codex conversation API
-//! of `codex mcp` 0.22–0.42 ([`Protocol::CodexV1`]). Later generations (`codex mcp-server`
-//! tool-mode extras, `codex app-server` v2 `thread/*`, `turn/*`, `item/*`) will be sibling
-//! rows and modules on the same envelope.
+//! The first ten are standard MCP ([`Protocol::Mcp`]); then the Codex conversation API of
+//! `codex mcp` 0.22–0.42 ([`Protocol::CodexV1`], which `codex app-server` v1 also accepts from
+//! the client); then `codex app-server`: the handshake ([`Protocol::AppServer`]), the v1 rows
+//! whose shape differs from `codex mcp` ([`Protocol::AppServerV1`], module docs of
+//! [`AppInitializeParams`]'s module) and v2 ([`Protocol::AppServerV2`]: `thread/*`, `turn/*`,
+//! `item/*`). A wire name can appear once per protocol: look it up with [`method_info_in`] and
+//! the protocol set of the connection ([`Protocol::MCP_SERVER`], [`Protocol::APP_SERVER`]).
+//! MCP tool mode adds no methods; its `codex` / `codex-reply` arguments are
+//! [`CodexToolArgs`] / [`CodexReplyArgs`].
 //!
 //! # Reading tolerance, writing exactness
 //!
@@ -118,15 +150,33 @@
 //! None.
 #![deny(missing_docs)]
 
+mod app_server;
+mod app_server_v2;
 mod codex;
 mod empty;
 mod error;
 mod jsonrpc;
 mod mcp;
+mod mcp_tool;
 mod method;
 mod open_enum;
 mod table;
 
+pub use crate::app_server::{
+    AppApplyPatchApprovalParams, AppExecCommandApprovalParams, AppInitializeParams,
+    AppInitializeResult, AppSendUserTurnParams, TypeTaggedSandboxPolicy,
+};
+pub use crate::app_server_v2::{
+    AgentMessageItem, CommandExecutionItem, CommandExecutionRequestApprovalParams,
+    ConfigWarningParams, ErrorNotificationParams, FileChangeItem, FileChangeRequestApprovalParams,
+    FileUpdateChange, ItemDeltaParams, ItemNotificationParams, ItemStatus, OpaqueParams,
+    PatchChangeKind, PatchChangeKindType, ReasoningItem, ServerRequestResolvedParams, Spelled,
+    Thread, ThreadItem, ThreadStartParams, ThreadStartResult, ThreadStartedParams,
+    ThreadStatusChangedParams, ThreadTokenUsage, TokenUsageBreakdown, TokenUsageUpdatedParams,
+    Turn, TurnDiffUpdatedParams, TurnInterruptParams, TurnNotificationParams, TurnStartParams,
+    TurnStartResult, TurnStatus, UserInput, UserMessageItem, V2ApprovalResponse, V2Decision,
+    V2Enum, V2Spelling, WarningParams, ITEM_KINDS,
+};
 pub use crate::codex::{
     decode_event, AddConversationListenerParams, AddConversationListenerResult, AgentMessageEvent,
     ApplyPatchApprovalParams, ApplyPatchApprovalRequestEvent, ArchiveConversationParams,
@@ -163,9 +213,22 @@ pub use crate::mcp::{
     LoggingMessageParams, MediaContent, ProgressParams, ProgressToken, ServerCapabilities,
     SetLevelParams, TextContent, Tool, ToolsCapability,
 };
+pub use crate::mcp_tool::{
+    from_arguments, to_arguments, CodexReplyArgs, CodexToolArgs, CodexToolOutput, ReplyIdKey,
+    CODEX_REPLY_TOOL, CODEX_TOOL,
+};
 pub use crate::method::{
-    method_info, Direction, MethodInfo, MethodKind, NotificationMethod, Protocol, RequestMethod,
-    METHODS,
+    method_info, method_info_in, Direction, MethodInfo, MethodKind, NotificationMethod, Protocol,
+    RequestMethod, METHODS,
+};
+pub use crate::table::{
+    AccountRateLimitsUpdated, AgentMessageDelta, AppApplyPatchApproval, AppExecCommandApproval,
+    AppInitialize, AppInitialized, AppSendUserTurn, CommandExecutionOutputDelta,
+    CommandExecutionRequestApproval, ConfigWarning, ErrorNotification, FileChangeOutputDelta,
+    FileChangeRequestApproval, ItemCompleted, ItemStarted, RemoteControlStatusChanged,
+    ServerRequestResolved, ThreadStart, ThreadStarted, ThreadStatusChanged,
+    ThreadTokenUsageUpdated, TurnCompleted, TurnDiffUpdated, TurnInterrupt, TurnStart, TurnStarted,
+    Warning,
 };
 pub use crate::table::{
     AddConversationListener, ApplyPatchApproval, ArchiveConversation, AuthStatusChange, CallTool,
@@ -225,10 +288,38 @@ mod doc_table_tests {
 
     #[test]
     fn every_method_is_listed_once() {
-        let mut names: Vec<&str> = METHODS.iter().map(|m| m.method).collect();
+        let mut names: Vec<(&str, String)> = METHODS
+            .iter()
+            .map(|m| (m.method, format!("{:?}", m.protocol)))
+            .collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), METHODS.len());
+        assert_eq!(
+            names.len(),
+            METHODS.len(),
+            "one row per protocol and wire name"
+        );
+        assert_eq!(
+            method_info("initialize").map(|m| m.protocol),
+            Some(Protocol::Mcp)
+        );
+        assert_eq!(
+            method_info_in(Protocol::APP_SERVER, "initialize").map(|m| m.type_name),
+            Some("AppInitialize")
+        );
+        assert_eq!(
+            method_info_in(Protocol::APP_SERVER, "execCommandApproval").map(|m| m.type_name),
+            Some("AppExecCommandApproval")
+        );
+        assert_eq!(
+            method_info_in(Protocol::APP_SERVER, "newConversation").map(|m| m.protocol),
+            Some(Protocol::CodexV1)
+        );
+        assert_eq!(
+            method_info_in(Protocol::MCP_SERVER, "execCommandApproval").map(|m| m.type_name),
+            Some("ExecCommandApproval")
+        );
+        assert!(method_info_in(Protocol::MCP_SERVER, "thread/start").is_none());
         assert_eq!(
             method_info("codex/event/task_started").map(|m| m.type_name),
             Some("CodexEvent")

@@ -49,8 +49,30 @@ pub trait NotificationMethod {
 pub enum Protocol {
     /// Standard Model Context Protocol (what every MCP server speaks, `codex mcp` included).
     Mcp,
-    /// The Codex conversation API and events of `codex mcp` 0.22–0.42 (v1).
+    /// The Codex conversation API and events of `codex mcp` 0.22–0.42 (v1); also what
+    /// `codex app-server` 0.44–0.107 accepts from the client for v1.
     CodexV1,
+    /// `codex app-server` handshake (v1 and v2): `initialize` with `clientInfo`, `initialized`.
+    AppServer,
+    /// `codex app-server` v1 (0.44–0.107): camelCase approval requests, `type`-tagged
+    /// `sendUserTurn`.
+    AppServerV1,
+    /// `codex app-server` v2 (0.57+): `thread/*`, `turn/*`, `item/*`.
+    AppServerV2,
+}
+
+impl Protocol {
+    /// Protocols a `codex mcp` / `codex mcp-server` connection speaks, in lookup order.
+    pub const MCP_SERVER: &'static [Protocol] = &[Protocol::Mcp, Protocol::CodexV1];
+    /// Protocols a `codex app-server` connection speaks, in lookup order: a wire name both
+    /// app-server and `codex mcp` know (`initialize`, `execCommandApproval`) finds the
+    /// app-server row.
+    pub const APP_SERVER: &'static [Protocol] = &[
+        Protocol::AppServer,
+        Protocol::AppServerV2,
+        Protocol::AppServerV1,
+        Protocol::CodexV1,
+    ];
 }
 
 /// Who sends a method.
@@ -131,14 +153,32 @@ impl MethodInfo {
     }
 }
 
-/// Look a wire method up in [`METHODS`]. `codex/event/<type>` finds the `codex/event` row.
-pub fn method_info(method: &str) -> Option<&'static MethodInfo> {
-    let key = if method.starts_with(crate::codex::EVENT_METHOD_PREFIX) {
+fn table_key(method: &str) -> &str {
+    if method.starts_with(crate::codex::EVENT_METHOD_PREFIX) {
         crate::codex::EVENT_METHOD
     } else {
         method
-    };
+    }
+}
+
+/// Look a wire method up in [`METHODS`]: the first row with that name (the `codex mcp` one
+/// for names app-server reuses; see [`method_info_in`]). `codex/event/<type>` finds the
+/// `codex/event` row.
+pub fn method_info(method: &str) -> Option<&'static MethodInfo> {
+    let key = table_key(method);
     crate::table::METHODS.iter().find(|m| m.method == key)
+}
+
+/// Look a wire method up among the rows of `protocols`, trying them in order
+/// ([`Protocol::MCP_SERVER`], [`Protocol::APP_SERVER`]). The same wire name can mean different
+/// shapes on different servers (`initialize`, `execCommandApproval`).
+pub fn method_info_in(protocols: &[Protocol], method: &str) -> Option<&'static MethodInfo> {
+    let key = table_key(method);
+    protocols.iter().find_map(|p| {
+        crate::table::METHODS
+            .iter()
+            .find(|m| m.protocol == *p && m.method == key)
+    })
 }
 
 pub use crate::table::METHODS;

@@ -2,6 +2,17 @@
 //!
 //! Keep in step with the table in the crate doc (a unit test compares them).
 
+use crate::app_server::{
+    AppApplyPatchApprovalParams, AppExecCommandApprovalParams, AppInitializeParams,
+    AppInitializeResult, AppSendUserTurnParams,
+};
+use crate::app_server_v2::{
+    CommandExecutionRequestApprovalParams, ConfigWarningParams, ErrorNotificationParams,
+    FileChangeRequestApprovalParams, ItemDeltaParams, ItemNotificationParams, OpaqueParams,
+    ServerRequestResolvedParams, ThreadStartParams, ThreadStartResult, ThreadStartedParams,
+    ThreadStatusChangedParams, TokenUsageUpdatedParams, TurnDiffUpdatedParams, TurnInterruptParams,
+    TurnNotificationParams, TurnStartParams, TurnStartResult, V2ApprovalResponse, WarningParams,
+};
 use crate::codex::{
     AddConversationListenerResult, ApplyPatchApprovalParams, ArchiveConversationParams,
     AuthStatusChangeParams, CancelLoginChatGptParams, ConversationParams, EventNotification,
@@ -94,4 +105,61 @@ method_table! {
     LoginChatGptComplete = notification "loginChatGptComplete", CodexV1, ServerToClient, LoginChatGptCompleteParams;
     /// The sign-in state changed.
     AuthStatusChange = notification "authStatusChange", CodexV1, ServerToClient, AuthStatusChangeParams;
+
+    /// app-server handshake (`clientInfo` only; answers `userAgent`).
+    AppInitialize = request "initialize", AppServer, ClientToServer, AppInitializeParams => AppInitializeResult;
+    /// Sent after app-server's `initialize`.
+    AppInitialized = notification "initialized", AppServer, ClientToServer, Option<Empty>;
+
+    /// app-server v1: Codex asks to run a command (camelCase).
+    AppExecCommandApproval = request "execCommandApproval", AppServerV1, ServerToClient, AppExecCommandApprovalParams => ReviewDecisionResponse;
+    /// app-server v1: Codex asks to apply a patch (camelCase).
+    AppApplyPatchApproval = request "applyPatchApproval", AppServerV1, ServerToClient, AppApplyPatchApprovalParams => ReviewDecisionResponse;
+    /// app-server v1 from 0.59: `sendUserTurn` with the `type`-tagged sandbox policy.
+    AppSendUserTurn = request "sendUserTurn", AppServerV1, ClientToServer, AppSendUserTurnParams => Empty;
+
+    /// Start a thread (v2).
+    ThreadStart = request "thread/start", AppServerV2, ClientToServer, ThreadStartParams => ThreadStartResult;
+    /// Start a turn with flat input items.
+    TurnStart = request "turn/start", AppServerV2, ClientToServer, TurnStartParams => TurnStartResult;
+    /// Interrupt a turn (it then completes with `interrupted`).
+    TurnInterrupt = request "turn/interrupt", AppServerV2, ClientToServer, TurnInterruptParams => Empty;
+    /// A thread started.
+    ThreadStarted = notification "thread/started", AppServerV2, ServerToClient, ThreadStartedParams;
+    /// A turn started.
+    TurnStarted = notification "turn/started", AppServerV2, ServerToClient, TurnNotificationParams;
+    /// A turn ended (0.59+): `completed`, `interrupted` or `failed`.
+    TurnCompleted = notification "turn/completed", AppServerV2, ServerToClient, TurnNotificationParams;
+    /// An item started (its content is the only place a v2 approval's command or diff is given).
+    ItemStarted = notification "item/started", AppServerV2, ServerToClient, ItemNotificationParams;
+    /// An item completed.
+    ItemCompleted = notification "item/completed", AppServerV2, ServerToClient, ItemNotificationParams;
+    /// Output of a running command.
+    CommandExecutionOutputDelta = notification "item/commandExecution/outputDelta", AppServerV2, ServerToClient, ItemDeltaParams;
+    /// Output of a patch being applied.
+    FileChangeOutputDelta = notification "item/fileChange/outputDelta", AppServerV2, ServerToClient, ItemDeltaParams;
+    /// A piece of the agent's message.
+    AgentMessageDelta = notification "item/agentMessage/delta", AppServerV2, ServerToClient, ItemDeltaParams;
+    /// Token counts (0.64+).
+    ThreadTokenUsageUpdated = notification "thread/tokenUsage/updated", AppServerV2, ServerToClient, TokenUsageUpdatedParams;
+    /// The turn's diff so far (0.64+).
+    TurnDiffUpdated = notification "turn/diff/updated", AppServerV2, ServerToClient, TurnDiffUpdatedParams;
+    /// A server request got its answer (0.107+).
+    ServerRequestResolved = notification "serverRequest/resolved", AppServerV2, ServerToClient, ServerRequestResolvedParams;
+    /// The thread's status changed (0.107+).
+    ThreadStatusChanged = notification "thread/status/changed", AppServerV2, ServerToClient, ThreadStatusChangedParams;
+    /// Rate limits (kept as JSON).
+    AccountRateLimitsUpdated = notification "account/rateLimits/updated", AppServerV2, ServerToClient, OpaqueParams;
+    /// Remote-control status (kept as JSON).
+    RemoteControlStatusChanged = notification "remoteControl/status/changed", AppServerV2, ServerToClient, OpaqueParams;
+    /// A warning for the user.
+    Warning = notification "warning", AppServerV2, ServerToClient, WarningParams;
+    /// A configuration warning (0.116+).
+    ConfigWarning = notification "configWarning", AppServerV2, ServerToClient, ConfigWarningParams;
+    /// A turn error.
+    ErrorNotification = notification "error", AppServerV2, ServerToClient, ErrorNotificationParams;
+    /// Codex asks to run a command (0.59+).
+    CommandExecutionRequestApproval = request "item/commandExecution/requestApproval", AppServerV2, ServerToClient, CommandExecutionRequestApprovalParams => V2ApprovalResponse;
+    /// Codex asks to apply a file change (0.63+).
+    FileChangeRequestApproval = request "item/fileChange/requestApproval", AppServerV2, ServerToClient, FileChangeRequestApprovalParams => V2ApprovalResponse;
 }

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use mcp_proto::{
-    decode_event, method_info, EventMsg, Message, MethodInfo, Notification, RequestId, EVENT_KINDS,
+    decode_event, method_info_in, EventMsg, ItemNotificationParams, Message, MethodInfo,
+    Notification, Protocol, RequestId, ThreadItem, TurnNotificationParams, EVENT_KINDS,
+    ITEM_KINDS,
 };
 use serde_json::Value;
 
@@ -54,8 +56,19 @@ fn is_0_39(path: &Path) -> bool {
         .starts_with("0.39.")
 }
 
+/// Is this a transcript of `codex app-server` (v1 or v2)?
+fn is_app_server(path: &Path) -> bool {
+    path.file_name()
+        .unwrap()
+        .to_string_lossy()
+        .contains("app-server")
+}
+
 #[derive(Default)]
 struct Stats {
+    app_server_lines: usize,
+    items: usize,
+    unknown_items: usize,
     lines: usize,
     typed_params: usize,
     typed_results: usize,
@@ -73,6 +86,11 @@ fn replay_file(path: &Path, stats: &mut Stats) {
     let text = std::fs::read_to_string(path).unwrap();
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let strict = is_0_39(path);
+    let protocols = if is_app_server(path) {
+        Protocol::APP_SERVER
+    } else {
+        Protocol::MCP_SERVER
+    };
     #[allow(clippy::type_complexity)]
     let mut pending: HashMap<
         (Dir, RequestId),
@@ -86,10 +104,17 @@ fn replay_file(path: &Path, stats: &mut Stats) {
             Some("s2c") => Dir::S2c,
             other => panic!("{at}: bad dir {other:?}"),
         };
-        let wire = &entry["msg"];
-        let bytes = serde_json::to_vec(wire).unwrap();
+        let bytes = serde_json::to_vec(&entry["msg"]).unwrap();
         let msg = Message::decode(&bytes).unwrap_or_else(|e| panic!("{at}: {e}"));
         stats.lines += 1;
+        if is_app_server(path) {
+            stats.app_server_lines += 1;
+        }
+        // 0.169 stamps every notification with a top-level `emittedAtMs`; the envelope reads
+        // past unknown top-level members and does not keep them.
+        let mut wire = entry["msg"].clone();
+        wire.as_object_mut().unwrap().remove("emittedAtMs");
+        let wire = &wire;
 
         // The envelope re-encodes to the same JSON (with `jsonrpc` iff the peer wrote it).
         let again: Value =
@@ -98,7 +123,7 @@ fn replay_file(path: &Path, stats: &mut Stats) {
 
         match msg {
             Message::Request(r) => {
-                let Some(info) = method_info(&r.method) else {
+                let Some(info) = method_info_in(protocols, &r.method) else {
                     // The recorder probes Codex's behaviour on an unknown method on purpose.
                     assert_eq!(r.method, "noSuchMethod", "{at}: unknown request method");
                     continue;
@@ -165,8 +190,28 @@ fn replay_file(path: &Path, stats: &mut Stats) {
                     }
                     continue;
                 }
-                let info = method_info(&note.method)
+                let info = method_info_in(protocols, &note.method)
                     .unwrap_or_else(|| panic!("{at}: unknown notification `{}`", note.method));
+                if matches!(note.method.as_str(), "item/started" | "item/completed") {
+                    let p: ItemNotificationParams = serde_json::from_str(
+                        note.params.as_deref().unwrap().get(),
+                    )
+                    .unwrap_or_else(|e| panic!("{at}: {e}"));
+                    stats.items += 1;
+                    if let ThreadItem::Unknown(v) = &p.item {
+                        stats.unknown_items += 1;
+                        assert!(!ITEM_KINDS.contains(&p.item.kind()), "{at}: {v}");
+                    }
+                }
+                if matches!(note.method.as_str(), "turn/started" | "turn/completed") {
+                    let p: TurnNotificationParams =
+                        serde_json::from_str(note.params.as_deref().unwrap().get())
+                            .unwrap_or_else(|e| panic!("{at}: {e}"));
+                    assert!(
+                        p.turn.items.iter().all(|i| !matches!(i, ThreadItem::Unknown(_))),
+                        "{at}"
+                    );
+                }
                 info.check_params(note.params.as_deref())
                     .unwrap_or_else(|e| panic!("{at}: {e}"));
                 stats.typed_params += 1;
@@ -201,6 +246,19 @@ fn replay_file(path: &Path, stats: &mut Stats) {
                     .unwrap()
                     .map(|v| json(&v));
                 match dir {
+                    // A v1 spelling sent to a v2 approval: the server treats it as decline, and
+                    // so does the typed read.
+                    Dir::C2s
+                        if info.protocol == Protocol::AppServerV2
+                            && (r.result.get().contains("\"approved\"")
+                                || r.result.get().contains("\"allow\"")) =>
+                    {
+                        assert_eq!(
+                            re,
+                            Some(serde_json::json!({"decision": "decline"})),
+                            "{at}"
+                        );
+                    }
                     Dir::C2s if r.result.get().contains("\"allow\"") => {
                         // The guide's `allow` (Codex treats it as denied) reads as approved and
                         // can only be written as `approved`.
@@ -247,6 +305,13 @@ fn every_fixture_line_decodes_typed_and_reencodes() {
     for file in &files {
         replay_file(file, &mut stats);
     }
+    eprintln!(
+        "app-server: {} lines, {} items ({} unknown)",
+        stats.app_server_lines, stats.items, stats.unknown_items
+    );
+    assert!(stats.app_server_lines > 250, "{}", stats.app_server_lines);
+    assert!(stats.items >= 20, "{}", stats.items);
+    assert_eq!(stats.unknown_items, 0, "every item kind in the transcripts is typed");
     eprintln!(
         "{} files, {} lines: {} typed params, {} typed results, {} events ({} unknown, all from newer versions), {} c2s re-encoded, {} s2c re-encoded",
         files.len(), stats.lines, stats.typed_params, stats.typed_results, stats.events,
