@@ -298,3 +298,40 @@ fn missing_crashing_or_stalling_codex_falls_back_to_local_analysis() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("Codex unavailable"));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_model_error_falls_back_and_is_never_shown_as_an_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = FakeModel::start(
+        Script::new([Step::http_error(500, "the model is on fire")])
+            .when_exhausted(Step::http_error(500, "the model is still on fire")),
+    )
+    .await
+    .unwrap();
+    let home = CodexHome::new(&model).unwrap();
+    let args = [
+        "analyze",
+        "query",
+        "--engine",
+        "postgres",
+        "--no-cache",
+        "--sql",
+        "SELECT * FROM t",
+    ];
+    let (status, stdout, stderr) = run_with_codex(&home, &args).await;
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("Codex unavailable:") && stderr.contains("showing local analysis"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("select-star") && !stdout.contains("== Codex =="),
+        "{stdout}"
+    );
+
+    let mut no_fallback: Vec<&str> = args.to_vec();
+    no_fallback.push("--no-fallback");
+    let (status, _, stderr) = run_with_codex(&home, &no_fallback).await;
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    let _ = dir;
+}
