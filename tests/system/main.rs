@@ -5,6 +5,7 @@
 mod cli;
 mod codex_workflows;
 mod demo;
+mod engines;
 mod mcp_server;
 mod offline;
 mod util;

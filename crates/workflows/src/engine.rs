@@ -116,7 +116,8 @@ impl Engine {
             (Engine::Postgres, true) => format!("EXPLAIN (ANALYZE, BUFFERS) {sql}"),
             (Engine::Postgres, false) => format!("EXPLAIN {sql}"),
             (Engine::Mysql, true) => format!("EXPLAIN ANALYZE {sql}"),
-            (Engine::Mysql, false) => format!("EXPLAIN FORMAT=TREE {sql}"),
+            // plain EXPLAIN: MariaDB rejects MySQL's `FORMAT=TREE`
+            (Engine::Mysql, false) => format!("EXPLAIN {sql}"),
             (Engine::Clickhouse, _) => format!("EXPLAIN indexes = 1 {sql}"),
             (Engine::Duckdb, true) => format!("EXPLAIN ANALYZE {sql}"),
             (Engine::Duckdb, false) => format!("EXPLAIN {sql}"),
