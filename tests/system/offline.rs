@@ -198,3 +198,85 @@ fn analyze_caching_ranks_a_query_log() {
     assert_eq!(first["advice"]["advice"], "cache");
     assert_eq!(first["advice"]["invalidate_on_writes_to"][0], "products");
 }
+
+#[test]
+fn an_unreachable_database_is_a_failure_without_the_password() {
+    let home = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("postgres://app:NotToBePrinted@127.0.0.1:{port}/shop");
+    let out = xldb(home.path())
+        .args(["analyze", "schema", "--offline", "--db", &url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!all.contains("NotToBePrinted"), "{all}");
+    assert!(all.contains("error:"), "{all}");
+}
+
+#[test]
+fn the_settings_file_is_read_and_checked() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("config/xldb-codex");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "codex_bin = \"/opt/no-such-codex-from-settings\"\n",
+    )
+    .unwrap();
+    let out = xldb(home.path())
+        .args([
+            "analyze",
+            "query",
+            "--engine",
+            "sqlite",
+            "--no-cache",
+            "--sql",
+            "SELECT 1",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no-such-codex-from-settings") && stderr.contains("Codex unavailable"),
+        "{stderr}"
+    );
+    // a flag wins over the file
+    let out = xldb(home.path())
+        .args([
+            "analyze",
+            "query",
+            "--engine",
+            "sqlite",
+            "--no-cache",
+            "--sql",
+            "SELECT 1",
+            "--codex-bin",
+            "/opt/from-flag",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/opt/from-flag"));
+    std::fs::write(dir.join("config.toml"), "colour = \"blue\"\n").unwrap();
+    let out = xldb(home.path())
+        .args([
+            "analyze", "query", "--engine", "sqlite", "--sql", "SELECT 1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
