@@ -11,6 +11,8 @@
 #
 # Usage:
 #   scripts/record-transcripts.sh                     # every scenario, codex 0.39.0
+#   scripts/record-transcripts.sh --version 0.80.0    # app-server v1/v2 + mcp-server scenarios
+#   scripts/record-transcripts.sh --version 0.169.0   # app-server v2 scenarios
 #   scripts/record-transcripts.sh --list              # the scenarios and what they record
 #   scripts/record-transcripts.sh interrupt parallel-conversations
 #   scripts/record-transcripts.sh --show-stderr decision-allow
@@ -19,8 +21,9 @@
 # When the pinned Codex version changes:
 #   1. Put the new version in XLDB_CODEX_VERSIONS (scripts/deps.sh) so it gets installed.
 #   2. Run `XLDB_CODEX_VERSIONS=<new> scripts/record-transcripts.sh --version <new>`.
-#      The scenarios speak the `codex mcp` dialect of 0.22–0.42; a scenario that fails names
-#      the behaviour that changed (see shared/reference/codex-protocol.md for later dialects).
+#      Without names, the scenarios that fit the version run (codex mcp for 0.22–0.42,
+#      app-v1-* 0.44–0.107, app-v2-* 0.63+, mcp-server-* 0.44–0.153.4); a scenario that fails
+#      names the behaviour that changed (see shared/reference/codex-protocol.md).
 #   3. Review the new files with `git diff --no-index` against the old version's files, delete
 #      the old version's files if it is no longer supported, run `cargo test -p mcp-proto`
 #      (it replays every line in the folder), and commit the new transcripts.

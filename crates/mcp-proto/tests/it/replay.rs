@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 
 use mcp_proto::{
     decode_event, method_info_in, EventMsg, ItemNotificationParams, Message, MethodInfo,
-    Notification, Protocol, RequestId, ThreadItem, TurnNotificationParams, EVENT_KINDS,
-    ITEM_KINDS,
+    Notification, Protocol, RequestId, ThreadItem, TurnNotificationParams, EVENT_KINDS, ITEM_KINDS,
 };
 use serde_json::Value;
 
@@ -56,12 +55,11 @@ fn is_0_39(path: &Path) -> bool {
         .starts_with("0.39.")
 }
 
-/// Is this a transcript of `codex app-server` (v1 or v2)?
+/// Is this a transcript of `codex app-server` (v1 or v2)? Reference files say `app-server`,
+/// recorded ones `app-v1-` / `app-v2-`.
 fn is_app_server(path: &Path) -> bool {
-    path.file_name()
-        .unwrap()
-        .to_string_lossy()
-        .contains("app-server")
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    name.contains("app-server") || name.contains("-app-v")
 }
 
 #[derive(Default)]
@@ -193,10 +191,9 @@ fn replay_file(path: &Path, stats: &mut Stats) {
                 let info = method_info_in(protocols, &note.method)
                     .unwrap_or_else(|| panic!("{at}: unknown notification `{}`", note.method));
                 if matches!(note.method.as_str(), "item/started" | "item/completed") {
-                    let p: ItemNotificationParams = serde_json::from_str(
-                        note.params.as_deref().unwrap().get(),
-                    )
-                    .unwrap_or_else(|e| panic!("{at}: {e}"));
+                    let p: ItemNotificationParams =
+                        serde_json::from_str(note.params.as_deref().unwrap().get())
+                            .unwrap_or_else(|e| panic!("{at}: {e}"));
                     stats.items += 1;
                     if let ThreadItem::Unknown(v) = &p.item {
                         stats.unknown_items += 1;
@@ -208,7 +205,10 @@ fn replay_file(path: &Path, stats: &mut Stats) {
                         serde_json::from_str(note.params.as_deref().unwrap().get())
                             .unwrap_or_else(|e| panic!("{at}: {e}"));
                     assert!(
-                        p.turn.items.iter().all(|i| !matches!(i, ThreadItem::Unknown(_))),
+                        p.turn
+                            .items
+                            .iter()
+                            .all(|i| !matches!(i, ThreadItem::Unknown(_))),
                         "{at}"
                     );
                 }
@@ -253,11 +253,7 @@ fn replay_file(path: &Path, stats: &mut Stats) {
                             && (r.result.get().contains("\"approved\"")
                                 || r.result.get().contains("\"allow\"")) =>
                     {
-                        assert_eq!(
-                            re,
-                            Some(serde_json::json!({"decision": "decline"})),
-                            "{at}"
-                        );
+                        assert_eq!(re, Some(serde_json::json!({"decision": "decline"})), "{at}");
                     }
                     Dir::C2s if r.result.get().contains("\"allow\"") => {
                         // The guide's `allow` (Codex treats it as denied) reads as approved and
@@ -311,7 +307,10 @@ fn every_fixture_line_decodes_typed_and_reencodes() {
     );
     assert!(stats.app_server_lines > 250, "{}", stats.app_server_lines);
     assert!(stats.items >= 20, "{}", stats.items);
-    assert_eq!(stats.unknown_items, 0, "every item kind in the transcripts is typed");
+    assert_eq!(
+        stats.unknown_items, 0,
+        "every item kind in the transcripts is typed"
+    );
     eprintln!(
         "{} files, {} lines: {} typed params, {} typed results, {} events ({} unknown, all from newer versions), {} c2s re-encoded, {} s2c re-encoded",
         files.len(), stats.lines, stats.typed_params, stats.typed_results, stats.events,
@@ -348,5 +347,84 @@ fn every_event_kind_seen_in_0_39_recordings_is_typed() {
             EVENT_KINDS.contains(&kind.as_str()),
             "`{kind}` is not typed"
         );
+    }
+}
+
+#[test]
+fn recorded_fixtures_of_every_generation_exist() {
+    // Recorded by scripts/record-transcripts.sh --version 0.80.0 / 0.169.0.
+    let names: Vec<String> = fixture_files()
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for expected in [
+        "0.80.0-app-v1-approved.jsonl",
+        "0.80.0-app-v2-approved.jsonl",
+        "0.80.0-app-v2-decline.jsonl",
+        "0.80.0-app-v2-cancel.jsonl",
+        "0.80.0-app-v2-interrupt.jsonl",
+        "0.80.0-mcp-server-tool-call.jsonl",
+        "0.169.0-app-v2-approved.jsonl",
+        "0.169.0-app-v2-decline.jsonl",
+        "0.169.0-app-v2-cancel.jsonl",
+        "0.169.0-app-v2-interrupt.jsonl",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} missing; run `scripts/record-transcripts.sh --version {}`",
+            expected.split('-').next().unwrap()
+        );
+    }
+}
+
+/// The v2 exec approval names its item; before 0.89 only the earlier `item/started` carries
+/// the command, from 0.89 the request has it too. Both must agree.
+#[test]
+fn v2_exec_approval_command_comes_from_the_started_item() {
+    use mcp_proto::{
+        CommandExecutionRequestApproval, FileChangeRequestApproval, ItemStarted, RequestMethod,
+    };
+    for (file, has_command) in [
+        ("recorded/0.80.0-app-v2-approved.jsonl", false),
+        ("recorded/0.169.0-app-v2-approved.jsonl", true),
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(file);
+        let mut started: HashMap<String, ThreadItem> = HashMap::new();
+        let (mut execs, mut patches) = (0, 0);
+        for line in std::fs::read_to_string(&path).unwrap().lines() {
+            let entry: Value = serde_json::from_str(line).unwrap();
+            let bytes = serde_json::to_vec(&entry["msg"]).unwrap();
+            match Message::decode(&bytes).unwrap() {
+                Message::Notification(n) if n.method == "item/started" => {
+                    let p = n.params_as::<ItemStarted>().unwrap();
+                    started.insert(p.item.id().unwrap().to_owned(), p.item);
+                }
+                Message::Request(r) if r.method == CommandExecutionRequestApproval::METHOD => {
+                    let p = r.params_as::<CommandExecutionRequestApproval>().unwrap();
+                    let Some(ThreadItem::CommandExecution(item)) = started.get(&p.item_id) else {
+                        panic!("{file}: no started commandExecution item {}", p.item_id)
+                    };
+                    assert!(item.command.contains("touch created_by_exec.txt"));
+                    assert_eq!(p.command.is_some(), has_command, "{file}");
+                    if let Some(command) = &p.command {
+                        assert_eq!(command, &item.command);
+                    }
+                    execs += 1;
+                }
+                Message::Request(r) if r.method == FileChangeRequestApproval::METHOD => {
+                    let p = r.params_as::<FileChangeRequestApproval>().unwrap();
+                    let Some(ThreadItem::FileChange(item)) = started.get(&p.item_id) else {
+                        panic!("{file}: no started fileChange item {}", p.item_id)
+                    };
+                    assert_eq!(item.changes[0].diff, "hello from patch\n");
+                    assert!(item.changes[0].path.ends_with("hello.txt"));
+                    patches += 1;
+                }
+                _ => {}
+            }
+        }
+        assert_eq!((execs, patches), (1, 1), "{file}");
     }
 }

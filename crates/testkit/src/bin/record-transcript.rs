@@ -6,8 +6,12 @@
 //! record-transcript [--version 0.39.0] [--out DIR] [--list] [--show-stderr] [SCENARIO…]
 //! ```
 //! Default output: `crates/mcp-proto/tests/fixtures/recorded/<version>-<scenario>.jsonl`.
-//! The scenarios speak the `codex mcp` dialect of 0.22–0.42 (conversation API + tool mode);
-//! each one checks its expected outcome and fails loudly when the binary behaves otherwise,
+//! Without scenario names, the scenarios that fit the version run: the `codex mcp` dialect of
+//! 0.22–0.42 (conversation API + tool mode), `app-v1-*` for app-server v1 (0.44–0.107),
+//! `app-v2-*` for app-server v2 with v2 approvals (0.63+), `mcp-server-*` for `codex
+//! mcp-server` tool mode (0.44–0.153.4). The app-server scenarios print how long
+//! `initialize` and `thread/start` took (newer versions try the network at start). Each one
+//! checks its expected outcome and fails loudly when the binary behaves otherwise,
 //! so re-recording against a new version shows what changed. See
 //! `scripts/record-transcripts.sh`.
 
@@ -44,7 +48,33 @@ const SCENARIOS: &[(&str, &str, ScenarioFn)] = &[
     ("resume-archive", "resumeConversation and archiveConversation of a finished conversation", |s| Box::pin(resume_archive(s))),
     ("unknown-method", "unknown method and flat text items: no reply at all (2 s of silence each), server stays up", |s| Box::pin(unknown_method(s))),
     ("tool-call-elicitation", "tools/call codex with elicitation/create approvals", |s| Box::pin(tool_call(s))),
+    // codex app-server (0.44+) and codex mcp-server (0.44 – 0.153.4).
+    ("app-v1-approved", "app-server v1 (0.44–0.107): newConversation, camelCase approvals, both approved", |s| Box::pin(app_v1_approved(s))),
+    ("app-v2-approved", "app-server v2: thread/start, turn/start, exec + patch accepted, turn/completed", |s| Box::pin(app_v2(s, "accept"))),
+    ("app-v2-decline", "app-server v2: exec declined, never runs, the model sees the rejection", |s| Box::pin(app_v2(s, "decline"))),
+    ("app-v2-cancel", "app-server v2: exec answered cancel, turn/completed interrupted", |s| Box::pin(app_v2(s, "cancel"))),
+    ("app-v2-interrupt", "app-server v2: turn/interrupt while the model stream hangs", |s| Box::pin(app_v2_interrupt(s))),
+    ("mcp-server-tool-call", "codex mcp-server (0.44–0.153.4): tools/call codex with elicitation approvals", |s| Box::pin(mcp_server_tool_call(s))),
 ];
+
+/// The scenarios that apply to `version` (what runs when none are named).
+fn applies(name: &str, version: &str) -> bool {
+    let mut parts = version
+        .split(['.', '-'])
+        .map(|p| p.parse::<u64>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    let minor = if major > 0 { u64::MAX } else { minor };
+    if name.starts_with("app-v1-") {
+        (44..110).contains(&minor)
+    } else if name.starts_with("app-v2-") {
+        // Before 0.63 v2 turns still send v1 approvals; these scenarios speak v2 approvals.
+        minor >= 63
+    } else if name.starts_with("mcp-server-") {
+        (44..154).contains(&minor)
+    } else {
+        minor < 44
+    }
+}
 
 /// A tiny stand-in for `futures::future::BoxFuture` (keeps the testkit free of `futures`).
 mod futures_lite {
@@ -54,6 +84,9 @@ mod futures_lite {
 /// One scenario's world: its fake model, `CODEX_HOME` and codex process.
 struct Session {
     bin: PathBuf,
+    version: String,
+    /// Measurements printed after the scenario (start-up delays).
+    notes: Vec<String>,
     model: Option<FakeModel>,
     home: Option<CodexHome>,
     codex: Option<RawCodex>,
@@ -67,9 +100,24 @@ impl Session {
 
     /// [`Session::start`] with `extra_toml` added to `config.toml`.
     async fn start_with(&mut self, script: Script, extra_toml: &str) -> Result<()> {
+        self.start_mcp_with(script, "mcp", extra_toml).await
+    }
+
+    /// Starts the fake model, a home and `codex <subcommand>` (`mcp` or `mcp-server`), and
+    /// does the MCP handshake.
+    async fn start_mcp(&mut self, script: Script, subcommand: &str) -> Result<()> {
+        self.start_mcp_with(script, subcommand, "").await
+    }
+
+    async fn start_mcp_with(
+        &mut self,
+        script: Script,
+        subcommand: &str,
+        extra_toml: &str,
+    ) -> Result<()> {
         let model = FakeModel::start(script).await?;
         let home = CodexHome::new_in(&std::env::temp_dir(), &model, extra_toml)?;
-        let mut codex = RawCodex::spawn(&self.bin, &["mcp"], &home).await?;
+        let mut codex = RawCodex::spawn(&self.bin, &[subcommand], &home).await?;
         let init = codex
             .call(
                 "initialize",
@@ -87,6 +135,119 @@ impl Session {
         self.home = Some(home);
         self.codex = Some(codex);
         Ok(())
+    }
+
+    /// Starts the fake model, a home and `codex app-server`, and does the app-server handshake
+    /// (`initialize` with `clientInfo`, then `initialized`). Notes how long the handshake took.
+    async fn start_app_server(&mut self, script: Script) -> Result<()> {
+        let model = FakeModel::start(script).await?;
+        let home = CodexHome::new_in(&std::env::temp_dir(), &model, "")?;
+        let t = Instant::now();
+        let mut codex = RawCodex::spawn(&self.bin, &["app-server"], &home).await?;
+        let init = codex
+            .call(
+                "initialize",
+                json!({"clientInfo": {"name": "xldb-recorder", "title": "xldb recorder", "version": "0"}}),
+                STEP,
+            )
+            .await?;
+        ensure!(
+            init.get("userAgent").is_some(),
+            "app-server initialize result without userAgent: {init}"
+        );
+        self.notes
+            .push(format!("initialize {:.2}s", t.elapsed().as_secs_f64()));
+        codex.notify("initialized").await?;
+        self.model = Some(model);
+        self.home = Some(home);
+        self.codex = Some(codex);
+        Ok(())
+    }
+
+    /// The v2 `thread/start` enum spelling of this version (kebab-case from 0.72).
+    fn v2_kebab(&self) -> bool {
+        let minor: u64 = self
+            .version
+            .split('.')
+            .nth(1)
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(u64::MAX);
+        !self.version.starts_with("0.") || minor >= 72
+    }
+
+    /// thread/start (untrusted, workspace-write, cwd = work dir); returns the thread id.
+    async fn thread(&mut self) -> Result<String> {
+        let work = self.work()?;
+        let (policy, sandbox) = if self.v2_kebab() {
+            ("untrusted", "workspace-write")
+        } else {
+            ("unlessTrusted", "workspaceWrite")
+        };
+        let t = Instant::now();
+        let result = self
+            .codex()?
+            .call(
+                "thread/start",
+                json!({"cwd": work, "approvalPolicy": policy, "sandbox": sandbox}),
+                STEP,
+            )
+            .await?;
+        self.notes
+            .push(format!("thread/start {:.2}s", t.elapsed().as_secs_f64()));
+        result
+            .get("thread")
+            .and_then(|t| t.get("id"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .with_context(|| format!("thread/start result without thread.id: {result}"))
+    }
+
+    /// turn/start with one flat text item; returns the turn id.
+    async fn turn(&mut self, thread: &str, text: &str) -> Result<String> {
+        let result = self
+            .codex()?
+            .call(
+                "turn/start",
+                json!({"threadId": thread, "input": [{"type": "text", "text": text}]}),
+                STEP,
+            )
+            .await?;
+        result
+            .get("turn")
+            .and_then(|t| t.get("id"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .with_context(|| format!("turn/start result without turn.id: {result}"))
+    }
+
+    /// Reads until `turn/completed`, answering every v2 approval with `decision`. Returns
+    /// the turn status and how many approvals were asked.
+    async fn run_v2_turn(&mut self, decision: &str) -> Result<(String, usize)> {
+        let codex = self.codex()?;
+        let mut asked = 0;
+        loop {
+            let m = codex.next(STEP).await?;
+            match method(&m) {
+                "item/commandExecution/requestApproval" | "item/fileChange/requestApproval" => {
+                    asked += 1;
+                    codex
+                        .respond(m["id"].clone(), json!({"decision": decision}))
+                        .await?;
+                }
+                "execCommandApproval" | "applyPatchApproval" => {
+                    bail!("a v1 approval request inside a v2 turn (codex before 0.63?): {m}")
+                }
+                "turn/completed" => {
+                    let status = m["params"]["turn"]["status"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string();
+                    return Ok((status, asked));
+                }
+                "error" => bail!("codex reported an error: {m}"),
+                _ => {}
+            }
+        }
     }
 
     fn codex(&mut self) -> Result<&mut RawCodex> {
@@ -564,6 +725,136 @@ async fn tool_call(s: &mut Session) -> Result<()> {
     Ok(())
 }
 
+async fn app_v1_approved(s: &mut Session) -> Result<()> {
+    s.start_app_server(exec_patch_message()).await?;
+    let (conv, _, _) = s.conversation().await?;
+    s.send_message(&conv, "please run touch").await?;
+    let end = s.run_turns(1, |_| "approved").await?;
+    ensure!(
+        method(&end[0]) == "codex/event/task_complete",
+        "turn ended with {}",
+        end[0]
+    );
+    let work = s.work()?;
+    ensure!(
+        work.join("created_by_exec.txt").exists(),
+        "the approved command did not run"
+    );
+    ensure!(
+        work.join("hello.txt").exists(),
+        "the approved patch was not applied"
+    );
+    Ok(())
+}
+
+async fn app_v2(s: &mut Session, decision: &str) -> Result<()> {
+    let script = if decision == "accept" {
+        exec_patch_message()
+    } else {
+        Script::new([
+            Step::new().shell(["touch", "created_by_exec.txt"]),
+            Step::new().message("The command was not run (fake model)."),
+        ])
+        .select_by_tool_outputs()
+    };
+    s.start_app_server(script).await?;
+    let thread = s.thread().await?;
+    s.turn(&thread, "please run touch").await?;
+    let (status, asked) = s.run_v2_turn(decision).await?;
+    let work = s.work()?;
+    let ran = work.join("created_by_exec.txt").exists();
+    match decision {
+        "accept" => {
+            ensure!(status == "completed", "turn ended {status}");
+            ensure!(asked == 2, "expected 2 approvals, got {asked}");
+            ensure!(ran, "the accepted command did not run");
+            ensure!(
+                work.join("hello.txt").exists(),
+                "the accepted patch was not applied"
+            );
+        }
+        "decline" => {
+            ensure!(status == "completed", "turn ended {status}");
+            ensure!(!ran, "a declined command ran");
+            let told = s.model()?.requests().iter().any(|r| {
+                r.tool_output("call_exec_1")
+                    .is_some_and(|o| o.contains("rejected"))
+            });
+            ensure!(told, "the model was not told the command was rejected");
+        }
+        _ => {
+            ensure!(status == "interrupted", "cancel ended the turn {status}");
+            ensure!(!ran, "a cancelled command ran");
+        }
+    }
+    Ok(())
+}
+
+async fn app_v2_interrupt(s: &mut Session) -> Result<()> {
+    s.start_app_server(Script::new([Step::new()
+        .hang()
+        .message("too late (fake model)")]))
+        .await?;
+    let thread = s.thread().await?;
+    let turn = s.turn(&thread, "think for a long time").await?;
+    ensure!(
+        s.model()?.wait_for_hanging(1, STEP).await,
+        "codex never called the model"
+    );
+    s.codex()?
+        .call(
+            "turn/interrupt",
+            json!({"threadId": thread, "turnId": turn}),
+            STEP,
+        )
+        .await?;
+    let (status, _) = s.run_v2_turn("decline").await?;
+    ensure!(
+        status == "interrupted",
+        "turn/interrupt ended the turn {status}"
+    );
+    Ok(())
+}
+
+async fn mcp_server_tool_call(s: &mut Session) -> Result<()> {
+    s.start_mcp(exec_patch_message(), "mcp-server").await?;
+    let work = s.work()?;
+    let codex = s.codex()?;
+    codex.call("tools/list", json!({}), STEP).await?;
+    let id = codex
+        .request(
+            "tools/call",
+            json!({"name": "codex", "arguments": {"prompt": "please run touch",
+                   "approval-policy": "untrusted", "sandbox": "workspace-write", "cwd": work}}),
+        )
+        .await?;
+    let mut elicitations = 0;
+    let result = loop {
+        let m = codex.next(STEP).await?;
+        if method(&m) == "elicitation/create" {
+            elicitations += 1;
+            codex
+                .respond(m["id"].clone(), json!({"decision": "approved"}))
+                .await?;
+        } else if m.get("method").is_none() && m.get("id") == Some(&json!(id)) {
+            break m;
+        }
+    };
+    ensure!(
+        elicitations == 2,
+        "expected 2 elicitations, got {elicitations}"
+    );
+    ensure!(
+        result.get("result").is_some(),
+        "tools/call failed: {result}"
+    );
+    ensure!(
+        work.join("created_by_exec.txt").exists() && work.join("hello.txt").exists(),
+        "the approved command or patch did not run"
+    );
+    Ok(())
+}
+
 struct Args {
     version: String,
     out: PathBuf,
@@ -614,11 +905,16 @@ async fn record(
 ) -> Result<(usize, String)> {
     let mut s = Session {
         bin: bin.to_path_buf(),
+        version: version.to_string(),
+        notes: Vec::new(),
         model: None,
         home: None,
         codex: None,
     };
     let outcome = run(&mut s).await;
+    if !s.notes.is_empty() {
+        println!("        {name}: {}", s.notes.join(", "));
+    }
     let root = s.home.as_ref().map(|h| h.root().to_path_buf());
     let Some(codex) = s.codex.take() else {
         return outcome.map(|_| (0, String::new()));
@@ -653,7 +949,12 @@ async fn main() -> Result<()> {
     std::fs::create_dir_all(&args.out)?;
     let mut failed = 0;
     for (name, _, run) in SCENARIOS {
-        if !args.names.is_empty() && !args.names.iter().any(|n| n == name) {
+        let chosen = if args.names.is_empty() {
+            applies(name, &args.version)
+        } else {
+            args.names.iter().any(|n| n == name)
+        };
+        if !chosen {
             continue;
         }
         let t = Instant::now();
