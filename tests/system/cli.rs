@@ -18,6 +18,9 @@ fn help_lists_the_subcommands() {
 
 #[test]
 fn unknown_flag_is_a_usage_error() {
-    let out = xldb().arg("--no-such-flag").output().expect("run xldb-codex");
+    let out = xldb()
+        .arg("--no-such-flag")
+        .output()
+        .expect("run xldb-codex");
     assert_eq!(out.status.code(), Some(2));
 }
