@@ -101,18 +101,21 @@ impl Policy {
     fn guarded(&self, units: impl FnOnce() -> Vec<Unit>) -> Verdict {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let units = units();
-            Verdict::from_findings(units.iter().map(|u| self.apply_rules(u)).collect())
+            Verdict::from_findings(units.into_iter().map(|u| self.apply_rules(u)).collect())
         })) {
             Ok(v) => v,
             Err(_) => Verdict::error("internal error while judging; denied"),
         }
     }
 
-    fn apply_rules(&self, unit: &Unit) -> Finding {
+    fn apply_rules(&self, unit: Unit) -> Finding {
+        if self.rules.is_empty() {
+            return unit.finding;
+        }
+        let matching: Vec<&Rule> = self.rules.iter().filter(|r| r.matches(&unit)).collect();
         let builtin = &unit.finding;
-        let matching: Vec<&Rule> = self.rules.iter().filter(|r| r.matches(unit)).collect();
         let Some(top) = matching.iter().map(|r| r.priority).max() else {
-            return builtin.clone();
+            return unit.finding;
         };
         let Some(winner) = matching
             .iter()
