@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::dialect::ConversationInfo;
 use crate::error::{Error, Result, Unavailable};
-use crate::event::{Event, Queued};
+use crate::event::Event;
 use crate::outcome::TurnOutcome;
 use crate::peer::{Peer, Route};
 
@@ -156,7 +156,7 @@ pub struct Conversation {
     turn_timeout: Duration,
     in_turn: bool,
     /// Events taken from the queue in one batch, not yet handed out.
-    batch: VecDeque<Queued>,
+    batch: VecDeque<Event>,
 }
 
 impl Conversation {
@@ -227,7 +227,7 @@ impl Conversation {
         if self.batch.is_empty() && !self.route.queue.pop_all(&mut self.batch).await {
             return None;
         }
-        let event = self.batch.pop_front().map(|q| q.into_event(&self.info.id));
+        let event = self.batch.pop_front();
         if event.as_ref().is_some_and(Event::ends_turn) {
             self.in_turn = false;
         }
@@ -236,14 +236,10 @@ impl Conversation {
 
     /// The next event if one is already queued.
     pub fn try_next_event(&mut self) -> Option<Event> {
-        let event = match self.batch.pop_front() {
-            Some(queued) => Some(queued.into_event(&self.info.id)),
-            None => self
-                .route
-                .queue
-                .try_pop()
-                .map(|q| q.into_event(&self.info.id)),
-        };
+        let event = self
+            .batch
+            .pop_front()
+            .or_else(|| self.route.queue.try_pop());
         if event.as_ref().is_some_and(Event::ends_turn) {
             self.in_turn = false;
         }

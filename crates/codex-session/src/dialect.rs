@@ -94,17 +94,6 @@ pub struct ConversationPage {
     pub next_cursor: Option<String>,
 }
 
-/// A notification recognised by [`Dialect::fast_event`].
-#[derive(Debug)]
-pub(crate) struct FastEvent<'a> {
-    /// The conversation it belongs to.
-    pub(crate) conversation_id: std::borrow::Cow<'a, str>,
-    /// Where its payload is in the line.
-    pub(crate) payload: std::ops::Range<usize>,
-    /// Decodes the payload on the consumer's thread, given the consumer's conversation id.
-    pub(crate) decode: fn(&[u8], &str) -> Event,
-}
-
 /// What a server request is, once a dialect has looked at it.
 #[derive(Debug)]
 pub(crate) enum ServerRequest {
@@ -137,10 +126,9 @@ pub(crate) trait Dialect: Send + Sync + std::fmt::Debug {
     /// A notification as `(conversation id, event)`, or `None` when it is not a conversation
     /// event.
     fn event(&self, notification: &Notification) -> Option<(String, Event)>;
-    /// The hottest notifications (streaming deltas) recognised straight from the line,
-    /// tried before the general decoding: where they go, and how the consumer decodes their
-    /// payload (`None`: not one of them, use the general path).
-    fn fast_event<'a>(&self, _line: &'a [u8]) -> Option<FastEvent<'a>> {
+    /// A single-pass decoding of the hottest notifications straight from the line, tried
+    /// before the general envelope decoding (`None`: not one of them, use the general path).
+    fn fast_event(&self, _line: &[u8]) -> Option<(String, Event)> {
         None
     }
     /// Classify a server→client request.

@@ -128,12 +128,6 @@ pub enum Error {
         /// The limit.
         timeout: Duration,
     },
-    /// The conversation's event stream ended (the conversation was closed).
-    #[error("the conversation `{conversation_id}` is closed")]
-    ConversationClosed {
-        /// The conversation.
-        conversation_id: String,
-    },
     /// The requested operation is not supported by the protocol in use.
     #[error("`{operation}` is not supported by the {protocol} protocol")]
     Unsupported {
@@ -142,9 +136,6 @@ pub enum Error {
         /// The protocol.
         protocol: &'static str,
     },
-    /// The session options are not usable.
-    #[error("invalid session options: {0}")]
-    InvalidOptions(String),
     /// Restarting the server failed every attempt.
     #[error("codex could not be restarted after {attempts} attempts: {last}")]
     RestartFailed {

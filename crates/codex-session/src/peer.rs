@@ -40,7 +40,7 @@ use crate::approval::{
 use crate::audit::{AuditRecord, AuditSink};
 use crate::dialect::{Dialect, ServerRequest};
 use crate::error::{Error, Result, Unavailable};
-use crate::event::{ApprovalKind, Event, Queued};
+use crate::event::{ApprovalKind, Event};
 use crate::queue::EventQueue;
 use crate::transport::{ChildGuard, ExitCode, LineCodec, LineError};
 
@@ -428,21 +428,11 @@ impl Peer {
     }
 
     /// One line from the server.
-    fn handle_line(self: &Arc<Self>, line: BytesMut, state: &mut ReaderState) {
-        let fast = self
-            .dialect
-            .fast_event(&line)
-            .map(|f| (f.conversation_id.into_owned(), f.payload, f.decode));
-        if let Some((conversation_id, payload, decode)) = fast {
-            let queued = Queued::Raw {
-                line,
-                payload,
-                decode,
-            };
-            self.deliver(&conversation_id, queued, state);
+    fn handle_line(self: &Arc<Self>, line: &[u8], state: &mut ReaderState) {
+        if let Some((conversation_id, event)) = self.dialect.fast_event(line) {
+            self.deliver(&conversation_id, event, state);
             return;
         }
-        let line = &line[..];
         let message = match Message::decode(line) {
             Ok(m) => m,
             Err(e) => {
@@ -498,17 +488,13 @@ impl Peer {
             tracing::trace!(method = %notification.method, "notification not routed");
             return;
         };
-        self.deliver(&conversation_id, Queued::Ready(event), state);
+        self.deliver(&conversation_id, event, state);
     }
 
     /// Queue an event for its conversation. The consumer is woken once per read batch (see
     /// `read_loop`), not once per event.
-    fn deliver(&self, conversation_id: &str, event: Queued, state: &mut ReaderState) {
-        let ready = match &event {
-            Queued::Ready(e) => Some(e),
-            Queued::Raw { .. } => None,
-        };
-        if let Some(record) = ready.and_then(|e| audit_for_event(conversation_id, e)) {
+    fn deliver(&self, conversation_id: &str, event: Event, state: &mut ReaderState) {
+        if let Some(record) = audit_for_event(conversation_id, &event) {
             let audit = self.audit.clone();
             tokio::spawn(async move {
                 if let Err(e) = audit.append(&record).await {
@@ -535,12 +521,10 @@ impl Peer {
             tracing::trace!(%conversation_id, "event for a conversation without a listener");
             return;
         };
-        if let Some(e) = ready {
-            if matches!(e, Event::TurnStarted) {
-                route.in_turn.store(true, Ordering::Relaxed);
-            } else if e.ends_turn() {
-                route.in_turn.store(false, Ordering::Relaxed);
-            }
+        if matches!(event, Event::TurnStarted) {
+            route.in_turn.store(true, Ordering::Relaxed);
+        } else if event.ends_turn() {
+            route.in_turn.store(false, Ordering::Relaxed);
         }
         if !state.touched.iter().any(|r| Arc::ptr_eq(r, &route)) {
             state.touched.push(route.clone());
@@ -789,7 +773,7 @@ struct ReaderState {
     /// The last route used (events come in runs for one conversation).
     last: Option<(String, Arc<Route>)>,
     /// An event whose queue was full.
-    blocked: Option<(Arc<Route>, Queued)>,
+    blocked: Option<(Arc<Route>, Event)>,
 }
 
 impl ReaderState {
@@ -813,7 +797,7 @@ async fn read_loop<R: AsyncRead + Send + Unpin>(peer: Arc<Peer>, mut reader: R) 
         loop {
             match codec.decode(&mut buf) {
                 Ok(Some(line)) => {
-                    peer.handle_line(line, &mut state);
+                    peer.handle_line(&line, &mut state);
                     if let Some((route, event)) = state.blocked.take() {
                         state.wake();
                         route
@@ -849,7 +833,7 @@ async fn read_loop<R: AsyncRead + Send + Unpin>(peer: Arc<Peer>, mut reader: R) 
         match read {
             Ok(0) => {
                 if let Ok(Some(line)) = codec.decode_eof(&mut buf) {
-                    peer.handle_line(line, &mut state);
+                    peer.handle_line(&line, &mut state);
                     state.wake();
                 }
                 return Unavailable::Closed;

@@ -27,11 +27,11 @@ use std::sync::Mutex;
 
 use tokio::sync::Notify;
 
-use crate::event::{Event, Queued};
+use crate::event::Event;
 
 #[derive(Debug)]
 struct State {
-    items: VecDeque<Queued>,
+    items: VecDeque<Event>,
     lagged: u64,
     closed: bool,
     consumer_gone: bool,
@@ -72,7 +72,7 @@ impl EventQueue {
     /// Queue an event and wake the consumer, never waiting: a full queue drops it (counted).
     /// For events produced off the reader (approval decisions).
     pub(crate) fn push(&self, event: Event) {
-        if let Err(_dropped) = self.try_push(Queued::Ready(event), true) {
+        if let Err(_dropped) = self.try_push(event, true) {
             // `force` never hands the event back.
         }
         self.wake();
@@ -86,7 +86,7 @@ impl EventQueue {
     /// Queue an event without waking the consumer. When the queue is full and the consumer is
     /// not known to be stuck, the event is handed back for [`EventQueue::push_waiting`] unless
     /// `force`, in which case it is dropped and counted.
-    pub(crate) fn try_push(&self, event: Queued, force: bool) -> Result<(), Queued> {
+    pub(crate) fn try_push(&self, event: Event, force: bool) -> Result<(), Event> {
         let Ok(mut s) = self.state.lock() else {
             return Ok(());
         };
@@ -106,7 +106,7 @@ impl EventQueue {
         }
         if s.lagged > 0 {
             let missed = std::mem::take(&mut s.lagged);
-            s.items.push_back(Queued::Ready(Event::Lagged { missed }));
+            s.items.push_back(Event::Lagged { missed });
         }
         s.items.push_back(event);
         Ok(())
@@ -116,7 +116,7 @@ impl EventQueue {
     /// and drop the event (counted). Returns early when `cancel` fires.
     pub(crate) async fn push_waiting(
         &self,
-        mut event: Queued,
+        mut event: Event,
         grace: std::time::Duration,
         cancel: &tokio_util::sync::CancellationToken,
     ) {
@@ -153,10 +153,10 @@ impl EventQueue {
             if let Some(last) = last {
                 if s.lagged > 0 {
                     let missed = std::mem::take(&mut s.lagged);
-                    s.items.push_back(Queued::Ready(Event::Lagged { missed }));
+                    s.items.push_back(Event::Lagged { missed });
                 }
                 // Always room for the last word, whatever the bounds.
-                s.items.push_back(Queued::Ready(last));
+                s.items.push_back(last);
             }
             s.closed = true;
         }
@@ -182,7 +182,7 @@ impl EventQueue {
                     return None;
                 };
                 if let Some(e) = s.items.pop_front() {
-                    return Some(e.into_event(""));
+                    return Some(e);
                 }
                 if s.closed {
                     if s.lagged > 0 {
@@ -199,7 +199,7 @@ impl EventQueue {
     }
 
     /// The next event if one is queued, without waiting.
-    pub(crate) fn try_pop(&self) -> Option<Queued> {
+    pub(crate) fn try_pop(&self) -> Option<Event> {
         let event = self.state.lock().ok()?.items.pop_front();
         self.space.notify_one();
         event
@@ -207,7 +207,7 @@ impl EventQueue {
 
     /// Move every queued event to `into` (which must be empty), waiting for at least one;
     /// `false` once closed and empty. One lock per batch instead of per event.
-    pub(crate) async fn pop_all(&self, into: &mut VecDeque<Queued>) -> bool {
+    pub(crate) async fn pop_all(&self, into: &mut VecDeque<Event>) -> bool {
         loop {
             {
                 let Ok(mut s) = self.state.lock() else {
@@ -223,7 +223,7 @@ impl EventQueue {
                 if s.closed {
                     if s.lagged > 0 {
                         let missed = std::mem::take(&mut s.lagged);
-                        into.push_back(Queued::Ready(Event::Lagged { missed }));
+                        into.push_back(Event::Lagged { missed });
                         return true;
                     }
                     return false;
@@ -252,44 +252,30 @@ mod tests {
     #[tokio::test]
     async fn a_full_queue_hands_the_event_back_until_the_consumer_is_stuck() {
         let q = EventQueue::new(2);
-        assert!(q.try_push(Queued::Ready(delta(0)), false).is_ok());
-        assert!(q.try_push(Queued::Ready(delta(1)), false).is_ok());
-        assert!(
-            matches!(q.try_push(Queued::Ready(delta(2)), false), Err(Queued::Ready(e)) if e == delta(2))
-        );
+        assert!(q.try_push(delta(0), false).is_ok());
+        assert!(q.try_push(delta(1), false).is_ok());
+        assert_eq!(q.try_push(delta(2), false), Err(delta(2)));
         // The reader waits for room; the consumer takes a batch; the event goes in.
         let q = std::sync::Arc::new(q);
         let cancel = tokio_util::sync::CancellationToken::new();
         let (q2, c2) = (q.clone(), cancel.clone());
         let reader = tokio::spawn(async move {
-            q2.push_waiting(
-                Queued::Ready(delta(2)),
-                std::time::Duration::from_secs(5),
-                &c2,
-            )
-            .await
+            q2.push_waiting(delta(2), std::time::Duration::from_secs(5), &c2)
+                .await
         });
         let mut batch = VecDeque::new();
         assert!(q.pop_all(&mut batch).await);
         reader.await.unwrap();
-        assert_eq!(q.try_pop().map(|e| e.into_event("")), Some(delta(2)));
+        assert_eq!(q.try_pop(), Some(delta(2)));
         // A consumer that never reads: after the grace, drops without waiting again.
-        q.try_push(Queued::Ready(delta(3)), false).unwrap();
-        q.try_push(Queued::Ready(delta(4)), false).unwrap();
+        q.try_push(delta(3), false).unwrap();
+        q.try_push(delta(4), false).unwrap();
         let started = std::time::Instant::now();
-        q.push_waiting(
-            Queued::Ready(delta(5)),
-            std::time::Duration::from_millis(50),
-            &cancel,
-        )
-        .await;
-        for i in 6..100 {
-            q.push_waiting(
-                Queued::Ready(delta(i)),
-                std::time::Duration::from_secs(5),
-                &cancel,
-            )
+        q.push_waiting(delta(5), std::time::Duration::from_millis(50), &cancel)
             .await;
+        for i in 6..100 {
+            q.push_waiting(delta(i), std::time::Duration::from_secs(5), &cancel)
+                .await;
         }
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
         assert_eq!(q.len(), 2);
@@ -306,7 +292,7 @@ mod tests {
         });
         assert_eq!(q.len(), 6, "4 deltas, the lag marker, the turn end");
         let mut kinds = Vec::new();
-        while let Some(e) = q.try_pop().map(|e| e.into_event("")) {
+        while let Some(e) = q.try_pop() {
             kinds.push(e);
         }
         assert_eq!(kinds[3], delta(3));

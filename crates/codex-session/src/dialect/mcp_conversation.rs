@@ -36,8 +36,8 @@ use crate::approval::{
 };
 use crate::conversation::{ApprovalPolicy, ConversationOptions, Sandbox, TurnOptions};
 use crate::dialect::{
-    ClientIdentity, ConversationInfo, ConversationPage, ConversationSummary, Dialect, FastEvent,
-    ServerInfo, ServerRequest,
+    ClientIdentity, ConversationInfo, ConversationPage, ConversationSummary, Dialect, ServerInfo,
+    ServerRequest,
 };
 use crate::error::Result;
 use crate::event::{Event, TokenUsage};
@@ -161,33 +161,40 @@ impl Dialect for McpConversation {
         Some((conversation_id, map_event(decoded.msg)))
     }
 
-    fn fast_event<'a>(&self, line: &'a [u8]) -> Option<FastEvent<'a>> {
-        // No JSON parsing here (see `Queued`): byte searches that cannot match inside a JSON
-        // string (there every `"` is escaped as `\"`), so a match is structure. The consumer
-        // then parses the whole line once and checks method and conversation.
-        static METHOD: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+    fn fast_event(&self, line: &[u8]) -> Option<(String, Event)> {
+        static NEEDLE: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
             std::sync::OnceLock::new();
-        static CONVERSATION: std::sync::OnceLock<memchr::memmem::FinderRev<'static>> =
-            std::sync::OnceLock::new();
-        let method = METHOD
+        let needle = NEEDLE
             .get_or_init(|| memchr::memmem::Finder::new(b"\"codex/event/agent_message_delta\""));
-        method.find(&line[..line.len().min(128)])?;
-        // 0.39 writes `conversationId` last: look in the tail.
-        const KEY: &[u8] = b"\"conversationId\":\"";
-        let tail_start = line.len().saturating_sub(160);
-        let tail = &line[tail_start..];
-        let key = CONVERSATION.get_or_init(|| memchr::memmem::FinderRev::new(KEY));
-        let at = key.rfind(tail)? + KEY.len();
-        let len = memchr::memchr(b'"', &tail[at..])?;
-        let id = &tail[at..at + len];
-        if id.contains(&b'\\') {
-            return None; // escaped: let the general path read it
+        needle.find(&line[..line.len().min(128)])?;
+        #[derive(Deserialize)]
+        struct Line<'a> {
+            #[serde(borrow)]
+            method: std::borrow::Cow<'a, str>,
+            params: Params,
+            #[serde(default)]
+            id: Option<serde::de::IgnoredAny>,
         }
-        Some(FastEvent {
-            conversation_id: std::borrow::Cow::Borrowed(std::str::from_utf8(id).ok()?),
-            payload: 0..line.len(),
-            decode: decode_delta_line,
-        })
+        #[derive(Deserialize)]
+        struct Params {
+            #[serde(rename = "conversationId")]
+            conversation_id: String,
+            msg: Msg,
+        }
+        #[derive(Deserialize)]
+        struct Msg {
+            delta: String,
+        }
+        let parsed: Line<'_> = serde_json::from_slice(line).ok()?;
+        if parsed.id.is_some() || parsed.method != "codex/event/agent_message_delta" {
+            return None;
+        }
+        Some((
+            parsed.params.conversation_id,
+            Event::AgentMessageDelta {
+                delta: parsed.params.msg.delta,
+            },
+        ))
     }
 
     fn server_request(&self, request: &Request) -> ServerRequest {
@@ -427,50 +434,6 @@ impl Dialect for McpConversation {
     }
 }
 
-/// A whole `codex/event/agent_message_delta` line (the consumer's half of the fast path):
-/// one pass, checked to be the notification the reader took it for.
-fn decode_delta_line(line: &[u8], conversation_id: &str) -> Event {
-    #[derive(Deserialize)]
-    struct Line<'a> {
-        #[serde(borrow)]
-        method: std::borrow::Cow<'a, str>,
-        #[serde(borrow)]
-        params: Params<'a>,
-        #[serde(default)]
-        id: Option<serde::de::IgnoredAny>,
-    }
-    #[derive(Deserialize)]
-    struct Params<'a> {
-        #[serde(borrow, rename = "conversationId")]
-        conversation_id: std::borrow::Cow<'a, str>,
-        msg: Delta,
-    }
-    #[derive(Deserialize)]
-    struct Delta {
-        delta: String,
-    }
-    match serde_json::from_slice::<Line<'_>>(line) {
-        Ok(l)
-            if l.id.is_none()
-                && l.method == "codex/event/agent_message_delta"
-                && l.params.conversation_id == conversation_id =>
-        {
-            Event::AgentMessageDelta {
-                delta: l.params.msg.delta,
-            }
-        }
-        _ => {
-            // Not what the byte search took it for: never hand another conversation's text
-            // out; carry the event without content.
-            tracing::warn!("a streaming delta line did not decode as expected");
-            Event::Other {
-                kind: "agent_message_delta".into(),
-                raw: serde_json::Value::Null,
-            }
-        }
-    }
-}
-
 /// An `mcp-proto` event payload as the session's [`Event`].
 fn map_event(msg: EventMsg) -> Event {
     match msg {
@@ -656,43 +619,30 @@ mod tests {
 
     #[test]
     fn the_delta_fast_path_agrees_with_the_general_path() {
-        let line = br#"{"jsonrpc":"2.0","method":"codex/event/agent_message_delta","params":{"id":"0","msg":{"type":"agent_message_delta","delta":"he\"llo \"conversationId\":\"x\""},"conversationId":"c1"}}"#;
-        let fast = McpConversation.fast_event(line).unwrap();
-        assert_eq!(fast.conversation_id, "c1");
-        let fast = (
-            fast.conversation_id.into_owned(),
-            (fast.decode)(&line[fast.payload], "c1"),
-        );
+        let line = br#"{"jsonrpc":"2.0","method":"codex/event/agent_message_delta","params":{"id":"0","msg":{"type":"agent_message_delta","delta":"he\"llo"},"conversationId":"c1"}}"#;
+        let fast = McpConversation.fast_event(line);
         let mcp_proto::Message::Notification(n) = mcp_proto::Message::decode(line).unwrap() else {
             panic!("not a notification")
         };
-        assert_eq!(Some(&fast), McpConversation.event(&n).as_ref());
-        // Other events take the general path.
-        assert!(McpConversation
-            .fast_event(br#"{"method":"codex/event/task_started","params":{"conversationId":"c"}}"#)
-            .is_none());
-        // A line that is not what the byte search took it for is never handed out with text.
-        let request = br#"{"id":1,"method":"codex/event/agent_message_delta","params":{"msg":{"delta":"secret"},"conversationId":"c"}}"#;
-        let fast = McpConversation.fast_event(request).unwrap();
-        let event = (fast.decode)(&request[fast.payload], "c");
-        assert!(
-            matches!(
-                event,
-                Event::Other {
-                    raw: Value::Null,
-                    ..
+        assert_eq!(fast, McpConversation.event(&n));
+        assert_eq!(
+            fast,
+            Some((
+                "c1".into(),
+                Event::AgentMessageDelta {
+                    delta: "he\"llo".into()
                 }
-            ),
-            "{event:?}"
+            ))
         );
-        let misrouted = br#"{"method":"codex/event/agent_message_delta","params":{"msg":{"delta":"secret"},"conversationId":"c"}}"#;
-        assert!(matches!(
-            decode_delta_line(misrouted, "other"),
-            Event::Other {
-                raw: Value::Null,
-                ..
-            }
-        ));
+        // Other events, and a request that merely mentions the method, take the general path.
+        assert_eq!(
+            McpConversation.fast_event(br#"{"method":"codex/event/task_started","params":{}}"#),
+            None
+        );
+        assert_eq!(
+            McpConversation.fast_event(br#"{"id":1,"method":"codex/event/agent_message_delta","params":{"msg":{"delta":""},"conversationId":"c"}}"#),
+            None
+        );
     }
 
     #[test]
