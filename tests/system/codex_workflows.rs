@@ -335,3 +335,57 @@ async fn a_model_error_falls_back_and_is_never_shown_as_an_answer() {
     assert_eq!(status.code(), Some(1), "{stderr}");
     let _ = dir;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_query_shape_is_answered_from_the_cache() {
+    let answer = "RECOMMENDATION: list the columns\n```sql\nSELECT id FROM t WHERE a = 1\n```";
+    let model = FakeModel::start(
+        Script::new([Step::new().message(answer)]).when_exhausted(Step::new().message(answer)),
+    )
+    .await
+    .unwrap();
+    let home = CodexHome::new(&model).unwrap();
+    let first = [
+        "analyze",
+        "query",
+        "--engine",
+        "postgres",
+        "--json",
+        "--sql",
+        "SELECT * FROM t WHERE a = 1",
+    ];
+    let (status, stdout, stderr) = run_with_codex(&home, &first).await;
+    assert!(status.success(), "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (v["source"].as_str(), v["cached"].as_bool()),
+        (Some("codex"), Some(false)),
+        "{stderr}"
+    );
+    let asked = model.requests().len();
+
+    // other literals, same shape: no new model request
+    let second = [
+        "analyze",
+        "query",
+        "--engine",
+        "postgres",
+        "--json",
+        "--sql",
+        "select * from t where a = 42",
+    ];
+    let (status, stdout, _) = run_with_codex(&home, &second).await;
+    assert!(status.success());
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["cached"], true, "{v}");
+    assert_eq!(v["proposals"][0]["sql"], "SELECT id FROM t WHERE a = 1");
+    assert_eq!(model.requests().len(), asked);
+
+    // --no-cache asks again
+    let mut fresh = second.to_vec();
+    fresh.push("--no-cache");
+    let (_, stdout, _) = run_with_codex(&home, &fresh).await;
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["cached"], false);
+    assert!(model.requests().len() > asked);
+}
