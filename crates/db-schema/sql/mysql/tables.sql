@@ -8,11 +8,8 @@ SELECT t.TABLE_SCHEMA AS schema_name,
        t.TABLE_COMMENT AS comment,
        t.ENGINE AS engine,
        t.TABLE_COLLATION AS collation,
-       t.CREATE_OPTIONS AS create_options,
-       v.VIEW_DEFINITION AS definition
+       t.CREATE_OPTIONS AS create_options
 FROM information_schema.TABLES AS t
-LEFT JOIN information_schema.VIEWS AS v
-       ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABLE_NAME = t.TABLE_NAME AND {schema:v.TABLE_SCHEMA}
 WHERE 1 = 1
   {filter:t}
 ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME
