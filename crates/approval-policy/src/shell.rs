@@ -145,6 +145,14 @@ pub(crate) fn eval_script(ctx: &mut Ctx, script: &str, depth: usize) {
     if ctx.too_deep(depth, script) {
         return;
     }
+    if has_stray_control(script) {
+        // brush-parser 0.4 can exhaust memory on some scripts with a bare `\r` or `\f`
+        // (found by fuzzing: `<<\f<x&#`); agents do not send such bytes.
+        let mut a = Assessment::new(script.escape_debug().to_string());
+        a.ask("shell.unparsable", "control characters in the script");
+        ctx.push_other(a);
+        return;
+    }
     if paren_depth(script) > MAX_PAREN_DEPTH {
         // brush-parser backtracks exponentially on deeply nested `(` (found by fuzzing:
         // 29 unclosed parentheses took two minutes). Nothing real nests this deep.
@@ -187,6 +195,21 @@ pub(crate) fn eval_script(ctx: &mut Ctx, script: &str, depth: usize) {
             ctx.push_other(a);
         }
     }
+}
+
+/// A control character other than tab, newline, or a carriage return that ends a line.
+fn has_stray_control(script: &str) -> bool {
+    let mut chars = script.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            if chars.peek() != Some(&'\n') {
+                return true;
+            }
+        } else if c.is_control() && c != '\n' && c != '\t' {
+            return true;
+        }
+    }
+    false
 }
 
 /// Deepest `(` nesting outside quotes that the parser is given.
@@ -865,6 +888,19 @@ mod tests {
         assert_eq!(ansi_c_unescape(r"\x72m"), "rm");
         assert_eq!(ansi_c_unescape(r"\162m"), "rm");
         assert_eq!(ansi_c_unescape(r"a\nb"), "a\nb");
+    }
+
+    /// Regression (fuzzing): `<<\f<x&#` made brush-parser allocate until out of memory.
+    #[test]
+    fn stray_control_characters_are_refused_before_parsing() {
+        for script in ["<<\x0c<x&#", "<<\r<x&#/", "ls\0rm"] {
+            let v = crate::Policy::builtin().evaluate(&crate::Action::exec(
+                vec!["bash".into(), "-lc".into(), script.into()],
+                None,
+            ));
+            assert_eq!(v.decision, crate::Decision::Ask, "{v}");
+        }
+        assert!(!has_stray_control("cat <<EOF\r\nhi\r\nEOF\r\n\tls"));
     }
 
     /// Regression (fuzzing): 29 unclosed `(` took brush-parser two minutes.
