@@ -351,3 +351,52 @@ async fn the_policy_handler_allows_a_read_query_and_denies_a_write() {
         .iter()
         .any(|r| r["event"] == "command_finished" && r["exit_code"] == 0));
 }
+
+#[tokio::test]
+async fn a_finished_conversation_is_listed_resumed_and_archived() {
+    let script = Script::new([Step::new().message("first"), Step::new().message("second")]);
+    let rig = rig(script, fixed(Decision::Denied), |o| o).await;
+    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    within(conversation.run_turn("hello")).await.unwrap();
+    let id = conversation.id().to_owned();
+    let rollout = conversation
+        .info()
+        .rollout_path
+        .clone()
+        .expect("0.39 returns rolloutPath");
+    drop(conversation);
+    // 0.39 writes the transcript in the background: poll for it.
+    within(async {
+        loop {
+            let page = rig
+                .session
+                .list_conversations(Some(10), None)
+                .await
+                .unwrap();
+            if page.items.iter().any(|c| c.id == id) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    let mut resumed = within(
+        rig.session
+            .resume_conversation(&rollout, conversation_options(&rig)),
+    )
+    .await
+    .unwrap();
+    let outcome = within(resumed.run_turn("again")).await.unwrap();
+    assert_eq!(outcome.end, TurnEnd::Completed);
+    assert_eq!(outcome.final_message.as_deref(), Some("second"));
+    drop(resumed);
+    within(rig.session.archive_conversation(&id, &rollout))
+        .await
+        .expect("archived");
+    let page = within(rig.session.list_conversations(Some(10), None))
+        .await
+        .unwrap();
+    assert!(!page.items.iter().any(|c| c.path == rollout), "{page:?}");
+}
