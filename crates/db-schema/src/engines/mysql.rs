@@ -243,6 +243,9 @@ fn normalize_default(
     }
 }
 
+/// `ON DELETE` and `ON UPDATE` of a foreign key.
+type Actions = (Option<String>, Option<String>);
+
 fn build(catalog: &Catalog) -> Result<Schema, Error> {
     let maria = is_mariadb(&catalog.server_version);
     let mut asm = Assembler::default();
@@ -273,8 +276,8 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
             t.definition = row.opt_text("definition")?;
         }
     }
-    let mut actions: BTreeMap<(String, String, String), (Option<String>, Option<String>)> =
-        BTreeMap::new();
+    // (schema, table, constraint) -> (on delete, on update)
+    let mut actions: BTreeMap<(String, String, String), Actions> = BTreeMap::new();
     for row in catalog.rows("referential")?.iter("referential") {
         actions.insert(
             (
