@@ -23,7 +23,9 @@ use crate::error::Result;
 use crate::event::Event;
 use crate::peer::Peer;
 
-// Not wired into `Protocol` yet (issue 7): only its unit tests use it.
+// Not wired into `Protocol` yet (issue 7): only their unit tests use them.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) mod app_server_v1;
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) mod app_server_v2;
 pub(crate) mod mcp_conversation;
