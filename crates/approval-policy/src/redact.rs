@@ -8,7 +8,13 @@ use std::sync::OnceLock;
 fn patterns() -> &'static [(Regex, &'static str, &'static str)] {
     static P: OnceLock<Vec<(Regex, &'static str, &'static str)>> = OnceLock::new();
     P.get_or_init(|| {
-        let specs: [(&str, &str, &str); 6] = [
+        let specs: [(&str, &str, &str); 7] = [
+            // SQL: PASSWORD 'x', IDENTIFIED BY 'x' / "x" / x
+            (
+                r"(?i)(?P<a>\b(?:PASSWORD|IDENTIFIED\s+BY)\s+)(?:'[^']*'|\x22[^\x22]*\x22|[^\s;]+)",
+                "$a***",
+                "",
+            ),
             // scheme://user:password@host
             (r"(?P<a>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)[^@\s]+(?P<b>@)", "$a***$b", ""),
             // key=value secrets (env assignments, conninfo, flags)
@@ -33,6 +39,12 @@ fn patterns() -> &'static [(Regex, &'static str, &'static str)] {
     })
 }
 
+fn contains_ignore_case(text: &str, needle: &[u8]) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
 /// Mask secrets in `text`.
 pub(crate) fn redact(text: &str) -> String {
     // Cheap guards first: most subjects hold nothing that could be a secret.
@@ -43,7 +55,9 @@ pub(crate) fn redact(text: &str) -> String {
         || text.contains(" -a ")
         || text.contains(" -P ")
         || text.contains(':')
-        || (text.contains('@') && text.contains('/'));
+        || (text.contains('@') && text.contains('/'))
+        || contains_ignore_case(text, b"password")
+        || contains_ignore_case(text, b"identified");
     if !suspicious {
         return text.to_string();
     }
@@ -77,6 +91,11 @@ mod tests {
             "redis-cli -a *** GET k"
         );
         assert!(!redact("mysql --password=hunter2").contains("hunter2"));
+        assert_eq!(
+            redact("ALTER USER app PASSWORD 'hunter2'"),
+            "ALTER USER app PASSWORD ***"
+        );
+        assert!(!redact("CREATE USER u IDENTIFIED BY hunter2;").contains("hunter2"));
     }
 
     #[test]
