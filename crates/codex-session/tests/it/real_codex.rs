@@ -400,3 +400,51 @@ async fn a_finished_conversation_is_listed_resumed_and_archived() {
         .unwrap();
     assert!(!page.items.iter().any(|c| c.path == rollout), "{page:?}");
 }
+
+/// Clean shutdown with a turn running: the turn is interrupted (its stream ends with
+/// `turn_aborted`, then `disconnected`), the server exits on end of input within the grace.
+#[tokio::test]
+async fn shutdown_interrupts_the_running_turn_and_the_server_exits() {
+    let rig = rig(
+        Script::new([Step::new().hang()]),
+        fixed(Decision::Denied),
+        |o| o,
+    )
+    .await;
+    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    within(conversation.send_message("think forever"))
+        .await
+        .unwrap();
+    assert!(within(rig.model.wait_for_hanging(1, Duration::from_secs(10))).await);
+    // Wait until the server has announced the turn (so the session knows it runs).
+    loop {
+        if matches!(
+            within(conversation.next_event()).await,
+            Some(Event::TurnStarted)
+        ) {
+            break;
+        }
+    }
+    let observer = rig.session.clone();
+    let started = std::time::Instant::now();
+    within(rig.session.shutdown(Duration::from_secs(8)))
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "exited before the grace ran out"
+    );
+    assert!(!observer.is_available());
+    let mut kinds = Vec::new();
+    while let Some(event) = within(conversation.next_event()).await {
+        kinds.push(event.kind().to_owned());
+    }
+    assert!(kinds.contains(&"turn_aborted".to_owned()), "{kinds:?}");
+    assert_eq!(
+        kinds.last().map(String::as_str),
+        Some("disconnected"),
+        "{kinds:?}"
+    );
+}
