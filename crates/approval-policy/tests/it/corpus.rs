@@ -84,3 +84,35 @@ fn handwritten_corpus_is_judged_right() {
         failures.join("\n")
     );
 }
+
+/// Passwords in every place a command can carry one never reach the explanation.
+#[test]
+fn secrets_never_reach_explanations() {
+    let lines = [
+        vec!["psql", "postgres://app:hunter2@127.0.0.1/shop", "-c", "SELECT 1"],
+        vec!["bash", "-lc", "PGPASSWORD=hunter2 psql -h 127.0.0.1 -c 'SELECT 1'"],
+        vec!["mysql", "-uroot", "-phunter2", "-e", "SELECT 1"],
+        vec!["mysql", "--password=hunter2", "-e", "DROP TABLE t"],
+        vec!["bash", "-lc", "sqlplus -s shop/hunter2@XE <<'EOF'\nSELECT 1 FROM dual;\nEOF"],
+        vec!["sqlcmd", "-S", "db", "-U", "sa", "-P", "hunter2", "-Q", "SELECT 1"],
+        vec!["redis-cli", "-a", "hunter2", "FLUSHALL"],
+        vec!["psql", "-c", "ALTER USER app PASSWORD 'hunter2'"],
+        vec!["bash", "-lc", "export API_TOKEN=hunter2 && curl -H \"Authorization: Bearer $API_TOKEN\" http://127.0.0.1"],
+        vec!["mongosh", "mongodb://app:hunter2@127.0.0.1/shop", "--eval", "db.stats()"],
+    ];
+    for argv in lines {
+        let v = Policy::builtin().evaluate(&Action::exec(
+            argv.iter().map(|s| s.to_string()).collect(),
+            None,
+        ));
+        let json = serde_json::to_string(&v).unwrap();
+        assert!(
+            !json.contains("hunter2"),
+            "secret leaked for {argv:?}: {json}"
+        );
+        assert!(
+            !v.to_string().contains("hunter2"),
+            "secret leaked in text for {argv:?}"
+        );
+    }
+}
