@@ -808,4 +808,105 @@ mod tests {
             );
         }
     }
+
+    /// The dialect against the real binaries, through the session's `Peer` (approvals by
+    /// `ApproveAll`), on the fake model: a full exec + patch turn.
+    #[tokio::test]
+    async fn drives_the_real_codex_app_server() {
+        use crate::peer::PeerConfig;
+        use std::sync::Arc;
+        use xldb_testkit::fake_model::{CodexHome, FakeModel, Script, Step};
+        const STEP: Duration = Duration::from_secs(20);
+        for version in ["0.80.0", "0.169.0"] {
+            let bin = xldb_testkit::codex::codex_bin(version).unwrap_or_else(|e| {
+                panic!("{e:#}: run `source scripts/deps.sh && install_codex_versions`")
+            });
+            let script = Script::new([
+                Step::new().shell(["touch", "created_by_exec.txt"]),
+                Step::new().patch(
+                    "*** Begin Patch\n*** Add File: hello.txt\n+hello from patch\n*** End Patch",
+                ),
+                Step::new().message("All done (fake model)."),
+            ])
+            .select_by_tool_outputs();
+            let model = FakeModel::start(script).await.unwrap();
+            let home = CodexHome::new(&model).unwrap();
+            let work = home.work_dir().to_path_buf();
+            let mut child = tokio::process::Command::new(&bin)
+                .arg("app-server")
+                .envs(home.envs())
+                .current_dir(&work)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .kill_on_drop(true)
+                .spawn()
+                .unwrap();
+            let (stdin, stdout) = (child.stdin.take().unwrap(), child.stdout.take().unwrap());
+            let audit = Arc::new(crate::audit::MemoryAuditSink::new());
+            let peer = Peer::start(
+                stdout,
+                stdin,
+                None,
+                Arc::new(AppServerV2::new(V2Spelling::KebabCase)),
+                Arc::new(crate::approval::ApproveAll),
+                audit.clone(),
+                PeerConfig {
+                    max_line: 1 << 24,
+                    approval_timeout: STEP,
+                    stall_timeout: None,
+                    event_queue: 1024,
+                    slow_consumer_grace: STEP,
+                    write_queue: 64,
+                },
+            );
+            let dialect = peer.dialect().clone();
+            let client = ClientIdentity {
+                name: "xldb-test".into(),
+                version: "0".into(),
+            };
+            let started = std::time::Instant::now();
+            let server = dialect.initialize(&peer, &client, STEP).await.unwrap();
+            assert_eq!(server.version, version);
+            let options = ConversationOptions::new()
+                .cwd(&work)
+                .approval_policy(ApprovalPolicy::Untrusted)
+                .sandbox(Sandbox::WorkspaceWrite);
+            let conversation = dialect
+                .new_conversation(&peer, &options, STEP)
+                .await
+                .unwrap();
+            eprintln!(
+                "codex {version}: initialize + thread/start in {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+            let route = peer.add_route(&conversation.id, Some(work.clone()));
+            dialect
+                .send_message(&peer, &conversation.id, "please run touch", STEP)
+                .await
+                .unwrap();
+            let mut kinds = Vec::new();
+            let last = loop {
+                let event = tokio::time::timeout(STEP, route.queue.pop())
+                    .await
+                    .unwrap_or_else(|_| panic!("{version}: no turn end; saw {kinds:?}"))
+                    .unwrap();
+                kinds.push(event.kind().to_owned());
+                if event.ends_turn() {
+                    break event;
+                }
+            };
+            assert!(
+                matches!(&last, Event::TurnComplete { last_agent_message: Some(m) } if m == "All done (fake model)."),
+                "{version}: {last:?} after {kinds:?}"
+            );
+            assert!(work.join("created_by_exec.txt").exists(), "{version}");
+            assert!(work.join("hello.txt").exists(), "{version}");
+            assert!(
+                kinds.iter().any(|k| k == "approval_decided"),
+                "{version}: {kinds:?}"
+            );
+            let _ = child.start_kill();
+        }
+    }
 }
