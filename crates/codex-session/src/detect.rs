@@ -565,6 +565,28 @@ pub async fn detect_codex(
     choose(program, version, forced)
 }
 
+/// The dialect that speaks `detected` (`None` for MCP tool mode, not implemented yet).
+/// The session will call this once `Protocol` can name the app-server dialects (issue 7).
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn dialect_for(
+    detected: &Detected,
+) -> Option<std::sync::Arc<dyn crate::dialect::Dialect>> {
+    use crate::dialect::{app_server_v1, app_server_v2, mcp_conversation};
+    Some(match detected.generation {
+        Generation::McpConversation => std::sync::Arc::new(mcp_conversation::McpConversation),
+        Generation::AppServerV1 => std::sync::Arc::new(app_server_v1::AppServerV1::new(
+            detected.quirks.sandbox_policy_type_tag,
+        )),
+        Generation::AppServerV2 => std::sync::Arc::new(app_server_v2::AppServerV2::new(
+            match detected.quirks.v2_enums {
+                EnumSpelling::CamelCase => mcp_proto::V2Spelling::CamelCase,
+                EnumSpelling::KebabCase => mcp_proto::V2Spelling::KebabCase,
+            },
+        )),
+        Generation::McpTool => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -658,6 +680,23 @@ mod tests {
         assert_eq!(Generation::available(&v("0.154.0")), [AppServerV2]);
         // Pre-releases of a boundary version already carry the change.
         assert_eq!(Generation::available(&v("0.154.0-alpha.1")), [AppServerV2]);
+    }
+
+    #[test]
+    fn the_dialect_spawns_the_detected_subcommand() {
+        for (version, forced) in [
+            ("0.39.0", None),
+            ("0.56.0", None),
+            ("0.66.0", None),
+            ("0.80.0", Some(AppServerV1)),
+            ("0.169.0", None),
+        ] {
+            let d = choose("codex".into(), v(version), forced).unwrap();
+            let dialect = dialect_for(&d).unwrap();
+            assert_eq!(dialect.server_args(), [d.subcommand], "{version}");
+        }
+        let tool = choose("codex".into(), v("0.80.0"), Some(McpTool)).unwrap();
+        assert!(dialect_for(&tool).is_none());
     }
 
     #[test]
