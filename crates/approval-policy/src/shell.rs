@@ -242,19 +242,34 @@ fn paren_depth(script: &str) -> usize {
     max
 }
 
-/// A run of ten or more digits right before `<` or `>` (an fd number beyond `i32`).
+/// A run of ten or more digits right before `<` or `>` (an fd number beyond `i32`) or right
+/// after `~`, `~+`, `~-` (a directory-stack index beyond `usize`): brush-parser 0.4 unwraps
+/// their conversion and panics (both found by fuzzing).
 fn has_oversized_fd(script: &str) -> bool {
     let bytes = script.as_bytes();
     let mut run = 0;
-    for &b in bytes {
+    let mut run_start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
         if b.is_ascii_digit() {
+            if run == 0 {
+                run_start = i;
+            }
             run += 1;
-        } else {
-            if run >= 10 && (b == b'<' || b == b'>') {
+            continue;
+        }
+        if run >= 10 {
+            let before = &bytes[..run_start];
+            let after_tilde =
+                before.ends_with(b"~") || before.ends_with(b"~+") || before.ends_with(b"~-");
+            if b == b'<' || b == b'>' || after_tilde {
                 return true;
             }
-            run = 0;
         }
+        run = 0;
+    }
+    if run >= 10 {
+        let before = &bytes[..run_start];
+        return before.ends_with(b"~") || before.ends_with(b"~+") || before.ends_with(b"~-");
     }
     false
 }
@@ -929,6 +944,16 @@ mod tests {
         ));
         assert_eq!(v.decision, crate::Decision::Ask, "{v}");
         assert!(v.explanation.iter().all(|f| f.id != "error"), "{v}");
+        for script in [
+            format!("~{}", "3".repeat(70)),
+            format!("ls ~+{}/x", "9".repeat(30)),
+        ] {
+            let v = crate::Policy::builtin().evaluate(&crate::Action::exec(
+                vec!["bash".into(), "-lc".into(), script],
+                None,
+            ));
+            assert!(v.explanation.iter().all(|f| f.id != "error"), "{v}");
+        }
     }
 
     #[test]
