@@ -809,26 +809,32 @@ mod tests {
         }
     }
 
-    /// The dialect against the real binaries, through the session's `Peer` (approvals by
-    /// `ApproveAll`), on the fake model: a full exec + patch turn.
-    #[tokio::test]
-    async fn drives_the_real_codex_app_server() {
-        use crate::peer::PeerConfig;
-        use std::sync::Arc;
-        use xldb_testkit::fake_model::{CodexHome, FakeModel, Script, Step};
-        const STEP: Duration = Duration::from_secs(20);
-        for version in ["0.80.0", "0.169.0"] {
+    /// One real `codex app-server` driven through the session's `Peer` with this dialect.
+    struct Real {
+        peer: std::sync::Arc<Peer>,
+        dialect: std::sync::Arc<dyn Dialect>,
+        thread: String,
+        route: std::sync::Arc<crate::peer::Route>,
+        model: xldb_testkit::fake_model::FakeModel,
+        _home: xldb_testkit::fake_model::CodexHome,
+        work: PathBuf,
+        child: tokio::process::Child,
+    }
+
+    const REAL_STEP: Duration = Duration::from_secs(20);
+
+    impl Real {
+        async fn start(
+            version: &str,
+            script: xldb_testkit::fake_model::Script,
+            handler: std::sync::Arc<dyn crate::approval::ApprovalHandler>,
+        ) -> Real {
+            use crate::peer::PeerConfig;
+            use std::sync::Arc;
+            use xldb_testkit::fake_model::{CodexHome, FakeModel};
             let bin = xldb_testkit::codex::codex_bin(version).unwrap_or_else(|e| {
                 panic!("{e:#}: run `source scripts/deps.sh && install_codex_versions`")
             });
-            let script = Script::new([
-                Step::new().shell(["touch", "created_by_exec.txt"]),
-                Step::new().patch(
-                    "*** Begin Patch\n*** Add File: hello.txt\n+hello from patch\n*** End Patch",
-                ),
-                Step::new().message("All done (fake model)."),
-            ])
-            .select_by_tool_outputs();
             let model = FakeModel::start(script).await.unwrap();
             let home = CodexHome::new(&model).unwrap();
             let work = home.work_dir().to_path_buf();
@@ -843,20 +849,19 @@ mod tests {
                 .spawn()
                 .unwrap();
             let (stdin, stdout) = (child.stdin.take().unwrap(), child.stdout.take().unwrap());
-            let audit = Arc::new(crate::audit::MemoryAuditSink::new());
             let peer = Peer::start(
                 stdout,
                 stdin,
                 None,
                 Arc::new(AppServerV2::new(V2Spelling::KebabCase)),
-                Arc::new(crate::approval::ApproveAll),
-                audit.clone(),
+                handler,
+                Arc::new(crate::audit::MemoryAuditSink::new()),
                 PeerConfig {
                     max_line: 1 << 24,
-                    approval_timeout: STEP,
+                    approval_timeout: REAL_STEP,
                     stall_timeout: None,
                     event_queue: 1024,
-                    slow_consumer_grace: STEP,
+                    slow_consumer_grace: REAL_STEP,
                     write_queue: 64,
                 },
             );
@@ -865,48 +870,166 @@ mod tests {
                 name: "xldb-test".into(),
                 version: "0".into(),
             };
-            let started = std::time::Instant::now();
-            let server = dialect.initialize(&peer, &client, STEP).await.unwrap();
+            let server = dialect.initialize(&peer, &client, REAL_STEP).await.unwrap();
             assert_eq!(server.version, version);
             let options = ConversationOptions::new()
                 .cwd(&work)
                 .approval_policy(ApprovalPolicy::Untrusted)
                 .sandbox(Sandbox::WorkspaceWrite);
-            let conversation = dialect
-                .new_conversation(&peer, &options, STEP)
+            let thread = dialect
+                .new_conversation(&peer, &options, REAL_STEP)
+                .await
+                .unwrap()
+                .id;
+            let route = peer.add_route(&thread, Some(work.clone()));
+            Real {
+                peer,
+                dialect,
+                thread,
+                route,
+                model,
+                _home: home,
+                work,
+                child,
+            }
+        }
+
+        async fn send(&self, text: &str) {
+            self.dialect
+                .send_message(&self.peer, &self.thread, text, REAL_STEP)
                 .await
                 .unwrap();
-            eprintln!(
-                "codex {version}: initialize + thread/start in {:.2} s",
-                started.elapsed().as_secs_f64()
-            );
-            let route = peer.add_route(&conversation.id, Some(work.clone()));
-            dialect
-                .send_message(&peer, &conversation.id, "please run touch", STEP)
-                .await
-                .unwrap();
+        }
+
+        /// Events until the turn ends: (kinds, the last event).
+        async fn until_turn_end(&self) -> (Vec<String>, Event) {
             let mut kinds = Vec::new();
-            let last = loop {
-                let event = tokio::time::timeout(STEP, route.queue.pop())
+            loop {
+                let event = tokio::time::timeout(REAL_STEP, self.route.queue.pop())
                     .await
-                    .unwrap_or_else(|_| panic!("{version}: no turn end; saw {kinds:?}"))
+                    .unwrap_or_else(|_| panic!("no turn end; saw {kinds:?}"))
                     .unwrap();
                 kinds.push(event.kind().to_owned());
                 if event.ends_turn() {
-                    break event;
+                    return (kinds, event);
                 }
-            };
+            }
+        }
+    }
+
+    impl Drop for Real {
+        fn drop(&mut self) {
+            let _ = self.child.start_kill();
+        }
+    }
+
+    fn exec_script(steps: Vec<xldb_testkit::fake_model::Step>) -> xldb_testkit::fake_model::Script {
+        use xldb_testkit::fake_model::{Script, Step};
+        let mut all = vec![Step::new().shell(["touch", "created_by_exec.txt"])];
+        all.extend(steps);
+        Script::new(all).select_by_tool_outputs()
+    }
+
+    /// A full exec + patch turn, both approved, against the real 0.80.0 and 0.169.0.
+    #[tokio::test]
+    async fn real_codex_full_turn_with_command_and_patch() {
+        use xldb_testkit::fake_model::Step;
+        for version in ["0.80.0", "0.169.0"] {
+            let script = exec_script(vec![
+                Step::new().patch(
+                    "*** Begin Patch\n*** Add File: hello.txt\n+hello from patch\n*** End Patch",
+                ),
+                Step::new().message("All done (fake model)."),
+            ]);
+            let real = Real::start(
+                version,
+                script,
+                std::sync::Arc::new(crate::approval::ApproveAll),
+            )
+            .await;
+            real.send("please run touch").await;
+            let (kinds, last) = real.until_turn_end().await;
             assert!(
                 matches!(&last, Event::TurnComplete { last_agent_message: Some(m) } if m == "All done (fake model)."),
                 "{version}: {last:?} after {kinds:?}"
             );
-            assert!(work.join("created_by_exec.txt").exists(), "{version}");
-            assert!(work.join("hello.txt").exists(), "{version}");
-            assert!(
-                kinds.iter().any(|k| k == "approval_decided"),
+            assert!(real.work.join("created_by_exec.txt").exists(), "{version}");
+            assert!(real.work.join("hello.txt").exists(), "{version}");
+            assert_eq!(
+                kinds.iter().filter(|k| *k == "approval_decided").count(),
+                2,
                 "{version}: {kinds:?}"
             );
-            let _ = child.start_kill();
+            let told = real
+                .model
+                .requests()
+                .iter()
+                .any(|r| r.tool_output("call_exec_1").is_some());
+            assert!(
+                told,
+                "{version}: the command's output did not reach the model"
+            );
+        }
+    }
+
+    /// A denied command never runs; the model is told and the turn completes.
+    #[tokio::test]
+    async fn real_codex_denied_command_never_runs() {
+        use xldb_testkit::fake_model::Step;
+        for version in ["0.80.0", "0.169.0"] {
+            let script = exec_script(vec![Step::new().message("Not run (fake model).")]);
+            let real = Real::start(
+                version,
+                script,
+                std::sync::Arc::new(crate::approval::DenyAll),
+            )
+            .await;
+            real.send("please run touch").await;
+            let (kinds, last) = real.until_turn_end().await;
+            assert!(
+                matches!(last, Event::TurnComplete { .. }),
+                "{version}: {kinds:?}"
+            );
+            assert!(!real.work.join("created_by_exec.txt").exists(), "{version}");
+            assert!(
+                !kinds.iter().any(|k| k == "exec_command_end"),
+                "{version}: {kinds:?}"
+            );
+            let told = real.model.requests().iter().any(|r| {
+                r.tool_output("call_exec_1")
+                    .is_some_and(|o| o.contains("rejected"))
+            });
+            assert!(
+                told,
+                "{version}: the model was not told the command was rejected"
+            );
+        }
+    }
+
+    /// `turn/interrupt` (with the turn id the dialect remembered) ends a hanging turn.
+    #[tokio::test]
+    async fn real_codex_interrupt() {
+        use xldb_testkit::fake_model::{Script, Step};
+        for version in ["0.80.0", "0.169.0"] {
+            let script = Script::new([Step::new().hang().message("too late (fake model)")]);
+            let real = Real::start(
+                version,
+                script,
+                std::sync::Arc::new(crate::approval::DenyAll),
+            )
+            .await;
+            real.send("think for a long time").await;
+            assert!(real.model.wait_for_hanging(1, REAL_STEP).await, "{version}");
+            real.dialect
+                .interrupt(&real.peer, &real.thread, REAL_STEP)
+                .await
+                .unwrap();
+            let (kinds, last) = real.until_turn_end().await;
+            assert!(
+                matches!(&last, Event::TurnAborted { reason } if reason == "interrupted"),
+                "{version}: {last:?} after {kinds:?}"
+            );
+            real.model.release_hangs();
         }
     }
 }
