@@ -829,6 +829,17 @@ mod tests {
             script: xldb_testkit::fake_model::Script,
             handler: std::sync::Arc<dyn crate::approval::ApprovalHandler>,
         ) -> Real {
+            let dialect = std::sync::Arc::new(AppServerV2::new(V2Spelling::KebabCase));
+            Real::start_with(version, script, handler, dialect).await
+        }
+
+        /// [`Real::start`] with any dialect (its `server_args` say what to spawn).
+        async fn start_with(
+            version: &str,
+            script: xldb_testkit::fake_model::Script,
+            handler: std::sync::Arc<dyn crate::approval::ApprovalHandler>,
+            dialect: std::sync::Arc<dyn Dialect>,
+        ) -> Real {
             use crate::peer::PeerConfig;
             use std::sync::Arc;
             use xldb_testkit::fake_model::{CodexHome, FakeModel};
@@ -839,7 +850,7 @@ mod tests {
             let home = CodexHome::new(&model).unwrap();
             let work = home.work_dir().to_path_buf();
             let mut child = tokio::process::Command::new(&bin)
-                .arg("app-server")
+                .args(dialect.server_args())
                 .envs(home.envs())
                 .current_dir(&work)
                 .stdin(std::process::Stdio::piped())
@@ -853,7 +864,7 @@ mod tests {
                 stdout,
                 stdin,
                 None,
-                Arc::new(AppServerV2::new(V2Spelling::KebabCase)),
+                dialect,
                 handler,
                 Arc::new(crate::audit::MemoryAuditSink::new()),
                 PeerConfig {
@@ -882,6 +893,7 @@ mod tests {
                 .unwrap()
                 .id;
             let route = peer.add_route(&thread, Some(work.clone()));
+            dialect.subscribe(&peer, &thread, REAL_STEP).await.unwrap();
             Real {
                 peer,
                 dialect,
@@ -1031,5 +1043,39 @@ mod tests {
             );
             real.model.release_hangs();
         }
+    }
+
+    /// The app-server v1 dialect (`dialect/app_server_v1.rs`) against the real 0.80.0: the
+    /// same full turn (kept here to share the real-binary harness).
+    #[tokio::test]
+    async fn real_codex_app_server_v1_full_turn() {
+        use xldb_testkit::fake_model::Step;
+        let script = exec_script(vec![
+            Step::new().patch(
+                "*** Begin Patch\n*** Add File: hello.txt\n+hello from patch\n*** End Patch",
+            ),
+            Step::new().message("All done (fake model)."),
+        ]);
+        let dialect = std::sync::Arc::new(crate::dialect::app_server_v1::AppServerV1::new(true));
+        let real = Real::start_with(
+            "0.80.0",
+            script,
+            std::sync::Arc::new(crate::approval::ApproveAll),
+            dialect,
+        )
+        .await;
+        real.send("please run touch").await;
+        let (kinds, last) = real.until_turn_end().await;
+        assert!(
+            matches!(&last, Event::TurnComplete { last_agent_message: Some(m) } if m == "All done (fake model)."),
+            "{last:?} after {kinds:?}"
+        );
+        assert!(real.work.join("created_by_exec.txt").exists());
+        assert!(real.work.join("hello.txt").exists());
+        assert_eq!(
+            kinds.iter().filter(|k| *k == "exec_command_end").count(),
+            1,
+            "{kinds:?}"
+        );
     }
 }
