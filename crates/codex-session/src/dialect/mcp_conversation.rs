@@ -535,7 +535,7 @@ mod tests {
 
     #[test]
     fn replays_the_recorded_039_approved_transcript() {
-        let text = include_str!("../../../../../shared/reference/transcripts/0.39.0-mcp-conversation-api-approved.jsonl");
+        let text = include_str!("../../../mcp-proto/tests/fixtures/reference/0.39.0-mcp-conversation-api-approved.jsonl");
         let mut kinds = Vec::new();
         let mut approvals = Vec::new();
         for line in text.lines() {
