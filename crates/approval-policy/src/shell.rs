@@ -153,6 +153,13 @@ pub(crate) fn eval_script(ctx: &mut Ctx, script: &str, depth: usize) {
         ctx.push_other(a);
         return;
     }
+    if has_empty_heredoc_delimiter(script) {
+        // brush-parser 0.4 allocates without bound on `<<""` (found by fuzzing).
+        let mut a = Assessment::new(script);
+        a.ask("shell.unparsable", "here-document with an empty delimiter");
+        ctx.push_other(a);
+        return;
+    }
     if paren_depth(script) > MAX_PAREN_DEPTH {
         // brush-parser backtracks exponentially on deeply nested `(` (found by fuzzing:
         // 29 unclosed parentheses took two minutes). Nothing real nests this deep.
@@ -208,6 +215,21 @@ fn has_stray_control(script: &str) -> bool {
         } else if c.is_control() && c != '\n' && c != '\t' {
             return true;
         }
+    }
+    false
+}
+
+/// `<<""`, `<<''`, `<<-""`, `<< ''`: a here-document whose delimiter is empty.
+fn has_empty_heredoc_delimiter(script: &str) -> bool {
+    let mut rest = script;
+    while let Some(pos) = rest.find("<<") {
+        let after = rest[pos + 2..]
+            .trim_start_matches('-')
+            .trim_start_matches([' ', '\t']);
+        if after.starts_with("\"\"") || after.starts_with("''") {
+            return true;
+        }
+        rest = &rest[pos + 2..];
     }
     false
 }
@@ -916,6 +938,20 @@ mod tests {
             assert_eq!(v.decision, crate::Decision::Ask, "{v}");
         }
         assert!(!has_stray_control("cat <<EOF\r\nhi\r\nEOF\r\n\tls"));
+    }
+
+    /// Regression (fuzzing): `<<"" ` made brush-parser allocate until out of memory.
+    #[test]
+    fn empty_heredoc_delimiters_are_refused_before_parsing() {
+        for script in [";<<<\"\" <p_;<<\"\" ", "cat <<'' ", "cat <<-\"\" "] {
+            assert!(has_empty_heredoc_delimiter(script), "{script}");
+            let v = crate::Policy::builtin().evaluate(&crate::Action::exec(
+                vec!["bash".into(), "-lc".into(), script.into()],
+                None,
+            ));
+            assert_eq!(v.decision, crate::Decision::Ask, "{v}");
+        }
+        assert!(!has_empty_heredoc_delimiter("cat <<'EOF'\nx\nEOF"));
     }
 
     /// Regression (fuzzing): 29 unclosed `(` took brush-parser two minutes.
