@@ -126,7 +126,7 @@ fn engine_of(db: Option<&str>, engine: Option<&str>) -> anyhow::Result<Engine> {
         Some(url) => Engine::from_url(url).ok_or_else(|| {
             UsageError(format!(
                 "cannot tell the engine of `{}`; add --engine",
-                wf::redact_text(url)
+                codex_session::redact_text(url)
             ))
             .into()
         }),
@@ -210,7 +210,10 @@ fn progress(format: Format) -> impl FnMut(&codex_session::Event) + Send {
         match ev {
             E::TurnStarted => eprintln!("· Codex is working…"),
             E::CommandStarted { command, .. } => {
-                eprintln!("· running: {}", wf::redact_text(&command.join(" ")))
+                eprintln!(
+                    "· running: {}",
+                    codex_session::redact_text(&command.join(" "))
+                )
             }
             E::ApprovalDecided {
                 subject,
@@ -220,7 +223,7 @@ fn progress(format: Format) -> impl FnMut(&codex_session::Event) + Send {
             } => {
                 eprintln!(
                     "· {decided_by} decided {decision:?}: {}",
-                    wf::redact_text(&subject.join(" "))
+                    codex_session::redact_text(&subject.join(" "))
                 )
             }
             E::Other { kind, raw } if kind == "mcp_tool_call_begin" => {
@@ -231,7 +234,7 @@ fn progress(format: Format) -> impl FnMut(&codex_session::Event) + Send {
                 eprintln!("· tool call: {tool}");
             }
             E::Error { message } | E::StreamError { message } => {
-                eprintln!("· error: {}", wf::redact_text(message))
+                eprintln!("· error: {}", codex_session::redact_text(message))
             }
             _ => {}
         }
@@ -257,7 +260,7 @@ async fn consult(
         Ok(outcome) => Ok((Some(outcome), None)),
         Err(e @ AssistantError::Audit { .. }) => Err(e.into()),
         Err(e) => {
-            let why = wf::redact_text(&e.to_string());
+            let why = codex_session::redact_text(&e.to_string()).into_owned();
             if s.no_fallback {
                 anyhow::bail!("Codex unavailable: {why} (--no-fallback given)");
             }
@@ -317,7 +320,7 @@ async fn extract_schema(db: &str, tables: &[String]) -> anyhow::Result<db_schema
     }
     db_schema::extract_url(db, &options, &())
         .await
-        .map_err(|e| anyhow::anyhow!("{}", wf::redact_text(&e.to_string())))
+        .map_err(|e| anyhow::anyhow!("{}", codex_session::redact_text(&e.to_string())))
 }
 
 async fn schema(a: SchemaArgs) -> anyhow::Result<Exit> {
@@ -326,8 +329,9 @@ async fn schema(a: SchemaArgs) -> anyhow::Result<Exit> {
     let engine = engine_of(Some(&a.db), None).unwrap_or(Engine::Generic);
     let schema = extract_schema(&a.db, &a.tables).await?;
     let findings = wf::analyze_schema(&schema, wf::SchemaLintOptions::for_schema(&schema));
-    let schema_json: serde_json::Value =
-        serde_json::from_str(&wf::redact_text(&serde_json::to_string(&schema)?))?;
+    let schema_json: serde_json::Value = serde_json::from_str(&codex_session::redact_text(
+        &serde_json::to_string(&schema)?,
+    ))?;
     let prompt = wf::schema_analysis_prompt(&wf::SchemaPrompt {
         engine,
         schema: &schema_json,
@@ -458,7 +462,7 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
             .iter()
             .filter(|t| names.contains(&t.name.to_ascii_lowercase()))
             .collect();
-        involved = Some(serde_json::from_str(&wf::redact_text(
+        involved = Some(serde_json::from_str(&codex_session::redact_text(
             &serde_json::to_string(&tables)?,
         ))?);
         let mut t = wf::DbTools::connect(
@@ -499,7 +503,7 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
             let m = measured.as_ref();
             let prompt = wf::query_optimization_prompt(&wf::QueryPrompt {
                 engine,
-                sql: &wf::redact_text(&sql),
+                sql: &codex_session::redact_text(&sql),
                 plan: m.and_then(|m| m.plan.as_deref()),
                 elapsed_ms: m.and_then(|m| m.elapsed_ms),
                 rows: m.and_then(|m| m.rows),

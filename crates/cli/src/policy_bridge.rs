@@ -48,7 +48,7 @@ pub fn judge_shell(policy: &Policy, command: &str, cwd: &Path) -> Judgement {
         .unwrap_or_default();
     Judgement {
         decision: verdict.decision.to_string(),
-        reason: xldb_workflows::redact_text(&reason),
+        reason: codex_session::redact_text(&reason).into_owned(),
         raw: serde_json::to_value(&verdict).unwrap_or_default(),
     }
 }
@@ -70,10 +70,9 @@ impl TtyHuman {
 impl ApprovalHandler for TtyHuman {
     async fn decide(&self, request: &ApprovalRequest) -> Result<ApprovalDecision, HandlerError> {
         let what = match request {
-            ApprovalRequest::Exec(e) => format!(
-                "run `{}`",
-                xldb_workflows::redact_text(&e.command.join(" "))
-            ),
+            ApprovalRequest::Exec(e) => {
+                format!("run `{}`", codex_session::redact_text(&e.command.join(" ")))
+            }
             ApprovalRequest::Patch(p) => format!(
                 "change {}",
                 p.changes

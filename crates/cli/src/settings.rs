@@ -154,7 +154,7 @@ fn load_file(path: &Path, explicit: bool) -> anyhow::Result<SettingsFile> {
             UsageError(format!(
                 "settings file `{}`: {}",
                 path.display(),
-                xldb_workflows::redact_text(e.message())
+                codex_session::redact_text(e.message())
             ))
             .into()
         }),

@@ -111,4 +111,5 @@ pub use event::{ApprovalKind, Event, TokenUsage};
 pub use outcome::{CommandRun, DeniedAction, PatchRun, TurnEnd, TurnOutcome};
 #[cfg(feature = "policy")]
 pub use policy_adapter::PolicyHandler;
+pub use redact::{is_sensitive_key, redact_field, redact_json, redact_text, REDACTED};
 pub use session::{CodexSession, SessionOptions, Status};

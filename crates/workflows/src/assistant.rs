@@ -15,8 +15,8 @@
 
 use crate::extract::{extract_recommendations, extract_sql_blocks};
 use crate::prompts::{base_instructions, MCP_SERVER_NAME};
-use crate::redact::redact_text;
 use approval_policy::{Action, FileChange as PolicyChange, Policy};
+use codex_session::redact_text;
 use codex_session::{
     ApprovalHandler, ApprovalPolicy, ApprovalRequest, AuditSink, CodexSession, ConversationOptions,
     Event, FileAuditSink, FileChangeKind, PolicyHandler, Sandbox, SessionOptions, TurnEnd,
@@ -223,7 +223,7 @@ pub async fn ask_codex(
     }
     let session = CodexSession::start(options)
         .await
-        .map_err(|e| AssistantError::Unavailable(redact_text(&e.to_string())))?;
+        .map_err(|e| AssistantError::Unavailable(redact_text(&e.to_string()).into_owned()))?;
 
     let approval = match config.approval_policy.as_str() {
         "on-failure" => ApprovalPolicy::OnFailure,
@@ -267,7 +267,7 @@ pub async fn ask_codex(
         let mut conversation = session
             .new_conversation(conv_opts)
             .await
-            .map_err(|e| AssistantError::Unavailable(redact_text(&e.to_string())))?;
+            .map_err(|e| AssistantError::Unavailable(redact_text(&e.to_string()).into_owned()))?;
         let mut tool_calls = Vec::new();
         let outcome = conversation
             .run_turn_observed(&redact_text(prompt), |ev| {
@@ -279,9 +279,9 @@ pub async fn ask_codex(
             .await
             .map_err(|e| {
                 if e.is_unavailable() {
-                    AssistantError::Unavailable(redact_text(&e.to_string()))
+                    AssistantError::Unavailable(redact_text(&e.to_string()).into_owned())
                 } else {
-                    AssistantError::NoAnswer(redact_text(&e.to_string()))
+                    AssistantError::NoAnswer(redact_text(&e.to_string()).into_owned())
                 }
             })?;
         Ok::<_, AssistantError>((outcome, tool_calls))
@@ -318,7 +318,7 @@ pub async fn ask_codex(
             "the turn ended without an answer: {why}"
         )));
     };
-    let final_message = redact_text(&final_message);
+    let final_message = redact_text(&final_message).into_owned();
     Ok(AssistantOutcome {
         recommendations: extract_recommendations(&final_message),
         sql_blocks: extract_sql_blocks(&final_message),
@@ -327,7 +327,11 @@ pub async fn ask_codex(
             .commands
             .iter()
             .map(|c| CommandSummary {
-                command: c.command.iter().map(|a| redact_text(a)).collect(),
+                command: c
+                    .command
+                    .iter()
+                    .map(|a| redact_text(a).into_owned())
+                    .collect(),
                 exit_code: c.exit_code,
             })
             .collect(),
@@ -335,7 +339,11 @@ pub async fn ask_codex(
             .denied
             .iter()
             .map(|d| DeniedSummary {
-                subject: d.subject.iter().map(|a| redact_text(a)).collect(),
+                subject: d
+                    .subject
+                    .iter()
+                    .map(|a| redact_text(a).into_owned())
+                    .collect(),
                 decided_by: d.decided_by.clone(),
                 explanation: d.explanation.clone(),
             })

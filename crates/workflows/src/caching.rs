@@ -15,7 +15,7 @@
 use crate::engine::Engine;
 use crate::error::WorkflowError;
 use crate::fingerprint::fingerprint;
-use crate::redact::redact_text;
+use codex_session::redact_text;
 use serde::Serialize;
 use sqlparser::ast::{visit_expressions, visit_relations, Expr, Statement};
 use std::collections::{BTreeMap, BTreeSet};
@@ -311,7 +311,7 @@ pub fn analyze_caching(engine: Engine, entries: &[QueryLogEntry]) -> CachingRepo
                 rank: 0,
                 fingerprint: hash.clone(),
                 normalized: acc.normalized.clone(),
-                example: redact_text(&acc.example),
+                example: redact_text(&acc.example).into_owned(),
                 frequency: acc.frequency,
                 share,
                 variants: acc.variants.len(),

@@ -19,14 +19,15 @@
 use crate::engine::Engine;
 use crate::error::WorkflowError;
 use crate::finding::{sort_findings, Finding, Location, Severity};
-use crate::redact::{is_sensitive_key, redact_text, redact_toml};
+use crate::redact::redact_toml;
+use codex_session::{is_sensitive_key, redact_text};
 
 /// Parse a TOML configuration; the error message never quotes a secret.
 pub fn parse_config(text: &str) -> Result<toml::Value, WorkflowError> {
     text.parse::<toml::Table>()
         .map(toml::Value::Table)
         .map_err(|e| WorkflowError::ConfigToml {
-            message: redact_text(e.message()),
+            message: redact_text(e.message()).into_owned(),
         })
 }
 
@@ -79,7 +80,7 @@ pub fn review_config(text: &str) -> Result<ConfigReview, WorkflowError> {
     let secrets_redacted = redact_toml(&mut redacted_doc);
     let redacted =
         toml::to_string_pretty(&redacted_doc).map_err(|e| WorkflowError::ConfigToml {
-            message: redact_text(&e.to_string()),
+            message: redact_text(&e.to_string()).into_owned(),
         })?;
     Ok(ConfigReview {
         findings,

@@ -13,8 +13,8 @@
 use crate::engine::Engine;
 use crate::error::WorkflowError;
 use crate::read_only::check_read_only;
-use crate::redact::redact_text;
 use crate::schema_lint::{analyze_schema, SchemaLintOptions};
+use codex_session::redact_text;
 use db_schema::{QueryRunner, Schema, Value};
 use serde_json::{json, Map};
 use std::time::Duration;
@@ -50,7 +50,8 @@ pub struct ToolOutput {
 
 impl ToolOutput {
     fn ok(value: serde_json::Value) -> ToolOutput {
-        let text = redact_text(&serde_json::to_string_pretty(&value).unwrap_or_default());
+        let text =
+            redact_text(&serde_json::to_string_pretty(&value).unwrap_or_default()).into_owned();
         let structured = serde_json::from_str(&text).unwrap_or(value);
         ToolOutput {
             text,
@@ -60,7 +61,7 @@ impl ToolOutput {
     }
 
     fn error(message: impl Into<String>) -> ToolOutput {
-        let message = redact_text(&message.into());
+        let message = redact_text(&message.into()).into_owned();
         ToolOutput {
             structured: json!({ "error": message }),
             text: message,
@@ -89,7 +90,7 @@ impl std::fmt::Debug for DbTools {
 
 fn db_err(e: impl std::fmt::Display) -> WorkflowError {
     WorkflowError::Database {
-        message: redact_text(&e.to_string()),
+        message: redact_text(&e.to_string()).into_owned(),
     }
 }
 

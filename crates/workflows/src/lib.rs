@@ -13,12 +13,12 @@
 //! - **Talking to Codex**: the prompt renderers ([`schema_analysis_prompt`],
 //!   [`query_optimization_prompt`], [`caching_prompt`], [`config_review_prompt`]) and the answer
 //!   readers ([`extract_sql_blocks`], [`extract_recommendations`], [`check_proposals`]).
-//! - **Nothing sensitive leaves**: [`redact_text`] and [`redact_toml`] are applied to everything
-//!   sent to Codex or logged.
+//! - **Nothing sensitive leaves**: `codex-session`'s [`codex_session::redact_text`] is applied to
+//!   everything sent to Codex or logged, after [`redact_toml`] on configurations.
 //! - **Generation**: [`generate_config`] writes a configuration that parses and passes the review.
 //!
 //! ```
-//! use xldb_workflows::{analyze_query, fingerprint, redact_text, Engine, QueryLintOptions, SchemaFacts, Severity};
+//! use xldb_workflows::{analyze_query, fingerprint, Engine, QueryLintOptions, SchemaFacts, Severity};
 //!
 //! let sql = "SELECT * FROM orders WHERE lower(email) = 'a@b.c' ORDER BY id LIMIT 20 OFFSET 100000";
 //! let analysis = analyze_query(Engine::Postgres, sql, &SchemaFacts::default(), QueryLintOptions::default())?;
@@ -28,7 +28,7 @@
 //!
 //! assert_eq!(fingerprint(Engine::Postgres, sql).normalized,
 //!            "SELECT * FROM orders WHERE lower(email) = ? ORDER BY id LIMIT ? OFFSET ?");
-//! assert_eq!(redact_text("mysql://root:pw@127.0.0.1/shop"), "mysql://root:***@127.0.0.1/shop");
+//! assert_eq!(codex_session::redact_text("mysql://root:pw@127.0.0.1/shop"), "mysql://root:***@127.0.0.1/shop");
 //! # Ok::<(), xldb_workflows::WorkflowError>(())
 //! ```
 //!
@@ -86,5 +86,5 @@ pub use query_lint::{
     analyze_query, referenced_tables, ColumnFacts, QueryAnalysis, QueryLintOptions, SchemaFacts,
 };
 pub use read_only::{check_read_only, policy_dialect, ReadOnlyVerdict};
-pub use redact::{is_sensitive_key, redact_text, redact_toml, redact_toml_table, REDACTED};
+pub use redact::{redact_toml, redact_toml_table};
 pub use schema_lint::{analyze_schema, schema_facts, SchemaLintOptions};

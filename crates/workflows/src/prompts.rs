@@ -16,7 +16,7 @@ use crate::caching::{CacheAdvice, CachingReport};
 use crate::config_review::ConfigReview;
 use crate::engine::Engine;
 use crate::finding::Finding;
-use crate::redact::redact_text;
+use codex_session::redact_text;
 use std::fmt::Write as _;
 
 /// Name under which the workflows register their MCP server with Codex (`mcp_servers.xldb`).
@@ -103,7 +103,7 @@ pub fn schema_analysis_prompt(p: &SchemaPrompt<'_>) -> String {
         "## What I need\n1. Design problems (keys, normalization, types, constraints).\n2. Missing or redundant indexes, with DDL.\n3. Relationship issues (foreign keys, nullability, cascades).\n4. Data modeling improvements, most valuable first.\n"
     );
     out.push_str(ANSWER_RULES);
-    redact_text(&out)
+    redact_text(&out).into_owned()
 }
 
 /// Input of [`query_optimization_prompt`].
@@ -160,7 +160,7 @@ pub fn query_optimization_prompt(p: &QueryPrompt<'_>) -> String {
         p.engine
     );
     out.push_str(ANSWER_RULES);
-    redact_text(&out)
+    redact_text(&out).into_owned()
 }
 
 /// The caching strategy request, from the locally ranked workload.
@@ -213,7 +213,7 @@ pub fn caching_prompt(report: &CachingReport, tools: bool) -> String {
         "\n## What I need\n1. Which queries to cache, and why.\n2. TTL for each.\n3. Invalidation triggers (which writes, which events).\n4. Memory budget and eviction policy.\n"
     );
     out.push_str(ANSWER_RULES);
-    redact_text(&out)
+    redact_text(&out).into_owned()
 }
 
 /// The configuration review request (the configuration is already redacted in `review`).
@@ -234,7 +234,7 @@ pub fn config_review_prompt(review: &ConfigReview) -> String {
         "## What I need\n1. Security recommendations.\n2. Performance and resource allocation (pools, timeouts, cache).\n3. Best-practice gaps.\n4. A corrected configuration in one ```toml block.\n"
     );
     out.push_str(ANSWER_RULES);
-    redact_text(&out)
+    redact_text(&out).into_owned()
 }
 
 #[cfg(test)]
