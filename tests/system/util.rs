@@ -13,8 +13,13 @@ pub fn xldb_bin() -> PathBuf {
 /// `xldb-codex` with a clean environment: no Codex on PATH, no API key, no user settings.
 pub fn xldb(home: &Path) -> std::process::Command {
     let mut c = std::process::Command::new(xldb_bin());
-    c.env_clear()
-        .env("PATH", "/usr/bin:/bin")
+    c.env_clear();
+    // Keep where shared libraries are (a build with the `duckdb` feature links libduckdb.so
+    // from .deps/duckdb, see scripts/deps.sh): that is the machine, not the user's settings.
+    if let Some(v) = std::env::var_os("LD_LIBRARY_PATH") {
+        c.env("LD_LIBRARY_PATH", v);
+    }
+    c.env("PATH", "/usr/bin:/bin")
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"));
