@@ -404,7 +404,10 @@ mod tests {
     fn key_value_fragments_in_every_notation() {
         let cases = [
             ("password=hunter2", "password=***"),
-            ("host=db password=hunter2 user=app", "host=db password=*** user=app"),
+            (
+                "host=db password=hunter2 user=app",
+                "host=db password=*** user=app",
+            ),
             ("PASSWORD = 'hunter2'", "PASSWORD = '***'"),
             ("password = \"hunter2\"", "password = \"***\""),
             (
