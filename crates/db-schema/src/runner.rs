@@ -56,6 +56,21 @@ pub struct CatalogQuery {
     pub params: Vec<Param>,
 }
 
+impl CatalogQuery {
+    /// One query per `(name, sql)` pair, every one bound to the same `params`: the common
+    /// shape of engines whose catalog queries all take the same filter parameters.
+    pub fn all_with(queries: &[(&'static str, &'static str)], params: &[Param]) -> Vec<Self> {
+        queries
+            .iter()
+            .map(|&(name, sql)| CatalogQuery {
+                name,
+                sql: sql.to_owned(),
+                params: params.to_vec(),
+            })
+            .collect()
+    }
+}
+
 /// Runs SQL and returns rows. Built-in runners exist per cargo feature; a proxy can implement
 /// this over its own connection.
 ///

@@ -77,21 +77,17 @@ impl Engine for Mssql {
 
     fn catalog_queries(&self, filter: &Filter, _server_version: &str) -> Vec<CatalogQuery> {
         let params = vec![filter.schema_param(), filter.tables_json_param()];
-        [
-            ("tables", TABLES),
-            ("columns", COLUMNS),
-            ("keys", KEYS),
-            ("foreign_keys", FOREIGN_KEYS),
-            ("checks", CHECKS),
-            ("indexes", INDEXES),
-        ]
-        .into_iter()
-        .map(|(name, sql)| CatalogQuery {
-            name,
-            sql: sql.to_owned(),
-            params: params.clone(),
-        })
-        .collect()
+        CatalogQuery::all_with(
+            &[
+                ("tables", TABLES),
+                ("columns", COLUMNS),
+                ("keys", KEYS),
+                ("foreign_keys", FOREIGN_KEYS),
+                ("checks", CHECKS),
+                ("indexes", INDEXES),
+            ],
+            &params,
+        )
     }
 
     fn build(&self, catalog: &Catalog) -> Result<Schema, Error> {

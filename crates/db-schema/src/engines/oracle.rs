@@ -75,19 +75,15 @@ impl Engine for Oracle {
     fn catalog_queries(&self, filter: &Filter, _server_version: &str) -> Vec<CatalogQuery> {
         let tables = filter.tables_json_param();
         let params = vec![filter.schema_param(), tables.clone(), tables];
-        [
-            ("tables", TABLES),
-            ("columns", COLUMNS),
-            ("constraints", CONSTRAINTS),
-            ("indexes", INDEXES),
-        ]
-        .into_iter()
-        .map(|(name, sql)| CatalogQuery {
-            name,
-            sql: sql.to_owned(),
-            params: params.clone(),
-        })
-        .collect()
+        CatalogQuery::all_with(
+            &[
+                ("tables", TABLES),
+                ("columns", COLUMNS),
+                ("constraints", CONSTRAINTS),
+                ("indexes", INDEXES),
+            ],
+            &params,
+        )
     }
 
     fn build(&self, catalog: &Catalog) -> Result<Schema, Error> {
