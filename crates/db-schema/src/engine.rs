@@ -143,6 +143,14 @@ pub trait Engine: Send + Sync + std::fmt::Debug {
     /// Build the model from the results of [`Engine::catalog_queries`].
     fn build(&self, catalog: &Catalog) -> Result<Schema, Error>;
 
+    /// Refuse a URL and filter that name nothing to extract, before connecting (e.g. a MySQL
+    /// URL without a database and no schema filter would read the catalog of no database and
+    /// answer "no tables"). The default accepts everything.
+    fn check_target(&self, url: &DatabaseUrl, filter: &Filter) -> Result<(), Error> {
+        let _ = (url, filter);
+        Ok(())
+    }
+
     /// Open a built-in, read-only connection with statement timeouts.
     async fn connect(
         &self,

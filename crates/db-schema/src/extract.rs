@@ -81,6 +81,7 @@ pub async fn extract_url(
     let url = DatabaseUrl::parse(url)?;
     let engine = engine_for_url(&url)?;
     options.filter.validate()?;
+    engine.check_target(&url, &options.filter)?;
     let mut runner = connect(engine, &url, &options.connect).await?;
     // The server enforces the statement timeout; this client-side bound covers the whole
     // extraction in case a server ignores it.

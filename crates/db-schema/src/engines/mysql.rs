@@ -143,6 +143,16 @@ impl Engine for Mysql {
         build(catalog)
     }
 
+    fn check_target(&self, url: &DatabaseUrl, filter: &Filter) -> Result<(), Error> {
+        if url.database.is_none() && filter.schema.is_none() {
+            return Err(Error::InvalidFilter(
+                "the url names no database: add `/DATABASE` to it or give a schema (`--schema`)"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
     async fn connect(
         &self,
         url: &DatabaseUrl,
@@ -617,6 +627,25 @@ mod runner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Regression: a URL without a database used to extract "no tables" (DATABASE() is NULL),
+    // which reads as an empty database instead of a mistake in the URL.
+    #[test]
+    fn a_url_without_a_database_needs_a_schema_filter() {
+        let engine = Mysql;
+        let bare = DatabaseUrl::parse("mysql://app:s3cret@127.0.0.1:3306").unwrap();
+        let err = engine.check_target(&bare, &Filter::default()).unwrap_err();
+        assert!(err.is_usage());
+        assert!(err.to_string().contains("--schema"), "{err}");
+        assert!(!err.to_string().contains("s3cret"));
+        let with_schema = Filter {
+            schema: Some("shop".into()),
+            tables: None,
+        };
+        assert!(engine.check_target(&bare, &with_schema).is_ok());
+        let with_db = DatabaseUrl::parse("mysql://app@127.0.0.1:3306/shop").unwrap();
+        assert!(engine.check_target(&with_db, &Filter::default()).is_ok());
+    }
 
     #[test]
     fn defaults_are_normalized_per_dialect() {
