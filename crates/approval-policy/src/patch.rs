@@ -113,25 +113,13 @@ pub(crate) fn protected_reason(rel: &str) -> Option<&'static str> {
     sensitivity(rel).and_then(|(d, _, why)| (d == Decision::Deny).then_some(why))
 }
 
-fn sensitivity(rel: &str) -> Option<(Decision, Risk, &'static str)> {
-    let rel = rel.trim_start_matches("./");
-    let parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
+/// Does this path (split into its `/` parts) name a secret: keys, credentials, `.env` files,
+/// or anything under `.ssh`, `.aws`, `.gnupg`, `.kube`? Used for patches (writing one is
+/// denied) and for commands (reading one sends it to the model, so it asks).
+pub(crate) fn is_secret_path(parts: &[&str]) -> bool {
     let file = parts.last().copied().unwrap_or("");
     let lower_file = file.to_ascii_lowercase();
-    if parts.contains(&".git") {
-        return Some((
-            Decision::Deny,
-            Risk::Critical,
-            "inside `.git/` (hooks and config run code)",
-        ));
-    }
-    if parts
-        .iter()
-        .any(|p| *p == ".codex" || *p == ".claude" || *p == ".gemini")
-    {
-        return Some((Decision::Deny, Risk::High, "agent configuration"));
-    }
-    let secret = lower_file == ".env"
+    lower_file == ".env"
         || lower_file.starts_with(".env.")
         || [".pem", ".key", ".p12", ".pfx", ".keystore", ".jks", ".kdbx"]
             .iter()
@@ -156,7 +144,28 @@ fn sensitivity(rel: &str) -> Option<(Decision, Risk, &'static str)> {
         )
         || parts
             .iter()
-            .any(|p| *p == ".ssh" || *p == ".aws" || *p == ".gnupg" || *p == ".kube");
+            .any(|p| *p == ".ssh" || *p == ".aws" || *p == ".gnupg" || *p == ".kube")
+}
+
+fn sensitivity(rel: &str) -> Option<(Decision, Risk, &'static str)> {
+    let rel = rel.trim_start_matches("./");
+    let parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
+    let file = parts.last().copied().unwrap_or("");
+    let lower_file = file.to_ascii_lowercase();
+    if parts.contains(&".git") {
+        return Some((
+            Decision::Deny,
+            Risk::Critical,
+            "inside `.git/` (hooks and config run code)",
+        ));
+    }
+    if parts
+        .iter()
+        .any(|p| *p == ".codex" || *p == ".claude" || *p == ".gemini")
+    {
+        return Some((Decision::Deny, Risk::High, "agent configuration"));
+    }
+    let secret = is_secret_path(&parts);
     if secret {
         return Some((Decision::Deny, Risk::High, "secrets or credentials"));
     }

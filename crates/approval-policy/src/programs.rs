@@ -283,6 +283,27 @@ pub(crate) fn judge(ctx: &mut Ctx, cmd: Cmd, depth: usize) {
         },
     });
     let dynamic_ok = handle(ctx, &cmd, &base, &mut a, depth);
+    let stdin_file = match &cmd.stdin {
+        Stdin::File(path) => Some(path.as_str()),
+        _ => None,
+    };
+    let secret = cmd
+        .argv
+        .iter()
+        .skip(1)
+        .map(|x| x.text.as_str())
+        .chain(stdin_file)
+        .find(|text| names_secret(text));
+    if let Some(path) = secret {
+        // Whatever the program, what it reads goes back to the model: a key or credentials
+        // file is never read without a human saying so.
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            "path.secret",
+            format!("names a secret or credentials file (`{path}`)"),
+        );
+    }
     if !dynamic_ok && cmd.argv.iter().skip(1).any(|x| x.dynamic) {
         a.ask("shell.dynamic-arg", "an argument is computed at run time");
     }
@@ -314,6 +335,20 @@ pub(crate) fn judge(ctx: &mut Ctx, cmd: Cmd, depth: usize) {
     if let Some(place) = ctx.units.get_mut(slot) {
         *place = unit;
     }
+}
+
+/// Does an argument name a secret file (as a path, or as the value of `--opt=PATH`)?
+fn names_secret(arg: &str) -> bool {
+    let path = arg.split_once('=').map_or(arg, |(_, v)| v);
+    // A script text (`bash -c '…'`) is not a path: its commands are judged one by one.
+    if path.is_empty()
+        || path.contains(char::is_whitespace)
+        || (path.starts_with('-') && !path.contains('/'))
+    {
+        return false;
+    }
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    crate::patch::is_secret_path(&parts)
 }
 
 /// Flags: does any short-option cluster contain `c` (stopping at letters that take a value)?
