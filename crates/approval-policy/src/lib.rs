@@ -41,7 +41,9 @@
 //!   always asks. `rm`, `dd of=`, disk, power, account and service changes are denied.
 //!   Interpreters with inline code or scripts ask. Package installs ask; queries are allowed.
 //!   git reads are allowed, writes ask, history rewriting and force pushes are denied.
-//!   Programs named by a path outside the system directories are never allowed.
+//!   Programs named by a path outside the system directories are never allowed. Any command
+//!   that names a secret or credentials file (keys, `.env`, `.pgpass`, `~/.ssh`, `~/.aws`, …)
+//!   as an argument or input redirect asks: what it prints would go to the model.
 //! - **Databases**: `psql`, `mysql`/`mariadb`, `sqlite3`, `duckdb`, `clickhouse-client`/`-local`,
 //!   `sqlcmd`, `sqlplus`, `mongosh`, `redis-cli` and admin tools: SQL from flags, here-documents
 //!   and here-strings is classified per statement; client escapes (`\!`, `system`, `.shell`,
