@@ -566,8 +566,7 @@ pub async fn detect_codex(
 }
 
 /// The dialect that speaks `detected` (`None` for MCP tool mode, not implemented yet).
-/// The session will call this once `Protocol` can name the app-server dialects (issue 7).
-#[cfg_attr(not(test), allow(dead_code))]
+/// [`crate::Protocol::Auto`] sessions call this.
 pub(crate) fn dialect_for(
     detected: &Detected,
 ) -> Option<std::sync::Arc<dyn crate::dialect::Dialect>> {

@@ -7,8 +7,9 @@
 //! session, the peer and the public types do not know which one they speak: everything that
 //! differs (spawn arguments, the handshake, how a conversation is created and fed, how events
 //! and approval requests look, how a decision is spelled) is a method of [`Dialect`]. A new
-//! generation is one file in `dialect/` implementing it plus one [`Protocol`] variant; this
-//! issue ships the first, [`mcp_conversation`].
+//! generation is one file in `dialect/` implementing it plus one [`Protocol`] variant:
+//! [`mcp_conversation`], [`app_server_v1`] and [`app_server_v2`] are wired; MCP tool mode is
+//! detected but not spoken yet.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -23,14 +24,17 @@ use crate::error::Result;
 use crate::event::Event;
 use crate::peer::Peer;
 
-// Not wired into `Protocol` yet (issue 7): only their unit tests use them.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) mod app_server_v1;
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) mod app_server_v2;
 pub(crate) mod mcp_conversation;
 
 /// Which Codex protocol a session speaks.
+///
+/// The default stays [`Protocol::McpConversation`] so that a caller who never chose keeps the
+/// behaviour of earlier releases (and `CodexSession::connect`, which has no program to ask,
+/// keeps working). [`Protocol::Auto`] is the one to use for an installed `codex` of unknown
+/// version: it runs `codex --version` once (see [`crate::detect_codex`]) and picks the
+/// generation and the version's quirks from the table in the detection docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Protocol {
@@ -38,19 +42,42 @@ pub enum Protocol {
     /// `newConversation`, `sendUserMessage`, `execCommandApproval`, `codex/event/*`.
     #[default]
     McpConversation,
+    /// The conversation API on `codex app-server` with camelCase approvals, codex 0.44 – 0.107
+    /// (tested on 0.80.0). Named explicitly it assumes the shapes of 0.59 and later
+    /// (type-tagged sandbox policy); [`Protocol::Auto`] follows the exact version.
+    AppServerV1,
+    /// `thread/*`, `turn/*`, `item/*` on `codex app-server`, codex 0.57 and later (tested on
+    /// 0.80.0 and 0.169.0). Named explicitly it assumes the kebab-case enums of 0.72 and
+    /// later; [`Protocol::Auto`] follows the exact version.
+    AppServerV2,
+    /// Run `codex --version` on the program before spawning it and speak the generation the
+    /// version prefers, with its quirks. A version newer than the newest tested one is
+    /// spoken to as that one, with a logged warning; a failed detection is
+    /// [`crate::Error::Detect`]. Needs a program: not usable with `CodexSession::connect`.
+    Auto,
 }
 
 impl Protocol {
-    pub(crate) fn dialect(self) -> std::sync::Arc<dyn Dialect> {
-        match self {
-            Protocol::McpConversation => std::sync::Arc::new(mcp_conversation::McpConversation),
-        }
+    /// The dialect, for the protocols that need no detection (`None` for [`Protocol::Auto`]).
+    pub(crate) fn dialect(self) -> Option<std::sync::Arc<dyn Dialect>> {
+        use std::sync::Arc;
+        Some(match self {
+            Protocol::McpConversation => Arc::new(mcp_conversation::McpConversation),
+            Protocol::AppServerV1 => Arc::new(app_server_v1::AppServerV1::new(true)),
+            Protocol::AppServerV2 => Arc::new(app_server_v2::AppServerV2::new(
+                mcp_proto::V2Spelling::KebabCase,
+            )),
+            Protocol::Auto => return None,
+        })
     }
 
-    /// A short name (`mcp-conversation`).
+    /// A short name (`mcp-conversation`, `app-server-v1`, `app-server-v2`, `auto`).
     pub fn name(self) -> &'static str {
         match self {
             Protocol::McpConversation => "mcp-conversation",
+            Protocol::AppServerV1 => "app-server-v1",
+            Protocol::AppServerV2 => "app-server-v2",
+            Protocol::Auto => "auto",
         }
     }
 }

@@ -136,6 +136,11 @@ pub enum Error {
         /// The protocol.
         protocol: &'static str,
     },
+    /// [`crate::Protocol::Auto`] could not tell which Codex it is talking to (no binary, its
+    /// `--version` failed or took too long, the version is too old or its generation is not
+    /// spoken yet). Nothing was spawned.
+    #[error("could not choose the codex protocol: {0}")]
+    Detect(#[from] crate::detect::DetectError),
     /// Restarting the server failed every attempt.
     #[error("codex could not be restarted after {attempts} attempts: {last}")]
     RestartFailed {
@@ -152,7 +157,10 @@ impl Error {
     pub fn is_unavailable(&self) -> bool {
         matches!(
             self,
-            Error::Unavailable(_) | Error::Spawn { .. } | Error::RestartFailed { .. }
+            Error::Unavailable(_)
+                | Error::Spawn { .. }
+                | Error::Detect(_)
+                | Error::RestartFailed { .. }
         )
     }
 }

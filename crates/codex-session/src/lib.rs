@@ -73,9 +73,13 @@
 //!
 //! # Protocol
 //!
-//! This release speaks the conversation API of `codex mcp` (codex 0.22–0.42, tested against
-//! 0.39.0): [`Protocol::McpConversation`]. Later generations (`codex mcp-server` tool mode,
-//! `codex app-server`) are meant to slot in as further [`Protocol`]s behind the same API.
+//! Three Codex generations are spoken behind the same API, chosen by
+//! [`SessionOptions::protocol`]: the conversation API of `codex mcp` (codex 0.22–0.42, tested
+//! on 0.39.0; [`Protocol::McpConversation`], the default), the same API on `codex app-server`
+//! ([`Protocol::AppServerV1`], 0.44–0.107) and app-server v2 ([`Protocol::AppServerV2`],
+//! 0.57 and later, tested on 0.80.0 and 0.169.0). [`Protocol::Auto`] runs `codex --version`
+//! once and picks the generation and its version quirks ([`detect_codex`]); a failed detection
+//! is [`Error::Detect`]. MCP tool mode (`codex mcp-server`) is detected but not spoken yet.
 #![deny(missing_docs)]
 
 mod approval;

@@ -18,7 +18,8 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use crate::approval::ApprovalHandler;
 use crate::audit::{AuditRecord, AuditSink, NoAudit};
 use crate::conversation::{Conversation, ConversationOptions};
-use crate::dialect::{ClientIdentity, ConversationPage, Protocol, ServerInfo};
+use crate::detect::{detect_codex, dialect_for, Detected, Locator};
+use crate::dialect::{ClientIdentity, ConversationPage, Dialect, Protocol, ServerInfo};
 use crate::error::{Error, Result, Unavailable};
 use crate::peer::{Health, Peer, PeerConfig};
 use crate::transport::{spawn, SpawnSpec};
@@ -112,7 +113,8 @@ impl SessionOptions {
         self.cwd = Some(cwd.into());
         self
     }
-    /// The protocol generation.
+    /// The protocol generation (default [`Protocol::McpConversation`]; [`Protocol::Auto`]
+    /// detects it from `codex --version`).
     pub fn protocol(mut self, protocol: Protocol) -> Self {
         self.protocol = protocol;
         self
@@ -180,22 +182,21 @@ impl SessionOptions {
         self
     }
 
-    fn spawn_spec(&self) -> SpawnSpec {
-        let program = self
-            .program
-            .clone()
-            .or_else(|| std::env::var_os("CODEX_BIN").map(PathBuf::from))
-            .unwrap_or_else(|| PathBuf::from("codex"));
+    fn spawn_spec(&self, resolved: &Resolved, dialect: &dyn Dialect) -> SpawnSpec {
+        let program = match resolved {
+            Resolved::Detected(found) => found.program.clone(),
+            Resolved::Fixed(_) => self
+                .program
+                .clone()
+                .or_else(|| std::env::var_os("CODEX_BIN").map(PathBuf::from))
+                .unwrap_or_else(|| PathBuf::from("codex")),
+        };
         let mut args: Vec<OsString> = Vec::new();
         for o in &self.overrides {
             args.push("-c".into());
             args.push(o.into());
         }
-        args.extend(
-            self.args
-                .clone()
-                .unwrap_or_else(|| self.protocol.dialect().server_args()),
-        );
+        args.extend(self.args.clone().unwrap_or_else(|| dialect.server_args()));
         SpawnSpec {
             program,
             args,
@@ -234,6 +235,52 @@ impl SessionOptions {
     }
 }
 
+/// The protocol a session settled on: named by the caller, or detected once at start (a
+/// restart reuses the detection: the binary at that path is assumed not to change under us).
+#[derive(Debug, Clone)]
+enum Resolved {
+    Fixed(Protocol),
+    Detected(Box<Detected>),
+}
+
+impl Resolved {
+    /// Detect when asked to (running `--version` once), else take the caller's protocol.
+    async fn of(options: &SessionOptions) -> Result<Resolved> {
+        if options.protocol != Protocol::Auto {
+            return Ok(Resolved::Fixed(options.protocol));
+        }
+        let found = detect_codex(&Locator::from_env(options.program.clone()), None).await?;
+        if let Some(warning) = &found.warning {
+            tracing::warn!(%warning, "untested codex version");
+        }
+        tracing::info!(
+            version = %found.version,
+            generation = %found.generation,
+            "codex protocol detected"
+        );
+        Ok(Resolved::Detected(Box::new(found)))
+    }
+
+    /// A fresh dialect (each server gets its own: dialects may keep per-server state).
+    fn dialect(&self) -> Result<Arc<dyn Dialect>> {
+        let dialect = match self {
+            Resolved::Fixed(protocol) => protocol.dialect(),
+            Resolved::Detected(found) => dialect_for(found),
+        };
+        dialect.ok_or(Error::Unsupported {
+            operation: "a session",
+            protocol: self.name(),
+        })
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Resolved::Fixed(protocol) => protocol.name(),
+            Resolved::Detected(found) => found.generation.name(),
+        }
+    }
+}
+
 /// Whether the session can be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -253,6 +300,7 @@ struct Live {
 #[derive(Debug)]
 struct Inner {
     options: SessionOptions,
+    resolved: Resolved,
     spawn: Option<SpawnSpec>,
     live: Mutex<Option<Live>>,
     restart_lock: tokio::sync::Mutex<()>,
@@ -277,20 +325,28 @@ pub struct CodexSession {
 }
 
 impl CodexSession {
-    /// Spawn the `codex` server and perform the handshake.
+    /// Spawn the `codex` server and perform the handshake. With [`Protocol::Auto`], first run
+    /// `codex --version` and pick the protocol ([`Error::Detect`] when that fails).
     pub async fn start(options: SessionOptions) -> Result<CodexSession> {
-        let spec = options.spawn_spec();
+        let resolved = Resolved::of(&options).await?;
+        let dialect = resolved.dialect()?;
+        let spec = options.spawn_spec(&resolved, &*dialect);
         let audit = options.audit_sink();
-        let live = launch(&options, &spec).await?;
+        let live = launch(&options, &spec, dialect).await?;
         audit_now(
             &audit,
             "session_started",
-            serde_json::json!({"program": spec.program.display().to_string(), "server": live.server.version}),
+            serde_json::json!({
+                "program": spec.program.display().to_string(),
+                "server": live.server.version,
+                "protocol": resolved.name(),
+            }),
         )
         .await;
         Ok(CodexSession {
             inner: Arc::new(Inner {
                 options,
+                resolved,
                 spawn: Some(spec),
                 live: Mutex::new(Some(live)),
                 restart_lock: tokio::sync::Mutex::new(()),
@@ -300,7 +356,8 @@ impl CodexSession {
     }
 
     /// Run the protocol over an existing stream pair (an in-process server, a socket, a test
-    /// peer) and perform the handshake. Such a session cannot be restarted.
+    /// peer) and perform the handshake. Such a session cannot be restarted, and cannot use
+    /// [`Protocol::Auto`] (there is no program to ask for its version).
     pub async fn connect<R, W>(
         reader: R,
         writer: W,
@@ -310,12 +367,19 @@ impl CodexSession {
         R: AsyncRead + Send + Unpin + 'static,
         W: AsyncWrite + Send + Unpin + 'static,
     {
+        let resolved = Resolved::Fixed(options.protocol);
+        let Some(dialect) = options.protocol.dialect() else {
+            return Err(Error::Unsupported {
+                operation: "protocol detection",
+                protocol: "caller-supplied stream",
+            });
+        };
         let audit = options.audit_sink();
         let peer = Peer::start(
             reader,
             writer,
             None,
-            options.protocol.dialect(),
+            dialect,
             options.handler(),
             audit.clone(),
             options.peer_config(),
@@ -324,12 +388,13 @@ impl CodexSession {
         audit_now(
             &audit,
             "session_started",
-            serde_json::json!({"program": "<stream>", "server": server.version}),
+            serde_json::json!({"program": "<stream>", "server": server.version, "protocol": resolved.name()}),
         )
         .await;
         Ok(CodexSession {
             inner: Arc::new(Inner {
                 options,
+                resolved,
                 spawn: None,
                 live: Mutex::new(Some(Live { peer, server })),
                 restart_lock: tokio::sync::Mutex::new(()),
@@ -512,7 +577,11 @@ impl CodexSession {
         let mut delay = options.restart_backoff;
         let mut last = None;
         for attempt in 1..=options.restart_attempts {
-            match launch(options, &spec).await {
+            let launched = match self.inner.resolved.dialect() {
+                Ok(dialect) => launch(options, &spec, dialect).await,
+                Err(e) => Err(e),
+            };
+            match launched {
                 Ok(live) => {
                     audit_now(
                         &self.inner.audit,
@@ -572,13 +641,17 @@ impl CodexSession {
 }
 
 /// Spawn and handshake once.
-async fn launch(options: &SessionOptions, spec: &SpawnSpec) -> Result<Live> {
+async fn launch(
+    options: &SessionOptions,
+    spec: &SpawnSpec,
+    dialect: Arc<dyn Dialect>,
+) -> Result<Live> {
     let spawned = spawn(spec)?;
     let peer = Peer::start(
         spawned.stdout,
         spawned.stdin,
         Some(spawned.guard),
-        options.protocol.dialect(),
+        dialect,
         options.handler(),
         options.audit_sink(),
         options.peer_config(),
