@@ -163,14 +163,26 @@ impl TurnOutcome {
                 decision,
                 decided_by,
                 explanation,
-            } if !decision.is_approval() => self.denied.push(DeniedAction {
-                call_id: call_id.clone(),
-                kind: *kind,
-                subject: subject.clone(),
-                decision: *decision,
-                decided_by: decided_by.clone(),
-                explanation: explanation.clone(),
-            }),
+            } if !decision.is_approval() => {
+                // app-server v2 announces an item (`item/started`) before asking to run it;
+                // a denied one never runs, so it is not reported as a command or a patch.
+                match kind {
+                    ApprovalKind::Exec => self
+                        .commands
+                        .retain(|c| &c.call_id != call_id || c.exit_code.is_some()),
+                    ApprovalKind::Patch => self
+                        .patches
+                        .retain(|p| &p.call_id != call_id || p.success.is_some()),
+                }
+                self.denied.push(DeniedAction {
+                    call_id: call_id.clone(),
+                    kind: *kind,
+                    subject: subject.clone(),
+                    decision: *decision,
+                    decided_by: decided_by.clone(),
+                    explanation: explanation.clone(),
+                })
+            }
             Event::PatchStarted {
                 call_id,
                 auto_approved,
@@ -275,6 +287,39 @@ mod tests {
         assert_eq!(o.commands.len(), 1);
         assert_eq!(o.commands[0].exit_code, Some(0));
         assert_eq!(o.final_message.as_deref(), Some("done"));
+    }
+
+    /// app-server v2 starts the item before asking; the denied item is not a command run.
+    #[test]
+    fn a_command_announced_then_denied_is_not_reported_as_run() {
+        let mut o = TurnOutcome::default();
+        let denied = |call_id: &str, kind| Event::ApprovalDecided {
+            call_id: call_id.into(),
+            kind,
+            subject: vec!["touch".into(), "x".into()],
+            decision: Decision::Denied,
+            decided_by: "policy".into(),
+            explanation: serde_json::json!("no"),
+        };
+        for event in [
+            Event::CommandStarted {
+                call_id: "c1".into(),
+                command: vec!["touch".into(), "x".into()],
+                cwd: "/w".into(),
+            },
+            denied("c1", ApprovalKind::Exec),
+            Event::PatchStarted {
+                call_id: "p1".into(),
+                auto_approved: false,
+                changes: Vec::new(),
+            },
+            denied("p1", ApprovalKind::Patch),
+        ] {
+            o.apply(&event);
+        }
+        assert!(o.commands.is_empty(), "{o:?}");
+        assert!(o.patches.is_empty(), "{o:?}");
+        assert_eq!(o.denied.len(), 2);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! - `faults`: scripted misbehaving peers, in process over duplex pipes;
 //! - `traps`: the protocol traps measured on the real 0.39, replayed by scripted peers;
+//! - `matrix`: the same scenarios through the public API against 0.39.0, 0.80.0 and 0.169.0;
 //! - `process`: child-process behaviour (stderr flood, exit, kill on drop, restart, kill -9);
 //! - `real_codex`: the real `codex` 0.39 binary against the fake model of `xldb-testkit`.
 
@@ -10,6 +11,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod faults;
+mod matrix;
 mod process;
 mod real_codex;
 mod support;

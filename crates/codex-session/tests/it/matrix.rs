@@ -1,0 +1,312 @@
+//! The version matrix: the same scenarios, through the same public API
+//! (`CodexSession::start` with `Protocol::Auto` → `new_conversation` → `run_turn`), against
+//! every real Codex generation we speak: 0.39.0 (`codex mcp` conversation API), 0.80.0 and
+//! 0.169.0 (app-server v2). The fake model of `xldb-testkit` plays the same script to each.
+//! A missing binary fails the test with the command that installs it.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use codex_session::{
+    ApprovalDecision, ApprovalHandler, ApprovalKind, ApprovalPolicy, ApprovalRequest, CodexSession,
+    ConversationOptions, Decision, Error, Event, HandlerError, MemoryAuditSink, Protocol, Sandbox,
+    SessionOptions, TurnEnd,
+};
+use xldb_testkit::fake_model::{CodexHome, FakeModel, Script, Step};
+
+use crate::support::within;
+
+/// Decides every request with one decision and remembers what it was asked.
+#[derive(Debug)]
+struct Recording {
+    decision: Decision,
+    seen: Mutex<Vec<ApprovalKind>>,
+}
+
+impl Recording {
+    fn new(decision: Decision) -> Arc<Recording> {
+        Arc::new(Recording {
+            decision,
+            seen: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn seen(&self) -> Vec<ApprovalKind> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+#[async_trait::async_trait]
+impl ApprovalHandler for Recording {
+    async fn decide(&self, request: &ApprovalRequest) -> Result<ApprovalDecision, HandlerError> {
+        let kind = match request {
+            ApprovalRequest::Exec(_) => ApprovalKind::Exec,
+            ApprovalRequest::Patch(_) => ApprovalKind::Patch,
+            _ => panic!("unexpected request {request:?}"),
+        };
+        self.seen.lock().unwrap().push(kind);
+        Ok(ApprovalDecision::new(self.decision, "matrix", "fixed"))
+    }
+}
+
+struct Rig {
+    model: FakeModel,
+    home: CodexHome,
+    session: CodexSession,
+    audit: Arc<MemoryAuditSink>,
+}
+
+/// Start `version` with `Protocol::Auto` and check what detection chose.
+async fn rig(version: &str, script: Script, handler: Arc<dyn ApprovalHandler>) -> Rig {
+    let bin = xldb_testkit::codex::codex_bin(version).unwrap_or_else(|e| {
+        panic!("{e:#}: run `source scripts/deps.sh && install_codex_versions`")
+    });
+    let model = FakeModel::start(script).await.expect("fake model");
+    let home = CodexHome::new(&model).expect("codex home");
+    let audit = Arc::new(MemoryAuditSink::new());
+    let mut options = SessionOptions::new()
+        .program(bin)
+        .protocol(Protocol::Auto)
+        .cwd(home.work_dir())
+        .approval_handler(handler)
+        .audit(audit.clone())
+        .request_timeout(Duration::from_secs(10));
+    for (k, v) in home.envs() {
+        options = options.env(k, v);
+    }
+    let session = within(CodexSession::start(options))
+        .await
+        .unwrap_or_else(|e| panic!("codex {version} starts: {e}"));
+    assert_eq!(session.server_info().unwrap().version, version);
+    let expected = if version == "0.39.0" {
+        "mcp-conversation"
+    } else {
+        "app-server-v2"
+    };
+    let started = audit
+        .records()
+        .into_iter()
+        .find(|r| r.event == "session_started")
+        .expect("session_started audited");
+    assert_eq!(started.fields["protocol"], expected, "{version}");
+    Rig {
+        model,
+        home,
+        session,
+        audit,
+    }
+}
+
+fn conversation_options(rig: &Rig) -> ConversationOptions {
+    ConversationOptions::new()
+        .cwd(rig.home.work_dir())
+        .approval_policy(ApprovalPolicy::Untrusted)
+        .sandbox(Sandbox::WorkspaceWrite)
+        .turn_timeout(Duration::from_secs(8))
+}
+
+const MARKER: &str = "matrix-output-4711";
+const PATCH: &str = "*** Begin Patch\n*** Add File: hello.txt\n+hello from patch\n*** End Patch\n";
+
+fn exec_script(then: Step) -> Script {
+    Script::new([
+        Step::new().shell([
+            "bash",
+            "-c",
+            "touch created_by_exec.txt && echo matrix-output-4711",
+        ]),
+        then,
+    ])
+    .select_by_tool_outputs()
+}
+
+/// An approved command runs, its output reaches the model, the turn completes.
+async fn full_turn(version: &str) {
+    let handler = Recording::new(Decision::Approved);
+    let script = exec_script(Step::new().message("All done (fake model)."));
+    let rig = rig(version, script, handler.clone()).await;
+    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    let outcome = within(conversation.run_turn("please run the command"))
+        .await
+        .unwrap();
+    assert_eq!(outcome.end, TurnEnd::Completed, "{version}: {outcome:?}");
+    assert_eq!(
+        outcome.final_message.as_deref(),
+        Some("All done (fake model)."),
+        "{version}"
+    );
+    assert_eq!(handler.seen(), [ApprovalKind::Exec], "{version}");
+    assert_eq!(outcome.commands.len(), 1, "{version}: {outcome:?}");
+    assert_eq!(outcome.commands[0].exit_code, Some(0), "{version}");
+    assert!(
+        outcome.commands[0].output.contains(MARKER),
+        "{version}: {:?}",
+        outcome.commands[0]
+    );
+    assert!(rig.home.work_dir().join("created_by_exec.txt").exists());
+    let told = rig.model.requests().iter().any(|r| {
+        r.tool_output("call_exec_1")
+            .is_some_and(|o| o.contains(MARKER))
+    });
+    assert!(
+        told,
+        "{version}: the command's output did not reach the model"
+    );
+    assert!(rig.audit.records().iter().any(|r| r.event == "approval"));
+}
+
+/// A denied command never runs; the model is told; the turn completes.
+async fn denied_command(version: &str) {
+    let handler = Recording::new(Decision::Denied);
+    let script = exec_script(Step::new().message("Not run (fake model)."));
+    let rig = rig(version, script, handler.clone()).await;
+    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    let outcome = within(conversation.run_turn("please run the command"))
+        .await
+        .unwrap();
+    assert_eq!(outcome.end, TurnEnd::Completed, "{version}: {outcome:?}");
+    assert_eq!(handler.seen(), [ApprovalKind::Exec], "{version}");
+    assert_eq!(outcome.denied.len(), 1, "{version}: {outcome:?}");
+    assert_eq!(outcome.denied[0].kind, ApprovalKind::Exec, "{version}");
+    assert!(outcome.commands.is_empty(), "{version}: {outcome:?}");
+    assert!(
+        !rig.home.work_dir().join("created_by_exec.txt").exists(),
+        "{version}: the denied command ran"
+    );
+    let told = rig.model.requests().iter().any(|r| {
+        r.tool_output("call_exec_1")
+            .is_some_and(|o| o.contains("rejected") && !o.contains(MARKER))
+    });
+    assert!(told, "{version}: the model was not told of the rejection");
+}
+
+/// A patch goes through the approval handler and is applied.
+async fn patch_approval(version: &str) {
+    let handler = Recording::new(Decision::Approved);
+    let script = Script::new([Step::new().patch(PATCH), Step::new().message("patched")])
+        .select_by_tool_outputs();
+    let rig = rig(version, script, handler.clone()).await;
+    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    let outcome = within(conversation.run_turn("add hello.txt"))
+        .await
+        .unwrap();
+    assert_eq!(outcome.end, TurnEnd::Completed, "{version}: {outcome:?}");
+    assert_eq!(handler.seen(), [ApprovalKind::Patch], "{version}");
+    assert_eq!(outcome.patches.len(), 1, "{version}: {outcome:?}");
+    assert_eq!(outcome.patches[0].success, Some(true), "{version}");
+    let written = std::fs::read_to_string(rig.home.work_dir().join("hello.txt")).unwrap();
+    assert_eq!(written, "hello from patch\n", "{version}");
+}
+
+/// `Conversation::interrupt` ends a hanging turn with `TurnAborted`.
+async fn interrupt(version: &str) {
+    let rig = rig(
+        version,
+        Script::new([Step::new().hang().message("too late (fake model)")]),
+        Recording::new(Decision::Denied),
+    )
+    .await;
+    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    within(conversation.send_message("think forever"))
+        .await
+        .unwrap();
+    assert!(
+        within(rig.model.wait_for_hanging(1, Duration::from_secs(8))).await,
+        "{version}"
+    );
+    within(conversation.interrupt())
+        .await
+        .unwrap_or_else(|e| panic!("{version}: interrupt: {e}"));
+    let mut kinds = Vec::new();
+    loop {
+        let event = within(conversation.next_event()).await.unwrap();
+        kinds.push(event.kind().to_owned());
+        if let Event::TurnAborted { reason } = &event {
+            assert_eq!(reason, "interrupted", "{version}");
+            break;
+        }
+        assert!(!event.ends_turn(), "{version}: {kinds:?}");
+    }
+    rig.model.release_hangs();
+    assert!(rig.session.is_available(), "{version}");
+}
+
+macro_rules! matrix {
+    ($($module:ident => $version:literal),* $(,)?) => {$(
+        mod $module {
+            #[tokio::test]
+            async fn full_turn() {
+                super::full_turn($version).await;
+            }
+            #[tokio::test]
+            async fn denied_command() {
+                super::denied_command($version).await;
+            }
+            #[tokio::test]
+            async fn patch_approval() {
+                super::patch_approval($version).await;
+            }
+            #[tokio::test]
+            async fn interrupt() {
+                super::interrupt($version).await;
+            }
+        }
+    )*};
+}
+
+matrix! {
+    v0_39_0 => "0.39.0",
+    v0_80_0 => "0.80.0",
+    v0_169_0 => "0.169.0",
+}
+
+/// `Protocol::Auto` on a program that does not exist is a typed detection error, at once.
+#[tokio::test]
+async fn auto_detection_failure_is_a_typed_error() {
+    let missing = tempfile::tempdir().unwrap().path().join("no-codex-here");
+    let started = std::time::Instant::now();
+    let err = CodexSession::start(
+        SessionOptions::new()
+            .program(&missing)
+            .protocol(Protocol::Auto),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, Error::Detect(_)), "{err:?}");
+    assert!(err.is_unavailable());
+    assert!(err.to_string().contains("no-codex-here"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+/// A program whose `--version` is not Codex's is a typed error too (nothing is spawned as a
+/// server).
+#[tokio::test]
+async fn auto_on_a_program_that_is_not_codex_is_a_typed_error() {
+    let err = CodexSession::start(
+        SessionOptions::new()
+            .program("/bin/true")
+            .protocol(Protocol::Auto),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, Error::Detect(_)), "{err:?}");
+}
+
+/// `Protocol::Auto` needs a program to ask; over caller-supplied streams it is refused.
+#[tokio::test]
+async fn auto_over_streams_is_refused() {
+    let (client, _server) = tokio::io::duplex(1024);
+    let (read, write) = tokio::io::split(client);
+    let err = CodexSession::connect(read, write, SessionOptions::new().protocol(Protocol::Auto))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
+}
