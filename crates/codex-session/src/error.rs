@@ -83,18 +83,24 @@ pub enum Error {
     /// Codex is not available (see [`Unavailable`]); callers fall back or restart.
     #[error("codex is unavailable: {0}")]
     Unavailable(Unavailable),
-    /// A call got no answer in time. Codex 0.39 silently drops requests it cannot parse, so
-    /// this is also what a request in the wrong shape for the server's version looks like.
+    /// A call got no answer in time. Codex 0.22-0.94 silently drop requests they cannot
+    /// parse, so this is also what a request in the wrong shape for the server's version
+    /// looks like; the message names the server and the protocol spoken to it, to check
+    /// against the version table of [`crate::detect_codex`].
     #[error(
-        "`{method}` got no answer within {} ms; the server may be busy, or the request may not \
-         match this server's version (codex 0.22-0.94 silently drop requests they cannot parse)",
-        timeout.as_millis()
+        "`{method}` got no answer within {} ms{}; the server may be busy, or the request may \
+         not match this server's version (codex 0.22-0.94 silently drop requests they cannot \
+         parse)",
+        timeout.as_millis(),
+        server.as_deref().map(|s| format!(" from {s}")).unwrap_or_default()
     )]
     Timeout {
         /// The method called.
         method: String,
         /// How long we waited.
         timeout: Duration,
+        /// The server and protocol (`codex 0.80.0, app-server-v2`), once the handshake told.
+        server: Option<String>,
     },
     /// The server answered a call with a JSON-RPC error.
     #[error("`{method}` failed on the server: {message} (code {code})")]

@@ -95,6 +95,8 @@ pub(crate) struct Peer {
     handler: Arc<dyn ApprovalHandler>,
     audit: Arc<dyn AuditSink>,
     dead: OnceLock<Unavailable>,
+    /// Who answered the handshake (`codex 0.80.0, app-server-v2`), for timeout messages.
+    server: OnceLock<String>,
     closed: CancellationToken,
     input_closed: CancellationToken,
     health: watch::Sender<Health>,
@@ -126,6 +128,7 @@ impl Peer {
         let (health, _) = watch::channel(Health::Up);
         let peer = Arc::new(Peer {
             dialect,
+            server: OnceLock::new(),
             config,
             out,
             pending: Mutex::new(HashMap::new()),
@@ -149,6 +152,11 @@ impl Peer {
             tokio::spawn(stall_watchdog(Arc::downgrade(&peer), stall));
         }
         peer
+    }
+
+    /// Remember who answered the handshake (first call wins).
+    pub(crate) fn set_server(&self, label: String) {
+        let _ = self.server.set(label);
     }
 
     pub(crate) fn dialect(&self) -> &Arc<dyn Dialect> {
@@ -300,6 +308,7 @@ impl Peer {
                 Err(Error::Timeout {
                     method: method.to_owned(),
                     timeout,
+                    server: self.server.get().cloned(),
                 })
             }
         }

@@ -332,7 +332,7 @@ impl CodexSession {
         let dialect = resolved.dialect()?;
         let spec = options.spawn_spec(&resolved, &*dialect);
         let audit = options.audit_sink();
-        let live = launch(&options, &spec, dialect).await?;
+        let live = launch(&options, &spec, dialect, resolved.name()).await?;
         audit_now(
             &audit,
             "session_started",
@@ -384,7 +384,7 @@ impl CodexSession {
             audit.clone(),
             options.peer_config(),
         );
-        let server = handshake(&peer, &options).await?;
+        let server = handshake(&peer, &options, resolved.name()).await?;
         audit_now(
             &audit,
             "session_started",
@@ -578,7 +578,7 @@ impl CodexSession {
         let mut last = None;
         for attempt in 1..=options.restart_attempts {
             let launched = match self.inner.resolved.dialect() {
-                Ok(dialect) => launch(options, &spec, dialect).await,
+                Ok(dialect) => launch(options, &spec, dialect, self.inner.resolved.name()).await,
                 Err(e) => Err(e),
             };
             match launched {
@@ -645,6 +645,7 @@ async fn launch(
     options: &SessionOptions,
     spec: &SpawnSpec,
     dialect: Arc<dyn Dialect>,
+    protocol: &'static str,
 ) -> Result<Live> {
     let spawned = spawn(spec)?;
     let peer = Peer::start(
@@ -656,11 +657,15 @@ async fn launch(
         options.audit_sink(),
         options.peer_config(),
     );
-    let server = handshake(&peer, options).await?;
+    let server = handshake(&peer, options, protocol).await?;
     Ok(Live { peer, server })
 }
 
-async fn handshake(peer: &Arc<Peer>, options: &SessionOptions) -> Result<ServerInfo> {
+async fn handshake(
+    peer: &Arc<Peer>,
+    options: &SessionOptions,
+    protocol: &'static str,
+) -> Result<ServerInfo> {
     let client = ClientIdentity {
         name: options.client_name.clone(),
         version: options.client_version.clone(),
@@ -670,7 +675,17 @@ async fn handshake(peer: &Arc<Peer>, options: &SessionOptions) -> Result<ServerI
         .initialize(peer, &client, options.handshake_timeout)
         .await
     {
-        Ok(info) => Ok(info),
+        Ok(info) => {
+            // The version is the server's text: keep it short and on one line.
+            let version: String = info
+                .version
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(40)
+                .collect();
+            peer.set_server(format!("codex `{version}` ({protocol})"));
+            Ok(info)
+        }
         Err(e) => {
             peer.die(Unavailable::ShutDown);
             Err(e)

@@ -310,3 +310,52 @@ async fn auto_over_streams_is_refused() {
         .unwrap_err();
     assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
 }
+
+/// Forcing a generation the binary does not speak fails fast with a typed error, never a
+/// hang: 0.80 has no `codex mcp` server any more (the subcommand prints usage and exits), and
+/// 0.169 answers the removed v1 `newConversation` with "method not found".
+#[tokio::test]
+async fn a_forced_wrong_protocol_fails_fast() {
+    let started = std::time::Instant::now();
+    let model = FakeModel::start(Script::new([Step::new().message("unused")]))
+        .await
+        .unwrap();
+    let home = CodexHome::new(&model).unwrap();
+    let options = |version: &str, protocol| {
+        let bin = xldb_testkit::codex::codex_bin(version).unwrap_or_else(|e| {
+            panic!("{e:#}: run `source scripts/deps.sh && install_codex_versions`")
+        });
+        let mut options = SessionOptions::new()
+            .program(bin)
+            .protocol(protocol)
+            .cwd(home.work_dir())
+            .handshake_timeout(Duration::from_secs(5))
+            .request_timeout(Duration::from_secs(5));
+        for (k, v) in home.envs() {
+            options = options.env(k, v);
+        }
+        options
+    };
+    let err = within(CodexSession::start(options(
+        "0.80.0",
+        Protocol::McpConversation,
+    )))
+    .await
+    .unwrap_err();
+    assert!(err.is_unavailable(), "{err:?}");
+
+    let session = within(CodexSession::start(options(
+        "0.169.0",
+        Protocol::AppServerV1,
+    )))
+    .await
+    .unwrap();
+    let err = within(session.new_conversation(ConversationOptions::new().cwd(home.work_dir())))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Server { method, .. } if method == "newConversation"),
+        "{err:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(8));
+}

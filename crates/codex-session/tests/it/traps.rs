@@ -21,6 +21,15 @@ async fn an_unanswered_request_times_out_and_names_the_version_mismatch() {
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     let message = err.to_string();
     assert!(message.contains("`newConversation`"), "{message}");
+    // It names who was asked, and in which protocol, to check against the version table.
+    assert!(
+        message.contains("from codex `0.39.0` (mcp-conversation)"),
+        "{message}"
+    );
+    assert!(
+        matches!(&err, Error::Timeout { server: Some(s), .. } if s.contains("0.39.0")),
+        "{err:?}"
+    );
     assert!(
         message.contains("may not match this server's version"),
         "{message}"
