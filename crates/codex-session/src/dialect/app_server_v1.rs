@@ -13,8 +13,8 @@
 //!   same conversation also produces from 0.58 are ignored (they have no `codex/event` method);
 //! - no `ping`: the stall watchdog has no probe.
 //!
-//! Not wired yet: `Protocol` has no variant for it (the session API is unchanged), so only the
-//! unit tests below use it.
+//! Spoken for `Protocol::AppServerV1` (0.59+ shapes) and, with the detected version's quirks,
+//! for `Protocol::Auto` on 0.44 – 0.62; tested against the real 0.80.0 in `tests/it/matrix.rs`.
 
 use std::ffi::OsString;
 use std::path::Path;

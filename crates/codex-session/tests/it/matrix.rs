@@ -1,8 +1,9 @@
 //! The version matrix: the same scenarios, through the same public API
 //! (`CodexSession::start` with `Protocol::Auto` → `new_conversation` → `run_turn`), against
 //! every real Codex generation we speak: 0.39.0 (`codex mcp` conversation API), 0.80.0 and
-//! 0.169.0 (app-server v2). The fake model of `xldb-testkit` plays the same script to each.
-//! A missing binary fails the test with the command that installs it.
+//! 0.169.0 (app-server v2), and 0.80.0 forced to app-server v1. The fake model of
+//! `xldb-testkit` plays the same script to each. A missing binary fails the test with the
+//! command that installs it.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -49,6 +50,9 @@ impl ApprovalHandler for Recording {
     }
 }
 
+/// A binary version and the protocol to speak to it.
+type Target = (&'static str, Protocol);
+
 struct Rig {
     model: FakeModel,
     home: CodexHome,
@@ -56,8 +60,12 @@ struct Rig {
     audit: Arc<MemoryAuditSink>,
 }
 
-/// Start `version` with `Protocol::Auto` and check what detection chose.
-async fn rig(version: &str, script: Script, handler: Arc<dyn ApprovalHandler>) -> Rig {
+/// Start `version` speaking `protocol` (`Protocol::Auto`: check what detection chose).
+async fn rig(
+    (version, protocol): Target,
+    script: Script,
+    handler: Arc<dyn ApprovalHandler>,
+) -> Rig {
     let bin = xldb_testkit::codex::codex_bin(version).unwrap_or_else(|e| {
         panic!("{e:#}: run `source scripts/deps.sh && install_codex_versions`")
     });
@@ -66,7 +74,7 @@ async fn rig(version: &str, script: Script, handler: Arc<dyn ApprovalHandler>) -
     let audit = Arc::new(MemoryAuditSink::new());
     let mut options = SessionOptions::new()
         .program(bin)
-        .protocol(Protocol::Auto)
+        .protocol(protocol)
         .cwd(home.work_dir())
         .approval_handler(handler)
         .audit(audit.clone())
@@ -78,10 +86,10 @@ async fn rig(version: &str, script: Script, handler: Arc<dyn ApprovalHandler>) -
         .await
         .unwrap_or_else(|e| panic!("codex {version} starts: {e}"));
     assert_eq!(session.server_info().unwrap().version, version);
-    let expected = if version == "0.39.0" {
-        "mcp-conversation"
-    } else {
-        "app-server-v2"
+    let expected = match protocol {
+        Protocol::Auto if version == "0.39.0" => "mcp-conversation",
+        Protocol::Auto => "app-server-v2",
+        forced => forced.name(),
     };
     let started = audit
         .records()
@@ -121,10 +129,11 @@ fn exec_script(then: Step) -> Script {
 }
 
 /// An approved command runs, its output reaches the model, the turn completes.
-async fn full_turn(version: &str) {
+async fn full_turn(target: Target) {
+    let version = target.0;
     let handler = Recording::new(Decision::Approved);
     let script = exec_script(Step::new().message("All done (fake model)."));
-    let rig = rig(version, script, handler.clone()).await;
+    let rig = rig(target, script, handler.clone()).await;
     let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
         .await
         .unwrap();
@@ -158,10 +167,11 @@ async fn full_turn(version: &str) {
 }
 
 /// A denied command never runs; the model is told; the turn completes.
-async fn denied_command(version: &str) {
+async fn denied_command(target: Target) {
+    let version = target.0;
     let handler = Recording::new(Decision::Denied);
     let script = exec_script(Step::new().message("Not run (fake model)."));
-    let rig = rig(version, script, handler.clone()).await;
+    let rig = rig(target, script, handler.clone()).await;
     let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
         .await
         .unwrap();
@@ -185,11 +195,12 @@ async fn denied_command(version: &str) {
 }
 
 /// A patch goes through the approval handler and is applied.
-async fn patch_approval(version: &str) {
+async fn patch_approval(target: Target) {
+    let version = target.0;
     let handler = Recording::new(Decision::Approved);
     let script = Script::new([Step::new().patch(PATCH), Step::new().message("patched")])
         .select_by_tool_outputs();
-    let rig = rig(version, script, handler.clone()).await;
+    let rig = rig(target, script, handler.clone()).await;
     let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
         .await
         .unwrap();
@@ -205,9 +216,10 @@ async fn patch_approval(version: &str) {
 }
 
 /// `Conversation::interrupt` ends a hanging turn with `TurnAborted`.
-async fn interrupt(version: &str) {
+async fn interrupt(target: Target) {
+    let version = target.0;
     let rig = rig(
-        version,
+        target,
         Script::new([Step::new().hang().message("too late (fake model)")]),
         Recording::new(Decision::Denied),
     )
@@ -240,32 +252,36 @@ async fn interrupt(version: &str) {
 }
 
 macro_rules! matrix {
-    ($($module:ident => $version:literal),* $(,)?) => {$(
+    ($($module:ident => $target:expr),* $(,)?) => {$(
         mod $module {
+            use codex_session::Protocol;
+
             #[tokio::test]
             async fn full_turn() {
-                super::full_turn($version).await;
+                super::full_turn($target).await;
             }
             #[tokio::test]
             async fn denied_command() {
-                super::denied_command($version).await;
+                super::denied_command($target).await;
             }
             #[tokio::test]
             async fn patch_approval() {
-                super::patch_approval($version).await;
+                super::patch_approval($target).await;
             }
             #[tokio::test]
             async fn interrupt() {
-                super::interrupt($version).await;
+                super::interrupt($target).await;
             }
         }
     )*};
 }
 
 matrix! {
-    v0_39_0 => "0.39.0",
-    v0_80_0 => "0.80.0",
-    v0_169_0 => "0.169.0",
+    v0_39_0 => ("0.39.0", Protocol::Auto),
+    v0_80_0 => ("0.80.0", Protocol::Auto),
+    v0_169_0 => ("0.169.0", Protocol::Auto),
+    // The v1 conversation API on `codex app-server`, forced (Auto prefers v2 from 0.63).
+    v0_80_0_app_server_v1 => ("0.80.0", Protocol::AppServerV1),
 }
 
 /// `Protocol::Auto` on a program that does not exist is a typed detection error, at once.
