@@ -19,7 +19,8 @@ use approval_policy::{Action, FileChange as PolicyChange, Policy};
 use codex_session::redact_text;
 use codex_session::{
     ApprovalHandler, ApprovalPolicy, ApprovalRequest, AuditSink, CodexSession, ConversationOptions,
-    Event, FileAuditSink, FileChangeKind, PolicyHandler, Sandbox, SessionOptions, TurnEnd,
+    Event, FileAuditSink, FileChangeKind, PolicyHandler, Protocol, Sandbox, SessionOptions,
+    TurnEnd,
 };
 use serde::Serialize;
 use std::ffi::OsString;
@@ -189,7 +190,10 @@ pub async fn ask_codex(
     if let Some(h) = &config.human {
         handler = handler.with_human(h.clone());
     }
+    // Auto: `codex --version` picks the protocol generation (codex mcp for 0.22–0.42,
+    // app-server for later versions), so any installed Codex gets the same workflow.
     let mut options = SessionOptions::new()
+        .protocol(Protocol::Auto)
         .program(&config.codex_bin)
         .cwd(&config.cwd)
         .request_timeout(config.timeout)
