@@ -16,7 +16,16 @@ async fn run_with_codex(
     home: &CodexHome,
     args: &[&str],
 ) -> (std::process::ExitStatus, String, String) {
-    let codex = codex_bin(DEFAULT_CODEX_VERSION).unwrap_or_else(|e| panic!("{e}"));
+    run_with_codex_version(DEFAULT_CODEX_VERSION, home, args).await
+}
+
+/// [`run_with_codex`] with the pinned codex `version` (installed by scripts/test.sh).
+async fn run_with_codex_version(
+    version: &str,
+    home: &CodexHome,
+    args: &[&str],
+) -> (std::process::ExitStatus, String, String) {
+    let codex = codex_bin(version).unwrap_or_else(|e| panic!("{e}"));
     let mut cmd = tokio::process::Command::new(xldb_bin());
     cmd.args(args)
         .arg("--codex-bin")
@@ -136,6 +145,80 @@ async fn analyze_schema_denies_a_destructive_command_allows_a_read_and_answers()
     );
     let mcp = output("mcp_query").expect("the MCP tool output reached the model");
     assert!(mcp.contains("\"n\": 3") || mcp.contains("\"n\":3"), "{mcp}");
+}
+
+/// Issue 7: the same `analyze schema` run on each Codex generation the CLI speaks (the
+/// version is detected, `codex mcp` or `codex app-server` is chosen): the destructive command
+/// is denied by the policy and never runs, the read is allowed and its output reaches the
+/// model, the audit log says why, and the answer is printed.
+async fn analyze_schema_on_codex_version(version: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, url) = demo_db(dir.path());
+    let answer = "Schema review.\nRECOMMENDATION: index orders(customer_id)";
+    let script = Script::new([
+        sqlite_shell(&db, "DELETE FROM orders", "exec_delete"),
+        sqlite_shell(&db, "SELECT count(*) FROM orders", "exec_count"),
+        Step::new().message(answer),
+    ])
+    .select_by_tool_outputs();
+    let model = FakeModel::start(script).await.unwrap();
+    let home = CodexHome::new(&model).unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    let (status, stdout, stderr) = run_with_codex_version(
+        version,
+        &home,
+        &[
+            "analyze",
+            "schema",
+            "--db",
+            &url,
+            "--json",
+            "--audit-log",
+            audit.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(status.success(), "{version}: {stdout}\n{stderr}");
+    let v: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{version}: {e}: {stdout}\n{stderr}"));
+    assert_eq!(v["source"], "codex", "{version}: {v}\n{stderr}");
+    assert_eq!(
+        v["codex"]["recommendations"][0], "index orders(customer_id)",
+        "{version}: {v}"
+    );
+    assert_eq!(count(&db, "orders"), 4, "{version}: the DELETE ran");
+    let requests = model.requests();
+    let output = |id: &str| {
+        requests
+            .iter()
+            .find_map(|r| r.tool_output(id).map(str::to_string))
+    };
+    let denied = output("exec_delete").expect("the model heard about the denied command");
+    assert!(
+        denied.to_lowercase().contains("reject"),
+        "{version}: {denied}"
+    );
+    let counted = output("exec_count").expect("the count's output reached the model");
+    assert!(counted.contains('4'), "{version}: {counted}");
+    let audit_text = std::fs::read_to_string(&audit).unwrap();
+    let delete_line = audit_text
+        .lines()
+        .find(|l| l.contains("DELETE FROM orders") && l.contains("\"approval\""))
+        .unwrap_or_else(|| panic!("{version}: {audit_text}"));
+    assert!(
+        delete_line.contains("denied") && delete_line.contains("deletes rows"),
+        "{version}: {delete_line}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analyze_schema_on_codex_0_80_app_server() {
+    analyze_schema_on_codex_version("0.80.0").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analyze_schema_on_codex_0_169_app_server() {
+    analyze_schema_on_codex_version("0.169.0").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
