@@ -108,21 +108,7 @@ impl Dialect for AppServerV1 {
         client: &ClientIdentity,
         timeout: Duration,
     ) -> Result<ServerInfo> {
-        let params = AppInitializeParams {
-            client_info: Implementation {
-                name: client.name.clone(),
-                version: client.version.clone(),
-                ..Default::default()
-            },
-            extra: Default::default(),
-        };
-        let init = peer.request::<AppInitialize>(&params, timeout).await?;
-        peer.notify("initialized", None).await?;
-        Ok(ServerInfo {
-            name: "codex-app-server".to_owned(),
-            version: init.codex_version().unwrap_or_default().to_owned(),
-            user_agent: Some(init.user_agent),
-        })
+        app_server_initialize(peer, client, timeout).await
     }
 
     async fn new_conversation(
@@ -234,6 +220,30 @@ impl Dialect for AppServerV1 {
             .archive_conversation(peer, conversation_id, rollout_path, timeout)
             .await
     }
+}
+
+/// The `codex app-server` handshake, the same for v1 and v2: `initialize` with the client's
+/// identity (no MCP capabilities), then the `initialized` notification.
+pub(super) async fn app_server_initialize(
+    peer: &Peer,
+    client: &ClientIdentity,
+    timeout: Duration,
+) -> Result<ServerInfo> {
+    let params = AppInitializeParams {
+        client_info: Implementation {
+            name: client.name.clone(),
+            version: client.version.clone(),
+            ..Default::default()
+        },
+        extra: Default::default(),
+    };
+    let init = peer.request::<AppInitialize>(&params, timeout).await?;
+    peer.notify("initialized", None).await?;
+    Ok(ServerInfo {
+        name: "codex-app-server".to_owned(),
+        version: init.codex_version().unwrap_or_default().to_owned(),
+        user_agent: Some(init.user_agent),
+    })
 }
 
 #[cfg(test)]

@@ -29,12 +29,12 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use mcp_proto::{
-    AppInitialize, AppInitializeParams, AskForApproval, CommandExecutionRequestApproval,
-    FileChangeRequestApproval, Implementation, ItemCompleted, ItemDeltaParams,
-    ItemNotificationParams, Notification, PatchChangeKindType, Request, RequestMethod, SandboxMode,
-    Spelled, ThreadItem, ThreadStart, ThreadStartParams, TokenUsageUpdatedParams,
-    TurnDiffUpdatedParams, TurnInterrupt, TurnInterruptParams, TurnNotificationParams, TurnStart,
-    TurnStartParams, TurnStatus, UserInput, V2ApprovalResponse, V2Decision, V2Spelling,
+    AskForApproval, CommandExecutionRequestApproval, FileChangeRequestApproval, ItemCompleted,
+    ItemDeltaParams, ItemNotificationParams, Notification, PatchChangeKindType, Request,
+    RequestMethod, SandboxMode, Spelled, ThreadItem, ThreadStart, ThreadStartParams,
+    TokenUsageUpdatedParams, TurnDiffUpdatedParams, TurnInterrupt, TurnInterruptParams,
+    TurnNotificationParams, TurnStart, TurnStartParams, TurnStatus, UserInput, V2ApprovalResponse,
+    V2Decision, V2Spelling,
 };
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -486,21 +486,7 @@ impl Dialect for AppServerV2 {
         client: &ClientIdentity,
         timeout: Duration,
     ) -> Result<ServerInfo> {
-        let params = AppInitializeParams {
-            client_info: Implementation {
-                name: client.name.clone(),
-                version: client.version.clone(),
-                ..Default::default()
-            },
-            extra: Default::default(),
-        };
-        let init = peer.request::<AppInitialize>(&params, timeout).await?;
-        peer.notify("initialized", None).await?;
-        Ok(ServerInfo {
-            name: "codex-app-server".to_owned(),
-            version: init.codex_version().unwrap_or_default().to_owned(),
-            user_agent: Some(init.user_agent),
-        })
+        super::app_server_v1::app_server_initialize(peer, client, timeout).await
     }
 
     async fn new_conversation(
