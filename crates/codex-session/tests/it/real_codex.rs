@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use codex_session::{
-    ApprovalHandler, ApprovalKind, ApprovalPolicy, ApproveAll, CodexSession, ConversationOptions,
-    Decision, Event, FileAuditSink, Sandbox, SessionOptions, TurnEnd,
+    ApprovalHandler, ApprovalKind, ApprovalPolicy, ApproveAll, CodexSession, Conversation,
+    ConversationOptions, Decision, Event, FileAuditSink, Sandbox, SessionOptions, TurnEnd,
 };
 use xldb_testkit::fake_model::{CodexHome, FakeModel, Script, Step};
 
@@ -51,6 +51,24 @@ fn conversation_options(rig: &Rig) -> ConversationOptions {
         .approval_policy(ApprovalPolicy::Untrusted)
         .sandbox(Sandbox::WorkspaceWrite)
         .turn_timeout(Duration::from_secs(20))
+}
+
+/// A session whose conversation is in a turn the model never finishes (the stream hangs).
+async fn hanging_turn() -> (Rig, Conversation) {
+    let rig = rig(
+        Script::new([Step::new().hang()]),
+        fixed(Decision::Denied),
+        |o| o,
+    )
+    .await;
+    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    within(conversation.send_message("think forever"))
+        .await
+        .unwrap();
+    assert!(within(rig.model.wait_for_hanging(1, Duration::from_secs(10))).await);
+    (rig, conversation)
 }
 
 const PATCH: &str = "*** Begin Patch\n*** Add File: hello.txt\n+hello from patch\n*** End Patch\n";
@@ -172,19 +190,7 @@ async fn a_patch_approval_applies_the_patch() {
 
 #[tokio::test]
 async fn an_interrupt_ends_the_turn_with_turn_aborted() {
-    let rig = rig(
-        Script::new([Step::new().hang()]),
-        fixed(Decision::Denied),
-        |o| o,
-    )
-    .await;
-    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
-    within(conversation.send_message("think forever"))
-        .await
-        .unwrap();
-    assert!(within(rig.model.wait_for_hanging(1, Duration::from_secs(10))).await);
+    let (rig, mut conversation) = hanging_turn().await;
     within(conversation.interrupt())
         .await
         .expect("interrupt answered");
@@ -405,19 +411,7 @@ async fn a_finished_conversation_is_listed_resumed_and_archived() {
 /// `turn_aborted`, then `disconnected`), the server exits on end of input within the grace.
 #[tokio::test]
 async fn shutdown_interrupts_the_running_turn_and_the_server_exits() {
-    let rig = rig(
-        Script::new([Step::new().hang()]),
-        fixed(Decision::Denied),
-        |o| o,
-    )
-    .await;
-    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
-    within(conversation.send_message("think forever"))
-        .await
-        .unwrap();
-    assert!(within(rig.model.wait_for_hanging(1, Duration::from_secs(10))).await);
+    let (rig, mut conversation) = hanging_turn().await;
     // Wait until the server has announced the turn (so the session knows it runs).
     loop {
         if matches!(
