@@ -173,10 +173,16 @@ async fn real_codex_interrupt_while_the_model_hangs() {
         }
     };
     assert_eq!(aborted["params"]["msg"]["reason"], "interrupted");
-    // Surprise (0.39): the aborted turn does not close the model stream; the connection stays
-    // open until the model sends something. Releasing it must not revive the turn.
+    // Surprise (0.39): the aborted turn usually does not close the model stream; the
+    // connection stays open until the model sends something. About 1 run in 25 Codex does
+    // close it, so either count is right, and the fake must account for both. Releasing it
+    // must not revive the turn.
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(run.model.hanging(), 1, "0.39 keeps the aborted stream open");
+    assert!(
+        run.model.hanging() <= 1,
+        "one hanging stream at most, got {}",
+        run.model.hanging()
+    );
     // Surprise (0.39, about 1 run in 12): once released, the aborted turn may still emit the
     // late agent_message and a task_complete. Clients must treat them as stale; here we only
     // check that the fake finishes the stream.
