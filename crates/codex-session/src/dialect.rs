@@ -71,7 +71,16 @@ impl Protocol {
         })
     }
 
-    /// A short name (`mcp-conversation`, `app-server-v1`, `app-server-v2`, `auto`).
+    /// Every protocol, in the order the docs list them.
+    pub const ALL: &'static [Protocol] = &[
+        Protocol::Auto,
+        Protocol::McpConversation,
+        Protocol::AppServerV1,
+        Protocol::AppServerV2,
+    ];
+
+    /// A short name (`mcp-conversation`, `app-server-v1`, `app-server-v2`, `auto`), the one
+    /// [`str::parse`] reads back.
     pub fn name(self) -> &'static str {
         match self {
             Protocol::McpConversation => "mcp-conversation",
@@ -79,6 +88,50 @@ impl Protocol {
             Protocol::AppServerV2 => "app-server-v2",
             Protocol::Auto => "auto",
         }
+    }
+}
+
+impl std::fmt::Display for Protocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A protocol name that [`Protocol`] does not know; its message lists the names it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownProtocol(pub String);
+
+impl std::fmt::Display for UnknownProtocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = Protocol::ALL.iter().map(|p| p.name()).collect();
+        write!(
+            f,
+            "unknown Codex protocol `{}` (expected one of: {})",
+            self.0,
+            names.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownProtocol {}
+
+impl std::str::FromStr for Protocol {
+    type Err = UnknownProtocol;
+
+    /// Reads a [`Protocol::name`], case-insensitively.
+    ///
+    /// ```
+    /// use codex_session::Protocol;
+    ///
+    /// assert_eq!("app-server-v2".parse::<Protocol>(), Ok(Protocol::AppServerV2));
+    /// assert!("v3".parse::<Protocol>().unwrap_err().to_string().contains("auto"));
+    /// ```
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        Protocol::ALL
+            .iter()
+            .copied()
+            .find(|p| p.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| UnknownProtocol(s.to_owned()))
     }
 }
 

@@ -109,7 +109,9 @@ pub use detect::{
     DetectError, Detected, EnumSpelling, Generation, Locator, Quirks,
     NEWEST_KNOWN as NEWEST_KNOWN_CODEX, VERSION_TIMEOUT as CODEX_VERSION_TIMEOUT,
 };
-pub use dialect::{ConversationInfo, ConversationPage, ConversationSummary, Protocol, ServerInfo};
+pub use dialect::{
+    ConversationInfo, ConversationPage, ConversationSummary, Protocol, ServerInfo, UnknownProtocol,
+};
 pub use error::{Error, Result, Unavailable};
 pub use event::{ApprovalKind, Event, TokenUsage};
 pub use outcome::{CommandRun, DeniedAction, PatchRun, TurnEnd, TurnOutcome};
