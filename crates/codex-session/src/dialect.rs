@@ -20,7 +20,7 @@ use serde_json::value::RawValue;
 
 use crate::approval::{ApprovalRequest, Decision};
 use crate::conversation::{ConversationOptions, TurnOptions};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::peer::Peer;
 
@@ -179,6 +179,79 @@ pub struct ConversationPage {
     pub next_cursor: Option<String>,
 }
 
+/// How a stored conversation is named when resuming it: the conversation API (`codex mcp`,
+/// app-server v1) resumes from the rollout file, app-server v2 by thread id. Each dialect
+/// turns the one it is given into the one it needs ([`id_from_rollout_path`], else
+/// [`find_listed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stored<'a> {
+    /// The conversation (thread) id.
+    Id(&'a str),
+    /// Its rollout file.
+    Path(&'a Path),
+}
+
+impl std::fmt::Display for Stored<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stored::Id(id) => write!(f, "with id `{id}`"),
+            Stored::Path(path) => write!(f, "with rollout `{}`", path.display()),
+        }
+    }
+}
+
+/// The conversation id Codex writes into every rollout file name
+/// (`rollout-2026-11-28T03-24-54-01a2202f-3403-7da3-b473-eb43eca54057.jsonl`, the same from
+/// 0.39 to 0.169): the UUID that ends the file stem. `None` when the name does not end so.
+pub(crate) fn id_from_rollout_path(path: &Path) -> Option<String> {
+    let stem = path.file_name()?.to_str()?.strip_suffix(".jsonl")?;
+    let start = stem.len().checked_sub(36)?;
+    let id = stem.get(start..)?;
+    let groups: Vec<&str> = id.split('-').collect();
+    let shaped = groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()));
+    (shaped && stem[..start].ends_with('-')).then(|| id.to_owned())
+}
+
+/// At most this many listing pages are read to find one conversation.
+const FIND_PAGES: usize = 100;
+/// The page size used to find one conversation.
+const FIND_PAGE_SIZE: usize = 100;
+
+/// Page through the server's listing for the conversation `stored` names (the dialect needs
+/// the other half: the path for an id, or the id for a path). Archived conversations are
+/// not listed, so they are not found. [`Error::NotFound`] after the last page (or
+/// `FIND_PAGES` pages).
+pub(crate) async fn find_listed(
+    dialect: &dyn Dialect,
+    peer: &Peer,
+    stored: Stored<'_>,
+    timeout: Duration,
+) -> Result<ConversationSummary> {
+    let mut cursor: Option<String> = None;
+    for _ in 0..FIND_PAGES {
+        let page = dialect
+            .list_conversations(peer, Some(FIND_PAGE_SIZE), cursor.as_deref(), timeout)
+            .await?;
+        let found = page.items.into_iter().find(|c| match stored {
+            Stored::Id(id) => c.id == id,
+            Stored::Path(path) => c.path == path,
+        });
+        if let Some(found) = found {
+            return Ok(found);
+        }
+        match page.next_cursor {
+            Some(next) if Some(&next) != cursor.as_ref() => cursor = Some(next),
+            _ => break,
+        }
+    }
+    Err(Error::NotFound {
+        conversation: stored.to_string(),
+    })
+}
+
 /// What a server request is, once a dialect has looked at it.
 #[derive(Debug)]
 pub(crate) enum ServerRequest {
@@ -266,6 +339,7 @@ pub(crate) trait Dialect: Send + Sync + std::fmt::Debug {
         &self,
         subscription: &str,
     ) -> Option<(&'static str, Option<Box<RawValue>>)>;
+    /// One page of the stored conversations, newest first.
     async fn list_conversations(
         &self,
         peer: &Peer,
@@ -273,13 +347,17 @@ pub(crate) trait Dialect: Send + Sync + std::fmt::Debug {
         cursor: Option<&str>,
         timeout: Duration,
     ) -> Result<ConversationPage>;
+    /// Load a stored conversation, named by id or rollout path (events are not flowing yet:
+    /// see `subscribe`).
     async fn resume_conversation(
         &self,
         peer: &Peer,
-        rollout_path: &Path,
+        stored: Stored<'_>,
         options: &ConversationOptions,
         timeout: Duration,
     ) -> Result<ConversationInfo>;
+    /// Archive a stored conversation. Either half may be empty: the dialect finds the one it
+    /// needs.
     async fn archive_conversation(
         &self,
         peer: &Peer,
@@ -287,4 +365,30 @@ pub(crate) trait Dialect: Send + Sync + std::fmt::Debug {
         rollout_path: &Path,
         timeout: Duration,
     ) -> Result<()>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_id_is_read_from_codex_rollout_names() {
+        let id = "01a2202f-3403-7da3-b473-eb43eca54057";
+        let path = format!("/h/sessions/2026/11/28/rollout-2026-11-28T03-24-54-{id}.jsonl");
+        assert_eq!(id_from_rollout_path(Path::new(&path)).as_deref(), Some(id));
+        // 0.39 names them the same way.
+        let old = "rollout-2025-09-30T10-00-00-5973b6c0-94b8-487b-a530-2aeb6098ae0e.jsonl";
+        assert!(id_from_rollout_path(Path::new(old)).is_some());
+        for bad in [
+            "/h/notes.jsonl",
+            "/h/rollout-x.jsonl",
+            &format!("/h/rollout-{id}.json"),
+            &format!("/h/{id}.jsonl"),
+            "/h/rollout-2026-01a2202f-3403-7da3-b473-eb43eca5405g.jsonl",
+            "/h/rollout-2026-01a2202f3-403-7da3-b473-eb43eca54057.jsonl",
+            "",
+        ] {
+            assert_eq!(id_from_rollout_path(Path::new(bad)), None, "{bad}");
+        }
+    }
 }

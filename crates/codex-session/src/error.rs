@@ -134,6 +134,16 @@ pub enum Error {
         /// The limit.
         timeout: Duration,
     },
+    /// No stored conversation matches what was asked for: the server's listing (which
+    /// leaves out archived conversations) does not have it. Used when a protocol needs the
+    /// other half of a conversation's name (the rollout path of an id, or the id of a path)
+    /// and has to look it up; an unknown id or path the server itself rejects is
+    /// [`Error::Server`] with the server's (redacted) message.
+    #[error("no stored conversation {conversation}")]
+    NotFound {
+        /// What was asked for (``with id `…` `` or ``with rollout `…` ``).
+        conversation: String,
+    },
     /// The requested operation is not supported by the protocol in use.
     #[error("`{operation}` is not supported by the {protocol} protocol")]
     Unsupported {

@@ -19,7 +19,7 @@ use crate::approval::ApprovalHandler;
 use crate::audit::{AuditRecord, AuditSink, NoAudit};
 use crate::conversation::{Conversation, ConversationOptions};
 use crate::detect::{detect_codex, dialect_for, Detected, Locator};
-use crate::dialect::{ClientIdentity, ConversationPage, Dialect, Protocol, ServerInfo};
+use crate::dialect::{ClientIdentity, ConversationPage, Dialect, Protocol, ServerInfo, Stored};
 use crate::error::{Error, Result, Unavailable};
 use crate::peer::{Health, Peer, PeerConfig};
 use crate::transport::{spawn, SpawnSpec};
@@ -477,17 +477,68 @@ impl CodexSession {
         self.open(peer, info, &options).await
     }
 
-    /// Resume a conversation from its transcript (`rollout_path` of an earlier one).
+    /// Resume a stored conversation from its transcript (the `rollout_path` of an earlier
+    /// one, or the `path` of a [`ConversationSummary`](crate::ConversationSummary) from
+    /// [`CodexSession::list_conversations`]), with `options` for the turns to come, and
+    /// subscribe to its events. The server sends the earlier turns to the model with the
+    /// next message.
+    ///
+    /// Works on every protocol: the conversation API (`codex mcp`, app-server v1) resumes
+    /// from the file; app-server v2 resumes by thread id, which Codex writes into the file's
+    /// name (else it is looked up in the listing). A path the server does not know is
+    /// [`Error::Server`] with its message (`failed to load rollout …`, `no rollout found for
+    /// thread id …`), or [`Error::NotFound`] when it had to be looked up.
+    ///
+    /// The same server may already hold the conversation (it ran in this session): that is
+    /// fine, but drop its earlier [`Conversation`] handle first, since both would be routed
+    /// the same id.
     pub async fn resume_conversation(
         &self,
         rollout_path: &Path,
+        options: ConversationOptions,
+    ) -> Result<Conversation> {
+        self.resume(Stored::Path(rollout_path), options).await
+    }
+
+    /// Resume a stored conversation by its id (a
+    /// [`ConversationSummary::id`](crate::ConversationSummary::id), or the
+    /// [`Conversation::id`] of an earlier session), like
+    /// [`CodexSession::resume_conversation`]. App-server v2 resumes by id; the conversation
+    /// API needs the rollout path, which is looked up in the listing ([`Error::NotFound`]
+    /// when it is not there, e.g. archived). An id the server rejects is [`Error::Server`].
+    ///
+    /// ```no_run
+    /// # async fn demo(session: codex_session::CodexSession) -> codex_session::Result<()> {
+    /// use codex_session::ConversationOptions;
+    ///
+    /// let page = session.list_conversations(Some(20), None).await?;
+    /// if let Some(latest) = page.items.first() {
+    ///     let mut conversation = session
+    ///         .resume_conversation_by_id(&latest.id, ConversationOptions::new())
+    ///         .await?;
+    ///     let outcome = conversation.run_turn("and what about the indexes?").await?;
+    ///     println!("{:?}", outcome.final_message);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn resume_conversation_by_id(
+        &self,
+        conversation_id: &str,
+        options: ConversationOptions,
+    ) -> Result<Conversation> {
+        self.resume(Stored::Id(conversation_id), options).await
+    }
+
+    async fn resume(
+        &self,
+        stored: Stored<'_>,
         options: ConversationOptions,
     ) -> Result<Conversation> {
         let peer = self.peer()?;
         let timeout = self.inner.options.request_timeout;
         let dialect = peer.dialect().clone();
         let info = dialect
-            .resume_conversation(&peer, rollout_path, &options, timeout)
+            .resume_conversation(&peer, stored, &options, timeout)
             .await?;
         self.open(peer, info, &options).await
     }
@@ -519,7 +570,15 @@ impl CodexSession {
         ))
     }
 
-    /// List the server's stored conversations.
+    /// One page of the server's stored conversations, newest first: `page_size` of them
+    /// (`None`: the server's default), after `cursor` (the [`ConversationPage::next_cursor`]
+    /// of the previous page; `None` for the first). Archived conversations are not listed.
+    ///
+    /// `listConversations` on the conversation API, `thread/list` on app-server v2 (whose
+    /// `createdAt` becomes an RFC 3339
+    /// [`ConversationSummary::timestamp`](crate::ConversationSummary::timestamp)). A server
+    /// writes its rollout after the first turn's first events, so a conversation may take a
+    /// moment to be listed.
     pub async fn list_conversations(
         &self,
         page_size: Option<usize>,
@@ -532,7 +591,13 @@ impl CodexSession {
             .await
     }
 
-    /// Archive a stored conversation.
+    /// Archive a stored conversation: it is no longer listed (nor, on newer servers,
+    /// resumable). Give both halves of a
+    /// [`ConversationSummary`](crate::ConversationSummary) when you have them; either
+    /// may be empty (`""`, `Path::new("")`): the conversation API needs both and looks the
+    /// missing one up, app-server v2 needs only the id (read from the file name when only
+    /// the path is given). An id or path the server does not know is [`Error::Server`] with
+    /// its message, or [`Error::NotFound`] when it had to be looked up.
     pub async fn archive_conversation(
         &self,
         conversation_id: &str,

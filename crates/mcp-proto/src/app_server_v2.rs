@@ -163,6 +163,12 @@ pub struct Thread {
     /// The server's version (0.80+).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cli_version: Option<String>,
+    /// The start of the first user message (empty until the first turn; `thread/list` items).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+    /// When the thread was created, in seconds since the Unix epoch (UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
     /// Members this crate does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -179,6 +185,88 @@ pub struct ThreadStartResult {
     pub model: Option<String>,
     /// Members this crate does not know (`approvalPolicy`, `sandbox`, … as the server
     /// resolved them).
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `thread/list` params: one page of the stored threads, newest first. Both members are
+/// optional (`{}` lists the first page with the server's page size).
+///
+/// Measured on 0.80.0 and 0.169.0: `limit` is a `u32`; the cursor is opaque (0.80 writes
+/// `2026-11-28T03-24-54|<id>`, 0.169 `2026-11-28T03:24:58Z|<id>`): pass back what the server
+/// gave. `pageSize` (the v1 name) is ignored, not rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadListParams {
+    /// The `nextCursor` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// The page size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Members this crate does not know (filters such as `modelProviders`).
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `thread/list` result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadListResult {
+    /// The threads of this page (their `turns` are empty).
+    pub data: Vec<Thread>,
+    /// The cursor of the next page; `None` on the last one.
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+    /// Members this crate does not know (`readStates`, `backwardsCursor` in 0.169).
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `thread/resume` params: load a stored thread (and subscribe to it) by id, with the same
+/// optional overrides as `thread/start`.
+///
+/// Measured: `threadId` is required (0.80.0, 0.169.0); an unknown id answers `no rollout found
+/// for thread id …`, an archived one (0.169) `session … is archived`. A `path` member is
+/// accepted by 0.80 but needs the `experimentalApi` capability on 0.169, so this type does
+/// not name it (set it through `extra` if you must).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadResumeParams {
+    /// The thread.
+    pub thread_id: String,
+    /// Working directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cwd: Option<PathBuf>,
+    /// Approval policy (spelled as for `thread/start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval_policy: Option<Spelled<AskForApproval>>,
+    /// Sandbox mode (spelled as for `thread/start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<Spelled<SandboxMode>>,
+    /// Model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Extra `config.toml` overrides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<Map<String, Value>>,
+    /// Members this crate does not know.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `thread/resume` result: the thread (with its earlier `turns`) and the resolved settings,
+/// shaped like [`ThreadStartResult`].
+pub type ThreadResumeResult = ThreadStartResult;
+
+/// `thread/archive` params (answered `{}`; the thread is no longer listed and, on 0.169, no
+/// longer resumable until unarchived).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadArchiveParams {
+    /// The thread.
+    pub thread_id: String,
+    /// Members this crate does not know.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -898,6 +986,63 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("`commandExecution` item"), "{err}");
+    }
+
+    #[test]
+    fn thread_list_resume_archive_shapes_of_0_80_and_0_169() {
+        let p = ThreadListParams {
+            limit: Some(2),
+            cursor: Some("c".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(p).unwrap(),
+            json!({"cursor":"c","limit":2})
+        );
+        assert_eq!(
+            serde_json::to_value(ThreadListParams::default()).unwrap(),
+            json!({})
+        );
+        // 0.80.0 (trimmed) and 0.169.0 (trimmed) answers.
+        let r080: ThreadListResult = serde_json::from_value(json!({"data":[{"id":"01a2","preview":"first question","modelProvider":"mock","createdAt":1795836282,"path":"/h/sessions/rollout-01a2.jsonl","cwd":"/w","cliVersion":"0.80.0","source":"vscode","gitInfo":null,"turns":[]}],"nextCursor":"2026-11-28T03-24-54|01a2"})).unwrap();
+        assert_eq!(r080.data[0].preview.as_deref(), Some("first question"));
+        assert_eq!(r080.data[0].created_at, Some(1795836282));
+        assert_eq!(
+            r080.next_cursor.as_deref(),
+            Some("2026-11-28T03-24-54|01a2")
+        );
+        let r169: ThreadListResult = serde_json::from_value(json!({"data":[{"id":"01a3","sessionId":"01a3","preview":"q","createdAt":1795836283,"updatedAt":1795836283,"status":{"type":"idle"},"path":"/h/r.jsonl","turns":[]}],"readStates":{},"nextCursor":null,"backwardsCursor":"2026-11-28T03:24:43.667Z"})).unwrap();
+        assert_eq!(r169.next_cursor, None);
+        assert_eq!(
+            r169.extra["backwardsCursor"],
+            json!("2026-11-28T03:24:43.667Z")
+        );
+
+        let resume = ThreadResumeParams {
+            thread_id: "t".into(),
+            cwd: Some("/w".into()),
+            approval_policy: Some(Spelled::new(
+                AskForApproval::Untrusted,
+                V2Spelling::KebabCase,
+            )),
+            sandbox: Some(Spelled::new(
+                SandboxMode::WorkspaceWrite,
+                V2Spelling::KebabCase,
+            )),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(resume).unwrap(),
+            json!({"threadId":"t","cwd":"/w","approvalPolicy":"untrusted","sandbox":"workspace-write"})
+        );
+        assert_eq!(
+            serde_json::to_value(ThreadArchiveParams {
+                thread_id: "t".into(),
+                ..Default::default()
+            })
+            .unwrap(),
+            json!({"threadId":"t"})
+        );
     }
 
     #[test]

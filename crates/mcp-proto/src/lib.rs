@@ -93,6 +93,9 @@
 //! | `sendUserTurn` | [`AppSendUserTurn`] | request | c→s | [`AppSendUserTurnParams`] | [`Empty`] |
 //! | `thread/start` | [`ThreadStart`] | request | c→s | [`ThreadStartParams`] | [`ThreadStartResult`] |
 //! | `turn/start` | [`TurnStart`] | request | c→s | [`TurnStartParams`] | [`TurnStartResult`] |
+//! | `thread/list` | [`ThreadList`] | request | c→s | [`ThreadListParams`] | [`ThreadListResult`] |
+//! | `thread/resume` | [`ThreadResume`] | request | c→s | [`ThreadResumeParams`] | [`ThreadResumeResult`] |
+//! | `thread/archive` | [`ThreadArchive`] | request | c→s | [`ThreadArchiveParams`] | [`Empty`] |
 //! | `turn/interrupt` | [`TurnInterrupt`] | request | c→s | [`TurnInterruptParams`] | [`Empty`] |
 //! | `thread/started` | [`ThreadStarted`] | notification | s→c | [`ThreadStartedParams`] |  |
 //! | `turn/started` | [`TurnStarted`] | notification | s→c | [`TurnNotificationParams`] |  |
@@ -171,11 +174,12 @@ pub use crate::app_server_v2::{
     ConfigWarningParams, ErrorNotificationParams, FileChangeItem, FileChangeRequestApprovalParams,
     FileUpdateChange, ItemDeltaParams, ItemNotificationParams, ItemStatus, OpaqueParams,
     PatchChangeKind, PatchChangeKindType, ReasoningItem, ServerRequestResolvedParams, Spelled,
-    Thread, ThreadItem, ThreadStartParams, ThreadStartResult, ThreadStartedParams,
-    ThreadStatusChangedParams, ThreadTokenUsage, TokenUsageBreakdown, TokenUsageUpdatedParams,
-    Turn, TurnDiffUpdatedParams, TurnInterruptParams, TurnNotificationParams, TurnStartParams,
-    TurnStartResult, TurnStatus, UserInput, UserMessageItem, V2ApprovalResponse, V2Decision,
-    V2Enum, V2Spelling, WarningParams, ITEM_KINDS,
+    Thread, ThreadArchiveParams, ThreadItem, ThreadListParams, ThreadListResult,
+    ThreadResumeParams, ThreadResumeResult, ThreadStartParams, ThreadStartResult,
+    ThreadStartedParams, ThreadStatusChangedParams, ThreadTokenUsage, TokenUsageBreakdown,
+    TokenUsageUpdatedParams, Turn, TurnDiffUpdatedParams, TurnInterruptParams,
+    TurnNotificationParams, TurnStartParams, TurnStartResult, TurnStatus, UserInput,
+    UserMessageItem, V2ApprovalResponse, V2Decision, V2Enum, V2Spelling, WarningParams, ITEM_KINDS,
 };
 pub use crate::codex::{
     decode_event, AddConversationListenerParams, AddConversationListenerResult, AgentMessageEvent,
@@ -226,9 +230,9 @@ pub use crate::table::{
     AppInitialize, AppInitialized, AppSendUserTurn, CommandExecutionOutputDelta,
     CommandExecutionRequestApproval, ConfigWarning, ErrorNotification, FileChangeOutputDelta,
     FileChangeRequestApproval, ItemCompleted, ItemStarted, RemoteControlStatusChanged,
-    ServerRequestResolved, ThreadStart, ThreadStarted, ThreadStatusChanged,
-    ThreadTokenUsageUpdated, TurnCompleted, TurnDiffUpdated, TurnInterrupt, TurnStart, TurnStarted,
-    Warning,
+    ServerRequestResolved, ThreadArchive, ThreadList, ThreadResume, ThreadStart, ThreadStarted,
+    ThreadStatusChanged, ThreadTokenUsageUpdated, TurnCompleted, TurnDiffUpdated, TurnInterrupt,
+    TurnStart, TurnStarted, Warning,
 };
 pub use crate::table::{
     AddConversationListener, ApplyPatchApproval, ArchiveConversation, AuthStatusChange, CallTool,

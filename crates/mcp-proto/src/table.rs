@@ -9,9 +9,11 @@ use crate::app_server::{
 use crate::app_server_v2::{
     CommandExecutionRequestApprovalParams, ConfigWarningParams, ErrorNotificationParams,
     FileChangeRequestApprovalParams, ItemDeltaParams, ItemNotificationParams, OpaqueParams,
-    ServerRequestResolvedParams, ThreadStartParams, ThreadStartResult, ThreadStartedParams,
-    ThreadStatusChangedParams, TokenUsageUpdatedParams, TurnDiffUpdatedParams, TurnInterruptParams,
-    TurnNotificationParams, TurnStartParams, TurnStartResult, V2ApprovalResponse, WarningParams,
+    ServerRequestResolvedParams, ThreadArchiveParams, ThreadListParams, ThreadListResult,
+    ThreadResumeParams, ThreadResumeResult, ThreadStartParams, ThreadStartResult,
+    ThreadStartedParams, ThreadStatusChangedParams, TokenUsageUpdatedParams, TurnDiffUpdatedParams,
+    TurnInterruptParams, TurnNotificationParams, TurnStartParams, TurnStartResult,
+    V2ApprovalResponse, WarningParams,
 };
 use crate::codex::{
     AddConversationListenerResult, ApplyPatchApprovalParams, ArchiveConversationParams,
@@ -122,6 +124,12 @@ method_table! {
     ThreadStart = request "thread/start", AppServerV2, ClientToServer, ThreadStartParams => ThreadStartResult;
     /// Start a turn with flat input items.
     TurnStart = request "turn/start", AppServerV2, ClientToServer, TurnStartParams => TurnStartResult;
+    /// List stored threads, newest first, a page at a time.
+    ThreadList = request "thread/list", AppServerV2, ClientToServer, ThreadListParams => ThreadListResult;
+    /// Load a stored thread by id and subscribe to it.
+    ThreadResume = request "thread/resume", AppServerV2, ClientToServer, ThreadResumeParams => ThreadResumeResult;
+    /// Archive a stored thread (no longer listed).
+    ThreadArchive = request "thread/archive", AppServerV2, ClientToServer, ThreadArchiveParams => Empty;
     /// Interrupt a turn (it then completes with `interrupted`).
     TurnInterrupt = request "turn/interrupt", AppServerV2, ClientToServer, TurnInterruptParams => Empty;
     /// A thread started.

@@ -31,7 +31,7 @@ use crate::approval::Decision;
 use crate::conversation::{ApprovalPolicy, ConversationOptions, Sandbox, TurnOptions};
 use crate::dialect::mcp_conversation::McpConversation;
 use crate::dialect::{
-    ClientIdentity, ConversationInfo, ConversationPage, Dialect, ServerInfo, ServerRequest,
+    ClientIdentity, ConversationInfo, ConversationPage, Dialect, ServerInfo, ServerRequest, Stored,
 };
 use crate::error::Result;
 use crate::event::Event;
@@ -200,12 +200,12 @@ impl Dialect for AppServerV1 {
     async fn resume_conversation(
         &self,
         peer: &Peer,
-        rollout_path: &Path,
+        stored: Stored<'_>,
         options: &ConversationOptions,
         timeout: Duration,
     ) -> Result<ConversationInfo> {
         self.inner
-            .resume_conversation(peer, rollout_path, options, timeout)
+            .resume_conversation(peer, stored, options, timeout)
             .await
     }
 

@@ -31,7 +31,8 @@ use std::time::Duration;
 use mcp_proto::{
     AskForApproval, CommandExecutionRequestApproval, FileChangeRequestApproval, ItemCompleted,
     ItemDeltaParams, ItemNotificationParams, Notification, PatchChangeKindType, Request,
-    RequestMethod, SandboxMode, Spelled, ThreadItem, ThreadStart, ThreadStartParams,
+    RequestMethod, SandboxMode, Spelled, ThreadArchive, ThreadArchiveParams, ThreadItem,
+    ThreadList, ThreadListParams, ThreadResume, ThreadResumeParams, ThreadStart, ThreadStartParams,
     TokenUsageUpdatedParams, TurnDiffUpdatedParams, TurnInterrupt, TurnInterruptParams,
     TurnNotificationParams, TurnStart, TurnStartParams, TurnStatus, UserInput, V2ApprovalResponse,
     V2Decision, V2Spelling,
@@ -44,7 +45,8 @@ use crate::approval::{
 };
 use crate::conversation::{ApprovalPolicy, ConversationOptions, Sandbox, TurnOptions};
 use crate::dialect::{
-    ClientIdentity, ConversationInfo, ConversationPage, Dialect, ServerInfo, ServerRequest,
+    find_listed, id_from_rollout_path, ClientIdentity, ConversationInfo, ConversationPage,
+    ConversationSummary, Dialect, ServerInfo, ServerRequest, Stored,
 };
 use crate::error::{Error, Result};
 use crate::event::{Event, TokenUsage};
@@ -593,33 +595,120 @@ impl Dialect for AppServerV2 {
 
     async fn list_conversations(
         &self,
-        _peer: &Peer,
-        _page_size: Option<usize>,
-        _cursor: Option<&str>,
-        _timeout: Duration,
+        peer: &Peer,
+        page_size: Option<usize>,
+        cursor: Option<&str>,
+        timeout: Duration,
     ) -> Result<ConversationPage> {
-        Err(Self::unsupported("list_conversations"))
+        let params = ThreadListParams {
+            cursor: cursor.map(str::to_owned),
+            // The server reads a u32: a larger size is as good as "everything".
+            limit: page_size.map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+            extra: Default::default(),
+        };
+        let page = peer.request::<ThreadList>(&params, timeout).await?;
+        Ok(ConversationPage {
+            items: page
+                .data
+                .into_iter()
+                .map(|t| ConversationSummary {
+                    id: t.id,
+                    path: t.path.unwrap_or_default(),
+                    preview: t.preview.unwrap_or_default(),
+                    timestamp: t.created_at.and_then(rfc3339),
+                })
+                .collect(),
+            next_cursor: page.next_cursor,
+        })
     }
 
     async fn resume_conversation(
         &self,
-        _peer: &Peer,
-        _rollout_path: &Path,
-        _options: &ConversationOptions,
-        _timeout: Duration,
+        peer: &Peer,
+        stored: Stored<'_>,
+        options: &ConversationOptions,
+        timeout: Duration,
     ) -> Result<ConversationInfo> {
-        Err(Self::unsupported("resume_conversation"))
+        // v2 resumes by thread id (`path` needs the experimental API on 0.169): a rollout
+        // path gives its id through the file name, else through the listing.
+        let thread_id = match stored {
+            Stored::Id(id) => id.to_owned(),
+            Stored::Path(path) => match id_from_rollout_path(path) {
+                Some(id) => id,
+                None => find_listed(self, peer, stored, timeout).await?.id,
+            },
+        };
+        let params = ThreadResumeParams {
+            thread_id,
+            cwd: options.cwd.clone(),
+            approval_policy: options
+                .approval_policy
+                .map(|p| Spelled::new(approval_policy(p), self.spelling)),
+            sandbox: options
+                .sandbox
+                .map(|s| Spelled::new(sandbox_mode(s), self.spelling)),
+            model: options.model.clone(),
+            config: (!options.config.is_empty()).then(|| options.config.iter().cloned().collect()),
+            extra: Default::default(),
+        };
+        let r = peer.request::<ThreadResume>(&params, timeout).await?;
+        // Turn ids restart in a resumed thread (0.80 counts from "0" again): forget the old.
+        self.state().turns.remove(&r.thread.id);
+        Ok(ConversationInfo {
+            id: r.thread.id,
+            model: r.model,
+            rollout_path: r.thread.path,
+        })
     }
 
     async fn archive_conversation(
         &self,
-        _peer: &Peer,
-        _conversation_id: &str,
-        _rollout_path: &Path,
-        _timeout: Duration,
+        peer: &Peer,
+        conversation_id: &str,
+        rollout_path: &Path,
+        timeout: Duration,
     ) -> Result<()> {
-        Err(Self::unsupported("archive_conversation"))
+        let thread_id = if !conversation_id.is_empty() {
+            conversation_id.to_owned()
+        } else if let Some(id) = id_from_rollout_path(rollout_path) {
+            id
+        } else {
+            find_listed(self, peer, Stored::Path(rollout_path), timeout)
+                .await?
+                .id
+        };
+        let params = ThreadArchiveParams {
+            thread_id,
+            extra: Default::default(),
+        };
+        peer.request::<ThreadArchive>(&params, timeout).await?;
+        Ok(())
     }
+}
+
+/// Seconds since the Unix epoch as RFC 3339 UTC (`2026-11-28T03:24:54Z`), the shape the
+/// conversation API's listing gives its timestamps in. `None` outside years 0–9999.
+fn rfc3339(secs: i64) -> Option<String> {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (H. Hinnant's `civil_from_days`).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (0..=9999).contains(&year).then(|| {
+        format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60
+        )
+    })
 }
 
 #[cfg(test)]
@@ -796,6 +885,24 @@ mod tests {
         }
     }
 
+    #[test]
+    fn thread_timestamps_read_as_rfc3339() {
+        assert_eq!(rfc3339(0).as_deref(), Some("1970-01-01T00:00:00Z"));
+        // A `createdAt` of the real 0.80.0 (its listing said 2026-11-28T03:24:42).
+        assert_eq!(
+            rfc3339(1_795_836_282).as_deref(),
+            Some("2026-11-28T03:24:42Z")
+        );
+        assert_eq!(
+            rfc3339(951_782_400).as_deref(),
+            Some("2000-02-29T00:00:00Z")
+        );
+        assert_eq!(rfc3339(-1).as_deref(), Some("1969-12-31T23:59:59Z"));
+        assert_eq!(rfc3339(i64::MAX), None);
+        assert_eq!(rfc3339(i64::MIN), None);
+    }
+
     // The real 0.80.0 and 0.169.0 (and 0.80.0 forced to v1) run through the public API in
-    // `tests/it/matrix.rs`: full turn, denied command, patch approval, interrupt.
+    // `tests/it/matrix.rs` (full turn, denied command, patch approval, interrupt) and
+    // `tests/it/threads.rs` (list, resume, archive).
 }

@@ -36,8 +36,8 @@ use crate::approval::{
 };
 use crate::conversation::{ApprovalPolicy, ConversationOptions, Sandbox, TurnOptions};
 use crate::dialect::{
-    ClientIdentity, ConversationInfo, ConversationPage, ConversationSummary, Dialect, ServerInfo,
-    ServerRequest,
+    find_listed, id_from_rollout_path, ClientIdentity, ConversationInfo, ConversationPage,
+    ConversationSummary, Dialect, ServerInfo, ServerRequest, Stored,
 };
 use crate::error::Result;
 use crate::event::{Event, TokenUsage};
@@ -401,19 +401,24 @@ impl Dialect for McpConversation {
     async fn resume_conversation(
         &self,
         peer: &Peer,
-        rollout_path: &Path,
+        stored: Stored<'_>,
         options: &ConversationOptions,
         timeout: Duration,
     ) -> Result<ConversationInfo> {
+        // This API resumes from the rollout file: an id is looked up in the listing.
+        let rollout_path = match stored {
+            Stored::Path(path) => path.to_path_buf(),
+            Stored::Id(_) => find_listed(self, peer, stored, timeout).await?.path,
+        };
         let params = ResumeConversationParams {
-            path: rollout_path.to_path_buf(),
+            path: rollout_path.clone(),
             overrides: Some(conversation_params(options)),
         };
         let r = peer.request::<ResumeConversation>(&params, timeout).await?;
         Ok(ConversationInfo {
             id: r.conversation_id.0,
             model: Some(r.model),
-            rollout_path: Some(rollout_path.to_path_buf()),
+            rollout_path: Some(rollout_path),
         })
     }
 
@@ -424,9 +429,28 @@ impl Dialect for McpConversation {
         rollout_path: &Path,
         timeout: Duration,
     ) -> Result<()> {
+        // Both halves are needed: find a missing one.
+        let (conversation_id, rollout_path) = match (
+            conversation_id.is_empty(),
+            rollout_path.as_os_str().is_empty(),
+        ) {
+            (false, false) => (conversation_id.to_owned(), rollout_path.to_path_buf()),
+            (false, true) => {
+                let found = find_listed(self, peer, Stored::Id(conversation_id), timeout).await?;
+                (found.id, found.path)
+            }
+            (true, _) => match id_from_rollout_path(rollout_path) {
+                Some(id) => (id, rollout_path.to_path_buf()),
+                None => {
+                    let found =
+                        find_listed(self, peer, Stored::Path(rollout_path), timeout).await?;
+                    (found.id, found.path)
+                }
+            },
+        };
         let params = ArchiveConversationParams {
-            conversation_id: ConversationId(conversation_id.to_owned()),
-            rollout_path: rollout_path.to_path_buf(),
+            conversation_id: ConversationId(conversation_id),
+            rollout_path,
         };
         peer.request::<ArchiveConversation>(&params, timeout)
             .await?;
