@@ -248,7 +248,7 @@ pub(crate) async fn find_listed(
         }
     }
     Err(Error::NotFound {
-        conversation: stored.to_string(),
+        conversation: crate::redact::redact(&stored.to_string()).into_owned(),
     })
 }
 

@@ -4,7 +4,9 @@
 //! - `traps`: the protocol traps measured on the real 0.39, replayed by scripted peers;
 //! - `matrix`: the same scenarios through the public API against 0.39.0, 0.80.0 and 0.169.0;
 //! - `process`: child-process behaviour (stderr flood, exit, kill on drop, restart, kill -9);
-//! - `real_codex`: the real `codex` 0.39 binary against the fake model of `xldb-testkit`.
+//! - `real_codex`: the real `codex` 0.39 binary against the fake model of `xldb-testkit`;
+//! - `threads`: list, resume and archive stored conversations on 0.39.0, 0.80.0 (v1 and v2)
+//!   and 0.169.0.
 
 // Test code may unwrap (conventions); clippy's in-tests allowance only covers `#[test]`
 // functions, not the helpers they share.
@@ -15,4 +17,5 @@ mod matrix;
 mod process;
 mod real_codex;
 mod support;
+mod threads;
 mod traps;

@@ -1,0 +1,282 @@
+//! Stored conversations on every real Codex generation: list, resume (in the same session and
+//! after a restart, by id and by rollout path), archive, and the errors of unknown ones.
+//!
+//! One scenario, through the public API, against 0.80.0 and 0.169.0 (app-server v2:
+//! `thread/list`, `thread/resume`, `thread/archive`), 0.80.0 forced to app-server v1 and
+//! 0.39.0 (`codex mcp`; both the conversation API: `listConversations`,
+//! `resumeConversation`, `archiveConversation`). The fake model answers every request alike;
+//! what it received proves that a resumed conversation carries its earlier turns.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use codex_session::{
+    ApprovalPolicy, CodexSession, Conversation, ConversationOptions, ConversationPage, Decision,
+    Error, Protocol, Sandbox, SessionOptions, TurnEnd,
+};
+use xldb_testkit::fake_model::{CodexHome, FakeModel, Script, Step};
+
+use crate::support::{fixed, within};
+
+/// A binary version and the protocol to speak to it.
+type Target = (&'static str, Protocol);
+
+/// What the first turn says; every later request of the conversation must carry it.
+const FIRST: &str = "first question about zebra-7319";
+/// A key-shaped string in a path: it must never come back in an error.
+const SECRET: &str = "sk-proj-threadsSecret0123456789abcdef";
+
+struct Rig {
+    model: FakeModel,
+    home: CodexHome,
+    session: CodexSession,
+}
+
+async fn rig((version, protocol): Target) -> Rig {
+    let bin = xldb_testkit::codex::codex_bin(version).unwrap_or_else(|e| {
+        panic!("{e:#}: run `source scripts/deps.sh && install_codex_versions`")
+    });
+    let script = Script::new([]).when_exhausted(Step::new().message("noted (fake model)"));
+    let model = FakeModel::start(script).await.expect("fake model");
+    let home = CodexHome::new(&model).expect("codex home");
+    let mut options = SessionOptions::new()
+        .program(bin)
+        .protocol(protocol)
+        .cwd(home.work_dir())
+        .approval_handler(fixed(Decision::Denied))
+        .request_timeout(Duration::from_secs(10));
+    for (k, v) in home.envs() {
+        options = options.env(k, v);
+    }
+    let session = within(CodexSession::start(options))
+        .await
+        .unwrap_or_else(|e| panic!("codex {version} starts: {e}"));
+    Rig {
+        model,
+        home,
+        session,
+    }
+}
+
+fn conversation_options(rig: &Rig) -> ConversationOptions {
+    ConversationOptions::new()
+        .cwd(rig.home.work_dir())
+        .approval_policy(ApprovalPolicy::Untrusted)
+        .sandbox(Sandbox::WorkspaceWrite)
+        .turn_timeout(Duration::from_secs(8))
+}
+
+/// Run one turn; it must complete with the fake model's answer.
+async fn turn(version: &str, conversation: &mut Conversation, text: &str) {
+    let outcome = within(conversation.run_turn(text))
+        .await
+        .unwrap_or_else(|e| panic!("{version}: turn `{text}`: {e}"));
+    assert_eq!(outcome.end, TurnEnd::Completed, "{version}: {outcome:?}");
+    assert_eq!(
+        outcome.final_message.as_deref(),
+        Some("noted (fake model)"),
+        "{version}: the turn's events reached this handle"
+    );
+}
+
+/// The user texts of the model request that carried `text` (the request of that turn).
+fn history_of(version: &str, model: &FakeModel, text: &str) -> Vec<String> {
+    let requests = model.requests();
+    let request = requests
+        .iter()
+        .rev()
+        .find(|r| r.user_texts().iter().any(|t| t.contains(text)))
+        .unwrap_or_else(|| panic!("{version}: no model request carried `{text}`"));
+    request.user_texts().iter().map(|t| t.to_string()).collect()
+}
+
+/// Every stored conversation, page after page of `page_size`.
+async fn list_all(session: &CodexSession, page_size: usize) -> Vec<ConversationPage> {
+    let mut pages = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = within(session.list_conversations(Some(page_size), cursor.as_deref()))
+            .await
+            .unwrap();
+        let next = page.next_cursor.clone();
+        pages.push(page);
+        match next {
+            Some(next) if pages.len() < 20 => cursor = Some(next),
+            _ => return pages,
+        }
+    }
+}
+
+/// Poll the first page until `id` is listed (servers write the rollout in the background).
+async fn wait_listed(session: &CodexSession, id: &str) -> ConversationPage {
+    within(async {
+        loop {
+            let page = session.list_conversations(Some(10), None).await.unwrap();
+            if page.items.iter().any(|c| c.id == id) {
+                return page;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+}
+
+fn is_lookup_or_server_error(e: &Error) -> bool {
+    matches!(e, Error::Server { .. } | Error::NotFound { .. })
+}
+
+async fn list_resume_archive(target: Target) {
+    let version = target.0;
+    let rig = rig(target).await;
+
+    // A conversation with one turn, and a second one (for paging).
+    let mut first = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    turn(version, &mut first, FIRST).await;
+    let id = first.id().to_owned();
+    let mut other = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    turn(version, &mut other, "another conversation").await;
+    let other_id = other.id().to_owned();
+    drop(other);
+
+    // Listed, with its transcript and the start of its first message.
+    wait_listed(&rig.session, &other_id).await;
+    let page = wait_listed(&rig.session, &id).await;
+    let summary = page.items.iter().find(|c| c.id == id).unwrap().clone();
+    assert!(summary.path.is_file(), "{version}: {summary:?}");
+    if let Some(rollout) = &first.info().rollout_path {
+        assert_eq!(&summary.path, rollout, "{version}");
+    }
+    assert!(
+        summary.preview.contains("zebra-7319"),
+        "{version}: {summary:?}"
+    );
+    assert!(summary.timestamp.is_some(), "{version}: {summary:?}");
+    drop(first);
+
+    // One per page: both are there, each once, and the cursor moves on.
+    let pages = list_all(&rig.session, 1).await;
+    assert!(pages.len() >= 2, "{version}: {pages:?}");
+    assert!(pages.iter().all(|p| p.items.len() <= 1), "{version}");
+    let ids: Vec<&str> = pages
+        .iter()
+        .flat_map(|p| p.items.iter().map(|c| c.id.as_str()))
+        .collect();
+    for wanted in [&id, &other_id] {
+        assert_eq!(
+            ids.iter().filter(|i| **i == wanted.as_str()).count(),
+            1,
+            "{version}: {ids:?}"
+        );
+    }
+
+    // Resume by id in the same session: the model sees the first turn.
+    let mut resumed = within(
+        rig.session
+            .resume_conversation_by_id(&id, conversation_options(&rig)),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{version}: resume by id: {e}"));
+    assert_eq!(resumed.id(), id, "{version}");
+    turn(version, &mut resumed, "follow-up one").await;
+    let history = history_of(version, &rig.model, "follow-up one");
+    assert!(
+        history.iter().any(|t| t.contains(FIRST)),
+        "{version}: the resumed turn lost the first one: {history:?}"
+    );
+    drop(resumed);
+
+    // A new server (same CODEX_HOME): resume from the rollout path.
+    within(rig.session.restart()).await.unwrap();
+    let mut resumed = within(
+        rig.session
+            .resume_conversation(&summary.path, conversation_options(&rig)),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{version}: resume by path after restart: {e}"));
+    assert_eq!(resumed.id(), id, "{version}");
+    turn(version, &mut resumed, "follow-up two").await;
+    let history = history_of(version, &rig.model, "follow-up two");
+    for earlier in [FIRST, "follow-up one"] {
+        assert!(
+            history.iter().any(|t| t.contains(earlier)),
+            "{version}: `{earlier}` missing after the restart: {history:?}"
+        );
+    }
+    drop(resumed);
+
+    // Archived: no longer listed; the other one still is.
+    within(rig.session.archive_conversation(&id, &summary.path))
+        .await
+        .unwrap_or_else(|e| panic!("{version}: archive: {e}"));
+    let ids: Vec<String> = list_all(&rig.session, 50)
+        .await
+        .into_iter()
+        .flat_map(|p| p.items.into_iter().map(|c| c.id))
+        .collect();
+    assert!(!ids.contains(&id), "{version}: still listed: {ids:?}");
+    assert!(ids.contains(&other_id), "{version}: {ids:?}");
+
+    // The archived one, an unknown id and an unknown path: typed errors, the session stays
+    // up, and a secret in the path never comes back.
+    let err = within(
+        rig.session
+            .resume_conversation_by_id(&id, conversation_options(&rig)),
+    )
+    .await
+    .unwrap_err();
+    assert!(is_lookup_or_server_error(&err), "{version}: {err:?}");
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    let err = within(
+        rig.session
+            .resume_conversation_by_id(unknown, conversation_options(&rig)),
+    )
+    .await
+    .unwrap_err();
+    assert!(is_lookup_or_server_error(&err), "{version}: {err:?}");
+    let missing: PathBuf = rig
+        .home
+        .root()
+        .join(SECRET)
+        .join(format!("rollout-2026-01-01T00-00-00-{unknown}.jsonl"));
+    let err = within(
+        rig.session
+            .resume_conversation(&missing, conversation_options(&rig)),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, Error::Server { .. }), "{version}: {err:?}");
+    assert!(!err.to_string().contains(SECRET), "{version}: {err}");
+    let err = within(rig.session.resume_conversation(
+        Path::new("/nowhere/notes.jsonl"),
+        conversation_options(&rig),
+    ))
+    .await
+    .unwrap_err();
+    assert!(is_lookup_or_server_error(&err), "{version}: {err:?}");
+    assert!(rig.session.is_available(), "{version}");
+}
+
+macro_rules! threads {
+    ($($module:ident => $target:expr),* $(,)?) => {$(
+        mod $module {
+            use codex_session::Protocol;
+
+            #[tokio::test]
+            async fn list_resume_archive() {
+                super::list_resume_archive($target).await;
+            }
+        }
+    )*};
+}
+
+threads! {
+    v0_39_0 => ("0.39.0", Protocol::Auto),
+    v0_80_0 => ("0.80.0", Protocol::Auto),
+    v0_169_0 => ("0.169.0", Protocol::Auto),
+    // The conversation API on `codex app-server`, forced (Auto prefers v2 from 0.63).
+    v0_80_0_app_server_v1 => ("0.80.0", Protocol::AppServerV1),
+}
