@@ -50,7 +50,7 @@ pub(crate) struct Assessment {
 impl Assessment {
     pub fn new(subject: impl Into<String>) -> Self {
         Assessment {
-            subject: crate::redact::redact(&subject.into()),
+            subject: crate::redact::redact(subject.into()),
             read_only: None,
             concerns: Vec::new(),
         }

@@ -74,13 +74,23 @@ impl Cmd {
 
     /// The command line as text, for explanations.
     pub fn display(&self) -> String {
-        let mut parts: Vec<String> = self
-            .env
-            .iter()
-            .map(|(k, v)| format!("{k}={}", quote(&v.text)))
-            .collect();
-        parts.extend(self.argv.iter().map(|a| quote(&a.text)));
-        parts.join(" ")
+        let mut out = String::new();
+        let mut first = true;
+        for (k, v) in &self.env {
+            if !std::mem::take(&mut first) {
+                out.push(' ');
+            }
+            out.push_str(k);
+            out.push('=');
+            push_quoted(&mut out, &v.text);
+        }
+        for a in &self.argv {
+            if !std::mem::take(&mut first) {
+                out.push(' ');
+            }
+            push_quoted(&mut out, &a.text);
+        }
+        out
     }
 
     pub fn texts(&self) -> Vec<String> {
@@ -88,16 +98,26 @@ impl Cmd {
     }
 }
 
+/// Bytes a word may consist of to be shown without quotes.
+fn is_plain_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-_./=:,@%+*?[]{}~^".contains(&b)
+}
+
 pub(crate) fn quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+*?[]{}~^".contains(c))
-    {
-        s.to_string()
+    let mut out = String::new();
+    push_quoted(&mut out, s);
+    out
+}
+
+/// Append `s` to `out`, quoted for a shell when it is not a plain word.
+fn push_quoted(out: &mut String, s: &str) {
+    if !s.is_empty() && s.bytes().all(is_plain_byte) {
+        out.push_str(s);
     } else {
-        shlex::try_quote(s)
-            .map(|c| c.into_owned())
-            .unwrap_or_else(|_| format!("{s:?}"))
+        match shlex::try_quote(s) {
+            Ok(c) => out.push_str(&c),
+            Err(_) => out.push_str(&format!("{s:?}")),
+        }
     }
 }
 
@@ -180,6 +200,17 @@ pub(crate) fn eval_script(ctx: &mut Ctx, script: &str, depth: usize) {
         programs::judge(ctx, Cmd::from_argv(&argv), depth);
         return;
     }
+    if let Some(pipelines) = simple_pipelines(script) {
+        for pipeline in pipelines {
+            walk_simple_pipeline(ctx, pipeline, depth);
+        }
+        return;
+    }
+    parse_and_walk(ctx, script, depth);
+}
+
+/// Parse `script` with brush-parser and judge every node (no fast path).
+fn parse_and_walk(ctx: &mut Ctx, script: &str, depth: usize) {
     let options = brush_parser::ParserOptions::default();
     let mut parser = brush_parser::Parser::new(std::io::Cursor::new(script.as_bytes()), &options);
     match parser.parse_program() {
@@ -319,6 +350,157 @@ fn plain_words(script: &str) -> Option<Vec<String>> {
         return None;
     }
     Some(words)
+}
+
+/// Shell reserved words and keywords that start compound commands or change parsing; a
+/// command starting with one of these is left to the full parser.
+const RESERVED: [&str; 22] = [
+    "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac",
+    "in", "function", "select", "time", "coproc", "!", "[[", "]]", "{", "}",
+];
+
+/// The pipelines of a script made only of simple commands, or `None`.
+///
+/// Accepted: words of letters, digits and `-_./,:=+@%*?`, single-quoted text, and
+/// double-quoted text without `$`, `` ` ``, `\` or `!` (all ASCII, no newline), separated by
+/// blanks and the operators `&&`, `||`, `;` and `|`, with an optional final `;`. Rejected
+/// (so the script goes through brush-parser): anything else (expansions, redirects, `&`,
+/// comments, braces, globs with `[`, newlines, non-ASCII), an empty command, a command whose
+/// first word is a reserved word, and any word that could be an assignment (`NAME=`,
+/// `NAME+=`, `NAME[`). Each accepted script is exactly what the parser-based walk would see
+/// as a list of pipelines of simple commands whose words are these quote-removed texts
+/// (checked against brush-parser by a property test).
+fn simple_pipelines(script: &str) -> Option<Vec<Vec<Vec<String>>>> {
+    let b = script.as_bytes();
+    let mut pipelines: Vec<Vec<Vec<String>>> = Vec::new();
+    let mut pipeline: Vec<Vec<String>> = Vec::new();
+    let mut cmd: Vec<String> = Vec::new();
+    let mut word: Option<String> = None;
+    let mut word_start = 0;
+    // After the last operator: did it end a pipeline with `;` (a final `;` is allowed)?
+    let mut after_semicolon = false;
+    let mut i = 0;
+    // Finish the current word: reject assignment-like words.
+    fn end_word(word: &mut Option<String>, raw: &[u8], cmd: &mut Vec<String>) -> Option<()> {
+        if let Some(w) = word.take() {
+            let name_len = raw
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                .count();
+            let starts_like_name = raw
+                .first()
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_');
+            if starts_like_name && matches!(raw.get(name_len), Some(b'=' | b'+' | b'[')) {
+                return None;
+            }
+            if cmd.is_empty() && RESERVED.contains(&w.as_str()) {
+                return None;
+            }
+            cmd.push(w);
+        }
+        Some(())
+    }
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b' ' | b'\t' => {
+                end_word(&mut word, &b[word_start..i], &mut cmd)?;
+                i += 1;
+            }
+            b'\'' | b'"' => {
+                let end = b[i + 1..].iter().position(|&x| x == c)? + i + 1;
+                let inner = &b[i + 1..end];
+                let ok = inner.iter().all(|&x| {
+                    (x == b' ' || x == b'\t' || x.is_ascii_graphic())
+                        && (c == b'\'' || !matches!(x, b'$' | b'`' | b'\\' | b'!'))
+                });
+                if !ok {
+                    return None;
+                }
+                if word.is_none() {
+                    word_start = i;
+                }
+                word.get_or_insert_with(String::new)
+                    .push_str(script.get(i + 1..end)?);
+                i = end + 1;
+            }
+            b'|' | b'&' | b';' => {
+                end_word(&mut word, &b[word_start..i], &mut cmd)?;
+                if cmd.is_empty() {
+                    return None;
+                }
+                pipeline.push(std::mem::take(&mut cmd));
+                let next = b.get(i + 1).copied();
+                match (c, next) {
+                    (b'|', Some(b'|')) | (b'&', Some(b'&')) => {
+                        pipelines.push(std::mem::take(&mut pipeline));
+                        after_semicolon = false;
+                        i += 2;
+                    }
+                    (b'|', Some(b'&')) | (b'&', _) | (b';', Some(b';' | b'&' | b'|')) => {
+                        return None
+                    }
+                    (b'|', _) => {
+                        after_semicolon = false;
+                        i += 1;
+                    }
+                    _ => {
+                        pipelines.push(std::mem::take(&mut pipeline));
+                        after_semicolon = true;
+                        i += 1;
+                    }
+                }
+            }
+            _ if c.is_ascii_alphanumeric() || b"-_./,:=+@%*?".contains(&c) => {
+                if word.is_none() {
+                    word_start = i;
+                    word = Some(String::new());
+                }
+                if let Some(w) = word.as_mut() {
+                    w.push(char::from(c));
+                }
+                i += 1;
+            }
+            _ => return None,
+        }
+    }
+    end_word(&mut word, &b[word_start..], &mut cmd)?;
+    if cmd.is_empty() {
+        if !(pipeline.is_empty() && after_semicolon) {
+            return None;
+        }
+    } else {
+        pipeline.push(cmd);
+        pipelines.push(pipeline);
+    }
+    if pipelines.is_empty() {
+        return None;
+    }
+    Some(pipelines)
+}
+
+/// Judge one pipeline of literal simple commands the way [`walk_pipeline`] judges the same
+/// pipeline parsed by brush-parser.
+fn walk_simple_pipeline(ctx: &mut Ctx, pipeline: Vec<Vec<String>>, depth: usize) {
+    let mut known: Option<String> = None;
+    for (i, words) in pipeline.into_iter().enumerate() {
+        let stdin = match (i, known.take()) {
+            (0, _) => Stdin::Inherit,
+            (_, Some(text)) => Stdin::Text {
+                text,
+                dynamic: false,
+                piped: true,
+            },
+            (_, None) => Stdin::Pipe,
+        };
+        let cmd = Cmd {
+            argv: words.into_iter().map(Arg::lit).collect(),
+            env: Vec::new(),
+            stdin,
+        };
+        known = literal_output(&cmd);
+        programs::judge(ctx, cmd, depth);
+    }
 }
 
 fn walk_list(ctx: &mut Ctx, list: &ast::CompoundList, depth: usize) {
@@ -1011,6 +1193,219 @@ mod tests {
             "echo `id`",
         ] {
             assert_eq!(plain_words(s), None, "{s}");
+        }
+    }
+
+    fn judged(script: &str, fast: bool) -> Vec<(Target, crate::Finding)> {
+        let mut ctx = Ctx::new(Some(PathBuf::from("/w")));
+        if fast {
+            eval_script(&mut ctx, script, 1);
+        } else {
+            parse_and_walk(&mut ctx, script, 1);
+        }
+        ctx.units
+            .into_iter()
+            .map(|u| (u.target, u.finding))
+            .collect()
+    }
+
+    #[test]
+    fn simple_scripts_skip_the_parser_and_others_do_not() {
+        for s in [
+            "ls | wc -l && git status",
+            "psql -d shop -c 'SELECT 1' ; ls",
+            "r''m -rf x",
+            "echo \"a b\" | cat;",
+            "git log --format=%H -n 5 || true",
+        ] {
+            assert!(simple_pipelines(s).is_some(), "{s}");
+        }
+        for s in [
+            "ls &",
+            "ls && ",
+            "; ls",
+            "ls ;;",
+            "ls |& cat",
+            "X=1 ls",
+            "ls X=1",
+            "if true",
+            "echo $HOME",
+            "echo \"$HOME\"",
+            "ls # c",
+            "ls > x",
+            "ls\nrm x",
+            "{ ls; }",
+            "ls [ab]",
+            "echo 'é'",
+            "echo 'unclosed",
+            "",
+            "  ",
+            ";",
+        ] {
+            assert_eq!(simple_pipelines(s), None, "{s}");
+        }
+        assert_eq!(
+            simple_pipelines("a 'b c'\"d\" | e; f"),
+            Some(vec![
+                vec![
+                    vec!["a".to_string(), "b cd".to_string()],
+                    vec!["e".to_string()]
+                ],
+                vec![vec!["f".to_string()]],
+            ])
+        );
+    }
+
+    #[test]
+    fn fast_path_matches_the_parser_on_the_corpora() {
+        let mut checked = 0;
+        for file in ["public.jsonl", "own.jsonl", "handwritten.jsonl"] {
+            let path = format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            for line in text.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                let Some(argv) = v.get("argv").and_then(|a| a.as_array()) else {
+                    continue;
+                };
+                for script in argv.iter().filter_map(|a| a.as_str()) {
+                    if simple_pipelines(script).is_some() {
+                        checked += 1;
+                        assert_eq!(judged(script, true), judged(script, false), "{script}");
+                    }
+                }
+            }
+        }
+        assert!(
+            checked > 300,
+            "only {checked} corpus scripts take the fast path"
+        );
+    }
+
+    fn script_strategy() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let word = prop::sample::select(vec![
+            "ls",
+            "-la",
+            "git",
+            "status",
+            "log",
+            "push",
+            "--force",
+            "rm",
+            "-rf",
+            "x",
+            "psql",
+            "-c",
+            "'SELECT 1'",
+            "'DROP TABLE t'",
+            "\"a b\"",
+            "''",
+            "\"\"",
+            "r''m",
+            "r\"m\"",
+            "echo",
+            "cat",
+            "wc",
+            "-l",
+            "if",
+            "then",
+            "done",
+            "in",
+            "time",
+            "A=1",
+            "a+=b",
+            "\"A\"=1",
+            "'A'=1",
+            "A'=1'",
+            "--x=y",
+            "*.sql",
+            "?",
+            "%1",
+            "@x",
+            "'$HOME'",
+            "\"SELECT * FROM t WHERE a = 'x'\"",
+            "'a\"b'",
+            "\"a'b\"",
+            "sqlite3",
+            "db",
+            "bash",
+            "-lc",
+            "'ls && rm x'",
+            "\"ls; id\"",
+            "sed",
+            "-i",
+            "s/a/b/",
+            "tee",
+            "out.txt",
+            "/bin/rm",
+            "./x",
+            "~",
+            "!",
+            "{",
+            "}",
+            "[[",
+            "$x",
+            "`id`",
+            "\\rm",
+            "'#'",
+            "#",
+            "a#b",
+            "mysql",
+            "-e",
+            "'DELETE FROM t'",
+            "printf",
+            "'%s'",
+            "xargs",
+            "env",
+            "sudo",
+            "find",
+            "-delete",
+            "-exec",
+            "\\;",
+            ":",
+            "true",
+            "=",
+            "==x",
+            "_x=1",
+            "x[1]=2",
+            "\"$HOME\"",
+            "\"a!b\"",
+            "\"`id`\"",
+            "'\t'",
+            "\"\t\"",
+            "'a\\b'",
+            "-",
+            "--",
+        ]);
+        let sep = prop::sample::select(vec![
+            " ", " ", " ", "", "&&", " && ", "||", " || ", ";", " ; ", "|", " | ", "\t", "&", "|&",
+            ";;", " ;", "; ", "\n",
+        ]);
+        (
+            word.clone(),
+            prop::collection::vec((sep, word), 0..8),
+            prop::option::of(Just(";")),
+        )
+            .prop_map(|(first, rest, end)| {
+                let mut s = first.to_string();
+                for (sep, w) in rest {
+                    s.push_str(sep);
+                    s.push_str(w);
+                }
+                s.push_str(end.unwrap_or(""));
+                s
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// Wherever the fast path accepts a script, it judges it exactly as the parser-based
+        /// walk does: same units, same findings, same order.
+        #[test]
+        fn fast_path_matches_the_parser(script in script_strategy()) {
+            if simple_pipelines(&script).is_some() {
+                proptest::prop_assert_eq!(judged(&script, true), judged(&script, false), "{:?}", script);
+            }
         }
     }
 
