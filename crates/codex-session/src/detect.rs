@@ -18,6 +18,13 @@
 //! | 0.154 – 0.169 | app-server v2 | `app-server` |
 //! | newer | app-server v2, with a warning | `app-server` |
 //!
+//! Every generation in the table is spoken. MCP tool mode is preferred only where it is all
+//! there is (0.20 – 0.21); elsewhere it is spoken when forced (a forced [`Generation`] given to
+//! [`detect_codex`], or `Protocol::McpTool`), with the version's subcommand (`mcp` before
+//! 0.44, `mcp-server` after) and `codex-reply` key ([`Quirks::codex_reply_session_id`],
+//! [`Quirks::codex_reply_thread_id`]); the conversation API and app-server stay the default
+//! because they offer listing, resuming and archiving and answer every request at once.
+//!
 //! v2 is preferred only from 0.63: 0.57–0.58 send v1 approvals and no `turn/completed` inside
 //! v2 turns, and 0.59–0.62 still send v1 patch approvals. Versions never published (0.43,
 //! 0.108–0.109, …) fall on the side of the boundary the table gives; the first version of a
@@ -345,7 +352,9 @@ pub struct Quirks {
     /// `codex-reply` also accepts `threadId`, and tool results carry `structuredContent`
     /// with the `threadId` (0.87+).
     pub codex_reply_thread_id: bool,
-    /// MCP tool-mode events are sent twice (0.20 – 0.22).
+    /// MCP tool-mode events are sent twice (0.20 – 0.22): once as `codex/event`, once with
+    /// the event type as the method. The tool-mode dialect reads only `codex/event`, so the
+    /// copies are dropped whatever the version.
     pub mcp_duplicate_events: bool,
     /// The `codex` tool's `approval-policy` still accepts `untrusted` (up to 0.148).
     pub mcp_tool_untrusted: bool,
@@ -565,12 +574,13 @@ pub async fn detect_codex(
     choose(program, version, forced)
 }
 
-/// The dialect that speaks `detected` (`None` for MCP tool mode, not implemented yet).
-/// [`crate::Protocol::Auto`] sessions call this.
+/// The dialect that speaks `detected`, with its version's quirks (every generation is
+/// spoken: `Some` always; the `Option` leaves room for one that is detected before it is
+/// spoken). [`crate::Protocol::Auto`] sessions call this.
 pub(crate) fn dialect_for(
     detected: &Detected,
 ) -> Option<std::sync::Arc<dyn crate::dialect::Dialect>> {
-    use crate::dialect::{app_server_v1, app_server_v2, mcp_conversation};
+    use crate::dialect::{app_server_v1, app_server_v2, mcp_conversation, mcp_tool};
     Some(match detected.generation {
         Generation::McpConversation => std::sync::Arc::new(mcp_conversation::McpConversation),
         Generation::AppServerV1 => std::sync::Arc::new(app_server_v1::AppServerV1::new(
@@ -582,7 +592,10 @@ pub(crate) fn dialect_for(
                 EnumSpelling::KebabCase => mcp_proto::V2Spelling::KebabCase,
             },
         )),
-        Generation::McpTool => return None,
+        Generation::McpTool => std::sync::Arc::new(mcp_tool::McpTool::for_version(
+            detected.subcommand,
+            &detected.quirks,
+        )),
     })
 }
 
@@ -694,8 +707,18 @@ mod tests {
             let dialect = dialect_for(&d).unwrap();
             assert_eq!(dialect.server_args(), [d.subcommand], "{version}");
         }
-        let tool = choose("codex".into(), v("0.80.0"), Some(McpTool)).unwrap();
-        assert!(dialect_for(&tool).is_none());
+        // MCP tool mode, forced or (0.20 – 0.21) chosen: `codex mcp` before 0.44.
+        for (version, forced, subcommand) in [
+            ("0.20.0", None, "mcp"),
+            ("0.39.0", Some(McpTool), "mcp"),
+            ("0.80.0", Some(McpTool), "mcp-server"),
+            ("0.153.4", Some(McpTool), "mcp-server"),
+        ] {
+            let d = choose("codex".into(), v(version), forced).unwrap();
+            assert_eq!(d.generation, McpTool, "{version}");
+            let dialect = dialect_for(&d).unwrap();
+            assert_eq!(dialect.server_args(), [subcommand], "{version}");
+        }
     }
 
     #[test]

@@ -8,8 +8,7 @@
 //! differs (spawn arguments, the handshake, how a conversation is created and fed, how events
 //! and approval requests look, how a decision is spelled) is a method of [`Dialect`]. A new
 //! generation is one file in `dialect/` implementing it plus one [`Protocol`] variant:
-//! [`mcp_conversation`], [`app_server_v1`] and [`app_server_v2`] are wired; MCP tool mode is
-//! detected but not spoken yet.
+//! [`mcp_conversation`], [`mcp_tool`], [`app_server_v1`] and [`app_server_v2`].
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -27,6 +26,7 @@ use crate::peer::Peer;
 pub(crate) mod app_server_v1;
 pub(crate) mod app_server_v2;
 pub(crate) mod mcp_conversation;
+pub(crate) mod mcp_tool;
 
 /// Which Codex protocol a session speaks.
 ///
@@ -50,6 +50,13 @@ pub enum Protocol {
     /// 0.80.0 and 0.169.0). Named explicitly it assumes the kebab-case enums of 0.72 and
     /// later; [`Protocol::Auto`] follows the exact version.
     AppServerV2,
+    /// MCP tool mode: `tools/call` `codex` / `codex-reply` with `elicitation/create`
+    /// approvals, on `codex mcp-server` 0.44 – 0.153.4 (tested on 0.80.0; also `codex mcp`
+    /// 0.20 – 0.42, tested on 0.39.0 with [`crate::SessionOptions::args`] `["mcp"]`). Named
+    /// explicitly it spawns `codex mcp-server` and continues a session with `conversationId`
+    /// (0.34 and later). No listing, resuming or archiving. [`Protocol::Auto`] picks it only
+    /// for 0.20 – 0.21, which speak nothing else.
+    McpTool,
     /// Run `codex --version` on the program before spawning it and speak the generation the
     /// version prefers, with its quirks. A version newer than the newest tested one is
     /// spoken to as that one, with a logged warning; a failed detection is
@@ -63,6 +70,7 @@ impl Protocol {
         use std::sync::Arc;
         Some(match self {
             Protocol::McpConversation => Arc::new(mcp_conversation::McpConversation),
+            Protocol::McpTool => Arc::new(mcp_tool::McpTool::new()),
             Protocol::AppServerV1 => Arc::new(app_server_v1::AppServerV1::new(true)),
             Protocol::AppServerV2 => Arc::new(app_server_v2::AppServerV2::new(
                 mcp_proto::V2Spelling::KebabCase,
@@ -77,15 +85,18 @@ impl Protocol {
         Protocol::McpConversation,
         Protocol::AppServerV1,
         Protocol::AppServerV2,
+        Protocol::McpTool,
     ];
 
-    /// A short name (`mcp-conversation`, `app-server-v1`, `app-server-v2`, `auto`), the one
+    /// A short name (`mcp-conversation`, `app-server-v1`, `app-server-v2`, `mcp-tool`,
+    /// `auto`), the one
     /// [`str::parse`] reads back.
     pub fn name(self) -> &'static str {
         match self {
             Protocol::McpConversation => "mcp-conversation",
             Protocol::AppServerV1 => "app-server-v1",
             Protocol::AppServerV2 => "app-server-v2",
+            Protocol::McpTool => "mcp-tool",
             Protocol::Auto => "auto",
         }
     }

@@ -73,13 +73,18 @@
 //!
 //! # Protocol
 //!
-//! Three Codex generations are spoken behind the same API, chosen by
+//! Every Codex generation is spoken behind the same API, chosen by
 //! [`SessionOptions::protocol`]: the conversation API of `codex mcp` (codex 0.22–0.42, tested
 //! on 0.39.0; [`Protocol::McpConversation`], the default), the same API on `codex app-server`
-//! ([`Protocol::AppServerV1`], 0.44–0.107) and app-server v2 ([`Protocol::AppServerV2`],
-//! 0.57 and later, tested on 0.80.0 and 0.169.0). [`Protocol::Auto`] runs `codex --version`
-//! once and picks the generation and its version quirks ([`detect_codex`]); a failed detection
-//! is [`Error::Detect`]. MCP tool mode (`codex mcp-server`) is detected but not spoken yet.
+//! ([`Protocol::AppServerV1`], 0.44–0.107), app-server v2 ([`Protocol::AppServerV2`],
+//! 0.57 and later, tested on 0.80.0 and 0.169.0) and MCP tool mode ([`Protocol::McpTool`]:
+//! `tools/call` `codex` / `codex-reply` with `elicitation/create` approvals on
+//! `codex mcp-server` 0.44–0.153.4, tested on 0.80.0, and on `codex mcp` 0.20–0.42, tested on
+//! 0.39.0). [`Protocol::Auto`] runs `codex --version` once and picks the generation and its
+//! version quirks ([`detect_codex`]); a failed detection is [`Error::Detect`]. Auto prefers
+//! the conversation API or app-server wherever they exist; tool mode has no listing,
+//! resuming or archiving ([`Error::Unsupported`]), its conversations live only in the server
+//! that ran them, and its interrupt is MCP's `notifications/cancelled`.
 #![deny(missing_docs)]
 
 mod approval;

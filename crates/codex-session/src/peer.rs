@@ -18,10 +18,18 @@
 //! [`Peer::die`], which runs once: it records why, fails every pending call with
 //! [`Error::Unavailable`] at once, ends every conversation's event stream with
 //! [`Event::Disconnected`], and kills the child.
+//!
+//! Deferred calls: most calls are answered at once and use [`Peer::call_raw`], which waits with
+//! a timeout. MCP tool mode's `tools/call` is answered only when the whole turn has ended (and
+//! never after an `abort`), so [`Peer::call_deferred`] sends a request and hands back a
+//! [`DeferredCall`] to await its answer later, on another task, without a timeout. Its id is
+//! given to the caller before the request is written, so events that name it can be routed
+//! from the first one; dropping the handle removes the entry from the pending table, so an
+//! answer that never comes leaks nothing.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 use mcp_proto::{Message, Notification, Request, RequestId, RequestMethod, Response};
@@ -86,6 +94,8 @@ pub(crate) enum Health {
 /// One connection to one server process (or stream pair).
 #[derive(Debug)]
 pub(crate) struct Peer {
+    /// This peer, for handles that outlive a borrow of it ([`DeferredCall`]).
+    me: Weak<Peer>,
     dialect: Arc<dyn Dialect>,
     config: PeerConfig,
     out: mpsc::Sender<Vec<u8>>,
@@ -126,7 +136,8 @@ impl Peer {
         let (out, out_rx) = mpsc::channel(config.write_queue.max(1));
         let exit = child.as_ref().map(ChildGuard::exit_watch);
         let (health, _) = watch::channel(Health::Up);
-        let peer = Arc::new(Peer {
+        let peer = Arc::new_cyclic(|me| Peer {
+            me: me.clone(),
             dialect,
             server: OnceLock::new(),
             config,
@@ -161,6 +172,16 @@ impl Peer {
 
     pub(crate) fn dialect(&self) -> &Arc<dyn Dialect> {
         &self.dialect
+    }
+
+    /// A handle that does not keep the peer alive (for tasks a dialect spawns).
+    pub(crate) fn weak(&self) -> Weak<Peer> {
+        self.me.clone()
+    }
+
+    /// Who answered the handshake (`codex `0.80.0` (mcp-tool)`), once known.
+    pub(crate) fn server_label(&self) -> Option<String> {
+        self.server.get().cloned()
     }
 
     /// Why the peer is dead, if it is.
@@ -320,6 +341,63 @@ impl Peer {
         }
     }
 
+    /// Send a request whose answer is awaited later (see the module docs). `before_send` gets
+    /// the request id before the request is written, to register what its answer or the
+    /// events naming it belong to.
+    pub(crate) async fn call_deferred(
+        &self,
+        method: &str,
+        params: Option<Box<RawValue>>,
+        before_send: impl FnOnce(i64),
+    ) -> Result<DeferredCall> {
+        if let Some(reason) = self.dead.get() {
+            return Err(Error::Unavailable(reason.clone()));
+        }
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.insert(id, (method.to_owned(), tx));
+        }
+        // From here the handle forgets the entry when dropped, whatever happens next.
+        let call = DeferredCall {
+            id,
+            method: method.to_owned(),
+            rx,
+            peer: self.me.clone(),
+        };
+        if let Some(reason) = self.dead.get() {
+            return Err(Error::Unavailable(reason.clone()));
+        }
+        before_send(id);
+        self.send(Message::Request(Request {
+            id: RequestId::Number(id),
+            method: method.to_owned(),
+            params,
+        }))
+        .await?;
+        Ok(call)
+    }
+
+    /// Queue an event for a conversation from outside the reader (what a dialect learns from
+    /// a deferred answer). Dropped when the conversation is gone.
+    pub(crate) fn push_event(&self, conversation_id: &str, event: Event) {
+        let route = self
+            .routes
+            .lock()
+            .ok()
+            .and_then(|r| r.get(conversation_id).cloned());
+        let Some(route) = route else {
+            tracing::trace!(%conversation_id, "event for a conversation without a listener");
+            return;
+        };
+        if matches!(event, Event::TurnStarted) {
+            route.in_turn.store(true, Ordering::Relaxed);
+        } else if event.ends_turn() {
+            route.in_turn.store(false, Ordering::Relaxed);
+        }
+        route.queue.push(event);
+    }
+
     /// Send a notification.
     pub(crate) async fn notify(&self, method: &str, params: Option<Box<RawValue>>) -> Result<()> {
         self.send(Message::Notification(Notification {
@@ -329,17 +407,26 @@ impl Peer {
         .await
     }
 
-    /// Queue a message for the writer without waiting (best effort, used from `Drop`).
+    /// Queue a message for the writer without waiting (best effort, used from `Drop`). An MCP
+    /// notification method (`notifications/…`, such as tool mode's interrupt
+    /// `notifications/cancelled`) is sent as a notification, anything else as a request
+    /// whose answer is ignored.
     pub(crate) fn try_send_request(&self, method: &str, params: Option<Box<RawValue>>) {
         if self.dead.get().is_some() {
             return;
         }
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let message = Message::Request(Request {
-            id: RequestId::Number(id),
-            method: method.to_owned(),
-            params,
-        });
+        let message = if method.starts_with("notifications/") {
+            Message::Notification(Notification {
+                method: method.to_owned(),
+                params,
+            })
+        } else {
+            Message::Request(Request {
+                id: RequestId::Number(self.next_id.fetch_add(1, Ordering::Relaxed)),
+                method: method.to_owned(),
+                params,
+            })
+        };
         let _ = self
             .out
             .try_send(message.encode(self.dialect.writes_jsonrpc()));
@@ -663,6 +750,52 @@ impl Peer {
         let result = self.dialect.decision_result(decision.decision);
         if let Err(e) = self.send(Message::Response(Response { id, result })).await {
             tracing::warn!(error = %e, "approval decision not delivered");
+        }
+    }
+}
+
+/// A request sent by [`Peer::call_deferred`]: await its answer with [`DeferredCall::answer`],
+/// or drop it to stop waiting (its entry leaves the pending table).
+#[derive(Debug)]
+pub(crate) struct DeferredCall {
+    id: i64,
+    method: String,
+    rx: oneshot::Receiver<Answer>,
+    peer: Weak<Peer>,
+}
+
+impl DeferredCall {
+    /// The request id.
+    pub(crate) fn id(&self) -> i64 {
+        self.id
+    }
+
+    /// Wait for the answer, without a time limit (the peer dying ends the wait with
+    /// [`Error::Unavailable`]). Cancel-safe: taken by reference so a `select!` can drop the
+    /// wait and keep the handle.
+    pub(crate) async fn answer(&mut self) -> Result<Box<RawValue>> {
+        match (&mut self.rx).await {
+            Ok(Ok(result)) => Ok(result),
+            Ok(Err(Failure::Server { code, message })) => Err(Error::Server {
+                method: self.method.clone(),
+                code,
+                message: crate::redact::redact(&message).into_owned(),
+            }),
+            Ok(Err(Failure::Gone(reason))) => Err(Error::Unavailable(reason)),
+            Err(_) => Err(Error::Unavailable(
+                self.peer
+                    .upgrade()
+                    .and_then(|p| p.unavailable())
+                    .unwrap_or(Unavailable::ShutDown),
+            )),
+        }
+    }
+}
+
+impl Drop for DeferredCall {
+    fn drop(&mut self) {
+        if let Some(peer) = self.peer.upgrade() {
+            peer.forget(self.id);
         }
     }
 }

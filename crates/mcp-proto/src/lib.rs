@@ -219,7 +219,7 @@ pub use crate::mcp::{
 };
 pub use crate::mcp_tool::{
     from_arguments, to_arguments, CodexReplyArgs, CodexToolArgs, CodexToolOutput, ReplyIdKey,
-    CODEX_REPLY_TOOL, CODEX_TOOL,
+    ToolEventMeta, CODEX_REPLY_TOOL, CODEX_TOOL,
 };
 pub use crate::method::{
     method_info, method_info_in, Direction, MethodInfo, MethodKind, NotificationMethod, Protocol,

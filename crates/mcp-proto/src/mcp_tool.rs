@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 
 use crate::codex::{AskForApproval, ConversationId, SandboxMode};
 use crate::error::{detail, DecodeError, EncodeError};
+use crate::jsonrpc::RequestId;
 use crate::mcp::Extra;
 
 /// Name of the tool that starts a Codex session.
@@ -113,6 +114,36 @@ impl CodexReplyArgs {
         args
     }
 
+    /// Continue session `id` with `prompt`, naming the id under every key in `keys` (0.87+
+    /// reads `threadId` and still accepts `conversationId`: sending both suits either reading).
+    ///
+    /// ```
+    /// use mcp_proto::{to_arguments, CodexReplyArgs, ConversationId, ReplyIdKey};
+    /// let args = CodexReplyArgs::with_keys(
+    ///     ConversationId("s1".into()),
+    ///     "next",
+    ///     &[ReplyIdKey::ThreadId, ReplyIdKey::ConversationId],
+    /// );
+    /// let map = to_arguments(&args).unwrap();
+    /// assert_eq!(map["threadId"], "s1");
+    /// assert_eq!(map["conversationId"], "s1");
+    /// ```
+    pub fn with_keys(id: ConversationId, prompt: impl Into<String>, keys: &[ReplyIdKey]) -> Self {
+        let mut args = CodexReplyArgs {
+            prompt: prompt.into(),
+            ..CodexReplyArgs::default()
+        };
+        for key in keys {
+            let slot = match key {
+                ReplyIdKey::SessionId => &mut args.session_id,
+                ReplyIdKey::ConversationId => &mut args.conversation_id,
+                ReplyIdKey::ThreadId => &mut args.thread_id,
+            };
+            *slot = Some(id.clone());
+        }
+        args
+    }
+
     /// The session id, whichever key carried it.
     pub fn id(&self) -> Option<&ConversationId> {
         self.thread_id
@@ -133,6 +164,30 @@ pub struct CodexToolOutput {
     /// Members this crate does not know.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+/// The `_meta` of a tool-mode `codex/event` notification: which `tools/call` the event
+/// belongs to (`requestId`, the id of the `codex` / `codex-reply` request) and, from 0.87,
+/// the session's `threadId`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolEventMeta {
+    /// The id of the `tools/call` request whose turn produced the event.
+    pub request_id: RequestId,
+    /// The session (0.87+).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<ConversationId>,
+    /// Members this crate does not know.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl ToolEventMeta {
+    /// Read it from an event's `_meta` ([`EventNotification::meta`](crate::EventNotification));
+    /// `None` when absent or not shaped like tool mode's.
+    pub fn from_meta(meta: Option<&Value>) -> Option<ToolEventMeta> {
+        ToolEventMeta::deserialize(meta?).ok()
+    }
 }
 
 /// Tool arguments to the `arguments` object of [`CallToolParams`](crate::CallToolParams).
@@ -178,6 +233,22 @@ mod tests {
             Value::Object(to_arguments(&args).unwrap()),
             json!({"prompt":"please run touch","approval-policy":"untrusted","sandbox":"workspace-write","cwd":"/w"})
         );
+    }
+
+    #[test]
+    fn tool_event_meta_names_the_call_and_later_the_thread() {
+        // 0.80.0 and 0.150.0 (`codex mcp-server` transcripts).
+        let meta = ToolEventMeta::from_meta(Some(&json!({"requestId": 3}))).unwrap();
+        assert_eq!(
+            (meta.request_id, meta.thread_id),
+            (RequestId::Number(3), None)
+        );
+        let meta =
+            ToolEventMeta::from_meta(Some(&json!({"requestId": 3, "threadId": "01a21209-fb2f"})))
+                .unwrap();
+        assert_eq!(meta.thread_id, Some(ConversationId("01a21209-fb2f".into())));
+        assert_eq!(ToolEventMeta::from_meta(None), None);
+        assert_eq!(ToolEventMeta::from_meta(Some(&json!({"x": 1}))), None);
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn text_items(text: &str) -> Vec<InputItem> {
     }]
 }
 
-fn approval_policy(p: ApprovalPolicy) -> AskForApproval {
+pub(crate) fn approval_policy(p: ApprovalPolicy) -> AskForApproval {
     match p {
         ApprovalPolicy::Untrusted => AskForApproval::Untrusted,
         ApprovalPolicy::OnFailure => AskForApproval::OnFailure,
@@ -66,7 +66,7 @@ fn approval_policy(p: ApprovalPolicy) -> AskForApproval {
     }
 }
 
-fn sandbox_mode(s: Sandbox) -> SandboxMode {
+pub(crate) fn sandbox_mode(s: Sandbox) -> SandboxMode {
     match s {
         Sandbox::ReadOnly => SandboxMode::ReadOnly,
         Sandbox::WorkspaceWrite => SandboxMode::WorkspaceWrite,
@@ -95,7 +95,7 @@ fn conversation_params(options: &ConversationOptions) -> NewConversationParams {
     }
 }
 
-fn review_decision(d: Decision) -> ReviewDecision {
+pub(crate) fn review_decision(d: Decision) -> ReviewDecision {
     match d {
         Decision::Approved => ReviewDecision::Approved,
         Decision::ApprovedForSession => ReviewDecision::ApprovedForSession,
@@ -104,7 +104,7 @@ fn review_decision(d: Decision) -> ReviewDecision {
     }
 }
 
-fn file_changes(
+pub(crate) fn file_changes(
     map: &std::collections::BTreeMap<PathBuf, mcp_proto::FileChange>,
 ) -> Vec<FileChange> {
     map.iter()
@@ -458,8 +458,9 @@ impl Dialect for McpConversation {
     }
 }
 
-/// An `mcp-proto` event payload as the session's [`Event`].
-fn map_event(msg: EventMsg) -> Event {
+/// An `mcp-proto` event payload as the session's [`Event`] (MCP tool mode shares it: its
+/// `codex/event` payloads are the same).
+pub(crate) fn map_event(msg: EventMsg) -> Event {
     match msg {
         EventMsg::TaskStarted(_) => Event::TurnStarted,
         EventMsg::AgentMessage(e) => Event::AgentMessage { text: e.message },

@@ -1,33 +1,38 @@
 //! The version matrix: the same scenarios, through the same public API
 //! (`CodexSession::start` with `Protocol::Auto` → `new_conversation` → `run_turn`), against
 //! every real Codex generation we speak: 0.39.0 (`codex mcp` conversation API), 0.80.0 and
-//! 0.169.0 (app-server v2), and 0.80.0 forced to app-server v1. The fake model of
-//! `xldb-testkit` plays the same script to each. A missing binary fails the test with the
-//! command that installs it.
+//! 0.169.0 (app-server v2), 0.80.0 forced to app-server v1, and MCP tool mode on 0.80.0
+//! (`codex mcp-server`) and 0.39.0 (`codex mcp`). The fake model of `xldb-testkit` plays the
+//! same script to each. A missing binary fails the test with the command that installs it.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use codex_session::{
     ApprovalDecision, ApprovalHandler, ApprovalKind, ApprovalPolicy, ApprovalRequest, CodexSession,
-    ConversationOptions, Decision, Error, Event, HandlerError, MemoryAuditSink, Protocol, Sandbox,
-    SessionOptions, TurnEnd,
+    CodexVersion, ConversationOptions, Decision, Error, Event, HandlerError, MemoryAuditSink,
+    Protocol, Sandbox, SessionOptions, TurnEnd,
 };
 use xldb_testkit::fake_model::{CodexHome, FakeModel, Script, Step};
 
 use crate::support::within;
 
-/// Decides every request with one decision and remembers what it was asked.
+/// Decides requests with the given decisions in turn (the last one repeats) and remembers
+/// what it was asked.
 #[derive(Debug)]
 struct Recording {
-    decision: Decision,
+    decisions: Vec<Decision>,
     seen: Mutex<Vec<ApprovalKind>>,
 }
 
 impl Recording {
     fn new(decision: Decision) -> Arc<Recording> {
+        Recording::sequence(&[decision])
+    }
+
+    fn sequence(decisions: &[Decision]) -> Arc<Recording> {
         Arc::new(Recording {
-            decision,
+            decisions: decisions.to_vec(),
             seen: Mutex::new(Vec::new()),
         })
     }
@@ -45,8 +50,10 @@ impl ApprovalHandler for Recording {
             ApprovalRequest::Patch(_) => ApprovalKind::Patch,
             _ => panic!("unexpected request {request:?}"),
         };
-        self.seen.lock().unwrap().push(kind);
-        Ok(ApprovalDecision::new(self.decision, "matrix", "fixed"))
+        let mut seen = self.seen.lock().unwrap();
+        let decision = self.decisions[seen.len().min(self.decisions.len() - 1)];
+        seen.push(kind);
+        Ok(ApprovalDecision::new(decision, "matrix", "fixed"))
     }
 }
 
@@ -81,6 +88,12 @@ async fn rig(
         .request_timeout(Duration::from_secs(10));
     for (k, v) in home.envs() {
         options = options.env(k, v);
+    }
+    // Tool mode named without detection spawns `codex mcp-server` (0.44+); before 0.44 the
+    // same tools are served by `codex mcp`.
+    let parsed: CodexVersion = version.parse().unwrap();
+    if protocol == Protocol::McpTool && !parsed.at_least(0, 44, 0) {
+        options = options.args(["mcp"]);
     }
     let session = within(CodexSession::start(options))
         .await
@@ -282,6 +295,137 @@ matrix! {
     v0_169_0 => ("0.169.0", Protocol::Auto),
     // The v1 conversation API on `codex app-server`, forced (Auto prefers v2 from 0.63).
     v0_80_0_app_server_v1 => ("0.80.0", Protocol::AppServerV1),
+    // MCP tool mode: `codex mcp-server` (0.44 – 0.153.4) and `codex mcp` (0.20 – 0.42).
+    v0_80_0_mcp_tool => ("0.80.0", Protocol::McpTool),
+    v0_39_0_mcp_tool => ("0.39.0", Protocol::McpTool),
+}
+
+/// The tool-mode abort trap (`codex-protocol.md` 2.4, 3.7): after an `abort` decision the
+/// server ends the turn with `turn_aborted` and never answers the `tools/call`. The turn must
+/// end there (not hang until the turn timeout), and the session must stay usable: another
+/// conversation runs a full turn, and shutdown does not wait on the orphaned call.
+async fn abort_trap(target: Target) {
+    let version = target.0;
+    let handler = Recording::sequence(&[Decision::Abort, Decision::Approved]);
+    let script = exec_script(Step::new().message("All done (fake model)."));
+    let rig = rig(target, script, handler.clone()).await;
+    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let outcome = within(conversation.run_turn("please run the command"))
+        .await
+        .unwrap_or_else(|e| panic!("{version}: {e}"));
+    assert!(
+        matches!(outcome.end, TurnEnd::Aborted { .. }),
+        "{version}: {outcome:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{version}: the aborted turn ended only at the turn timeout"
+    );
+    assert_eq!(outcome.denied.len(), 1, "{version}: {outcome:?}");
+    assert_eq!(outcome.denied[0].decision, Decision::Abort, "{version}");
+    assert!(
+        !rig.home.work_dir().join("created_by_exec.txt").exists(),
+        "{version}: the aborted command ran"
+    );
+    drop(conversation);
+
+    let mut again = within(rig.session.new_conversation(conversation_options(&rig)))
+        .await
+        .unwrap();
+    let outcome = within(again.run_turn("please run the command"))
+        .await
+        .unwrap();
+    assert_eq!(outcome.end, TurnEnd::Completed, "{version}: {outcome:?}");
+    assert_eq!(
+        outcome.final_message.as_deref(),
+        Some("All done (fake model)."),
+        "{version}"
+    );
+    assert_eq!(handler.seen(), [ApprovalKind::Exec, ApprovalKind::Exec]);
+    drop(again);
+    let shutdown = std::time::Instant::now();
+    within(rig.session.shutdown(Duration::from_secs(5)))
+        .await
+        .unwrap();
+    assert!(shutdown.elapsed() < Duration::from_secs(6), "{version}");
+}
+
+#[tokio::test]
+async fn mcp_tool_abort_trap_v0_80_0() {
+    abort_trap(("0.80.0", Protocol::McpTool)).await;
+}
+
+#[tokio::test]
+async fn mcp_tool_abort_trap_v0_39_0() {
+    abort_trap(("0.39.0", Protocol::McpTool)).await;
+}
+
+/// Tool mode continues a session with `codex-reply`: a second message in the same
+/// conversation is a second turn of the same Codex session (the model sees the first one).
+#[tokio::test]
+async fn mcp_tool_second_message_continues_the_session() {
+    for version in ["0.80.0", "0.39.0"] {
+        let script = Script::new([Step::new().message("first"), Step::new().message("second")]);
+        let rig = rig(
+            (version, Protocol::McpTool),
+            script,
+            Recording::new(Decision::Denied),
+        )
+        .await;
+        let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
+            .await
+            .unwrap();
+        let first = within(conversation.run_turn("say first")).await.unwrap();
+        assert_eq!(first.final_message.as_deref(), Some("first"), "{version}");
+        let second = within(conversation.run_turn("say second")).await.unwrap();
+        assert_eq!(second.end, TurnEnd::Completed, "{version}: {second:?}");
+        assert_eq!(second.final_message.as_deref(), Some("second"), "{version}");
+        let requests: Vec<_> = rig
+            .model
+            .requests()
+            .into_iter()
+            .filter(|r| r.step.is_some())
+            .collect();
+        assert_eq!(requests.len(), 2, "{version}");
+        assert!(
+            requests[1].raw_body.contains("say first"),
+            "{version}: the second turn did not continue the first one's session"
+        );
+    }
+}
+
+/// Tool mode has no listing, resuming or archiving: typed errors, not hangs.
+#[tokio::test]
+async fn mcp_tool_has_no_stored_conversations() {
+    let rig = rig(
+        ("0.80.0", Protocol::McpTool),
+        Script::new([Step::new().message("unused")]),
+        Recording::new(Decision::Denied),
+    )
+    .await;
+    let err = within(rig.session.list_conversations(None, None))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Unsupported {
+                protocol: "mcp-tool",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = within(rig.session.resume_conversation(
+        std::path::Path::new("/nowhere/rollout.jsonl"),
+        ConversationOptions::new(),
+    ))
+    .await
+    .unwrap_err();
+    assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
 }
 
 /// `Protocol::Auto` on a program that does not exist is a typed detection error, at once.
