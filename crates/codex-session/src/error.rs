@@ -144,6 +144,14 @@ pub enum Error {
         /// What was asked for (``with id `…` `` or ``with rollout `…` ``).
         conversation: String,
     },
+    /// The conversation to resume already has a live [`crate::Conversation`] handle in this
+    /// session: use that one, or drop it first (two handles cannot share one conversation's
+    /// events).
+    #[error("conversation `{conversation}` is already open in this session")]
+    AlreadyOpen {
+        /// Its id.
+        conversation: String,
+    },
     /// The requested operation is not supported by the protocol in use.
     #[error("`{operation}` is not supported by the {protocol} protocol")]
     Unsupported {

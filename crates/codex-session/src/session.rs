@@ -8,9 +8,10 @@
 //! [`CodexSession::restart`] (or [`CodexSession::ensure_available`]) starts a new server with
 //! exponential backoff and records the restart in the audit log.
 
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -21,7 +22,7 @@ use crate::conversation::{Conversation, ConversationOptions};
 use crate::detect::{detect_codex, dialect_for, Detected, Locator};
 use crate::dialect::{ClientIdentity, ConversationPage, Dialect, Protocol, ServerInfo, Stored};
 use crate::error::{Error, Result, Unavailable};
-use crate::peer::{Health, Peer, PeerConfig};
+use crate::peer::{Health, Peer, PeerConfig, Route};
 use crate::transport::{spawn, SpawnSpec};
 
 /// How to start and run a session. Build with [`SessionOptions::new`] and the setters.
@@ -295,6 +296,20 @@ pub enum Status {
 struct Live {
     peer: Arc<Peer>,
     server: ServerInfo,
+    /// The conversations with a handle on this server, to refuse a second handle on the same
+    /// id (the peer routes one queue per id: a second one would take the first one's events,
+    /// and the first one's drop would then remove the second one's route).
+    handles: Mutex<HashMap<String, Weak<Route>>>,
+}
+
+impl Live {
+    fn new(peer: Arc<Peer>, server: ServerInfo) -> Live {
+        Live {
+            peer,
+            server,
+            handles: Mutex::new(HashMap::new()),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -396,7 +411,7 @@ impl CodexSession {
                 options,
                 resolved,
                 spawn: None,
-                live: Mutex::new(Some(Live { peer, server })),
+                live: Mutex::new(Some(Live::new(peer, server))),
                 restart_lock: tokio::sync::Mutex::new(()),
                 audit,
             }),
@@ -490,8 +505,8 @@ impl CodexSession {
     /// thread id …`), or [`Error::NotFound`] when it had to be looked up.
     ///
     /// The same server may already hold the conversation (it ran in this session): that is
-    /// fine, but drop its earlier [`Conversation`] handle first, since both would be routed
-    /// the same id.
+    /// fine once its earlier [`Conversation`] handle is dropped; while that handle lives,
+    /// resuming is [`Error::AlreadyOpen`] (keep using the handle).
     pub async fn resume_conversation(
         &self,
         rollout_path: &Path,
@@ -536,11 +551,56 @@ impl CodexSession {
     ) -> Result<Conversation> {
         let peer = self.peer()?;
         let timeout = self.inner.options.request_timeout;
+        // Refuse before asking the server: the conversation API replaces a loaded
+        // conversation on resume, and the live handle's listener would go deaf (0.39, 0.80 v1).
+        let known = match stored {
+            Stored::Id(id) => Some(id.to_owned()),
+            Stored::Path(path) => crate::dialect::id_from_rollout_path(path),
+        };
+        if let Some(id) = known.filter(|id| self.has_handle(&peer, id)) {
+            return Err(Error::AlreadyOpen { conversation: id });
+        }
         let dialect = peer.dialect().clone();
         let info = dialect
             .resume_conversation(&peer, stored, &options, timeout)
             .await?;
+        if self.has_handle(&peer, &info.id) {
+            return Err(Error::AlreadyOpen {
+                conversation: info.id,
+            });
+        }
         self.open(peer, info, &options).await
+    }
+
+    /// Whether a [`Conversation`] handle on `peer` routes `conversation_id` (it is alive and
+    /// its route was not removed).
+    fn has_handle(&self, peer: &Arc<Peer>, conversation_id: &str) -> bool {
+        let route = self
+            .with_handles(peer, |handles| {
+                handles.get(conversation_id).and_then(Weak::upgrade)
+            })
+            .flatten();
+        route.is_some_and(|route| !route.closed.is_cancelled())
+    }
+
+    /// Remember that a handle on `peer` routes `conversation_id`.
+    fn track_handle(&self, peer: &Arc<Peer>, conversation_id: &str, route: &Arc<Route>) {
+        self.with_handles(peer, |handles| {
+            handles.retain(|_, r| r.strong_count() > 0);
+            handles.insert(conversation_id.to_owned(), Arc::downgrade(route));
+        });
+    }
+
+    /// `f` on the handle table of `peer`'s server (`None`: that server is gone).
+    fn with_handles<T>(
+        &self,
+        peer: &Arc<Peer>,
+        f: impl FnOnce(&mut HashMap<String, Weak<Route>>) -> T,
+    ) -> Option<T> {
+        let live = self.inner.live.lock().ok()?;
+        let live = live.as_ref().filter(|l| Arc::ptr_eq(&l.peer, peer))?;
+        let mut handles = live.handles.lock().ok()?;
+        Some(f(&mut handles))
     }
 
     async fn open(
@@ -552,6 +612,7 @@ impl CodexSession {
         let timeout = self.inner.options.request_timeout;
         // Route first, then subscribe: no event can arrive before its queue exists.
         let route = peer.add_route(&info.id, options.cwd.clone());
+        self.track_handle(&peer, &info.id, &route);
         let dialect = peer.dialect().clone();
         let subscription = match dialect.subscribe(&peer, &info.id, timeout).await {
             Ok(s) => s,
@@ -723,7 +784,7 @@ async fn launch(
         options.peer_config(),
     );
     let server = handshake(&peer, options, protocol).await?;
-    Ok(Live { peer, server })
+    Ok(Live::new(peer, server))
 }
 
 async fn handshake(

@@ -155,6 +155,30 @@ async fn list_resume_archive(target: Target) {
         "{version}: {summary:?}"
     );
     assert!(summary.timestamp.is_some(), "{version}: {summary:?}");
+
+    // While its handle lives, a second handle is refused, and the first one keeps working
+    // (two handles on one id would split its events).
+    let err = within(
+        rig.session
+            .resume_conversation_by_id(&id, conversation_options(&rig)),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::AlreadyOpen { conversation } if *conversation == id),
+        "{version}: {err:?}"
+    );
+    let err = within(
+        rig.session
+            .resume_conversation(&summary.path, conversation_options(&rig)),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::AlreadyOpen { .. }),
+        "{version}: {err:?}"
+    );
+    turn(version, &mut first, "still here").await;
     drop(first);
 
     // One per page: both are there, each once, and the cursor moves on.
@@ -200,7 +224,7 @@ async fn list_resume_archive(target: Target) {
     assert_eq!(resumed.id(), id, "{version}");
     turn(version, &mut resumed, "follow-up two").await;
     let history = history_of(version, &rig.model, "follow-up two");
-    for earlier in [FIRST, "follow-up one"] {
+    for earlier in [FIRST, "still here", "follow-up one"] {
         assert!(
             history.iter().any(|t| t.contains(earlier)),
             "{version}: `{earlier}` missing after the restart: {history:?}"
