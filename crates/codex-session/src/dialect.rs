@@ -168,16 +168,19 @@ pub struct ConversationInfo {
     pub rollout_path: Option<PathBuf>,
 }
 
-/// One conversation in a listing.
+/// One conversation in a listing ([`crate::CodexSession::list_conversations`]). Resume it
+/// with [`crate::CodexSession::resume_conversation_by_id`] (`id`) or
+/// [`crate::CodexSession::resume_conversation`] (`path`), archive it with both.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConversationSummary {
-    /// Its id.
+    /// Its id (the thread id on app-server v2).
     pub id: String,
-    /// Its transcript.
+    /// Its transcript (empty if the server did not say).
     pub path: PathBuf,
     /// The start of its first message.
     pub preview: String,
-    /// When it started, as the server wrote it.
+    /// When it started, RFC 3339 (`2026-11-28T03:26:06.940Z` as the conversation API writes
+    /// it; app-server v2's `createdAt` seconds are written `2026-11-28T03:26:06Z`).
     pub timestamp: Option<String>,
 }
 

@@ -11,6 +11,13 @@
 //!   sends a message and folds the turn's events into a [`TurnOutcome`] (final message,
 //!   commands with exit codes, denials, patches, plan updates, token usage, errors);
 //!   [`Conversation::next_event`] streams [`Event`]s for callers that want each one.
+//! - Conversations are stored by the server: [`CodexSession::list_conversations`] pages
+//!   through them ([`ConversationSummary`]: id, rollout path, preview, time),
+//!   [`CodexSession::resume_conversation_by_id`] or [`CodexSession::resume_conversation`] (by
+//!   rollout path) continue one with its history, also in a new session or after a restart,
+//!   and [`CodexSession::archive_conversation`] hides it. The same calls work on every
+//!   generation that stores conversations (each names them its own way; the dialect finds the
+//!   half it needs).
 //! - Every approval request goes to an [`ApprovalHandler`] on its own task, with a time limit;
 //!   an error, panic or timeout denies. The default handler (feature `policy`) is
 //!   [`PolicyHandler`], which asks `approval-policy`. The server always gets a `result`

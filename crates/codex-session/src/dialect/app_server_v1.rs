@@ -11,10 +11,16 @@
 //! - `sendUserTurn.sandboxPolicy` is tagged `{"type":…}` from 0.59 (`{"mode":…}` before);
 //! - events are still `codex/event/<type>` with a `conversationId`; the v2 notifications the
 //!   same conversation also produces from 0.58 are ignored (they have no `codex/event` method);
-//! - no `ping`: the stall watchdog has no probe.
+//! - no `ping`: the stall watchdog has no probe;
+//! - stored conversations are those of `codex mcp` (camelCase, measured on 0.80.0):
+//!   `listConversations {pageSize, cursor}`, `resumeConversation {path, overrides}` (its result
+//!   adds `initialMessages` and `rolloutPath`), `archiveConversation {conversationId,
+//!   rolloutPath}`; resuming a conversation the server still holds replaces it, which is why
+//!   the session refuses to resume one whose handle is open.
 //!
 //! Spoken for `Protocol::AppServerV1` (0.59+ shapes) and, with the detected version's quirks,
-//! for `Protocol::Auto` on 0.44 – 0.62; tested against the real 0.80.0 in `tests/it/matrix.rs`.
+//! for `Protocol::Auto` on 0.44 – 0.62; tested against the real 0.80.0 in `tests/it/matrix.rs`
+//! and `tests/it/threads.rs`.
 
 use std::ffi::OsString;
 use std::path::Path;

@@ -16,11 +16,18 @@
 //!   and fills the approval from it. An approval whose item is unknown is denied;
 //! - commands are one shell string (`/bin/bash -lc 'touch x'`); they are split into an argv
 //!   with POSIX quoting so the approval policy sees the same shape as from `codex mcp`;
-//! - decisions are `accept` / `acceptForSession` / `decline` / `cancel`.
+//! - decisions are `accept` / `acceptForSession` / `decline` / `cancel`;
+//! - stored threads (measured on 0.80.0 and 0.169.0): `thread/list {limit, cursor}` answers
+//!   `{data: [thread], nextCursor}` newest first, with `preview` and `createdAt` (Unix seconds,
+//!   given to callers as RFC 3339); `thread/resume {threadId, …overrides}` loads a thread and
+//!   subscribes to it, like `thread/start` (its `path` member needs the experimental API on
+//!   0.169, so a rollout path is turned into its id: Codex writes the id into the file name);
+//!   `thread/archive {threadId}` hides it (0.169 then refuses to resume it). Unknown ids are
+//!   answered `no rollout found for thread id …`. Turn ids restart in a resumed thread.
 //!
 //! Spoken for `Protocol::AppServerV2` (kebab-case enums) and, with the detected version's
 //! quirks, for `Protocol::Auto`; tested against the real 0.80.0 and 0.169.0 in
-//! `tests/it/matrix.rs`.
+//! `tests/it/matrix.rs` and `tests/it/threads.rs`.
 
 use std::collections::HashMap;
 use std::ffi::OsString;
