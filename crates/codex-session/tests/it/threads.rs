@@ -107,6 +107,15 @@ async fn list_all(session: &CodexSession, page_size: usize) -> Vec<ConversationP
     }
 }
 
+/// The ids of every stored conversation.
+async fn listed_ids(session: &CodexSession) -> Vec<String> {
+    list_all(session, 50)
+        .await
+        .into_iter()
+        .flat_map(|p| p.items.into_iter().map(|c| c.id))
+        .collect()
+}
+
 /// Poll the first page until `id` is listed (servers write the rollout in the background).
 async fn wait_listed(session: &CodexSession, id: &str) -> ConversationPage {
     within(async {
@@ -232,17 +241,26 @@ async fn list_resume_archive(target: Target) {
     }
     drop(resumed);
 
-    // Archived: no longer listed; the other one still is.
-    within(rig.session.archive_conversation(&id, &summary.path))
+    // Archived by its id alone (the conversation API looks the path up): no longer listed;
+    // the other one still is. Then the other by its path alone (v2 reads the id from it).
+    within(rig.session.archive_conversation(&id, Path::new("")))
         .await
-        .unwrap_or_else(|e| panic!("{version}: archive: {e}"));
-    let ids: Vec<String> = list_all(&rig.session, 50)
+        .unwrap_or_else(|e| panic!("{version}: archive by id: {e}"));
+    let listed = listed_ids(&rig.session).await;
+    assert!(!listed.contains(&id), "{version}: still listed: {listed:?}");
+    assert!(listed.contains(&other_id), "{version}: {listed:?}");
+    let other_path = list_all(&rig.session, 50)
         .await
         .into_iter()
-        .flat_map(|p| p.items.into_iter().map(|c| c.id))
-        .collect();
-    assert!(!ids.contains(&id), "{version}: still listed: {ids:?}");
-    assert!(ids.contains(&other_id), "{version}: {ids:?}");
+        .flat_map(|p| p.items)
+        .find(|c| c.id == other_id)
+        .unwrap()
+        .path;
+    within(rig.session.archive_conversation("", &other_path))
+        .await
+        .unwrap_or_else(|e| panic!("{version}: archive by path: {e}"));
+    let listed = listed_ids(&rig.session).await;
+    assert!(!listed.contains(&other_id), "{version}: {listed:?}");
 
     // The archived one, an unknown id and an unknown path: typed errors, the session stays
     // up, and a secret in the path never comes back.
