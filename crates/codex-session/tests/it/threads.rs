@@ -322,3 +322,75 @@ threads! {
     // The conversation API on `codex app-server`, forced (Auto prefers v2 from 0.63).
     v0_80_0_app_server_v1 => ("0.80.0", Protocol::AppServerV1),
 }
+
+/// Scripted `codex mcp` peers: how the conversation API finds the rollout path of an id.
+mod lookup {
+    use std::path::Path;
+
+    use codex_session::{ConversationOptions, Error, SessionOptions};
+    use serde_json::json;
+
+    use crate::support::{connect, within};
+
+    fn item(id: &str) -> serde_json::Value {
+        json!({"conversationId": id, "path": format!("/h/sessions/rollout-{id}.jsonl"),
+            "preview": "p", "timestamp": null})
+    }
+
+    /// The id is on the second page: the client follows the cursor, then resumes from the
+    /// path it found and subscribes.
+    #[tokio::test]
+    async fn an_id_is_found_on_a_later_page_of_the_listing() {
+        let (session, mut peer) = connect(SessionOptions::new()).await;
+        let s = session.clone();
+        let resume = tokio::spawn(async move {
+            s.resume_conversation_by_id("c-3", ConversationOptions::new())
+                .await
+        });
+        let list = peer.expect_request("listConversations").await;
+        assert_eq!(list["params"].get("cursor"), None);
+        peer.reply(
+            &list,
+            json!({"items": [item("c-1"), item("c-2")], "nextCursor": "k1"}),
+        )
+        .await;
+        let list = peer.expect_request("listConversations").await;
+        assert_eq!(list["params"]["cursor"], "k1");
+        peer.reply(&list, json!({"items": [item("c-3")], "nextCursor": null}))
+            .await;
+        let r = peer.expect_request("resumeConversation").await;
+        assert_eq!(r["params"]["path"], "/h/sessions/rollout-c-3.jsonl");
+        peer.reply(&r, json!({"conversationId": "c-3", "model": "m"}))
+            .await;
+        let listen = peer.expect_request("addConversationListener").await;
+        assert_eq!(listen["params"]["conversationId"], "c-3");
+        peer.reply(&listen, json!({"subscriptionId": "s"})).await;
+        let conversation = within(resume).await.unwrap().unwrap();
+        assert_eq!(conversation.id(), "c-3");
+        assert_eq!(
+            conversation.info().rollout_path.as_deref(),
+            Some(Path::new("/h/sessions/rollout-c-3.jsonl"))
+        );
+    }
+
+    /// A server that hands back the cursor it was given would loop the lookup forever: it
+    /// stops, and the id is not found.
+    #[tokio::test]
+    async fn a_listing_that_repeats_its_cursor_ends_in_not_found() {
+        let (session, mut peer) = connect(SessionOptions::new()).await;
+        let s = session.clone();
+        let archive =
+            tokio::spawn(async move { s.archive_conversation("c-9", Path::new("")).await });
+        for _ in 0..2 {
+            let list = peer.expect_request("listConversations").await;
+            peer.reply(&list, json!({"items": [item("c-1")], "nextCursor": "same"}))
+                .await;
+        }
+        let err = within(archive).await.unwrap().unwrap_err();
+        assert!(
+            matches!(&err, Error::NotFound { conversation } if conversation.contains("c-9")),
+            "{err:?}"
+        );
+        assert!(session.is_available());
+    }
+}
