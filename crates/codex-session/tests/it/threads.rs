@@ -5,7 +5,9 @@
 //! `thread/list`, `thread/resume`, `thread/archive`), 0.80.0 forced to app-server v1 and
 //! 0.39.0 (`codex mcp`; both the conversation API: `listConversations`,
 //! `resumeConversation`, `archiveConversation`). The fake model answers every request alike;
-//! what it received proves that a resumed conversation carries its earlier turns.
+//! what it received proves that a resumed conversation carries its earlier turns. Scripted
+//! `codex mcp` peers (`lookup`) cover what real servers rarely show: an id found on a later
+//! page of the listing, and a listing that never ends.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
