@@ -24,3 +24,48 @@ fn unknown_flag_is_a_usage_error() {
         .expect("run xldb-codex");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A protocol name that does not exist is a usage error (exit 2), from the flag or its
+/// environment variable, and the message lists every protocol `codex-session` speaks. Nothing
+/// is started: this runs without Codex.
+#[test]
+fn an_unknown_protocol_is_a_usage_error_listing_every_protocol() {
+    let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let analyze = [
+        "analyze", "query", "--engine", "sqlite", "--sql", "SELECT 1",
+    ];
+    let by_flag = crate::util::xldb(home.path())
+        .args(analyze)
+        .args(["--protocol", "v3"])
+        .output()
+        .expect("run xldb-codex");
+    let by_env = crate::util::xldb(home.path())
+        .args(analyze)
+        .env("XLDB_CODEX_PROTOCOL", "v3")
+        .output()
+        .expect("run xldb-codex");
+    for out in [by_flag, by_env] {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("v3"), "{stderr}");
+        for p in codex_session::Protocol::ALL {
+            assert!(stderr.contains(p.name()), "`{p}` not listed: {stderr}");
+        }
+    }
+}
+
+/// `--protocol` is documented in the help of every command that starts Codex.
+#[test]
+fn every_analyze_command_documents_protocol() {
+    for sub in ["schema", "query", "caching", "config"] {
+        let out = xldb()
+            .args(["analyze", sub, "--help"])
+            .output()
+            .expect("run xldb-codex");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("--protocol <NAME>") && text.contains("XLDB_CODEX_PROTOCOL"),
+            "analyze {sub} --help:\n{text}"
+        );
+    }
+}

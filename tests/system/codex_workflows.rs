@@ -1,5 +1,11 @@
-//! The Codex-backed workflows with the real codex 0.39 and the scripted fake model, and the
-//! fallback to local analysis when Codex crashes, stalls or is missing.
+//! The Codex-backed workflows with the real `codex` and the scripted fake model, and the
+//! fallback to local analysis when Codex crashes, stalls, is missing or is forced to a protocol
+//! it does not speak.
+//!
+//! Issue 7's version matrix: `analyze schema`, `analyze query` and `analyze caching` run end to
+//! end on 0.39.0 (`codex mcp`), 0.80.0 and 0.169.0 (`codex app-server` v2, detected), through
+//! [`on_codex_versions!`]; `analyze config` on 0.39.0 and 0.169.0; `--protocol` forcing v1 on
+//! 0.80.0, and forcing a generation 0.169.0 lacks. The other tests run the default 0.39.0.
 
 // Tests and their helpers fail loudly on setup errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -63,101 +69,174 @@ fn sqlite_shell(db: &Path, sql: &str, call_id: &str) -> Step {
     )
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn analyze_schema_denies_a_destructive_command_allows_a_read_and_answers() {
+/// Generates one test per Codex version for each scenario `async fn scenario(version: &str)`:
+/// `codex_workflows::<scenario>::v0_39_0` and so on. The versions are one per protocol
+/// generation (`codex mcp`, app-server v1+v2, app-server v2 only), as installed by
+/// scripts/test.sh; `[…]` limits a scenario to some of them.
+macro_rules! on_codex_versions {
+    ($($scenario:ident),+ $(,)?) => {$(
+        on_codex_versions!($scenario: v0_39_0 => "0.39.0", v0_80_0 => "0.80.0", v0_169_0 => "0.169.0");
+    )+};
+    ($scenario:ident: $($test:ident => $version:literal),+ $(,)?) => {
+        mod $scenario {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$scenario($version).await;
+                }
+            )+
+        }
+    };
+}
+
+on_codex_versions!(analyze_schema, analyze_query, analyze_caching);
+on_codex_versions!(analyze_config_sends_no_secret: v0_39_0 => "0.39.0", v0_169_0 => "0.169.0");
+
+/// The protocol `--protocol auto` must pick for each tested version (the README's table).
+fn detected_protocol(version: &str) -> &'static str {
+    match version {
+        "0.39.0" => "mcp-conversation",
+        "0.80.0" | "0.169.0" => "app-server-v2",
+        other => panic!("no expected protocol for codex {other}"),
+    }
+}
+
+/// The model's call of our `xldb` server's `execute_query` MCP tool as each version offers it
+/// (`xldb__execute_query` on 0.39, `mcp__xldb__execute_query` on 0.80), or `None` where the
+/// call cannot succeed yet: 0.169 offers the server as a tool namespace (`mcp__xldb`) and asks
+/// approval for every MCP tool call with `mcpServer/elicitation/request`, which
+/// `codex-session` does not answer yet, so the call is refused ("user rejected MCP tool
+/// call"). When it does, this becomes a `namespace: mcp__xldb` call.
+fn execute_query_call(version: &str, sql: &str, call_id: &str) -> Option<Step> {
+    let name = match version {
+        "0.39.0" => "xldb__execute_query",
+        "0.80.0" => "mcp__xldb__execute_query",
+        _ => return None,
+    };
+    Some(Step::new().item(Item::function_call(name, json!({ "sql": sql })).call_id(call_id)))
+}
+
+/// The `--json` result says which server answered and in which protocol.
+fn assert_server(v: &Value, version: &str, protocol: &str, detected: bool) {
+    assert_eq!(
+        v["codex"]["server"],
+        json!({"version": version, "protocol": protocol, "detected": detected}),
+        "{version}: {v}"
+    );
+}
+
+/// The tool output the model received for `call_id`, if it did.
+fn tool_output(model: &FakeModel, call_id: &str) -> Option<String> {
+    model
+        .requests()
+        .iter()
+        .find_map(|r| r.tool_output(call_id).map(str::to_string))
+}
+
+/// The audit record of the approval of the command containing `needle`.
+fn approval_record(audit: &Path, needle: &str) -> String {
+    let text = std::fs::read_to_string(audit).unwrap();
+    text.lines()
+        .find(|l| l.contains(needle) && l.contains("\"approval\""))
+        .unwrap_or_else(|| panic!("no approval of `{needle}` in the audit log:\n{text}"))
+        .to_string()
+}
+
+/// `analyze schema` on a SQLite database (issue 7: the same on every generation): the model
+/// first asks to run a destructive command (denied by the policy: it never runs, the model is
+/// told, the audit log says why), then a read (allowed: its output reaches the model), then
+/// calls our `execute_query` MCP tool, then answers; the answer and its recommendation are in
+/// the result.
+async fn analyze_schema(version: &str) {
+    analyze_schema_speaking(version, None).await;
+}
+
+async fn analyze_schema_speaking(version: &str, forced: Option<&str>) {
     let dir = tempfile::tempdir().unwrap();
     let (db, url) = demo_db(dir.path());
     let answer = "Schema review.\nRECOMMENDATION: index orders(customer_id)\n```sql\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);\n```";
-    let script = Script::new([
-        sqlite_shell(&db, "DELETE FROM orders", "exec_delete"),
-        sqlite_shell(&db, "SELECT count(*) FROM orders", "exec_count"),
-        Step::new().item(
-            Item::function_call(
-                "xldb__execute_query",
-                json!({"sql": "SELECT count(*) AS n FROM customers"}),
-            )
-            .call_id("mcp_query"),
-        ),
-        Step::new().message(answer),
-    ])
+    let mcp_call = execute_query_call(version, "SELECT count(*) AS n FROM customers", "mcp_query");
+    let calls_mcp = mcp_call.is_some();
+    let script = Script::new(
+        [
+            sqlite_shell(&db, "DELETE FROM orders", "exec_delete"),
+            sqlite_shell(&db, "SELECT count(*) FROM orders", "exec_count"),
+        ]
+        .into_iter()
+        .chain(mcp_call)
+        .chain([Step::new().message(answer)]),
+    )
     .select_by_tool_outputs();
     let model = FakeModel::start(script).await.unwrap();
     let home = CodexHome::new(&model).unwrap();
     let audit = dir.path().join("audit.jsonl");
-    let (status, stdout, stderr) = run_with_codex(
-        &home,
-        &[
-            "analyze",
-            "schema",
-            "--db",
-            &url,
-            "--json",
-            "--audit-log",
-            audit.to_str().unwrap(),
-        ],
-    )
-    .await;
-    assert!(status.success(), "stdout: {stdout}\nstderr: {stderr}");
-    let v: Value =
-        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
-    assert_eq!(v["source"], "codex", "{v}\n{stderr}");
-    assert!(v["codex"]["final_message"]
-        .as_str()
-        .unwrap()
-        .contains("RECOMMENDATION"));
+    let mut args = vec![
+        "analyze",
+        "schema",
+        "--db",
+        &url,
+        "--json",
+        "--audit-log",
+        audit.to_str().unwrap(),
+    ];
+    if let Some(protocol) = forced {
+        args.extend(["--protocol", protocol]);
+    }
+    let (status, stdout, stderr) = run_with_codex_version(version, &home, &args).await;
+    assert!(status.success(), "{version}: {stdout}\n{stderr}");
+    let v: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{version}: {e}: {stdout}\n{stderr}"));
+    assert_eq!(v["source"], "codex", "{version}: {v}\n{stderr}");
+    match forced {
+        Some(protocol) => assert_server(&v, version, protocol, false),
+        None => assert_server(&v, version, detected_protocol(version), true),
+    }
     assert_eq!(
-        v["codex"]["recommendations"][0],
-        "index orders(customer_id)"
+        v["codex"]["recommendations"][0], "index orders(customer_id)",
+        "{version}: {v}"
     );
 
     // denied: the data survives, the model was told, the audit log says why
-    assert_eq!(count(&db, "orders"), 4);
-    let requests = model.requests();
-    let output = |id: &str| {
-        requests
-            .iter()
-            .find_map(|r| r.tool_output(id).map(str::to_string))
-    };
-    let denied = output("exec_delete").expect("the model heard about the denied command");
-    assert!(denied.contains("rejected"), "{denied}");
-    let audit_text = std::fs::read_to_string(&audit).unwrap();
-    let delete_line = audit_text
-        .lines()
-        .find(|l| l.contains("DELETE FROM orders"))
-        .unwrap_or_else(|| panic!("{audit_text}"));
+    assert_eq!(count(&db, "orders"), 4, "{version}: the DELETE ran");
+    let denied = tool_output(&model, "exec_delete").expect("the model heard of the denial");
+    assert!(
+        denied.to_lowercase().contains("reject"),
+        "{version}: {denied}"
+    );
+    let delete_line = approval_record(&audit, "DELETE FROM orders");
     assert!(
         delete_line.contains("denied") && delete_line.contains("deletes rows"),
-        "{delete_line}"
+        "{version}: {delete_line}"
     );
 
     // allowed: the read ran and its output reached the model
-    let counted = output("exec_count").expect("the count command's output reached the model");
-    assert!(counted.contains('4'), "{counted}");
+    let counted = tool_output(&model, "exec_count").expect("the count's output reached the model");
+    assert!(counted.contains('4'), "{version}: {counted}");
 
     // the MCP tool: Codex called our execute_query and the rows reached the model
-    let tools: Vec<String> = requests
-        .iter()
-        .flat_map(|r| r.tool_names().into_iter().map(str::to_string))
-        .collect();
-    assert!(
-        tools.iter().any(|t| t == "xldb__execute_query"),
-        "tools offered to the model: {tools:?}\n{stderr}"
-    );
-    let mcp = output("mcp_query").expect("the MCP tool output reached the model");
-    assert!(mcp.contains("\"n\": 3") || mcp.contains("\"n\":3"), "{mcp}");
+    if calls_mcp {
+        let mcp = tool_output(&model, "mcp_query").expect("the MCP tool output reached the model");
+        assert!(
+            mcp.contains("\"n\": 3") || mcp.contains("\"n\":3"),
+            "{version}: {mcp}"
+        );
+        assert_eq!(
+            v["codex"]["tool_calls"],
+            json!(["xldb.execute_query"]),
+            "{version}: {v}"
+        );
+    }
 }
 
-/// Issue 7: the same `analyze schema` run on each Codex generation the CLI speaks (the
-/// version is detected, `codex mcp` or `codex app-server` is chosen): the destructive command
-/// is denied by the policy and never runs, the read is allowed and its output reaches the
-/// model, the audit log says why, and the answer is printed.
-async fn analyze_schema_on_codex_version(version: &str) {
+/// `analyze query` with a database: the plan and the local findings go to the model, a
+/// destructive command it asks for is denied (and audited), and of the SQL it proposes only
+/// the read-only statement that parses is offered and verified.
+async fn analyze_query(version: &str) {
     let dir = tempfile::tempdir().unwrap();
     let (db, url) = demo_db(dir.path());
-    let answer = "Schema review.\nRECOMMENDATION: index orders(customer_id)";
+    let answer = "Use the bare column.\nRECOMMENDATION: compare status directly\n```sql\nSELECT id, status FROM orders WHERE status = 'paid'\n```\nor, to clean up:\n```sql\nDELETE FROM orders WHERE status = 'cancelled'\n```\n```sql\nSELEC broken\n```";
     let script = Script::new([
-        sqlite_shell(&db, "DELETE FROM orders", "exec_delete"),
-        sqlite_shell(&db, "SELECT count(*) FROM orders", "exec_count"),
+        sqlite_shell(&db, "DROP TABLE orders", "exec_drop"),
         Step::new().message(answer),
     ])
     .select_by_tool_outputs();
@@ -169,12 +248,16 @@ async fn analyze_schema_on_codex_version(version: &str) {
         &home,
         &[
             "analyze",
-            "schema",
+            "query",
             "--db",
             &url,
             "--json",
+            "--no-cache",
+            "--verify",
             "--audit-log",
             audit.to_str().unwrap(),
+            "--sql",
+            "SELECT * FROM orders WHERE lower(status) = 'paid'",
         ],
     )
     .await;
@@ -182,98 +265,110 @@ async fn analyze_schema_on_codex_version(version: &str) {
     let v: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("{version}: {e}: {stdout}\n{stderr}"));
     assert_eq!(v["source"], "codex", "{version}: {v}\n{stderr}");
-    assert_eq!(
-        v["codex"]["recommendations"][0], "index orders(customer_id)",
-        "{version}: {v}"
-    );
-    assert_eq!(count(&db, "orders"), 4, "{version}: the DELETE ran");
-    let requests = model.requests();
-    let output = |id: &str| {
-        requests
-            .iter()
-            .find_map(|r| r.tool_output(id).map(str::to_string))
-    };
-    let denied = output("exec_delete").expect("the model heard about the denied command");
-    assert!(
-        denied.to_lowercase().contains("reject"),
-        "{version}: {denied}"
-    );
-    let counted = output("exec_count").expect("the count's output reached the model");
-    assert!(counted.contains('4'), "{version}: {counted}");
-    let audit_text = std::fs::read_to_string(&audit).unwrap();
-    let delete_line = audit_text
-        .lines()
-        .find(|l| l.contains("DELETE FROM orders") && l.contains("\"approval\""))
-        .unwrap_or_else(|| panic!("{version}: {audit_text}"));
-    assert!(
-        delete_line.contains("denied") && delete_line.contains("deletes rows"),
-        "{version}: {delete_line}"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn analyze_schema_on_codex_0_80_app_server() {
-    analyze_schema_on_codex_version("0.80.0").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn analyze_schema_on_codex_0_169_app_server() {
-    analyze_schema_on_codex_version("0.169.0").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn analyze_query_extracts_and_validates_the_proposed_query() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_, url) = demo_db(dir.path());
-    let answer = "Use the bare column.\nRECOMMENDATION: compare status directly\n```sql\nSELECT id, status FROM orders WHERE status = 'paid'\n```\nor, to clean up:\n```sql\nDELETE FROM orders WHERE status = 'cancelled'\n```\n```sql\nSELEC broken\n```";
-    let model = FakeModel::start(Script::new([Step::new().message(answer)]))
-        .await
-        .unwrap();
-    let home = CodexHome::new(&model).unwrap();
-    let (status, stdout, stderr) = run_with_codex(
-        &home,
-        &[
-            "analyze",
-            "query",
-            "--db",
-            &url,
-            "--json",
-            "--no-cache",
-            "--verify",
-            "--sql",
-            "SELECT * FROM orders WHERE lower(status) = 'paid'",
-        ],
-    )
-    .await;
-    assert!(status.success(), "{stdout}\n{stderr}");
-    let v: Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(v["source"], "codex", "{stderr}");
+    assert_server(&v, version, detected_protocol(version), true);
     let p = v["proposals"].as_array().unwrap();
-    assert_eq!(p.len(), 3);
+    assert_eq!(p.len(), 3, "{version}: {v}");
     assert_eq!(
         (p[0]["parses"].as_bool(), p[0]["read_only"].as_bool()),
-        (Some(true), Some(true))
+        (Some(true), Some(true)),
+        "{version}: {v}"
     );
     assert_eq!(
         p[1]["read_only"], false,
         "a DELETE is never offered as the optimized query"
     );
     assert_eq!(p[2]["parses"], false);
-    assert_eq!(v["verification"]["proposed"]["rows"], 2);
+    assert_eq!(v["verification"]["proposed"]["rows"], 2, "{version}: {v}");
     assert!(v["verification"]["original"]["plan"]
         .as_str()
         .unwrap()
         .contains("orders"));
-    // the model got the plan and the local findings in its prompt
-    assert!(model.received_text("function-on-column"));
+    // the model got the plan, the local findings and the table in its prompt
+    assert!(model.received_text("function-on-column"), "{version}");
+    assert!(model.received_text("Tables involved"), "{version}");
+
+    // the DROP was denied by the policy: the table is there, the model and the audit know
+    assert_eq!(count(&db, "orders"), 4, "{version}: the DROP ran");
+    let denied = tool_output(&model, "exec_drop").expect("the model heard of the denial");
     assert!(
-        model.received_text("Tables involved"),
-        "the schema of `orders` went with the query"
+        denied.to_lowercase().contains("reject"),
+        "{version}: {denied}"
+    );
+    let line = approval_record(&audit, "DROP TABLE orders");
+    assert!(
+        line.contains("denied") && line.contains("drops an object"),
+        "{version}: {line}"
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_secret_reaches_the_model() {
+/// `analyze caching --queries FILE` in the terminal format: the progress says which Codex and
+/// protocol answered, a read the model asks for is allowed by the policy (audited, its output
+/// reaches the model), and Codex's answer follows the local ranking on stdout.
+async fn analyze_caching(version: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, url) = demo_db(dir.path());
+    let queries = dir.path().join("queries.log");
+    std::fs::write(
+        &queries,
+        "120\tSELECT id, name FROM products WHERE id = 7\n40\tSELECT * FROM orders WHERE customer_id = 2\n3\tUPDATE products SET price = 10 WHERE id = 3\n",
+    )
+    .unwrap();
+    let answer =
+        "RECOMMENDATION: cache product lookups for 300 s, invalidate on writes to products";
+    let script = Script::new([
+        sqlite_shell(&db, "SELECT count(*) FROM products", "exec_products"),
+        Step::new().message(answer),
+    ])
+    .select_by_tool_outputs();
+    let model = FakeModel::start(script).await.unwrap();
+    let home = CodexHome::new(&model).unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    let (status, stdout, stderr) = run_with_codex_version(
+        version,
+        &home,
+        &[
+            "analyze",
+            "caching",
+            "--queries",
+            queries.to_str().unwrap(),
+            "--db",
+            &url,
+            "--audit-log",
+            audit.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(status.success(), "{version}: {stdout}\n{stderr}");
+    let connected = format!(
+        "· Codex {version} speaking {} (detected from its version)",
+        detected_protocol(version)
+    );
+    assert!(stderr.contains(&connected), "{version}: {stderr}");
+    assert!(!stderr.contains("Codex unavailable"), "{version}: {stderr}");
+    // the local ranking, then Codex's answer
+    let ranking = stdout.find("SELECT id, name FROM products WHERE id = ?");
+    let codex = stdout.find("== Codex ==");
+    assert!(
+        matches!((ranking, codex), (Some(r), Some(c)) if r < c),
+        "{version}: {stdout}"
+    );
+    assert!(stdout.contains(answer), "{version}: {stdout}");
+    assert!(
+        model.received_text("SELECT id, name FROM products WHERE id = ?"),
+        "{version}: the ranked workload reached the model"
+    );
+
+    // allowed by the policy: audited, run, its output reached the model
+    let line = approval_record(&audit, "SELECT count(*) FROM products");
+    assert!(line.contains("approved"), "{version}: {line}");
+    let counted =
+        tool_output(&model, "exec_products").expect("the count's output reached the model");
+    assert!(counted.contains('3'), "{version}: {counted}");
+}
+
+/// `analyze config FILE.toml`: every secret in the file is redacted before the prompt leaves;
+/// nothing the fake model received (nor anything printed) contains one.
+async fn analyze_config_sends_no_secret(version: &str) {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("proxy.toml");
     std::fs::write(
@@ -287,17 +382,23 @@ async fn no_secret_reaches_the_model() {
     .await
     .unwrap();
     let home = CodexHome::new(&model).unwrap();
-    let (status, stdout, stderr) = run_with_codex(
+    let (status, stdout, stderr) = run_with_codex_version(
+        version,
         &home,
         &["analyze", "config", "--json", cfg.to_str().unwrap()],
     )
     .await;
-    assert!(status.success(), "{stdout}\n{stderr}");
+    assert!(status.success(), "{version}: {stdout}\n{stderr}");
     let v: Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(v["source"], "codex", "{stderr}");
+    assert_eq!(v["source"], "codex", "{version}: {stderr}");
+    assert_server(&v, version, detected_protocol(version), true);
+    assert_eq!(
+        v["codex"]["recommendations"][0], "move secrets to the environment",
+        "{version}: {v}"
+    );
     assert!(
         model.received_text("plaintext-secret"),
-        "the prompt reached the model"
+        "{version}: the prompt reached the model"
     );
     for secret in [
         "UrlPassw0rd",
@@ -305,12 +406,75 @@ async fn no_secret_reaches_the_model() {
         "TomlPassw0rd",
         "Tok3nValue",
     ] {
-        assert!(!model.received_text(secret), "`{secret}` reached the model");
+        assert!(
+            !model.received_text(secret),
+            "{version}: `{secret}` reached the model"
+        );
         assert!(
             !stdout.contains(secret) && !stderr.contains(secret),
-            "`{secret}` was printed"
+            "{version}: `{secret}` was printed"
         );
     }
+}
+
+/// `--protocol` forces a generation the binary also speaks: 0.80.0 detects app-server v2, but
+/// still serves the v1 conversation API, and `analyze schema` works the same over it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analyze_schema_on_codex_0_80_forced_to_app_server_v1() {
+    analyze_schema_speaking("0.80.0", Some("app-server-v1")).await;
+}
+
+/// Forcing a generation the binary does not speak (0.169.0 has no `codex mcp` server) fails
+/// at once, never hangs: the analysis falls back to local with the reason, or fails with it
+/// under `--no-fallback`; the model is never asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_protocol_the_binary_does_not_speak_fails_fast() {
+    let model = FakeModel::start(Script::new([Step::new().message("unused")]))
+        .await
+        .unwrap();
+    let home = CodexHome::new(&model).unwrap();
+    let args = [
+        "analyze",
+        "query",
+        "--engine",
+        "sqlite",
+        "--no-cache",
+        "--protocol",
+        "mcp-conversation",
+        "--sql",
+        "SELECT * FROM t",
+    ];
+    // what went wrong, and what to do instead
+    let explained = "codex 0.169.0 does not speak mcp-conversation (it speaks: app-server-v2), \
+                     but protocol `mcp-conversation` was forced (`auto` detects the right one)";
+    let started = Instant::now();
+    let (status, stdout, stderr) = run_with_codex_version("0.169.0", &home, &args).await;
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("Codex unavailable:") && stderr.contains("showing local analysis"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(explained), "{stderr}");
+    assert!(
+        stdout.contains("select-star") && !stdout.contains("== Codex =="),
+        "{stdout}"
+    );
+
+    let mut no_fallback = args.to_vec();
+    no_fallback.push("--no-fallback");
+    let (status, stdout, stderr) = run_with_codex_version("0.169.0", &home, &no_fallback).await;
+    assert_eq!(status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("Codex unavailable") && stderr.contains(explained),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("== Codex =="), "{stdout}");
+    assert!(model.requests().is_empty(), "the model was asked");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 fn fake_codex(dir: &Path, body: &str) -> std::path::PathBuf {

@@ -197,15 +197,37 @@ fn assistant_config(s: &Settings, db: Option<&UrlFile>) -> anyhow::Result<wf::As
         mcp_server,
         cwd: std::env::current_dir().unwrap_or_else(|_| std::env::temp_dir()),
         env: Vec::new(),
+        protocol: s.protocol,
     })
 }
 
-/// Progress on stderr while Codex works.
-fn progress(format: Format) -> impl FnMut(&codex_session::Event) + Send {
-    move |ev| {
+/// Progress on stderr while Codex works (`--json` keeps stderr quiet: the result carries the
+/// same facts).
+fn progress(format: Format) -> impl FnMut(wf::Progress<'_>) + Send {
+    move |p| {
         if format == Format::Json {
             return;
         }
+        let ev = match p {
+            wf::Progress::Connected(server) => {
+                let how = if server.detected {
+                    "detected from its version"
+                } else {
+                    "forced"
+                };
+                eprintln!(
+                    "· Codex {} speaking {} ({how})",
+                    server.version, server.protocol
+                );
+                return;
+            }
+            wf::Progress::ToolCall { tool, .. } => {
+                eprintln!("· tool call: {tool}");
+                return;
+            }
+            wf::Progress::Event(ev) => ev,
+            _ => return,
+        };
         use codex_session::Event as E;
         match ev {
             E::TurnStarted => eprintln!("· Codex is working…"),
@@ -225,13 +247,6 @@ fn progress(format: Format) -> impl FnMut(&codex_session::Event) + Send {
                     "· {decided_by} decided {decision:?}: {}",
                     codex_session::redact_text(&subject.join(" "))
                 )
-            }
-            E::Other { kind, raw } if kind == "mcp_tool_call_begin" => {
-                let tool = raw
-                    .pointer("/invocation/tool")
-                    .and_then(|t| t.as_str())
-                    .unwrap_or("?");
-                eprintln!("· tool call: {tool}");
             }
             E::Error { message } | E::StreamError { message } => {
                 eprintln!("· error: {}", codex_session::redact_text(message))
@@ -621,6 +636,7 @@ impl<'de> serde::Deserialize<'de> for AssistantOutcomeOwned {
             denied: Vec::new(),
             tool_calls: strings("tool_calls"),
             token_usage: None,
+            server: None,
         }))
     }
 }

@@ -7,6 +7,7 @@
 //!
 //! ```toml
 //! codex_bin = "/usr/local/bin/codex"
+//! protocol = "auto"            # or a forced generation: see `--protocol`
 //! codex_timeout = 120          # seconds per request / turn
 //! model = "gpt-5"
 //! profile = "work"
@@ -18,6 +19,7 @@
 //! ```
 
 use crate::exit::UsageError;
+use codex_session::Protocol;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -59,9 +61,21 @@ impl OutputArgs {
 /// Flags of every command that may talk to Codex.
 #[derive(Debug, Clone, clap::Args)]
 pub struct CodexArgs {
-    /// The codex binary (default: `codex` on PATH).
+    /// The codex binary (default: `node_modules/.bin/codex` in this folder or above, else
+    /// `codex` on PATH).
     #[arg(long, env = "CODEX_BIN", value_name = "PATH")]
     pub codex_bin: Option<PathBuf>,
+    /// The Codex protocol to speak. `auto` (default) reads `codex --version` and picks the
+    /// generation that version speaks (`codex mcp` for 0.22–0.42, `codex app-server` v2 from
+    /// 0.63, v1 before); another name forces that generation.
+    #[arg(
+        long,
+        env = "XLDB_CODEX_PROTOCOL",
+        value_name = "NAME",
+        ignore_case = true,
+        value_parser = protocol_parser()
+    )]
+    pub protocol: Option<Protocol>,
     /// Seconds to wait for each Codex request and turn (default 300).
     #[arg(long, env = "XLDB_CODEX_TIMEOUT", value_name = "SECS")]
     pub codex_timeout: Option<u64>,
@@ -99,6 +113,7 @@ pub struct CodexArgs {
 #[serde(deny_unknown_fields)]
 struct SettingsFile {
     codex_bin: Option<PathBuf>,
+    protocol: Option<String>,
     codex_timeout: Option<u64>,
     model: Option<String>,
     profile: Option<String>,
@@ -112,8 +127,10 @@ struct SettingsFile {
 /// The resolved settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// The codex program.
-    pub codex_bin: PathBuf,
+    /// The codex program (`None`: found by detection: `node_modules/.bin`, then `PATH`).
+    pub codex_bin: Option<PathBuf>,
+    /// The protocol to speak to it.
+    pub protocol: Protocol,
     /// Per-request / per-turn timeout.
     pub codex_timeout: Duration,
     /// Model.
@@ -169,6 +186,14 @@ fn load_file(path: &Path, explicit: bool) -> anyhow::Result<SettingsFile> {
     }
 }
 
+/// `--protocol`'s parser: the names of [`Protocol::ALL`] (so `--help` and the error for a bad
+/// name list every protocol `codex-session` speaks, including ones added later).
+fn protocol_parser() -> impl clap::builder::TypedValueParser<Value = Protocol> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Protocol::ALL.iter().map(|p| p.name()))
+        .try_map(|name| name.parse::<Protocol>())
+}
+
 const APPROVAL_POLICIES: &[&str] = &["untrusted", "on-failure", "on-request", "never"];
 const SANDBOXES: &[&str] = &["read-only", "workspace-write", "danger-full-access"];
 
@@ -206,16 +231,20 @@ impl CodexArgs {
             ))
             .into());
         }
+        let protocol = match (self.protocol, file.protocol) {
+            (Some(p), _) => p,
+            (None, Some(name)) => name
+                .parse::<Protocol>()
+                .map_err(|e| UsageError(format!("settings file: `protocol`: {e}")))?,
+            (None, None) => Protocol::Auto,
+        };
         let timeout = self.codex_timeout.or(file.codex_timeout).unwrap_or(300);
         if timeout == 0 {
             return Err(UsageError("`--codex-timeout` must be at least 1 second".into()).into());
         }
         Ok(Settings {
-            codex_bin: self
-                .codex_bin
-                .clone()
-                .or(file.codex_bin)
-                .unwrap_or_else(|| PathBuf::from("codex")),
+            codex_bin: self.codex_bin.clone().or(file.codex_bin),
+            protocol,
             codex_timeout: Duration::from_secs(timeout),
             model: self.model.clone().or(file.model),
             profile: self.profile.clone().or(file.profile),
@@ -227,5 +256,70 @@ impl CodexArgs {
             no_fallback: self.no_fallback,
             cache_ttl: Duration::from_secs(file.cache_ttl.unwrap_or(7 * 24 * 3600)),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    // Tests fail loudly on setup errors.
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Cmd {
+        #[command(flatten)]
+        codex: CodexArgs,
+    }
+
+    /// Resolve `args` with a settings file holding `toml`.
+    fn resolve(args: &[&str], toml: &str) -> anyhow::Result<Settings> {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, toml).unwrap();
+        let mut argv = vec!["cmd", "--settings", file.to_str().unwrap()];
+        argv.extend(args);
+        Cmd::try_parse_from(argv)?.codex.resolve()
+    }
+
+    #[test]
+    fn protocol_defaults_to_auto_and_reads_the_file_and_the_flag() {
+        assert_eq!(resolve(&[], "").unwrap().protocol, Protocol::Auto);
+        let file = "protocol = \"app-server-v1\"\n";
+        assert_eq!(resolve(&[], file).unwrap().protocol, Protocol::AppServerV1);
+        // the flag wins over the file, and names are read case-insensitively
+        let flag = resolve(&["--protocol", "APP-SERVER-V2"], file).unwrap();
+        assert_eq!(flag.protocol, Protocol::AppServerV2);
+    }
+
+    #[test]
+    fn every_protocol_name_is_accepted() {
+        for p in Protocol::ALL {
+            let s = resolve(&["--protocol", p.name()], "").unwrap();
+            assert_eq!(s.protocol, *p);
+            let s = resolve(&[], &format!("protocol = \"{}\"\n", p.name())).unwrap();
+            assert_eq!(s.protocol, *p);
+        }
+    }
+
+    #[test]
+    fn an_unknown_protocol_is_a_usage_error_listing_the_names() {
+        let names: Vec<&str> = Protocol::ALL.iter().map(|p| p.name()).collect();
+
+        let err = resolve(&[], "protocol = \"v3\"\n").unwrap_err();
+        assert_eq!(crate::exit::code_for(&err), crate::exit::Exit::Usage);
+        let message = err.to_string();
+        assert!(message.contains("`v3`"), "{message}");
+        for name in &names {
+            assert!(message.contains(name), "`{name}` missing: {message}");
+        }
+
+        let err = Cmd::try_parse_from(["cmd", "--protocol", "v3"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let message = err.to_string();
+        for name in &names {
+            assert!(message.contains(name), "`{name}` missing: {message}");
+        }
     }
 }

@@ -1,10 +1,14 @@
 //! Asking Codex: one conversation, one turn, every approval through the policy, the answer
 //! parsed back — or a clear reason why Codex could not be used.
 //!
-//! [`ask_codex`] starts `codex mcp` with `codex-session`, registers the database tools as the
-//! MCP server `xldb` (`-c mcp_servers.xldb.command=…`, `…args=[…]`) when asked to, opens a
+//! [`ask_codex`] starts Codex with `codex-session` in the protocol of
+//! [`AssistantConfig::protocol`] ([`Protocol::Auto`] by default: `codex --version` picks
+//! `codex mcp` for 0.22–0.42 and `codex app-server` after), registers the database tools as
+//! the MCP server `xldb` (`-c mcp_servers.xldb.command=…`, `…args=[…]`) when asked to, opens a
 //! conversation with [`base_instructions`](crate::base_instructions), sends the (redacted)
-//! prompt and waits for the turn with a time limit. Approvals go to a
+//! prompt and waits for the turn with a time limit. The version and protocol it ended up
+//! speaking are reported first ([`Progress::Connected`]) and kept in the outcome
+//! ([`AssistantOutcome::server`]). Approvals go to a
 //! `codex_session::PolicyHandler` over the given [`approval_policy::Policy`]: `allow` runs,
 //! `deny` is refused, `ask` goes to the `human` handler when one is given (a TTY prompt in the
 //! CLI) and is refused otherwise. Nothing turns `ask` into `allow`.
@@ -18,14 +22,15 @@ use crate::prompts::{base_instructions, MCP_SERVER_NAME};
 use approval_policy::{Action, FileChange as PolicyChange, Policy};
 use codex_session::redact_text;
 use codex_session::{
-    ApprovalHandler, ApprovalPolicy, ApprovalRequest, AuditSink, CodexSession, ConversationOptions,
-    Event, FileAuditSink, FileChangeKind, PolicyHandler, Protocol, Sandbox, SessionOptions,
-    TurnEnd,
+    choose_generation, read_codex_version, ApprovalHandler, ApprovalPolicy, ApprovalRequest,
+    AuditError, AuditRecord, AuditSink, CodexSession, ConversationOptions, DetectError, Event,
+    FileAuditSink, FileChangeKind, Generation, Locator, PolicyHandler, Protocol, Sandbox,
+    SessionOptions, TurnEnd,
 };
 use serde::Serialize;
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The MCP server Codex should start for the database tools.
@@ -40,8 +45,9 @@ pub struct McpServerSpec {
 /// How to run Codex.
 #[derive(Debug, Clone)]
 pub struct AssistantConfig {
-    /// The `codex` program.
-    pub codex_bin: PathBuf,
+    /// The `codex` program; `None` lets `codex-session` find it (`CODEX_BIN`,
+    /// `node_modules/.bin/codex` in the working directory or above, `codex` on `PATH`).
+    pub codex_bin: Option<PathBuf>,
     /// Time limit per request, and for the turn (×4, at least 60 s).
     pub timeout: Duration,
     /// Model.
@@ -64,6 +70,37 @@ pub struct AssistantConfig {
     pub cwd: PathBuf,
     /// Extra environment for the server (e.g. `CODEX_HOME`).
     pub env: Vec<(OsString, OsString)>,
+    /// The protocol to speak: [`Protocol::Auto`] (detect from `codex --version`) or a forced
+    /// generation.
+    pub protocol: Protocol,
+}
+
+/// The Codex server a conversation talked to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodexServer {
+    /// Its version, as it reported it in the handshake (`0.80.0`).
+    pub version: String,
+    /// The protocol spoken ([`Protocol::name`]: `mcp-conversation`, `app-server-v2`, …).
+    pub protocol: String,
+    /// Whether the protocol was picked from the version ([`Protocol::Auto`]) rather than forced.
+    pub detected: bool,
+}
+
+/// What [`ask_codex`] reports while it works.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Progress<'a> {
+    /// The server is up: its version and the protocol spoken (once, before any event).
+    Connected(&'a CodexServer),
+    /// Codex called a tool of an MCP server (once per call, whatever the generation).
+    ToolCall {
+        /// The server (`xldb` for our database tools).
+        server: &'a str,
+        /// The tool (`execute_query`, …).
+        tool: &'a str,
+    },
+    /// An event of the turn.
+    Event(&'a Event),
 }
 
 /// Why Codex could not give an answer.
@@ -133,6 +170,8 @@ pub struct AssistantOutcome {
     pub tool_calls: Vec<String>,
     /// Token usage, when reported.
     pub token_usage: Option<Tokens>,
+    /// The server that answered (`None` for an answer read back from a cache).
+    pub server: Option<CodexServer>,
 }
 
 /// The policy's action for an approval request; `workspace` is the conversation's working
@@ -170,11 +209,60 @@ fn toml_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
-/// Ask Codex `prompt`; `on_event` sees each event (to stream progress).
+/// Ask Codex `prompt`; `on_progress` hears which server answered, then each event (to stream
+/// progress).
+///
+/// When a forced protocol fails, the error says so if the binary's version does not speak it
+/// (e.g. `codex 0.169.0 does not speak mcp-conversation (it speaks: app-server-v2)`): a server
+/// spoken to in the wrong dialect only exits or answers "method not found", which names no
+/// cause.
 pub async fn ask_codex(
     config: &AssistantConfig,
     prompt: &str,
-    mut on_event: impl FnMut(&Event) + Send,
+    on_progress: impl FnMut(Progress<'_>) + Send,
+) -> Result<AssistantOutcome, AssistantError> {
+    match converse(config, prompt, on_progress).await {
+        Err(AssistantError::Unavailable(why)) if config.protocol != Protocol::Auto => Err(
+            AssistantError::Unavailable(explain_forced(config, why).await),
+        ),
+        Err(AssistantError::NoAnswer(why)) if config.protocol != Protocol::Auto => {
+            Err(AssistantError::NoAnswer(explain_forced(config, why).await))
+        }
+        other => other,
+    }
+}
+
+/// How long reading the version may take when explaining a failure (the binary already failed
+/// once; do not wait on it for long).
+const EXPLAIN_VERSION_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// `why`, prefixed with the version mismatch when the forced protocol is one the binary's
+/// version does not speak (by `codex-session`'s version table); `why` alone otherwise.
+async fn explain_forced(config: &AssistantConfig, why: String) -> String {
+    let Ok(generation) = config.protocol.name().parse::<Generation>() else {
+        return why;
+    };
+    let Ok(program) = Locator::from_env(config.codex_bin.clone()).find() else {
+        return why;
+    };
+    let version =
+        match tokio::time::timeout(EXPLAIN_VERSION_TIMEOUT, read_codex_version(&program)).await {
+            Ok(Ok(version)) => version,
+            _ => return why,
+        };
+    match choose_generation(program, version, Some(generation)) {
+        Err(mismatch @ DetectError::Unsupported { .. }) => format!(
+            "{mismatch}, but protocol `{}` was forced (`auto` detects the right one): {why}",
+            config.protocol
+        ),
+        _ => why,
+    }
+}
+
+async fn converse(
+    config: &AssistantConfig,
+    prompt: &str,
+    mut on_progress: impl FnMut(Progress<'_>) + Send,
 ) -> Result<AssistantOutcome, AssistantError> {
     let policy = config.policy.clone();
     let workspace = config.cwd.clone();
@@ -190,25 +278,32 @@ pub async fn ask_codex(
     if let Some(h) = &config.human {
         handler = handler.with_human(h.clone());
     }
-    // Auto: `codex --version` picks the protocol generation (codex mcp for 0.22–0.42,
-    // app-server for later versions), so any installed Codex gets the same workflow.
+    // Auto (the default): `codex --version` picks the protocol generation (codex mcp for
+    // 0.22–0.42, app-server for later versions), so any installed Codex gets the same workflow.
     let mut options = SessionOptions::new()
-        .protocol(Protocol::Auto)
-        .program(&config.codex_bin)
+        .protocol(config.protocol)
         .cwd(&config.cwd)
         .request_timeout(config.timeout)
         .handshake_timeout(config.timeout)
         .approval_handler(Arc::new(handler));
+    if let Some(program) = &config.codex_bin {
+        options = options.program(program);
+    }
     for (k, v) in &config.env {
         options = options.env(k.clone(), v.clone());
     }
-    if let Some(path) = &config.audit_log {
-        let sink = FileAuditSink::open(path).map_err(|e| AssistantError::Audit {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
-        options = options.audit(Arc::new(sink) as Arc<dyn AuditSink>);
-    }
+    let audit_log = match &config.audit_log {
+        Some(path) => {
+            let sink = FileAuditSink::open(path).map_err(|e| AssistantError::Audit {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            Some(Arc::new(sink) as Arc<dyn AuditSink>)
+        }
+        None => None,
+    };
+    let probe = Arc::new(StartProbe::new(audit_log));
+    options = options.audit(probe.clone() as Arc<dyn AuditSink>);
     if let Some(mcp) = &config.mcp_server {
         let args = format!(
             "[{}]",
@@ -228,6 +323,18 @@ pub async fn ask_codex(
     let session = CodexSession::start(options)
         .await
         .map_err(|e| AssistantError::Unavailable(redact_text(&e.to_string()).into_owned()))?;
+    let server = CodexServer {
+        version: session
+            .server_info()
+            .map(|info| info.version)
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "unknown".into()),
+        protocol: probe
+            .protocol()
+            .unwrap_or_else(|| config.protocol.name().to_owned()),
+        detected: config.protocol == Protocol::Auto,
+    };
+    on_progress(Progress::Connected(&server));
 
     let approval = match config.approval_policy.as_str() {
         "on-failure" => ApprovalPolicy::OnFailure,
@@ -273,12 +380,19 @@ pub async fn ask_codex(
             .await
             .map_err(|e| AssistantError::Unavailable(redact_text(&e.to_string()).into_owned()))?;
         let mut tool_calls = Vec::new();
+        let mut seen_calls = std::collections::HashSet::new();
         let outcome = conversation
             .run_turn_observed(&redact_text(prompt), |ev| {
-                if let Some(name) = mcp_tool_name(ev) {
-                    tool_calls.push(name);
+                if let Some((id, server, tool)) = mcp_tool_call(ev) {
+                    if seen_calls.insert(id) {
+                        on_progress(Progress::ToolCall {
+                            server: &server,
+                            tool: &tool,
+                        });
+                        tool_calls.push(format!("{server}.{tool}"));
+                    }
                 }
-                on_event(ev)
+                on_progress(Progress::Event(ev))
             })
             .await
             .map_err(|e| {
@@ -358,29 +472,132 @@ pub async fn ask_codex(
             output: t.output_tokens,
             total: t.total_tokens,
         }),
+        server: Some(server),
     })
 }
 
-fn mcp_tool_name(ev: &Event) -> Option<String> {
-    // Tool calls are reported as `mcp_tool_call_begin` events; read them from the raw form so
-    // a newer event shape does not break the count.
-    let v = serde_json::to_value(ev).ok()?;
-    let s = v.to_string();
-    if !s.contains("mcp_tool_call_begin") {
-        return None;
-    }
-    let inv = find_key(&v, "invocation")?;
-    let server = inv.get("server")?.as_str()?;
-    let tool = inv.get("tool")?.as_str()?;
-    Some(format!("{server}.{tool}"))
+/// Passes every audit record on to the user's audit log (when there is one) and keeps the
+/// protocol named by the session's `session_started` record: that record is where
+/// `codex-session` tells which protocol it settled on (detected or forced), so reading it
+/// there reports exactly what was spoken instead of guessing it again from the version.
+#[derive(Debug)]
+struct StartProbe {
+    inner: Option<Arc<dyn AuditSink>>,
+    protocol: Mutex<Option<String>>,
 }
 
-fn find_key<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a serde_json::Value> {
-    match v {
-        serde_json::Value::Object(m) => m
-            .get(key)
-            .or_else(|| m.values().find_map(|x| find_key(x, key))),
-        serde_json::Value::Array(a) => a.iter().find_map(|x| find_key(x, key)),
+impl StartProbe {
+    fn new(inner: Option<Arc<dyn AuditSink>>) -> StartProbe {
+        StartProbe {
+            inner,
+            protocol: Mutex::new(None),
+        }
+    }
+
+    fn protocol(&self) -> Option<String> {
+        self.protocol.lock().ok().and_then(|p| p.clone())
+    }
+}
+
+#[async_trait::async_trait]
+impl AuditSink for StartProbe {
+    async fn append(&self, record: &AuditRecord) -> Result<(), AuditError> {
+        if record.event == "session_started" {
+            if let (Some(name), Ok(mut slot)) = (
+                record.fields.get("protocol").and_then(|p| p.as_str()),
+                self.protocol.lock(),
+            ) {
+                *slot = Some(name.to_owned());
+            }
+        }
+        match &self.inner {
+            Some(sink) => sink.append(record).await,
+            None => Ok(()),
+        }
+    }
+}
+
+/// An MCP tool call announced by `ev`: `(call id, server, tool)`. The generations announce it
+/// differently and `codex-session` carries both as [`Event::Other`]: `mcp_tool_call_begin`
+/// (`codex mcp` and app-server v1: `{call_id, invocation: {server, tool}}`) and the v2
+/// `mcpToolCall` item (`{id, server, tool, status}`, sent when it starts and again when it
+/// completes; the caller counts each id once).
+fn mcp_tool_call(ev: &Event) -> Option<(String, String, String)> {
+    let Event::Other { kind, raw } = ev else {
+        return None;
+    };
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+    match kind.as_str() {
+        "mcp_tool_call_begin" => Some((
+            text(&raw["call_id"])?,
+            text(&raw["invocation"]["server"])?,
+            text(&raw["invocation"]["tool"])?,
+        )),
+        "mcpToolCall" => Some((
+            text(&raw["id"])?,
+            text(&raw["server"])?,
+            text(&raw["tool"])?,
+        )),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn other(kind: &str, raw: serde_json::Value) -> Event {
+        Event::Other {
+            kind: kind.to_owned(),
+            raw,
+        }
+    }
+
+    #[test]
+    fn mcp_tool_calls_are_read_from_every_generation() {
+        let begin = other(
+            "mcp_tool_call_begin",
+            json!({"call_id": "c1", "invocation": {"server": "xldb", "tool": "execute_query", "arguments": {}}}),
+        );
+        let v2 = other(
+            "mcpToolCall",
+            json!({"id": "c2", "server": "xldb", "tool": "list_tables", "status": "inProgress", "type": "mcpToolCall"}),
+        );
+        let call = |id: &str, tool: &str| Some((id.to_owned(), "xldb".to_owned(), tool.to_owned()));
+        assert_eq!(mcp_tool_call(&begin), call("c1", "execute_query"));
+        assert_eq!(mcp_tool_call(&v2), call("c2", "list_tables"));
+        // not a tool call, or not one we can name
+        assert_eq!(
+            mcp_tool_call(&other("mcp_tool_call_end", json!({"call_id": "c1"}))),
+            None
+        );
+        assert_eq!(
+            mcp_tool_call(&other("mcpToolCall", json!({"id": "c3"}))),
+            None
+        );
+        assert_eq!(mcp_tool_call(&Event::TurnStarted), None);
+    }
+
+    #[tokio::test]
+    async fn the_start_probe_keeps_the_protocol_and_passes_records_on() {
+        let inner = Arc::new(codex_session::MemoryAuditSink::new());
+        let probe = StartProbe::new(Some(inner.clone() as Arc<dyn AuditSink>));
+        assert_eq!(probe.protocol(), None);
+        let started = AuditRecord::new(
+            "session_started",
+            json!({"program": "codex", "server": "0.80.0", "protocol": "app-server-v2"}),
+        );
+        probe.append(&started).await.unwrap();
+        probe
+            .append(&AuditRecord::new(
+                "shutdown",
+                json!({"protocol": "not this one"}),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(probe.protocol().as_deref(), Some("app-server-v2"));
+        let events: Vec<String> = inner.records().into_iter().map(|r| r.event).collect();
+        assert_eq!(events, ["session_started", "shutdown"]);
     }
 }

@@ -58,8 +58,8 @@ mod redact;
 mod schema_lint;
 
 pub use assistant::{
-    action_for, ask_codex, AssistantConfig, AssistantError, AssistantOutcome, CommandSummary,
-    DeniedSummary, McpServerSpec, Tokens,
+    action_for, ask_codex, AssistantConfig, AssistantError, AssistantOutcome, CodexServer,
+    CommandSummary, DeniedSummary, McpServerSpec, Progress, Tokens,
 };
 pub use cache::{CachedSuggestion, SuggestionCache};
 pub use caching::{
