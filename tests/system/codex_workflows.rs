@@ -424,6 +424,14 @@ async fn analyze_schema_on_codex_0_80_forced_to_app_server_v1() {
     analyze_schema_speaking("0.80.0", Some("app-server-v1")).await;
 }
 
+/// MCP tool mode (`codex mcp-server`: `tools/call codex` with elicitation approvals) is never
+/// detected (0.80.0 prefers app-server v2) but can be forced, and `analyze schema` works the
+/// same over it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analyze_schema_on_codex_0_80_forced_to_mcp_tool() {
+    analyze_schema_speaking("0.80.0", Some("mcp-tool")).await;
+}
+
 /// Forcing a generation the binary does not speak (0.169.0 has no `codex mcp` server) fails
 /// at once, never hangs: the analysis falls back to local with the reason, or fails with it
 /// under `--no-fallback`; the model is never asked.
