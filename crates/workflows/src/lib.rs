@@ -12,7 +12,10 @@
 //!   [`SuggestionCache`] keeps Codex's answers per fingerprint and engine in SQLite with a TTL.
 //! - **Talking to Codex**: the prompt renderers ([`schema_analysis_prompt`],
 //!   [`query_optimization_prompt`], [`caching_prompt`], [`config_review_prompt`]) and the answer
-//!   readers ([`extract_sql_blocks`], [`extract_recommendations`], [`check_proposals`]).
+//!   readers ([`extract_sql_blocks`], [`extract_recommendations`], [`check_proposals`]);
+//!   [`ask_codex`] runs one turn with every approval put to the policy, on whichever Codex
+//!   generation is installed ([`AssistantConfig::protocol`]: detected by default, or forced),
+//!   and reports the version and protocol it spoke ([`CodexServer`]).
 //! - **Nothing sensitive leaves**: `codex-session`'s [`codex_session::redact_text`] is applied to
 //!   everything sent to Codex or logged, after [`redact_toml`] on configurations.
 //! - **Generation**: [`generate_config`] writes a configuration that parses and passes the review.
