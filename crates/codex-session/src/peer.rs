@@ -114,8 +114,13 @@ pub(crate) struct Peer {
     last_read_ms: AtomicU64,
     approvals_in_flight: AtomicUsize,
     garbage_lines: AtomicU64,
+    /// The server is known not to exit at end of input (see [`Peer::lingers`]).
+    lingers: std::sync::atomic::AtomicBool,
     child: Mutex<Option<ChildGuard>>,
 }
+
+/// How long [`Peer::wait_child_exit`] waits for a server that [`Peer::lingers`].
+const LINGER_WAIT: Duration = Duration::from_millis(300);
 
 impl Peer {
     /// Start the reader, writer and watchdog tasks over `reader`/`writer`. `child` (when the
@@ -155,6 +160,7 @@ impl Peer {
             last_read_ms: AtomicU64::new(0),
             approvals_in_flight: AtomicUsize::new(0),
             garbage_lines: AtomicU64::new(0),
+            lingers: std::sync::atomic::AtomicBool::new(false),
             child: Mutex::new(child),
         });
         tokio::spawn(write_loop(peer.clone(), out_rx, writer));
@@ -201,7 +207,21 @@ impl Peer {
         self.pending.lock().map(|p| p.len()).unwrap_or(0)
     }
 
+    /// Note that the server will not exit at end of input: an MCP tool-mode call left
+    /// unanswered by `abort` keeps a task alive in it until the process dies (measured on
+    /// 0.39.0 and 0.80.0). Shutdown then waits only briefly before killing it, instead of its
+    /// whole grace period.
+    pub(crate) fn lingers(&self) {
+        self.lingers.store(true, Ordering::Relaxed);
+    }
+
+    /// Wait up to `timeout` for the child to exit (much less when it [`Peer::lingers`]).
     pub(crate) async fn wait_child_exit(&self, timeout: Duration) -> Option<ExitCode> {
+        let timeout = if self.lingers.load(Ordering::Relaxed) {
+            timeout.min(LINGER_WAIT)
+        } else {
+            timeout
+        };
         let watch = self
             .child
             .lock()

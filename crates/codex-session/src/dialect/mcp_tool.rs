@@ -33,7 +33,14 @@
 //!   elicitation that cannot be read is denied with a result;
 //! - **the abort trap**: after `turn_aborted` (an `abort` decision or an interrupt) the
 //!   `tools/call` is never answered. The turn ends at `turn_aborted` and the call is dropped
-//!   from the pending table at once, so nothing leaks and shutdown does not wait for it;
+//!   from the pending table at once, so nothing leaks. The server's own task for the call
+//!   never ends either, which keeps it from exiting at end of input: the peer is told
+//!   ([`Peer::lingers`]), so shutdown kills it after a moment instead of waiting its whole
+//!   grace period. The stuck task also keeps taking a share of the conversation's later
+//!   events (measured on 0.80.0: after an abort, a `codex-reply` turn's `task_started` came
+//!   under the aborted call's id, its `task_complete` under the new one), so an aborted call's
+//!   id stays routed to its conversation, its events count for the call running there, and a
+//!   call whose turn ended under the other id is given up after a short wait;
 //! - **interrupt** is MCP's `notifications/cancelled {requestId}` for the running call: 0.39.0
 //!   and 0.80.0 abort the turn (`turn_aborted {reason:"interrupted"}`, measured). A cancel that
 //!   reaches the server before it has registered the call is ignored by it;
@@ -78,8 +85,8 @@ const TOOLS_CALL: &str = <mcp_proto::CallTool as RequestMethod>::METHOD;
 const CANCELLED: &str = <mcp_proto::Cancelled as NotificationMethod>::METHOD;
 
 /// How long the answer of a call whose turn completed is awaited (it follows the last event
-/// at once; this only bounds a server that never sends it).
-const ANSWER_GRACE: Duration = Duration::from_secs(5);
+/// at once, unless another of the server's tasks took the turn's end after an abort).
+const ANSWER_GRACE: Duration = Duration::from_secs(2);
 
 const SESSION_ID: &[ReplyIdKey] = &[ReplyIdKey::SessionId];
 const CONVERSATION_ID: &[ReplyIdKey] = &[ReplyIdKey::ConversationId];
@@ -336,7 +343,14 @@ impl McpTool {
                 .and_then(|id| id.trim().parse::<i64>().ok())
                 .and_then(|id| state.calls.get_mut(&id));
             match call {
-                Some(call) => (call.conversation.clone(), call.reasons.remove(&call_id)),
+                Some(call) => {
+                    let conversation = call.conversation.clone();
+                    let reason = call.reasons.remove(&call_id).or_else(|| {
+                        let running = state.conversations.get(&conversation)?.running?;
+                        state.calls.get_mut(&running)?.reasons.remove(&call_id)
+                    });
+                    (conversation, reason)
+                }
                 None => (String::new(), None),
             }
         };
@@ -381,15 +395,22 @@ impl McpTool {
     }
 }
 
+/// The call is over on our side: forget it, except that an aborted call stays as an alias of
+/// its conversation (the server's stuck task for it still forwards events under its id)
+/// until the conversation is dropped. Returns the call's conversation.
 fn forget_call(state: &Mutex<State>, id: i64) -> Option<String> {
     let mut state = lock(state);
-    let call = state.calls.remove(&id)?;
-    if let Some(conv) = state.conversations.get_mut(&call.conversation) {
+    let call = state.calls.get(&id)?;
+    let conversation = call.conversation.clone();
+    if call.end != Some(CallEnd::Aborted) || !state.conversations.contains_key(&conversation) {
+        state.calls.remove(&id);
+    }
+    if let Some(conv) = state.conversations.get_mut(&conversation) {
         if conv.running == Some(id) {
             conv.running = None;
         }
     }
-    Some(call.conversation)
+    Some(conversation)
 }
 
 /// Follows one `tools/call` until its answer, the end of its turn, or the start time limit.
@@ -410,9 +431,25 @@ impl Follow {
             _ = self.ended.cancelled() => {
                 let end = lock(&self.state).calls.get(&id).and_then(|c| c.end);
                 match end {
-                    // The abort trap: no answer will come; stop waiting now.
-                    Some(CallEnd::Aborted) => None,
-                    _ => tokio::time::timeout(ANSWER_GRACE, call.answer()).await.ok(),
+                    // The abort trap: no answer will come; stop waiting now. The server's task
+                    // for the call never ends either, so it will not exit at end of input.
+                    Some(CallEnd::Aborted) => {
+                        if let Some(peer) = self.peer.upgrade() {
+                            peer.lingers();
+                        }
+                        None
+                    }
+                    _ => {
+                        let answer = tokio::time::timeout(ANSWER_GRACE, call.answer()).await.ok();
+                        if answer.is_none() {
+                            // Another of the server's tasks took the turn's end (after an
+                            // abort in this conversation): this call's task is stuck too.
+                            if let Some(peer) = self.peer.upgrade() {
+                                peer.lingers();
+                            }
+                        }
+                        answer
+                    }
                 }
             }
             _ = not_started(&self.started, self.start_timeout) => {
@@ -539,35 +576,56 @@ impl Dialect for McpTool {
         };
         let mut guard = self.state();
         let state = &mut *guard;
-        let call = state.calls.get_mut(&call_id)?;
-        call.started.cancel();
+        let conversation_id = state.calls.get(&call_id)?.conversation.clone();
+        let conv = state.conversations.get_mut(&conversation_id);
+        // An event under an aborted call's id comes from the server's stuck task for it, which
+        // keeps taking a share of the conversation's later events: it counts for the call
+        // now running, if any (see the module docs).
+        let stale = state
+            .calls
+            .get(&call_id)
+            .is_some_and(|c| c.end == Some(CallEnd::Aborted));
+        let target = match (stale, conv.as_ref().and_then(|c| c.running)) {
+            (true, Some(running)) => running,
+            _ => call_id,
+        };
         let session = match &decoded.msg {
             EventMsg::SessionConfigured(e) => Some(e.session_id.0.clone()),
             _ => None,
         }
         .or(meta.thread_id.map(|t| t.0));
-        if let EventMsg::ExecApprovalRequest(e) = &decoded.msg {
-            if let Some(reason) = &e.reason {
-                call.reasons.insert(e.call_id.clone(), reason.clone());
-            }
-        }
-        let event = map_event(decoded.msg);
-        let mut ended = false;
-        if event.ends_turn() && call.end.is_none() {
-            call.end = Some(match event {
-                Event::TurnAborted { .. } => CallEnd::Aborted,
-                _ => CallEnd::Finished,
-            });
-            call.ended.cancel();
-            ended = true;
-        }
-        let conversation_id = call.conversation.clone();
-        if let Some(conv) = state.conversations.get_mut(&conversation_id) {
+        if let Some(conv) = conv {
             if conv.session_id.is_none() {
                 conv.session_id = session;
             }
-            if ended && conv.running == Some(call_id) {
-                conv.running = None;
+        }
+        let event_call_reason = match &decoded.msg {
+            EventMsg::ExecApprovalRequest(e) => {
+                e.reason.clone().map(|reason| (e.call_id.clone(), reason))
+            }
+            _ => None,
+        };
+        let event = map_event(decoded.msg);
+        let mut ended = false;
+        if let Some(call) = state.calls.get_mut(&target) {
+            call.started.cancel();
+            if let Some((model_call, reason)) = event_call_reason {
+                call.reasons.insert(model_call, reason);
+            }
+            if event.ends_turn() && call.end.is_none() {
+                call.end = Some(match event {
+                    Event::TurnAborted { .. } => CallEnd::Aborted,
+                    _ => CallEnd::Finished,
+                });
+                call.ended.cancel();
+                ended = true;
+            }
+        }
+        if ended {
+            if let Some(conv) = state.conversations.get_mut(&conversation_id) {
+                if conv.running == Some(target) {
+                    conv.running = None;
+                }
             }
         }
         Some((conversation_id, event))
@@ -676,8 +734,13 @@ impl Dialect for McpTool {
         &self,
         subscription: &str,
     ) -> Option<(&'static str, Option<Box<RawValue>>)> {
-        // The conversation is being dropped (see `subscribe`); calls in flight end on their own.
-        self.state().conversations.remove(subscription);
+        // The conversation is being dropped (see `subscribe`): forget it and the aliases of its
+        // aborted calls; calls in flight end on their own.
+        let mut state = self.state();
+        state.conversations.remove(subscription);
+        state
+            .calls
+            .retain(|_, c| c.conversation != subscription || c.end != Some(CallEnd::Aborted));
         None
     }
 
@@ -1201,6 +1264,67 @@ mod tests {
         assert_eq!(outcome.end, TurnEnd::Completed);
         assert_eq!(outcome.final_message.as_deref(), Some("done"));
         assert!(no_pending_call(&peer).await);
+    }
+
+    /// After an abort the server's task for the aborted call is stuck, and it takes a share of
+    /// the conversation's later events (measured on 0.80.0): the next turn's events may come
+    /// under the aborted call's id, even its end. They must reach the conversation, count as
+    /// the new call's start (no start timeout), and end its turn; the new call, whose answer
+    /// then never comes, is given up after a short wait.
+    #[tokio::test]
+    async fn the_aborted_calls_task_may_carry_the_next_turn() {
+        let (mut conversation, mut server, peer) =
+            start(Decision::Denied, Duration::from_millis(300)).await;
+        let turn = tokio::spawn(async move {
+            let outcome = conversation.run_turn("run it").await;
+            (conversation, outcome)
+        });
+        let old = server.recv().await["id"].clone();
+        server
+            .event(
+                &old,
+                json!({"type": "session_configured", "session_id": "s-1",
+                    "model": "m", "history_log_id": 0, "history_entry_count": 0}),
+            )
+            .await;
+        server.event(&old, json!({"type": "task_started"})).await;
+        server
+            .event(
+                &old,
+                json!({"type": "turn_aborted", "reason": "interrupted"}),
+            )
+            .await;
+        let (mut conversation, outcome) = tokio::time::timeout(LIMIT, turn).await.unwrap().unwrap();
+        assert!(matches!(outcome.unwrap().end, TurnEnd::Aborted { .. }));
+
+        let turn = tokio::spawn(async move {
+            let outcome = conversation.run_turn("again").await;
+            (conversation, outcome)
+        });
+        let reply = server.recv().await;
+        assert_eq!(reply["params"]["name"], "codex-reply");
+        server.event(&old, json!({"type": "task_started"})).await;
+        // Longer than the start time limit: the event above counts as the new call's start.
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        server
+            .event(&old, json!({"type": "agent_message", "message": "done"}))
+            .await;
+        server
+            .event(
+                &old,
+                json!({"type": "task_complete", "last_agent_message": "done"}),
+            )
+            .await;
+        server
+            .send(json!({"jsonrpc": "2.0", "id": old,
+                "result": {"content": [{"type": "text", "text": "done"}]}}))
+            .await;
+        let (_conversation, outcome) = tokio::time::timeout(LIMIT, turn).await.unwrap().unwrap();
+        let outcome = outcome.unwrap();
+        assert_eq!(outcome.end, TurnEnd::Completed, "{outcome:?}");
+        assert_eq!(outcome.final_message.as_deref(), Some("done"));
+        tokio::time::sleep(ANSWER_GRACE).await;
+        assert!(no_pending_call(&peer).await, "the unanswered reply leaked");
     }
 
     /// A `tools/call` answered with `isError` and no events (a setting the version rejects)

@@ -302,8 +302,9 @@ matrix! {
 
 /// The tool-mode abort trap (`codex-protocol.md` 2.4, 3.7): after an `abort` decision the
 /// server ends the turn with `turn_aborted` and never answers the `tools/call`. The turn must
-/// end there (not hang until the turn timeout), and the session must stay usable: another
-/// conversation runs a full turn, and shutdown does not wait on the orphaned call.
+/// end there (not hang until the turn timeout), and the session must stay usable: the same
+/// conversation continues, another one runs a full turn, and shutdown does not wait on the
+/// orphaned call.
 async fn abort_trap(target: Target) {
     let version = target.0;
     let handler = Recording::sequence(&[Decision::Abort, Decision::Approved]);
@@ -330,6 +331,17 @@ async fn abort_trap(target: Target) {
         !rig.home.work_dir().join("created_by_exec.txt").exists(),
         "{version}: the aborted command ran"
     );
+    // The same conversation goes on (`codex-reply`); the server's stuck task for the aborted
+    // call may forward this turn's events and answer under the old request id: ignored.
+    let outcome = within(conversation.run_turn("please try again"))
+        .await
+        .unwrap_or_else(|e| panic!("{version}: {e}"));
+    assert_eq!(outcome.end, TurnEnd::Completed, "{version}: {outcome:?}");
+    assert_eq!(
+        outcome.final_message.as_deref(),
+        Some("All done (fake model)."),
+        "{version}"
+    );
     drop(conversation);
 
     let mut again = within(rig.session.new_conversation(conversation_options(&rig)))
@@ -344,13 +356,22 @@ async fn abort_trap(target: Target) {
         Some("All done (fake model)."),
         "{version}"
     );
-    assert_eq!(handler.seen(), [ApprovalKind::Exec, ApprovalKind::Exec]);
+    assert!(
+        handler.seen().iter().all(|k| *k == ApprovalKind::Exec),
+        "{version}"
+    );
     drop(again);
     let shutdown = std::time::Instant::now();
     within(rig.session.shutdown(Duration::from_secs(5)))
         .await
         .unwrap();
-    assert!(shutdown.elapsed() < Duration::from_secs(6), "{version}");
+    // The server's task for the aborted call never ends, so it does not exit at end of input;
+    // shutdown must not spend its whole grace period waiting for that.
+    assert!(
+        shutdown.elapsed() < Duration::from_secs(2),
+        "{version}: shutdown took {:?}",
+        shutdown.elapsed()
+    );
 }
 
 #[tokio::test]
