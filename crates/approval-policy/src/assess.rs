@@ -96,14 +96,21 @@ impl Assessment {
     /// The strictest of the concerns, else the read-only fact, else unknown (`ask`).
     pub fn finish(self) -> Finding {
         let subject = self.subject;
-        if let Some(worst) = self
-            .concerns
-            .iter()
-            .max_by_key(|c| (c.decision, c.risk))
-            .cloned()
-        {
+        let concerns = self.concerns;
+        // The last of the strictest concerns (what `max_by_key` picks).
+        let mut worst_at: Option<usize> = None;
+        for (i, c) in concerns.iter().enumerate() {
+            let better = match worst_at.and_then(|w| concerns.get(w)) {
+                Some(w) => (c.decision, c.risk) >= (w.decision, w.risk),
+                None => true,
+            };
+            if better {
+                worst_at = Some(i);
+            }
+        }
+        if let Some(worst) = worst_at.and_then(|w| concerns.get(w)) {
             let mut reason = worst.reason.clone();
-            for other in &self.concerns {
+            for other in &concerns {
                 if other.id != worst.id && !reason.contains(&other.reason) {
                     reason.push_str("; ");
                     reason.push_str(&other.reason);
@@ -113,7 +120,7 @@ impl Assessment {
                 decision: worst.decision,
                 risk: worst.risk,
                 source: Source::Builtin,
-                id: worst.id,
+                id: worst.id.clone(),
                 subject,
                 reason,
             };

@@ -328,7 +328,7 @@ pub(crate) fn judge(ctx: &mut Ctx, cmd: Cmd, depth: usize) {
     let unit = crate::assess::Unit {
         target: Target::Command {
             program: base,
-            argv: cmd.texts(),
+            argv: cmd.argv.into_iter().map(|x| x.text).collect(),
         },
         finding: a.finish(),
     };
@@ -345,6 +345,16 @@ fn names_secret(arg: &str) -> bool {
         || path.contains(char::is_whitespace)
         || (path.starts_with('-') && !path.contains('/'))
     {
+        return false;
+    }
+    // Every secret name has a `.`, or `id_` / `credentials` in some case (see
+    // `is_secret_path`): skip the split for the many arguments with none of them.
+    let has_ci = |needle: &[u8]| {
+        path.as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if !path.contains('.') && !has_ci(b"id_") && !has_ci(b"credentials") {
         return false;
     }
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();

@@ -98,9 +98,26 @@ impl Cmd {
     }
 }
 
-/// Bytes a word may consist of to be shown without quotes.
+/// Bytes a word may consist of to be shown without quotes (a lookup table).
+const PLAIN_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric();
+        c += 1;
+    }
+    let extra = b"-_./=:,@%+*?[]{}~^";
+    let mut i = 0;
+    while i < extra.len() {
+        t[extra[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 fn is_plain_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-_./=:,@%+*?[]{}~^".contains(&b)
+    PLAIN_BYTES[usize::from(b)]
 }
 
 pub(crate) fn quote(s: &str) -> String {
@@ -110,9 +127,19 @@ pub(crate) fn quote(s: &str) -> String {
 }
 
 /// Append `s` to `out`, quoted for a shell when it is not a plain word.
+///
+/// The result is exactly `shlex::try_quote` for non-plain words: a non-empty text without
+/// `'`, `\\`, `^` or NUL is one single-quoted chunk for shlex too (no byte rules single
+/// quotes out, and a non-plain word has a byte shlex will not leave unquoted), so it is
+/// written directly; anything else goes through shlex.
 fn push_quoted(out: &mut String, s: &str) {
     if !s.is_empty() && s.bytes().all(is_plain_byte) {
         out.push_str(s);
+    } else if !s.is_empty() && !s.bytes().any(|b| matches!(b, b'\'' | b'\\' | b'^' | 0)) {
+        out.reserve(s.len() + 2);
+        out.push('\'');
+        out.push_str(s);
+        out.push('\'');
     } else {
         match shlex::try_quote(s) {
             Ok(c) => out.push_str(&c),
@@ -204,6 +231,19 @@ pub(crate) fn eval_script(ctx: &mut Ctx, script: &str, depth: usize) {
         for pipeline in pipelines {
             walk_simple_pipeline(ctx, pipeline, depth);
         }
+        return;
+    }
+    if let Some((words, body)) = simple_heredoc(script) {
+        let cmd = Cmd {
+            argv: words.into_iter().map(Arg::lit).collect(),
+            env: Vec::new(),
+            stdin: Stdin::Text {
+                text: body.to_string(),
+                dynamic: false,
+                piped: false,
+            },
+        };
+        programs::judge(ctx, cmd, depth);
         return;
     }
     parse_and_walk(ctx, script, depth);
@@ -477,6 +517,54 @@ fn simple_pipelines(script: &str) -> Option<Vec<Vec<Vec<String>>>> {
         return None;
     }
     Some(pipelines)
+}
+
+/// One simple command fed a here-document with a quoted delimiter, or `None`.
+///
+/// Accepted: a first line that [`simple_pipelines`] reads as a single command, then a blank,
+/// `<<` and a delimiter of letters, digits and `_` in single or double quotes (so the body
+/// is literal: no expansion), then ASCII body lines (no carriage return), a line that is
+/// exactly the delimiter, and at most a final newline. Returns the words and the body (each
+/// line with its newline), which is the here-document text the parser-based walk gives the
+/// command as standard input (checked against brush-parser by a property test).
+fn simple_heredoc(script: &str) -> Option<(Vec<String>, &str)> {
+    let (first, rest) = script.split_once('\n')?;
+    let at = first.find("<<")?;
+    let (words, redirect) = (&first[..at], &first[at + 2..]);
+    if !words.ends_with([' ', '\t']) {
+        return None;
+    }
+    let quoted = redirect
+        .trim_start_matches([' ', '\t'])
+        .trim_end_matches([' ', '\t']);
+    let quote = quoted.chars().next().filter(|q| matches!(q, '\'' | '"'))?;
+    let tag = quoted.strip_prefix(quote)?.strip_suffix(quote)?;
+    if tag.is_empty()
+        || tag.starts_with(|c: char| c.is_ascii_digit())
+        || !tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return None;
+    }
+    let mut pipelines = simple_pipelines(words)?;
+    let mut commands = pipelines.pop()?;
+    let command = commands.pop()?;
+    if !pipelines.is_empty() || !commands.is_empty() || words.trim_end().ends_with(';') {
+        return None;
+    }
+    if !rest.is_ascii() || rest.contains('\r') {
+        return None;
+    }
+    // The body ends before the first line that is exactly the delimiter.
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        let bare = line.strip_suffix('\n').unwrap_or(line);
+        if bare == tag {
+            let after = &rest[offset + line.len()..];
+            return after.is_empty().then_some((command, &rest[..offset]));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Judge one pipeline of literal simple commands the way [`walk_pipeline`] judges the same
@@ -873,14 +961,20 @@ fn literal_output(cmd: &Cmd) -> Option<String> {
     if cmd.argv.iter().any(|a| a.dynamic) || !cmd.env.is_empty() {
         return None;
     }
-    let texts = cmd.texts();
+    if !matches!(
+        cmd.argv.first().map(|a| a.text.as_str()),
+        Some("echo" | "printf" | "cat")
+    ) {
+        return None;
+    }
+    let texts: Vec<&str> = cmd.argv.iter().map(|a| a.text.as_str()).collect();
     let (program, args) = texts.split_first()?;
-    match program.as_str() {
+    match *program {
         "echo" => {
             let mut args = args;
             let mut newline = true;
             while let Some(flag) = args.first() {
-                match flag.as_str() {
+                match *flag {
                     "-n" => newline = false,
                     "-E" => {}
                     "-e" if !args[1..].iter().any(|a| a.contains('\\')) => {}
@@ -901,7 +995,7 @@ fn literal_output(cmd: &Cmd) -> Option<String> {
             [format]
                 if !format.contains('%') && !format.contains('\\') && !format.starts_with('-') =>
             {
-                Some(format.clone())
+                Some(format.to_string())
             }
             _ => None,
         },
@@ -1268,7 +1362,11 @@ mod tests {
                     continue;
                 };
                 for script in argv.iter().filter_map(|a| a.as_str()) {
-                    if simple_pipelines(script).is_some() {
+                    if let Some((_, body)) = simple_heredoc(script) {
+                        let parsed = brush_heredoc(script).map(|(_, b)| b);
+                        assert_eq!(parsed.as_deref(), Some(body), "{script}");
+                    }
+                    if simple_pipelines(script).is_some() || simple_heredoc(script).is_some() {
                         checked += 1;
                         assert_eq!(judged(script, true), judged(script, false), "{script}");
                     }
@@ -1279,6 +1377,142 @@ mod tests {
             checked > 300,
             "only {checked} corpus scripts take the fast path"
         );
+    }
+
+    #[test]
+    fn simple_heredocs_skip_the_parser() {
+        assert_eq!(
+            simple_heredoc("psql -d shop <<'SQL'\nSELECT 1;\nSQL"),
+            Some((
+                vec!["psql".to_string(), "-d".to_string(), "shop".to_string()],
+                "SELECT 1;\n"
+            ))
+        );
+        for s in [
+            "psql <<SQL\nSELECT 1;\nSQL",
+            "psql <<-'SQL'\nSELECT 1;\nSQL",
+            "psql <<'SQL' -d x\nSELECT 1;\nSQL",
+            "psql <<'SQL'\nSELECT 1;\n",
+            "psql <<'SQL'\nSELECT 1;\nSQL\nrm x",
+            "ls | psql <<'SQL'\nSELECT 1;\nSQL",
+            "X=1 psql <<'SQL'\nSELECT 1;\nSQL",
+        ] {
+            assert_eq!(simple_heredoc(s), None, "{s:?}");
+        }
+    }
+
+    fn heredoc_strategy() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let head = prop::sample::select(vec![
+            "psql -d shop ",
+            "psql ",
+            "cat ",
+            "sqlite3 shop.db ",
+            "mysql -e x ",
+            "ls | psql ",
+            "psql; ",
+            "X=1 psql ",
+            "psql -f x ",
+            "bash ",
+            "sh -s ",
+            "apply_patch ",
+            "cat  ",
+            "psql\t",
+            "psql",
+            "duckdb ",
+            "python3 - ",
+        ]);
+        let delim = prop::sample::select(vec![
+            "'SQL'",
+            "\"SQL\"",
+            "SQL",
+            "-'SQL'",
+            " 'SQL'",
+            "'SQL' ",
+            "'S Q'",
+            "'1A'",
+            "''",
+            "'SQL' -d x",
+            "'SQL'x",
+        ]);
+        let line = prop::sample::select(vec![
+            "SELECT 1;",
+            "DROP TABLE t;",
+            "$(rm -rf x)",
+            "`id`",
+            "$HOME",
+            "SQL",
+            " SQL",
+            "SQL ",
+            "\tSQL",
+            "",
+            "\\! rm x",
+            "'quoted'",
+            "\"dq\"",
+            "EOF",
+            "é",
+            "a\rb",
+            "*** Begin Patch",
+            "+x",
+            "DELETE FROM t WHERE a = 'x';",
+            "\\q",
+            ".shell rm x",
+        ]);
+        let tail = prop::sample::select(vec!["SQL", "SQL\n", "", "SQL\nls", "SQL\n\n", "SQL "]);
+        (head, delim, prop::collection::vec(line, 0..5), tail).prop_map(|(h, d, lines, t)| {
+            let mut s = format!("{h}<<{d}\n");
+            for l in lines {
+                s.push_str(l);
+                s.push('\n');
+            }
+            s.push_str(t);
+            s
+        })
+    }
+
+    /// What brush-parser makes of a one-command here-document script: the command's words
+    /// and the here-document text (`None` when it is not that shape).
+    fn brush_heredoc(script: &str) -> Option<(Vec<String>, String)> {
+        let options = brush_parser::ParserOptions::default();
+        let mut parser =
+            brush_parser::Parser::new(std::io::Cursor::new(script.as_bytes()), &options);
+        let program = parser.parse_program().ok()?;
+        let [list] = program.complete_commands.as_slice() else {
+            return None;
+        };
+        let [ast::CompoundListItem(and_or, _)] = list.0.as_slice() else {
+            return None;
+        };
+        let [ast::Command::Simple(simple)] = and_or.first.seq.as_slice() else {
+            return None;
+        };
+        let mut words = vec![simple.word_or_name.as_ref()?.value.clone()];
+        let mut body = None;
+        for item in &simple.suffix.as_ref()?.0 {
+            match item {
+                ast::CommandPrefixOrSuffixItem::Word(w) => words.push(w.value.clone()),
+                ast::CommandPrefixOrSuffixItem::IoRedirect(ast::IoRedirect::HereDocument(
+                    None,
+                    doc,
+                )) if !doc.requires_expansion => body = Some(doc.doc.value.clone()),
+                _ => return None,
+            }
+        }
+        Some((words, body?))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// Wherever the here-document fast path accepts a script, it judges it exactly as
+        /// the parser-based walk does, and its body is the parser's here-document text.
+        #[test]
+        fn heredoc_fast_path_matches_the_parser(script in heredoc_strategy()) {
+            if let Some((_, body)) = simple_heredoc(&script) {
+                let parsed = brush_heredoc(&script);
+                proptest::prop_assert_eq!(parsed.map(|(_, b)| b), Some(body.to_string()), "{:?}", script);
+                proptest::prop_assert_eq!(judged(&script, true), judged(&script, false), "{:?}", script);
+            }
+        }
     }
 
     fn script_strategy() -> impl proptest::strategy::Strategy<Value = String> {
@@ -1406,6 +1640,47 @@ mod tests {
             if simple_pipelines(&script).is_some() {
                 proptest::prop_assert_eq!(judged(&script, true), judged(&script, false), "{:?}", script);
             }
+        }
+    }
+
+    /// The quoting used before the shortcuts (shown subjects must not change).
+    fn quote_reference(s: &str) -> String {
+        if !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+*?[]{}~^".contains(c))
+        {
+            s.to_string()
+        } else {
+            shlex::try_quote(s)
+                .map(|c| c.into_owned())
+                .unwrap_or_else(|_| format!("{s:?}"))
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn quoting_shortcuts_match_shlex(s in "([a-z0-9 \t\n'\"\\\\^$`!#&|;<>()*?=%,{}~\\[\\]@:+./_-]|é|\u{0}|\u{a0}){0,10}") {
+            proptest::prop_assert_eq!(quote(&s), quote_reference(&s), "{:?}", s);
+        }
+    }
+
+    #[test]
+    fn quoting_matches_shlex_on_fixed_cases() {
+        for s in [
+            "",
+            "ls",
+            "a b",
+            "it's",
+            "^x",
+            "a^b",
+            "x\\y",
+            "SELECT * FROM t",
+            "é",
+            "\0",
+            "a\nb",
+        ] {
+            assert_eq!(quote(s), quote_reference(s), "{s:?}");
         }
     }
 

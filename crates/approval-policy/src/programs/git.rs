@@ -91,7 +91,7 @@ pub(super) fn git(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment) {
     let has = |f: &str| {
         texts
             .iter()
-            .any(|t| *t == f || t.starts_with(&format!("{f}=")))
+            .any(|t| *t == f || t.strip_prefix(f).is_some_and(|r| r.starts_with('=')))
     };
     let positional: Vec<&str> = texts
         .iter()
