@@ -1,4 +1,5 @@
-//! Approvals: what Codex asks before it runs a command or applies a patch, and who decides.
+//! Approvals: what Codex asks before it runs a command, applies a patch or calls an MCP tool,
+//! and who decides.
 //!
 //! The server asks with a request (`execCommandApproval`, `applyPatchApproval` in 0.39) and
 //! waits, with the turn blocked, until it gets an answer. Two facts measured on 0.39 shape
@@ -31,6 +32,8 @@ pub enum ApprovalRequest {
     Exec(ExecApproval),
     /// Codex wants to change files.
     Patch(PatchApproval),
+    /// Codex wants to call a tool of an MCP server (0.169's `mcpServer/elicitation/request`).
+    McpToolCall(McpToolApproval),
 }
 
 impl ApprovalRequest {
@@ -39,6 +42,7 @@ impl ApprovalRequest {
         match self {
             ApprovalRequest::Exec(e) => &e.conversation_id,
             ApprovalRequest::Patch(p) => &p.conversation_id,
+            ApprovalRequest::McpToolCall(m) => &m.conversation_id,
         }
     }
 
@@ -47,6 +51,7 @@ impl ApprovalRequest {
         match self {
             ApprovalRequest::Exec(e) => &e.call_id,
             ApprovalRequest::Patch(p) => &p.call_id,
+            ApprovalRequest::McpToolCall(m) => &m.call_id,
         }
     }
 }
@@ -82,6 +87,30 @@ pub struct PatchApproval {
     /// The conversation's working directory, when the session knows it (0.39's patch
     /// requests do not carry one): the workspace root for path rules.
     pub cwd: Option<PathBuf>,
+}
+
+/// A call of an MCP server's tool Codex wants to make (asked by 0.169; earlier versions call
+/// MCP tools without asking).
+///
+/// The decision is sent as the MCP elicitation action: [`Decision::Approved`] and
+/// [`Decision::ApprovedForSession`] → `accept` (for this call only), [`Decision::Denied`] →
+/// `decline`, [`Decision::Abort`] → `cancel` (the model is told the call was cancelled; the
+/// turn goes on).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct McpToolApproval {
+    /// The conversation.
+    pub conversation_id: String,
+    /// The tool call id (the `mcpToolCall` item started for it), empty when the server
+    /// announced no such call.
+    pub call_id: String,
+    /// The MCP server, as named in Codex's configuration (`xldb` for our database tools).
+    pub server: String,
+    /// The tool, as the MCP server names it (`execute_query`).
+    pub tool: String,
+    /// The call's arguments, when the request carries them.
+    pub arguments: Option<serde_json::Value>,
+    /// Codex's question (`Allow the xldb MCP server to run tool "execute_query"?`).
+    pub message: String,
 }
 
 /// One file of a patch.

@@ -229,6 +229,32 @@ mod tests {
     }
 
     #[test]
+    fn mcp_tool_approval_records_are_redacted() {
+        use crate::approval::{ApprovalRequest, McpToolApproval};
+        let request = ApprovalRequest::McpToolCall(McpToolApproval {
+            conversation_id: "c".into(),
+            call_id: "m".into(),
+            server: "xldb".into(),
+            tool: "execute_query".into(),
+            arguments: Some(serde_json::json!({
+                "sql": "SELECT 1",
+                "url": "postgres://app:topsecret@db/prod",
+            })),
+            message: "Allow the xldb MCP server to run tool \"execute_query\"?".into(),
+        });
+        // The shape the session writes for every approval.
+        let rec = AuditRecord::new(
+            "approval",
+            serde_json::json!({"method": "mcpServer/elicitation/request", "request": request, "decision": "approved"}),
+        );
+        let line = rec.to_json_line();
+        assert!(!line.contains("topsecret"), "{line}");
+        assert_eq!(rec.fields["request"]["kind"], "mcp_tool_call");
+        assert_eq!(rec.fields["request"]["tool"], "execute_query");
+        assert_eq!(rec.fields["request"]["arguments"]["sql"], "SELECT 1");
+    }
+
+    #[test]
     fn opening_an_unwritable_path_is_a_typed_error() {
         let err = FileAuditSink::open("/nonexistent-dir/x/audit.jsonl").unwrap_err();
         assert!(

@@ -307,6 +307,12 @@ pub(crate) trait Dialect: Send + Sync + std::fmt::Debug {
     fn server_request(&self, request: &Request) -> ServerRequest;
     /// The `result` that carries `decision`.
     fn decision_result(&self, decision: Decision) -> Box<RawValue>;
+    /// The `result` that carries `decision` as the answer to a request of `method` (a
+    /// dialect whose approval requests differ in their answer's shape overrides this, e.g.
+    /// app-server v2's `mcpServer/elicitation/request`).
+    fn answer_result(&self, _method: &str, decision: Decision) -> Box<RawValue> {
+        self.decision_result(decision)
+    }
     /// Handshake.
     async fn initialize(
         &self,

@@ -57,9 +57,9 @@ pub enum Event {
     ApprovalDecided {
         /// The tool call id.
         call_id: String,
-        /// `exec` or `patch`.
+        /// `exec`, `patch` or `mcp_tool`.
         kind: ApprovalKind,
-        /// The argv (exec) or the file paths (patch).
+        /// The argv (exec), the file paths (patch) or `server.tool` (MCP tool call).
         subject: Vec<String>,
         /// What was sent.
         decision: Decision,
@@ -175,6 +175,8 @@ pub enum ApprovalKind {
     Exec,
     /// A patch.
     Patch,
+    /// A call of an MCP server's tool (subject: `server.tool`).
+    McpTool,
 }
 
 /// Token counts as the server reports them (totals for the conversation so far).

@@ -112,7 +112,7 @@ mod transport;
 
 pub use approval::{
     ApprovalDecision, ApprovalHandler, ApprovalRequest, ApproveAll, Decision, DenyAll,
-    ExecApproval, FileChange, FileChangeKind, HandlerError, PatchApproval,
+    ExecApproval, FileChange, FileChangeKind, HandlerError, McpToolApproval, PatchApproval,
 };
 pub use audit::{AuditError, AuditRecord, AuditSink, FileAuditSink, MemoryAuditSink};
 pub use conversation::{ApprovalPolicy, Conversation, ConversationOptions, Sandbox, TurnOptions};

@@ -48,9 +48,9 @@ pub struct CommandRun {
 pub struct DeniedAction {
     /// The tool call id.
     pub call_id: String,
-    /// Command or patch.
+    /// Command, patch or MCP tool call.
     pub kind: ApprovalKind,
-    /// The argv, or the file paths.
+    /// The argv, the file paths, or `server.tool`.
     pub subject: Vec<String>,
     /// `denied` or `abort`.
     pub decision: Decision,
@@ -173,6 +173,9 @@ impl TurnOutcome {
                     ApprovalKind::Patch => self
                         .patches
                         .retain(|p| &p.call_id != call_id || p.success.is_some()),
+                    // A refused MCP tool call is reported by the server as a completed item
+                    // whose result says so; nothing to take back.
+                    ApprovalKind::McpTool => {}
                 }
                 self.denied.push(DeniedAction {
                     call_id: call_id.clone(),

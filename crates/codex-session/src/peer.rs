@@ -685,7 +685,8 @@ impl Peer {
                     "method": request.method,
                     "params": request.params.as_ref().map(|p| p.get()),
                 });
-                self.finish_approval(id, None, fields, decision).await;
+                self.finish_approval(id, &request.method, None, fields, decision)
+                    .await;
             }
             ServerRequest::Approval(mut approval) => {
                 let route = self
@@ -718,8 +719,14 @@ impl Peer {
                     }
                 };
                 let fields = serde_json::json!({ "method": request.method, "request": approval });
-                self.finish_approval(id, Some((approval, route)), fields, decision)
-                    .await;
+                self.finish_approval(
+                    id,
+                    &request.method,
+                    Some((approval, route)),
+                    fields,
+                    decision,
+                )
+                .await;
             }
         }
     }
@@ -728,6 +735,7 @@ impl Peer {
     async fn finish_approval(
         &self,
         id: RequestId,
+        method: &str,
         approval: Option<(ApprovalRequest, Option<Arc<Route>>)>,
         mut fields: serde_json::Value,
         mut decision: ApprovalDecision,
@@ -757,6 +765,10 @@ impl Peer {
                         .map(|c| c.path.display().to_string())
                         .collect(),
                 ),
+                ApprovalRequest::McpToolCall(m) => (
+                    ApprovalKind::McpTool,
+                    vec![format!("{}.{}", m.server, m.tool)],
+                ),
             };
             route.queue.push(Event::ApprovalDecided {
                 call_id: approval.call_id().to_owned(),
@@ -767,7 +779,7 @@ impl Peer {
                 explanation: decision.explanation.clone(),
             });
         }
-        let result = self.dialect.decision_result(decision.decision);
+        let result = self.dialect.answer_result(method, decision.decision);
         if let Err(e) = self.send(Message::Response(Response { id, result })).await {
             tracing::warn!(error = %e, "approval decision not delivered");
         }

@@ -5,13 +5,31 @@
 //! risk, and every finding: which rule, which sub-command or SQL statement) becomes the
 //! decision's explanation, so it lands in the audit log next to the decision. Whatever the
 //! human handler does wrong (error, panic, timeout) is handled by the session and denies.
+//!
+//! MCP tool calls (0.169 asks before each one) are not judged by `approval-policy`: a tool is
+//! approved only when the caller trusted it ([`PolicyHandler::trust_mcp_tool`], or every tool
+//! of a server with [`PolicyHandler::trust_mcp_server`]); any other call is an `ask` (the
+//! human, else denied). Fail closed: nothing is trusted by default.
+//!
+//! ```
+//! use codex_session::PolicyHandler;
+//!
+//! let handler = PolicyHandler::builtin()
+//!     .trust_mcp_tool("xldb", "list_tables")
+//!     .trust_mcp_tool("xldb", "execute_query");
+//! assert!(handler.trusts_mcp_tool("xldb", "execute_query"));
+//! assert!(!handler.trusts_mcp_tool("xldb", "drop_everything"));
+//! assert!(!handler.trusts_mcp_tool("other", "list_tables"));
+//! ```
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use approval_policy::{Action, Policy, Verdict};
 
 use crate::approval::{
     ApprovalDecision, ApprovalHandler, ApprovalRequest, Decision, FileChangeKind, HandlerError,
+    McpToolApproval,
 };
 
 type Evaluate = dyn Fn(&ApprovalRequest) -> Verdict + Send + Sync;
@@ -21,12 +39,16 @@ type Evaluate = dyn Fn(&ApprovalRequest) -> Verdict + Send + Sync;
 pub struct PolicyHandler {
     evaluate: Arc<Evaluate>,
     human: Option<Arc<dyn ApprovalHandler>>,
+    trusted_tools: BTreeSet<(String, String)>,
+    trusted_servers: BTreeSet<String>,
 }
 
 impl std::fmt::Debug for PolicyHandler {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PolicyHandler")
             .field("human", &self.human)
+            .field("trusted_tools", &self.trusted_tools)
+            .field("trusted_servers", &self.trusted_servers)
             .finish_non_exhaustive()
     }
 }
@@ -40,8 +62,9 @@ impl PolicyHandler {
     /// A policy (built-in knowledge plus a team's rule files), no human.
     pub fn new(policy: Policy) -> PolicyHandler {
         let policy = Arc::new(policy);
-        PolicyHandler::with_evaluator(move |request: &ApprovalRequest| {
-            policy.evaluate(&action(request))
+        PolicyHandler::with_evaluator(move |request: &ApprovalRequest| match action(request) {
+            Some(action) => policy.evaluate(&action),
+            None => Verdict::error("an approval request the policy engine cannot judge"),
         })
     }
 
@@ -52,6 +75,8 @@ impl PolicyHandler {
         PolicyHandler {
             evaluate: Arc::new(evaluate),
             human: None,
+            trusted_tools: BTreeSet::new(),
+            trusted_servers: BTreeSet::new(),
         }
     }
 
@@ -60,11 +85,33 @@ impl PolicyHandler {
         self.human = Some(human);
         self
     }
+
+    /// Approve calls of the MCP server `server`'s tool `tool` (names as in Codex's
+    /// configuration and the server's tool list, compared exactly).
+    pub fn trust_mcp_tool(mut self, server: impl Into<String>, tool: impl Into<String>) -> Self {
+        self.trusted_tools.insert((server.into(), tool.into()));
+        self
+    }
+
+    /// Approve calls of every tool of the MCP server `server` (prefer
+    /// [`PolicyHandler::trust_mcp_tool`]: a server may grow tools).
+    pub fn trust_mcp_server(mut self, server: impl Into<String>) -> Self {
+        self.trusted_servers.insert(server.into());
+        self
+    }
+
+    /// Whether calls of `server`'s `tool` are approved without asking.
+    pub fn trusts_mcp_tool(&self, server: &str, tool: &str) -> bool {
+        self.trusted_servers.contains(server)
+            || self
+                .trusted_tools
+                .contains(&(server.to_owned(), tool.to_owned()))
+    }
 }
 
-/// An approval request as the policy engine's action.
-fn action(request: &ApprovalRequest) -> Action {
-    match request {
+/// An approval request as the policy engine's action (`None`: not the engine's to judge).
+fn action(request: &ApprovalRequest) -> Option<Action> {
+    Some(match request {
         ApprovalRequest::Exec(e) => Action::exec(e.command.clone(), Some(e.cwd.clone())),
         ApprovalRequest::Patch(p) => Action::Patch {
             changes: p
@@ -88,12 +135,58 @@ fn action(request: &ApprovalRequest) -> Action {
                 .collect(),
             cwd: p.cwd.clone(),
         },
+        ApprovalRequest::McpToolCall(_) => return None,
+    })
+}
+
+impl PolicyHandler {
+    /// A trusted tool is approved; any other call is an `ask`.
+    async fn decide_mcp_tool(
+        &self,
+        request: &ApprovalRequest,
+        call: &McpToolApproval,
+    ) -> Result<ApprovalDecision, HandlerError> {
+        let tool = format!("{}.{}", call.server, call.tool);
+        if self.trusts_mcp_tool(&call.server, &call.tool) {
+            return Ok(ApprovalDecision {
+                decision: Decision::Approved,
+                decided_by: "policy".to_owned(),
+                explanation: serde_json::json!({ "policy": {
+                    "decision": "allow",
+                    "mcp_tool": tool,
+                    "reason": "the MCP tool is trusted by configuration",
+                }}),
+            });
+        }
+        let policy = serde_json::json!({
+            "decision": "ask",
+            "mcp_tool": tool,
+            "reason": "the MCP tool is not trusted by configuration",
+        });
+        match &self.human {
+            None => Ok(ApprovalDecision {
+                decision: Decision::Denied,
+                decided_by: "policy (ask, no human configured)".to_owned(),
+                explanation: serde_json::json!({ "policy": policy }),
+            }),
+            Some(human) => {
+                let answer = human.decide(request).await?;
+                Ok(ApprovalDecision {
+                    decision: answer.decision,
+                    decided_by: format!("human ({})", answer.decided_by),
+                    explanation: serde_json::json!({ "policy": policy, "human": answer.explanation }),
+                })
+            }
+        }
     }
 }
 
 #[async_trait::async_trait]
 impl ApprovalHandler for PolicyHandler {
     async fn decide(&self, request: &ApprovalRequest) -> Result<ApprovalDecision, HandlerError> {
+        if let ApprovalRequest::McpToolCall(call) = request {
+            return self.decide_mcp_tool(request, call).await;
+        }
         let verdict = (self.evaluate)(request);
         let explanation = serde_json::to_value(&verdict)
             .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
@@ -233,6 +326,60 @@ mod tests {
                 .decision,
             Decision::Denied
         );
+    }
+
+    fn mcp_call(server: &str, tool: &str) -> ApprovalRequest {
+        ApprovalRequest::McpToolCall(McpToolApproval {
+            conversation_id: "c".into(),
+            call_id: "m".into(),
+            server: server.into(),
+            tool: tool.into(),
+            arguments: Some(serde_json::json!({"sql": "SELECT 1"})),
+            message: "Allow?".into(),
+        })
+    }
+
+    #[tokio::test]
+    async fn mcp_tool_calls_are_approved_only_when_trusted() {
+        // Even a policy that allows everything does not approve an untrusted MCP tool.
+        let allow_all =
+            || PolicyHandler::with_evaluator(|_| verdict(approval_policy::Decision::Allow));
+        let d = allow_all()
+            .decide(&mcp_call("xldb", "execute_query"))
+            .await
+            .unwrap();
+        assert_eq!(d.decision, Decision::Denied);
+        assert_eq!(d.decided_by, "policy (ask, no human configured)");
+        assert_eq!(d.explanation["policy"]["decision"], "ask");
+        assert_eq!(d.explanation["policy"]["mcp_tool"], "xldb.execute_query");
+
+        let handler = PolicyHandler::with_evaluator(|_| verdict(approval_policy::Decision::Deny))
+            .trust_mcp_tool("xldb", "execute_query");
+        let ok = handler
+            .decide(&mcp_call("xldb", "execute_query"))
+            .await
+            .unwrap();
+        assert_eq!(ok.decision, Decision::Approved);
+        assert_eq!(ok.explanation["policy"]["decision"], "allow");
+        for (server, tool) in [
+            ("xldb", "drop_table"),
+            ("other", "execute_query"),
+            ("xldb", "Execute_Query"),
+        ] {
+            let d = handler.decide(&mcp_call(server, tool)).await.unwrap();
+            assert_eq!(d.decision, Decision::Denied, "{server}.{tool}");
+        }
+
+        let server = PolicyHandler::builtin().trust_mcp_server("xldb");
+        assert!(server.trusts_mcp_tool("xldb", "anything"));
+        assert!(!server.trusts_mcp_tool("xldb2", "anything"));
+
+        // Untrusted calls go to the human when there is one.
+        let human = PolicyHandler::builtin().with_human(Arc::new(ApproveAll));
+        let d = human.decide(&mcp_call("fs", "write")).await.unwrap();
+        assert_eq!(d.decision, Decision::Approved);
+        assert!(d.decided_by.starts_with("human"), "{d:?}");
+        assert_eq!(d.explanation["policy"]["decision"], "ask");
     }
 
     #[tokio::test]

@@ -899,6 +899,94 @@ pub struct V2ApprovalResponse {
     pub decision: V2Decision,
 }
 
+/// `mcpServer/elicitation/request` params (measured on 0.169.0; 0.80.0 never sends it): an MCP
+/// server's elicitation relayed by Codex. Codex 0.169 also uses it to ask approval for each
+/// call of an MCP tool, then `_meta.codex_approval_kind` is `mcp_tool_call`:
+///
+/// ```json
+/// {"threadId":"…","turnId":"…","serverName":"probe","mode":"form",
+///  "message":"Allow the probe MCP server to run tool \"probe_tool\"?",
+///  "requestedSchema":{"type":"object","properties":{}},
+///  "_meta":{"codex_approval_kind":"mcp_tool_call","tool_name":"probe_tool",
+///           "tool_params":{"q":"hi"},"tool_description":"Echo","persist":["session","always"],
+///           "tool_params_display":[{"name":"q","display_name":"q","value":"hi"}]}}
+/// ```
+///
+/// No item id: the call is the `mcpToolCall` item started just before in the same turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct McpServerElicitationRequestParams {
+    /// The thread.
+    pub thread_id: String,
+    /// The turn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turn_id: Option<String>,
+    /// The MCP server (the `mcp_servers.<name>` of Codex's configuration).
+    pub server_name: String,
+    /// The question for the user.
+    #[serde(default)]
+    pub message: String,
+    /// The MCP elicitation mode (`form`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// The schema of the answer's `content` (empty for an approval).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_schema: Option<Value>,
+    /// Codex's members: what the elicitation is about.
+    #[serde(default, rename = "_meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<McpElicitationMeta>,
+    /// Members this crate does not know.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl McpServerElicitationRequestParams {
+    /// True when Codex asks approval for a tool call (`_meta.codex_approval_kind` is
+    /// `mcp_tool_call`).
+    pub fn is_tool_call_approval(&self) -> bool {
+        self.meta
+            .as_ref()
+            .and_then(|m| m.codex_approval_kind.as_deref())
+            == Some(MCP_TOOL_CALL_APPROVAL)
+    }
+}
+
+/// The `_meta.codex_approval_kind` of a tool-call approval.
+pub const MCP_TOOL_CALL_APPROVAL: &str = "mcp_tool_call";
+
+/// The `_meta` of [`McpServerElicitationRequestParams`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct McpElicitationMeta {
+    /// `mcp_tool_call` for a tool-call approval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codex_approval_kind: Option<String>,
+    /// The tool (its name on the MCP server, without Codex's `mcp__<server>` prefix).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_name: Option<String>,
+    /// The call's arguments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_params: Option<Value>,
+    /// The tool's description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_description: Option<String>,
+    /// Members this crate does not know (`persist`, `tool_params_display`).
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The result of `mcpServer/elicitation/request`: the MCP elicitation answer,
+/// `{"action":"accept"}`. Measured on 0.169.0: `accept` runs the tool, `decline` tells the
+/// model "user rejected MCP tool call", `cancel` "user cancelled MCP tool call" (the turn goes
+/// on either way); a JSON-RPC error, `{}` or a v2 `{"decision":…}` count as a rejection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct McpServerElicitationResponse {
+    /// The MCP action.
+    pub action: crate::mcp::ElicitAction,
+    /// The form's content (none for an approval).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<Value>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -962,6 +1050,38 @@ mod tests {
             json!({"decision":{"acceptWithExecpolicyAmendment":{"execpolicy_amendment":["ls"]}}})
         )
         .is_err());
+    }
+
+    #[test]
+    fn mcp_tool_call_elicitations_of_0_169_read_and_answer_as_mcp() {
+        let p: McpServerElicitationRequestParams = serde_json::from_value(json!({
+            "threadId":"t","turnId":"u","serverName":"xldb","mode":"form",
+            "message":"Allow the xldb MCP server to run tool \"execute_query\"?",
+            "requestedSchema":{"type":"object","properties":{}},
+            "_meta":{"codex_approval_kind":"mcp_tool_call","tool_name":"execute_query",
+                     "tool_params":{"sql":"SELECT 1"},"persist":["session","always"]}}))
+        .unwrap();
+        assert!(p.is_tool_call_approval());
+        let meta = p.meta.as_ref().unwrap();
+        assert_eq!(meta.tool_name.as_deref(), Some("execute_query"));
+        assert_eq!(meta.tool_params, Some(json!({"sql":"SELECT 1"})));
+        assert_eq!(meta.extra["persist"], json!(["session", "always"]));
+        let other: McpServerElicitationRequestParams =
+            serde_json::from_value(json!({"threadId":"t","serverName":"s","message":"name?"}))
+                .unwrap();
+        assert!(!other.is_tool_call_approval());
+        assert!(serde_json::from_value::<McpServerElicitationRequestParams>(
+            json!({"threadId":"t"})
+        )
+        .is_err());
+        let answer = McpServerElicitationResponse {
+            action: crate::mcp::ElicitAction::Decline,
+            content: None,
+        };
+        assert_eq!(
+            serde_json::to_value(answer).unwrap(),
+            json!({"action":"decline"})
+        );
     }
 
     #[test]

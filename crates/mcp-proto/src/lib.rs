@@ -116,6 +116,7 @@
 //! | `error` | [`ErrorNotification`] | notification | s→c | [`ErrorNotificationParams`] |  |
 //! | `item/commandExecution/requestApproval` | [`CommandExecutionRequestApproval`] | request | s→c | [`CommandExecutionRequestApprovalParams`] | [`V2ApprovalResponse`] |
 //! | `item/fileChange/requestApproval` | [`FileChangeRequestApproval`] | request | s→c | [`FileChangeRequestApprovalParams`] | [`V2ApprovalResponse`] |
+//! | `mcpServer/elicitation/request` | [`McpServerElicitationRequest`] | request | s→c | [`McpServerElicitationRequestParams`] | [`McpServerElicitationResponse`] |
 //!
 //! The first ten are standard MCP ([`Protocol::Mcp`]); then the Codex conversation API of
 //! `codex mcp` 0.22–0.42 ([`Protocol::CodexV1`], which `codex app-server` v1 also accepts from
@@ -172,14 +173,15 @@ pub use crate::app_server::{
 pub use crate::app_server_v2::{
     AgentMessageItem, CommandExecutionItem, CommandExecutionRequestApprovalParams,
     ConfigWarningParams, ErrorNotificationParams, FileChangeItem, FileChangeRequestApprovalParams,
-    FileUpdateChange, ItemDeltaParams, ItemNotificationParams, ItemStatus, OpaqueParams,
-    PatchChangeKind, PatchChangeKindType, ReasoningItem, ServerRequestResolvedParams, Spelled,
-    Thread, ThreadArchiveParams, ThreadItem, ThreadListParams, ThreadListResult,
-    ThreadResumeParams, ThreadResumeResult, ThreadStartParams, ThreadStartResult,
-    ThreadStartedParams, ThreadStatusChangedParams, ThreadTokenUsage, TokenUsageBreakdown,
-    TokenUsageUpdatedParams, Turn, TurnDiffUpdatedParams, TurnInterruptParams,
-    TurnNotificationParams, TurnStartParams, TurnStartResult, TurnStatus, UserInput,
-    UserMessageItem, V2ApprovalResponse, V2Decision, V2Enum, V2Spelling, WarningParams, ITEM_KINDS,
+    FileUpdateChange, ItemDeltaParams, ItemNotificationParams, ItemStatus, McpElicitationMeta,
+    McpServerElicitationRequestParams, McpServerElicitationResponse, OpaqueParams, PatchChangeKind,
+    PatchChangeKindType, ReasoningItem, ServerRequestResolvedParams, Spelled, Thread,
+    ThreadArchiveParams, ThreadItem, ThreadListParams, ThreadListResult, ThreadResumeParams,
+    ThreadResumeResult, ThreadStartParams, ThreadStartResult, ThreadStartedParams,
+    ThreadStatusChangedParams, ThreadTokenUsage, TokenUsageBreakdown, TokenUsageUpdatedParams,
+    Turn, TurnDiffUpdatedParams, TurnInterruptParams, TurnNotificationParams, TurnStartParams,
+    TurnStartResult, TurnStatus, UserInput, UserMessageItem, V2ApprovalResponse, V2Decision,
+    V2Enum, V2Spelling, WarningParams, ITEM_KINDS, MCP_TOOL_CALL_APPROVAL,
 };
 pub use crate::codex::{
     decode_event, AddConversationListenerParams, AddConversationListenerResult, AgentMessageEvent,
@@ -229,10 +231,10 @@ pub use crate::table::{
     AccountRateLimitsUpdated, AgentMessageDelta, AppApplyPatchApproval, AppExecCommandApproval,
     AppInitialize, AppInitialized, AppSendUserTurn, CommandExecutionOutputDelta,
     CommandExecutionRequestApproval, ConfigWarning, ErrorNotification, FileChangeOutputDelta,
-    FileChangeRequestApproval, ItemCompleted, ItemStarted, RemoteControlStatusChanged,
-    ServerRequestResolved, ThreadArchive, ThreadList, ThreadResume, ThreadStart, ThreadStarted,
-    ThreadStatusChanged, ThreadTokenUsageUpdated, TurnCompleted, TurnDiffUpdated, TurnInterrupt,
-    TurnStart, TurnStarted, Warning,
+    FileChangeRequestApproval, ItemCompleted, ItemStarted, McpServerElicitationRequest,
+    RemoteControlStatusChanged, ServerRequestResolved, ThreadArchive, ThreadList, ThreadResume,
+    ThreadStart, ThreadStarted, ThreadStatusChanged, ThreadTokenUsageUpdated, TurnCompleted,
+    TurnDiffUpdated, TurnInterrupt, TurnStart, TurnStarted, Warning,
 };
 pub use crate::table::{
     AddConversationListener, ApplyPatchApproval, ArchiveConversation, AuthStatusChange, CallTool,

@@ -8,7 +8,8 @@ use crate::app_server::{
 };
 use crate::app_server_v2::{
     CommandExecutionRequestApprovalParams, ConfigWarningParams, ErrorNotificationParams,
-    FileChangeRequestApprovalParams, ItemDeltaParams, ItemNotificationParams, OpaqueParams,
+    FileChangeRequestApprovalParams, ItemDeltaParams, ItemNotificationParams,
+    McpServerElicitationRequestParams, McpServerElicitationResponse, OpaqueParams,
     ServerRequestResolvedParams, ThreadArchiveParams, ThreadListParams, ThreadListResult,
     ThreadResumeParams, ThreadResumeResult, ThreadStartParams, ThreadStartResult,
     ThreadStartedParams, ThreadStatusChangedParams, TokenUsageUpdatedParams, TurnDiffUpdatedParams,
@@ -170,4 +171,6 @@ method_table! {
     CommandExecutionRequestApproval = request "item/commandExecution/requestApproval", AppServerV2, ServerToClient, CommandExecutionRequestApprovalParams => V2ApprovalResponse;
     /// Codex asks to apply a file change (0.63+).
     FileChangeRequestApproval = request "item/fileChange/requestApproval", AppServerV2, ServerToClient, FileChangeRequestApprovalParams => V2ApprovalResponse;
+    /// An MCP server's elicitation relayed by Codex; 0.169 asks approval for MCP tool calls with it.
+    McpServerElicitationRequest = request "mcpServer/elicitation/request", AppServerV2, ServerToClient, McpServerElicitationRequestParams => McpServerElicitationResponse;
 }

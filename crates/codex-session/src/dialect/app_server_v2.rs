@@ -25,6 +25,23 @@
 //!   `thread/archive {threadId}` hides it (0.169 then refuses to resume it). Unknown ids are
 //!   answered `no rollout found for thread id …`. Turn ids restart in a resumed thread.
 //!
+//! MCP tool-call approvals (measured on 0.169.0 with a one-tool MCP server in `config.toml`
+//! and the thread's approval policy `untrusted`): before each call of an MCP server's tool,
+//! 0.169 starts an `mcpToolCall` item (`{id: <call id>, server, tool, arguments}`), then asks
+//! with the server request `mcpServer/elicitation/request`
+//! `{threadId, turnId, serverName, message, mode: "form", requestedSchema: {}, _meta:
+//! {codex_approval_kind: "mcp_tool_call", tool_name, tool_params, tool_description, persist:
+//! ["session","always"], tool_params_display}}` (no item id: the dialect matches the started
+//! item by thread, server and tool, preferring equal arguments). It accepts the MCP
+//! elicitation answer: `{"action":"accept"}` (with or without `content`) runs the tool;
+//! `{"action":"decline"}` gives the model "user rejected MCP tool call" and `{"action":"cancel"}`
+//! "user cancelled MCP tool call", and the turn goes on in both cases. A JSON-RPC error reply,
+//! `{}` and a v2 `{"decision":"accept"}` all count as a rejection (nothing hangs, but the
+//! answer must still be a `result`, as for every approval). The dialect answers every
+//! `mcpServer/elicitation/request` with an action: approvals `accept`, denials `decline`,
+//! aborts `cancel`, and anything unreadable or not a tool-call approval (a server's own form)
+//! `decline`. 0.80.0 calls MCP tools without asking (no such request).
+//!
 //! Spoken for `Protocol::AppServerV2` (kebab-case enums) and, with the detected version's
 //! quirks, for `Protocol::Auto`; tested against the real 0.80.0 and 0.169.0 in
 //! `tests/it/matrix.rs` and `tests/it/threads.rs`.
@@ -36,10 +53,11 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use mcp_proto::{
-    AskForApproval, CommandExecutionRequestApproval, FileChangeRequestApproval, ItemCompleted,
-    ItemDeltaParams, ItemNotificationParams, Notification, PatchChangeKindType, Request,
-    RequestMethod, SandboxMode, Spelled, ThreadArchive, ThreadArchiveParams, ThreadItem,
-    ThreadList, ThreadListParams, ThreadResume, ThreadResumeParams, ThreadStart, ThreadStartParams,
+    AskForApproval, CommandExecutionRequestApproval, ElicitAction, FileChangeRequestApproval,
+    ItemCompleted, ItemDeltaParams, ItemNotificationParams, McpServerElicitationRequest,
+    McpServerElicitationResponse, Notification, PatchChangeKindType, Request, RequestMethod,
+    SandboxMode, Spelled, ThreadArchive, ThreadArchiveParams, ThreadItem, ThreadList,
+    ThreadListParams, ThreadResume, ThreadResumeParams, ThreadStart, ThreadStartParams,
     TokenUsageUpdatedParams, TurnDiffUpdatedParams, TurnInterrupt, TurnInterruptParams,
     TurnNotificationParams, TurnStart, TurnStartParams, TurnStatus, UserInput, V2ApprovalResponse,
     V2Decision, V2Spelling,
@@ -48,7 +66,8 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use crate::approval::{
-    ApprovalRequest, Decision, ExecApproval, FileChange, FileChangeKind, PatchApproval,
+    ApprovalRequest, Decision, ExecApproval, FileChange, FileChangeKind, McpToolApproval,
+    PatchApproval,
 };
 use crate::conversation::{ApprovalPolicy, ConversationOptions, Sandbox, TurnOptions};
 use crate::dialect::{
@@ -60,6 +79,13 @@ use crate::event::{Event, TokenUsage};
 use crate::peer::Peer;
 
 const NAME: &str = "app-server-v2";
+
+/// The `type` of an MCP tool call item.
+const MCP_TOOL_CALL_ITEM: &str = "mcpToolCall";
+
+fn is_mcp_tool_call(item: &ThreadItem) -> bool {
+    matches!(item, ThreadItem::Unknown(_)) && item.kind() == MCP_TOOL_CALL_ITEM
+}
 
 /// Items between `item/started` and `item/completed`, and the last turn and agent message of
 /// each thread.
@@ -166,6 +192,15 @@ fn sandbox_mode(s: Sandbox) -> SandboxMode {
     }
 }
 
+/// The MCP elicitation action that carries `d` (see the module docs).
+fn elicit_action(d: Decision) -> ElicitAction {
+    match d {
+        Decision::Approved | Decision::ApprovedForSession => ElicitAction::Accept,
+        Decision::Denied => ElicitAction::Decline,
+        Decision::Abort => ElicitAction::Cancel,
+    }
+}
+
 fn v2_decision(d: Decision) -> V2Decision {
     match d {
         Decision::Approved => V2Decision::Accept,
@@ -226,7 +261,8 @@ impl AppServerV2 {
         } else if matches!(
             p.item,
             ThreadItem::CommandExecution(_) | ThreadItem::FileChange(_)
-        ) {
+        ) || is_mcp_tool_call(&p.item)
+        {
             state.items.insert(key, p.item.clone());
         }
         if repeated {
@@ -366,6 +402,73 @@ impl AppServerV2 {
         }))
     }
 
+    /// `mcpServer/elicitation/request`: an MCP tool-call approval (see the module docs), or a
+    /// bad approval (declined) for anything else.
+    fn mcp_elicitation(&self, request: &Request) -> ServerRequest {
+        let p = match request.params_as::<McpServerElicitationRequest>() {
+            Ok(p) => p,
+            Err(e) => {
+                return ServerRequest::BadApproval {
+                    message: e.to_string(),
+                }
+            }
+        };
+        if !p.is_tool_call_approval() {
+            return ServerRequest::BadApproval {
+                message: format!(
+                    "an elicitation of MCP server `{}` that is not a tool-call approval",
+                    p.server_name
+                ),
+            };
+        }
+        let meta = p.meta.unwrap_or_default();
+        let Some(tool) = meta.tool_name.filter(|t| !t.is_empty()) else {
+            return ServerRequest::BadApproval {
+                message: format!(
+                    "a tool-call approval of MCP server `{}` without a tool name",
+                    p.server_name
+                ),
+            };
+        };
+        let arguments = meta.tool_params;
+        // The started `mcpToolCall` item of this thread for the same server and tool (equal
+        // arguments first: parallel calls of one tool).
+        let call_id = {
+            let state = self.state();
+            let mut candidates: Vec<(&String, &serde_json::Value)> = state
+                .items
+                .iter()
+                .filter(|((thread, _), _)| *thread == p.thread_id)
+                .filter_map(|((_, id), item)| match item {
+                    ThreadItem::Unknown(v)
+                        if is_mcp_tool_call(item)
+                            && v.get("server").and_then(|s| s.as_str())
+                                == Some(p.server_name.as_str())
+                            && v.get("tool").and_then(|t| t.as_str()) == Some(tool.as_str()) =>
+                    {
+                        Some((id, v))
+                    }
+                    _ => None,
+                })
+                .collect();
+            candidates.sort_by(|a, b| a.0.cmp(b.0));
+            candidates
+                .iter()
+                .find(|(_, v)| v.get("arguments") == arguments.as_ref())
+                .or_else(|| candidates.first())
+                .map(|(id, _)| (*id).clone())
+                .unwrap_or_default()
+        };
+        ServerRequest::Approval(ApprovalRequest::McpToolCall(McpToolApproval {
+            conversation_id: p.thread_id,
+            call_id,
+            server: p.server_name,
+            tool,
+            arguments,
+            message: p.message,
+        }))
+    }
+
     fn unsupported(operation: &'static str) -> Error {
         Error::Unsupported {
             operation,
@@ -470,6 +573,7 @@ impl Dialect for AppServerV2 {
         match request.method.as_str() {
             m if m == CommandExecutionRequestApproval::METHOD => self.exec_approval(request),
             m if m == FileChangeRequestApproval::METHOD => self.patch_approval(request),
+            m if m == McpServerElicitationRequest::METHOD => self.mcp_elicitation(request),
             // v1 approvals inside v2 turns (codex before 0.63) and tool-mode elicitations: this
             // dialect cannot answer them in their own spelling, so it denies them.
             "execCommandApproval" | "applyPatchApproval" | "elicitation/create" => {
@@ -486,6 +590,18 @@ impl Dialect for AppServerV2 {
             decision: v2_decision(decision),
         })
         .or_else(|| RawValue::from_string(r#"{"decision":"decline"}"#.to_owned()).ok())
+        .unwrap_or_else(|| RawValue::NULL.to_owned())
+    }
+
+    fn answer_result(&self, method: &str, decision: Decision) -> Box<RawValue> {
+        if method != McpServerElicitationRequest::METHOD {
+            return self.decision_result(decision);
+        }
+        raw(&McpServerElicitationResponse {
+            action: elicit_action(decision),
+            content: None,
+        })
+        .or_else(|| RawValue::from_string(r#"{"action":"decline"}"#.to_owned()).ok())
         .unwrap_or_else(|| RawValue::NULL.to_owned())
     }
 
@@ -888,6 +1004,106 @@ mod tests {
             assert_eq!(
                 dialect.decision_result(d).get(),
                 format!(r#"{{"decision":"{wire}"}}"#)
+            );
+        }
+    }
+
+    fn request(line: &str) -> Request {
+        let Message::Request(r) = Message::decode(line.as_bytes()).unwrap() else {
+            panic!("{line}")
+        };
+        r
+    }
+
+    /// The shapes measured on the real 0.169.0 (see the module docs).
+    #[test]
+    fn mcp_tool_call_elicitations_become_approvals_answered_with_actions() {
+        let dialect = AppServerV2::new(V2Spelling::KebabCase);
+        for (id, args) in [
+            ("call_other", r#"{"sql":"SELECT 2"}"#),
+            ("call_q", r#"{"sql":"SELECT 1"}"#),
+        ] {
+            let started = format!(
+                r#"{{"method":"item/started","params":{{"threadId":"t","turnId":"u","item":{{"type":"mcpToolCall","id":"{id}","server":"xldb","tool":"execute_query","arguments":{args},"status":"inProgress"}}}}}}"#
+            );
+            let Message::Notification(n) = Message::decode(started.as_bytes()).unwrap() else {
+                panic!()
+            };
+            let (thread, event) = dialect.event(&n).unwrap();
+            assert_eq!((thread.as_str(), event.kind()), ("t", "mcpToolCall"));
+        }
+        let ask = r#"{"id":0,"method":"mcpServer/elicitation/request","params":{"_meta":{"codex_approval_kind":"mcp_tool_call","persist":["session","always"],"tool_description":"Run SQL","tool_name":"execute_query","tool_params":{"sql":"SELECT 1"}},"message":"Allow the xldb MCP server to run tool \"execute_query\"?","mode":"form","requestedSchema":{"properties":{},"type":"object"},"serverName":"xldb","threadId":"t","turnId":"u"}}"#;
+        let ServerRequest::Approval(ApprovalRequest::McpToolCall(call)) =
+            dialect.server_request(&request(ask))
+        else {
+            panic!("not an MCP tool approval")
+        };
+        assert_eq!(call.conversation_id, "t");
+        assert_eq!(call.call_id, "call_q", "matched by equal arguments");
+        assert_eq!(
+            (call.server.as_str(), call.tool.as_str()),
+            ("xldb", "execute_query")
+        );
+        assert_eq!(call.arguments, Some(serde_json::json!({"sql": "SELECT 1"})));
+        assert!(call.message.contains("execute_query"));
+
+        // The call completes: a later request for it names no call.
+        let done = r#"{"method":"item/completed","params":{"threadId":"t","turnId":"u","item":{"type":"mcpToolCall","id":"call_q","server":"xldb","tool":"execute_query","status":"completed"}}}"#;
+        let Message::Notification(n) = Message::decode(done.as_bytes()).unwrap() else {
+            panic!()
+        };
+        dialect.event(&n);
+        let ServerRequest::Approval(ApprovalRequest::McpToolCall(call)) =
+            dialect.server_request(&request(&ask.replace("\"t\"", "\"t2\"")))
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (call.conversation_id.as_str(), call.call_id.as_str()),
+            ("t2", "")
+        );
+
+        let method = "mcpServer/elicitation/request";
+        for (d, wire) in [
+            (Decision::Approved, "accept"),
+            (Decision::ApprovedForSession, "accept"),
+            (Decision::Denied, "decline"),
+            (Decision::Abort, "cancel"),
+        ] {
+            assert_eq!(
+                dialect.answer_result(method, d).get(),
+                format!(r#"{{"action":"{wire}"}}"#)
+            );
+        }
+        // Other requests keep the v2 decisions.
+        assert_eq!(
+            dialect
+                .answer_result("item/commandExecution/requestApproval", Decision::Approved)
+                .get(),
+            r#"{"decision":"accept"}"#
+        );
+    }
+
+    #[test]
+    fn unreadable_or_foreign_elicitations_are_bad_approvals() {
+        let dialect = AppServerV2::new(V2Spelling::KebabCase);
+        for params in [
+            // No server name.
+            r#"{"threadId":"t","message":"m","_meta":{"codex_approval_kind":"mcp_tool_call","tool_name":"x"}}"#,
+            // A server's own form, not a tool-call approval.
+            r#"{"threadId":"t","serverName":"s","message":"Your name?","mode":"form","requestedSchema":{"type":"object","properties":{"name":{"type":"string"}}}}"#,
+            // A tool-call approval without a tool.
+            r#"{"threadId":"t","serverName":"s","message":"m","_meta":{"codex_approval_kind":"mcp_tool_call"}}"#,
+            "[1,2]",
+        ] {
+            let line =
+                format!(r#"{{"id":3,"method":"mcpServer/elicitation/request","params":{params}}}"#);
+            assert!(
+                matches!(
+                    dialect.server_request(&request(&line)),
+                    ServerRequest::BadApproval { .. }
+                ),
+                "{params}"
             );
         }
     }
