@@ -101,19 +101,24 @@ fn detected_protocol(version: &str) -> &'static str {
     }
 }
 
-/// The model's call of our `xldb` server's `execute_query` MCP tool as each version offers it
-/// (`xldb__execute_query` on 0.39, `mcp__xldb__execute_query` on 0.80), or `None` where the
-/// call cannot succeed yet: 0.169 offers the server as a tool namespace (`mcp__xldb`) and asks
-/// approval for every MCP tool call with `mcpServer/elicitation/request`, which
-/// `codex-session` does not answer yet, so the call is refused ("user rejected MCP tool
-/// call"). When it does, this becomes a `namespace: mcp__xldb` call.
-fn execute_query_call(version: &str, sql: &str, call_id: &str) -> Option<Step> {
-    let name = match version {
-        "0.39.0" => "xldb__execute_query",
-        "0.80.0" => "mcp__xldb__execute_query",
-        _ => return None,
+/// The model's call of our `xldb` server's `execute_query` MCP tool as each version offers it:
+/// `xldb__execute_query` on 0.39, `mcp__xldb__execute_query` on 0.80, and on 0.169 the tool
+/// `execute_query` in the namespace `mcp__xldb` (0.169 then asks approval for the call with
+/// `mcpServer/elicitation/request`; the assistant trusts our server's read-only tools).
+fn execute_query_call(version: &str, sql: &str, call_id: &str) -> Step {
+    let arguments = json!({ "sql": sql });
+    let item = match version {
+        "0.39.0" => Item::function_call("xldb__execute_query", arguments).call_id(call_id),
+        "0.80.0" => Item::function_call("mcp__xldb__execute_query", arguments).call_id(call_id),
+        _ => Item::Raw(json!({
+            "type": "function_call",
+            "namespace": "mcp__xldb",
+            "name": "execute_query",
+            "arguments": arguments.to_string(),
+            "call_id": call_id,
+        })),
     };
-    Some(Step::new().item(Item::function_call(name, json!({ "sql": sql })).call_id(call_id)))
+    Step::new().item(item)
 }
 
 /// The `--json` result says which server answered and in which protocol.
@@ -125,12 +130,25 @@ fn assert_server(v: &Value, version: &str, protocol: &str, detected: bool) {
     );
 }
 
-/// The tool output the model received for `call_id`, if it did.
+/// The tool output the model received for `call_id`, if it did (a text, or 0.169's list of
+/// `input_text` parts for an MCP tool, joined by newlines).
 fn tool_output(model: &FakeModel, call_id: &str) -> Option<String> {
-    model
-        .requests()
-        .iter()
-        .find_map(|r| r.tool_output(call_id).map(str::to_string))
+    model.requests().iter().find_map(|r| {
+        r.tool_output(call_id).map(str::to_string).or_else(|| {
+            r.input().iter().find_map(|item| {
+                let parts = (item["type"] == "function_call_output"
+                    && item["call_id"].as_str() == Some(call_id))
+                .then(|| item["output"].as_array())??;
+                Some(
+                    parts
+                        .iter()
+                        .filter_map(|p| p["text"].as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                )
+            })
+        })
+    })
 }
 
 /// The audit record of the approval of the command containing `needle`.
@@ -156,15 +174,13 @@ async fn analyze_schema_speaking(version: &str, forced: Option<&str>) {
     let (db, url) = demo_db(dir.path());
     let answer = "Schema review.\nRECOMMENDATION: index orders(customer_id)\n```sql\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);\n```";
     let mcp_call = execute_query_call(version, "SELECT count(*) AS n FROM customers", "mcp_query");
-    let calls_mcp = mcp_call.is_some();
     let script = Script::new(
         [
             sqlite_shell(&db, "DELETE FROM orders", "exec_delete"),
             sqlite_shell(&db, "SELECT count(*) FROM orders", "exec_count"),
         ]
         .into_iter()
-        .chain(mcp_call)
-        .chain([Step::new().message(answer)]),
+        .chain([mcp_call, Step::new().message(answer)]),
     )
     .select_by_tool_outputs();
     let model = FakeModel::start(script).await.unwrap();
@@ -214,17 +230,24 @@ async fn analyze_schema_speaking(version: &str, forced: Option<&str>) {
     assert!(counted.contains('4'), "{version}: {counted}");
 
     // the MCP tool: Codex called our execute_query and the rows reached the model
-    if calls_mcp {
-        let mcp = tool_output(&model, "mcp_query").expect("the MCP tool output reached the model");
-        assert!(
-            mcp.contains("\"n\": 3") || mcp.contains("\"n\":3"),
-            "{version}: {mcp}"
-        );
-        assert_eq!(
-            v["codex"]["tool_calls"],
-            json!(["xldb.execute_query"]),
-            "{version}: {v}"
-        );
+    let mcp = tool_output(&model, "mcp_query").expect("the MCP tool output reached the model");
+    assert!(
+        mcp.contains("\"n\": 3") || mcp.contains("\"n\":3"),
+        "{version}: {mcp}"
+    );
+    assert_eq!(
+        v["codex"]["tool_calls"],
+        json!(["xldb.execute_query"]),
+        "{version}: {v}"
+    );
+    // 0.169 asked first: the trusted read-only tool was approved by the policy, and audited
+    if version == "0.169.0" {
+        let record = approval_record(&audit, "execute_query");
+        let record: Value = serde_json::from_str(&record).unwrap();
+        assert_eq!(record["request"]["kind"], "mcp_tool_call", "{record}");
+        assert_eq!(record["request"]["server"], "xldb", "{record}");
+        assert_eq!(record["decision"], "approved", "{record}");
+        assert_eq!(record["decided_by"], "policy", "{record}");
     }
 }
 

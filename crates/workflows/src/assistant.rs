@@ -11,7 +11,9 @@
 //! ([`AssistantOutcome::server`]). Approvals go to a
 //! `codex_session::PolicyHandler` over the given [`approval_policy::Policy`]: `allow` runs,
 //! `deny` is refused, `ask` goes to the `human` handler when one is given (a TTY prompt in the
-//! CLI) and is refused otherwise. Nothing turns `ask` into `allow`.
+//! CLI) and is refused otherwise. Nothing turns `ask` into `allow`. Codex 0.169 also asks
+//! before each MCP tool call: the tools of our own `xldb` server are trusted (all of them only
+//! read), any other MCP tool is an `ask`.
 //!
 //! Every failure to get a complete answer is an [`AssistantError`] whose message is meant for
 //! "Codex unavailable: …; showing local analysis": the caller falls back, and never prints a
@@ -174,6 +176,15 @@ pub struct AssistantOutcome {
     pub server: Option<CodexServer>,
 }
 
+/// The tools of our `xldb` MCP server that are approved without asking when Codex asks before
+/// calling them (0.169): every one of them only reads ([`crate::DbTools::definitions`]).
+const TRUSTED_XLDB_TOOLS: &[&str] = &[
+    "list_tables",
+    "describe_table",
+    "analyze_schema",
+    "execute_query",
+];
+
 /// The policy's action for an approval request; `workspace` is the conversation's working
 /// directory (patch requests do not carry one). `None` for a request kind this version does
 /// not know (it is denied).
@@ -259,11 +270,9 @@ async fn explain_forced(config: &AssistantConfig, why: String) -> String {
     }
 }
 
-async fn converse(
-    config: &AssistantConfig,
-    prompt: &str,
-    mut on_progress: impl FnMut(Progress<'_>) + Send,
-) -> Result<AssistantOutcome, AssistantError> {
+/// The approval handler of a conversation: the policy for commands and patches, `human` for
+/// `ask`, and our own read-only database tools trusted when they are registered.
+fn policy_handler(config: &AssistantConfig) -> PolicyHandler {
     let policy = config.policy.clone();
     let workspace = config.cwd.clone();
     let mut handler =
@@ -278,6 +287,23 @@ async fn converse(
     if let Some(h) = &config.human {
         handler = handler.with_human(h.clone());
     }
+    if config.mcp_server.is_some() {
+        // Codex 0.169 asks before each MCP tool call: only our own server's tools are trusted,
+        // and only the read-only ones (`execute_query` is gated again by the SQL classifier
+        // and a read-only session). Any other MCP tool is an `ask`.
+        for tool in TRUSTED_XLDB_TOOLS {
+            handler = handler.trust_mcp_tool(MCP_SERVER_NAME, *tool);
+        }
+    }
+    handler
+}
+
+async fn converse(
+    config: &AssistantConfig,
+    prompt: &str,
+    mut on_progress: impl FnMut(Progress<'_>) + Send,
+) -> Result<AssistantOutcome, AssistantError> {
+    let handler = policy_handler(config);
     // Auto (the default): `codex --version` picks the protocol generation (codex mcp for
     // 0.22–0.42, app-server for later versions), so any installed Codex gets the same workflow.
     let mut options = SessionOptions::new()
@@ -546,6 +572,52 @@ fn mcp_tool_call(ev: &Event) -> Option<(String, String, String)> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_trusted_tools_are_exactly_our_read_only_database_tools() {
+        // A new tool of the `xldb` server is not trusted until it is added here on purpose.
+        let defined: Vec<String> = crate::DbTools::definitions()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_owned())
+            .collect();
+        let mut trusted: Vec<String> = TRUSTED_XLDB_TOOLS.iter().map(|t| t.to_string()).collect();
+        let mut sorted = defined.clone();
+        sorted.sort();
+        trusted.sort();
+        assert_eq!(trusted, sorted);
+        let config = AssistantConfig {
+            codex_bin: None,
+            timeout: Duration::from_secs(1),
+            model: None,
+            profile: None,
+            approval_policy: "untrusted".into(),
+            sandbox: "read-only".into(),
+            policy: Arc::new(Policy::builtin()),
+            human: None,
+            audit_log: None,
+            mcp_server: Some(McpServerSpec {
+                command: "xldb-codex".into(),
+                args: vec!["mcp".into(), "serve".into()],
+            }),
+            cwd: "/w".into(),
+            env: Vec::new(),
+            protocol: Protocol::Auto,
+        };
+        let handler = policy_handler(&config);
+        for tool in &defined {
+            assert!(handler.trusts_mcp_tool(MCP_SERVER_NAME, tool), "{tool}");
+            assert!(!handler.trusts_mcp_tool("other", tool), "{tool}");
+        }
+        assert!(!handler.trusts_mcp_tool(MCP_SERVER_NAME, "drop_table"));
+        // Without our server registered, nothing is trusted.
+        let bare = policy_handler(&AssistantConfig {
+            mcp_server: None,
+            ..config
+        });
+        assert!(!bare.trusts_mcp_tool(MCP_SERVER_NAME, "execute_query"));
+    }
 
     fn other(kind: &str, raw: serde_json::Value) -> Event {
         Event::Other {
