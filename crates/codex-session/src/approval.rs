@@ -92,10 +92,10 @@ pub struct PatchApproval {
 /// A call of an MCP server's tool Codex wants to make (asked by 0.169; earlier versions call
 /// MCP tools without asking).
 ///
-/// The decision is sent as the MCP elicitation action: [`Decision::Approved`] and
-/// [`Decision::ApprovedForSession`] → `accept` (for this call only), [`Decision::Denied`] →
-/// `decline`, [`Decision::Abort`] → `cancel` (the model is told the call was cancelled; the
-/// turn goes on).
+/// The decision is sent as the MCP elicitation action: [`Decision::Approved`] → `accept` (this
+/// call only), [`Decision::ApprovedForSession`] → `accept` and no more questions about this
+/// tool in the session, [`Decision::Denied`] → `decline`, [`Decision::Abort`] → `cancel` (the
+/// model is told the call was cancelled; the turn goes on).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct McpToolApproval {
     /// The conversation.

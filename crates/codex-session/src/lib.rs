@@ -22,6 +22,9 @@
 //!   an error, panic or timeout denies. The default handler (feature `policy`) is
 //!   [`PolicyHandler`], which asks `approval-policy`. The server always gets a `result`
 //!   (an error reply hangs codex 0.39's turn forever), and only the four decisions it knows.
+//!   Codex 0.169 also asks before each MCP tool call ([`ApprovalRequest::McpToolCall`]):
+//!   [`PolicyHandler`] approves only the tools its caller trusted
+//!   ([`PolicyHandler::trust_mcp_tool`]).
 //! - An [`AuditSink`] ([`FileAuditSink`]: JSON Lines) gets each approval with its explanation
 //!   and decision **before** the decision is sent, then commands run, errors, restarts;
 //!   secrets are redacted first.

@@ -975,9 +975,11 @@ pub struct McpElicitationMeta {
 }
 
 /// The result of `mcpServer/elicitation/request`: the MCP elicitation answer,
-/// `{"action":"accept"}`. Measured on 0.169.0: `accept` runs the tool, `decline` tells the
-/// model "user rejected MCP tool call", `cancel` "user cancelled MCP tool call" (the turn goes
-/// on either way); a JSON-RPC error, `{}` or a v2 `{"decision":…}` count as a rejection.
+/// `{"action":"accept"}`. Measured on 0.169.0: `accept` runs the tool (and Codex asks again
+/// for the next call), `accept` with `"_meta":{"persist":"session"}` runs it and does not ask
+/// again for that tool in the session, `decline` tells the model "user rejected MCP tool
+/// call", `cancel` "user cancelled MCP tool call" (the turn goes on either way); a JSON-RPC
+/// error, `{}` or a v2 `{"decision":…}` count as a rejection.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct McpServerElicitationResponse {
     /// The MCP action.
@@ -985,6 +987,38 @@ pub struct McpServerElicitationResponse {
     /// The form's content (none for an approval).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Value>,
+    /// Codex's members: `{"persist":"session"}` with `accept` keeps the approval for the
+    /// session (one of the request's `_meta.persist` values).
+    #[serde(default, rename = "_meta", skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Value>,
+}
+
+impl McpServerElicitationResponse {
+    /// `accept`, for this call only.
+    pub fn accept() -> Self {
+        McpServerElicitationResponse {
+            action: crate::mcp::ElicitAction::Accept,
+            content: None,
+            meta: None,
+        }
+    }
+
+    /// `accept`, and do not ask again for the same tool in this session.
+    pub fn accept_for_session() -> Self {
+        McpServerElicitationResponse {
+            meta: Some(serde_json::json!({ "persist": "session" })),
+            ..McpServerElicitationResponse::accept()
+        }
+    }
+
+    /// `decline` or `cancel` (or `accept`) with nothing else.
+    pub fn action(action: crate::mcp::ElicitAction) -> Self {
+        McpServerElicitationResponse {
+            action,
+            content: None,
+            meta: None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1074,13 +1108,18 @@ mod tests {
             json!({"threadId":"t"})
         )
         .is_err());
-        let answer = McpServerElicitationResponse {
-            action: crate::mcp::ElicitAction::Decline,
-            content: None,
-        };
+        let answer = McpServerElicitationResponse::action(crate::mcp::ElicitAction::Decline);
         assert_eq!(
             serde_json::to_value(answer).unwrap(),
             json!({"action":"decline"})
+        );
+        assert_eq!(
+            serde_json::to_value(McpServerElicitationResponse::accept()).unwrap(),
+            json!({"action":"accept"})
+        );
+        assert_eq!(
+            serde_json::to_value(McpServerElicitationResponse::accept_for_session()).unwrap(),
+            json!({"action":"accept","_meta":{"persist":"session"}})
         );
     }
 

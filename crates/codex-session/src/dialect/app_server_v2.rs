@@ -37,10 +37,15 @@
 //! `{"action":"decline"}` gives the model "user rejected MCP tool call" and `{"action":"cancel"}`
 //! "user cancelled MCP tool call", and the turn goes on in both cases. A JSON-RPC error reply,
 //! `{}` and a v2 `{"decision":"accept"}` all count as a rejection (nothing hangs, but the
-//! answer must still be a `result`, as for every approval). The dialect answers every
-//! `mcpServer/elicitation/request` with an action: approvals `accept`, denials `decline`,
-//! aborts `cancel`, and anything unreadable or not a tool-call approval (a server's own form)
-//! `decline`. 0.80.0 calls MCP tools without asking (no such request).
+//! answer must still be a `result`, as for every approval). A plain `accept` holds for one
+//! call (the next call of the same tool asks again); `accept` with
+//! `"_meta":{"persist":"session"}` is not asked again in the session. With the approval policy
+//! `never`, 0.169 does not ask and refuses every MCP tool call ("MCP tool call requires
+//! approval, but approval policy is never"); `untrusted` and `on-request` ask. The dialect
+//! answers every `mcpServer/elicitation/request` with an action: `approved` → `accept`,
+//! `approved_for_session` → `accept` + `persist: session`, `denied` → `decline`, `abort` →
+//! `cancel`, and anything unreadable or not a tool-call approval (a server's own form) →
+//! `decline`. 0.80.0 calls MCP tools without asking (no such request, whatever the policy).
 //!
 //! Spoken for `Protocol::AppServerV2` (kebab-case enums) and, with the detected version's
 //! quirks, for `Protocol::Auto`; tested against the real 0.80.0 and 0.169.0 in
@@ -192,12 +197,13 @@ fn sandbox_mode(s: Sandbox) -> SandboxMode {
     }
 }
 
-/// The MCP elicitation action that carries `d` (see the module docs).
-fn elicit_action(d: Decision) -> ElicitAction {
+/// The MCP elicitation answer that carries `d` (see the module docs).
+fn elicit_answer(d: Decision) -> McpServerElicitationResponse {
     match d {
-        Decision::Approved | Decision::ApprovedForSession => ElicitAction::Accept,
-        Decision::Denied => ElicitAction::Decline,
-        Decision::Abort => ElicitAction::Cancel,
+        Decision::Approved => McpServerElicitationResponse::accept(),
+        Decision::ApprovedForSession => McpServerElicitationResponse::accept_for_session(),
+        Decision::Denied => McpServerElicitationResponse::action(ElicitAction::Decline),
+        Decision::Abort => McpServerElicitationResponse::action(ElicitAction::Cancel),
     }
 }
 
@@ -597,12 +603,9 @@ impl Dialect for AppServerV2 {
         if method != McpServerElicitationRequest::METHOD {
             return self.decision_result(decision);
         }
-        raw(&McpServerElicitationResponse {
-            action: elicit_action(decision),
-            content: None,
-        })
-        .or_else(|| RawValue::from_string(r#"{"action":"decline"}"#.to_owned()).ok())
-        .unwrap_or_else(|| RawValue::NULL.to_owned())
+        raw(&elicit_answer(decision))
+            .or_else(|| RawValue::from_string(r#"{"action":"decline"}"#.to_owned()).ok())
+            .unwrap_or_else(|| RawValue::NULL.to_owned())
     }
 
     async fn initialize(
@@ -1065,15 +1068,15 @@ mod tests {
 
         let method = "mcpServer/elicitation/request";
         for (d, wire) in [
-            (Decision::Approved, "accept"),
-            (Decision::ApprovedForSession, "accept"),
-            (Decision::Denied, "decline"),
-            (Decision::Abort, "cancel"),
+            (Decision::Approved, r#"{"action":"accept"}"#),
+            (
+                Decision::ApprovedForSession,
+                r#"{"action":"accept","_meta":{"persist":"session"}}"#,
+            ),
+            (Decision::Denied, r#"{"action":"decline"}"#),
+            (Decision::Abort, r#"{"action":"cancel"}"#),
         ] {
-            assert_eq!(
-                dialect.answer_result(method, d).get(),
-                format!(r#"{{"action":"{wire}"}}"#)
-            );
+            assert_eq!(dialect.answer_result(method, d).get(), wire);
         }
         // Other requests keep the v2 decisions.
         assert_eq!(

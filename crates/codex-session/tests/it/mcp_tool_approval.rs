@@ -5,20 +5,21 @@
 //! namespace, the way 0.169 offers MCP servers. Through the public API with
 //! [`PolicyHandler`]: an untrusted tool is declined (it never runs, the model is told "user
 //! rejected MCP tool call", the outcome lists the denial, the audit log has the approval), a
-//! trusted one is accepted (it runs and its output reaches the model).
+//! trusted one is accepted (it runs and its output reaches the model), and a tool approved for
+//! the session is asked about once for two calls.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use codex_session::{
-    ApprovalKind, ApprovalPolicy, CodexSession, ConversationOptions, Decision, MemoryAuditSink,
-    PolicyHandler, Protocol, Sandbox, SessionOptions, TurnEnd,
+    ApprovalHandler, ApprovalKind, ApprovalPolicy, CodexSession, ConversationOptions, Decision,
+    MemoryAuditSink, PolicyHandler, Protocol, Sandbox, SessionOptions, TurnEnd,
 };
 use serde_json::{json, Value};
 use xldb_testkit::fake_model::{CodexHome, FakeModel, Item, Script, Step};
 
-use crate::support::within;
+use crate::support::{fixed, within};
 
 const VERSION: &str = "0.169.0";
 const OUTPUT: &str = "probe-output-4242";
@@ -84,23 +85,33 @@ struct Run {
 }
 
 async fn run(handler: PolicyHandler) -> Run {
+    run_calls(Arc::new(handler), &[CALL_ID]).await
+}
+
+/// The fake model calls `probe_tool` once per id of `calls`, in turn, then answers.
+async fn run_calls(handler: Arc<dyn ApprovalHandler>, calls: &[&str]) -> Run {
     let bin = xldb_testkit::codex::codex_bin(VERSION).unwrap_or_else(|e| {
         panic!("{e:#}: run `source scripts/deps.sh && install_codex_versions`")
     });
     let dir = tempfile::tempdir().unwrap();
     let server = mcp_server_script(dir.path());
     let log = dir.path().join("calls.log");
-    let call = json!({
-        "type": "function_call",
-        "namespace": "mcp__probe",
-        "name": "probe_tool",
-        "arguments": json!({"q": "hi"}).to_string(),
-        "call_id": CALL_ID,
-    });
-    let script = Script::new([
-        Step::new().item(Item::Raw(call)),
-        Step::new().message("done (fake model)"),
-    ]);
+    let call = |id: &str| {
+        Step::new().item(Item::Raw(json!({
+            "type": "function_call",
+            "namespace": "mcp__probe",
+            "name": "probe_tool",
+            "arguments": json!({"q": "hi"}).to_string(),
+            "call_id": id,
+        })))
+    };
+    let script = Script::new(
+        calls
+            .iter()
+            .map(|id| call(id))
+            .chain([Step::new().message("done (fake model)")]),
+    )
+    .select_by_tool_outputs();
     let model = FakeModel::start(script).await.expect("fake model");
     let toml = format!(
         "[mcp_servers.probe]\ncommand = {}\nargs = []\nenv = {{ PROBE_LOG = {} }}\n",
@@ -113,7 +124,7 @@ async fn run(handler: PolicyHandler) -> Run {
         .program(bin)
         .protocol(Protocol::Auto)
         .cwd(home.work_dir())
-        .approval_handler(Arc::new(handler))
+        .approval_handler(handler)
         .audit(audit.clone())
         .request_timeout(Duration::from_secs(10));
     for (k, v) in home.envs() {
@@ -208,4 +219,28 @@ async fn a_trusted_mcp_tool_call_is_accepted() {
     assert_eq!(record["decided_by"], "policy");
     assert_eq!(record["request"]["kind"], "mcp_tool_call");
     assert_eq!(record["request"]["call_id"], CALL_ID);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tool_approved_for_the_session_is_asked_about_once() {
+    let r = run_calls(fixed(Decision::ApprovedForSession), &["mcp_a", "mcp_b"]).await;
+    assert_eq!(r.outcome.end, TurnEnd::Completed, "{:?}", r.outcome);
+    let calls = std::fs::read_to_string(&r.log).expect("the tool ran");
+    assert_eq!(calls.lines().count(), 2, "{calls}");
+    for id in ["mcp_a", "mcp_b"] {
+        assert!(
+            output_texts(&r.model, id)
+                .iter()
+                .any(|t| t.contains(OUTPUT)),
+            "{id}: {:?}",
+            output_texts(&r.model, id)
+        );
+    }
+    let approvals = r
+        .audit
+        .records()
+        .iter()
+        .filter(|r| r.event == "approval")
+        .count();
+    assert_eq!(approvals, 1, "{:?}", r.audit.records());
 }
