@@ -58,6 +58,34 @@ pub fn judge_shell(policy: &Policy, command: &str, cwd: &Path) -> Judgement {
 #[derive(Debug, Default)]
 pub struct TtyHuman;
 
+/// What Codex wants, as the terminal prompt says it (secrets redacted).
+fn describe(request: &ApprovalRequest) -> String {
+    match request {
+        ApprovalRequest::Exec(e) => {
+            format!("run `{}`", codex_session::redact_text(&e.command.join(" ")))
+        }
+        ApprovalRequest::Patch(p) => format!(
+            "change {}",
+            p.changes
+                .iter()
+                .map(|c| format!("`{}`", c.path.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        ApprovalRequest::McpToolCall(m) => {
+            let mut args = m.arguments.clone().unwrap_or(serde_json::Value::Null);
+            codex_session::redact_json(&mut args);
+            let args = if args.is_null() {
+                String::new()
+            } else {
+                format!(" with {args}")
+            };
+            format!("call the MCP tool `{}.{}`{args}", m.server, m.tool)
+        }
+        _ => "do something this version does not know".to_string(),
+    }
+}
+
 impl TtyHuman {
     /// A human handler when one is present.
     pub fn if_interactive() -> Option<std::sync::Arc<dyn ApprovalHandler>> {
@@ -69,20 +97,7 @@ impl TtyHuman {
 #[async_trait::async_trait]
 impl ApprovalHandler for TtyHuman {
     async fn decide(&self, request: &ApprovalRequest) -> Result<ApprovalDecision, HandlerError> {
-        let what = match request {
-            ApprovalRequest::Exec(e) => {
-                format!("run `{}`", codex_session::redact_text(&e.command.join(" ")))
-            }
-            ApprovalRequest::Patch(p) => format!(
-                "change {}",
-                p.changes
-                    .iter()
-                    .map(|c| format!("`{}`", c.path.display()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            _ => "do something this version does not know".to_string(),
-        };
+        let what = describe(request);
         let answer = tokio::task::spawn_blocking(move || {
             eprint!("\nCodex wants to {what}. The policy says ask. Allow? [y/N] ");
             let _ = std::io::stderr().flush();
@@ -97,5 +112,30 @@ impl ApprovalHandler for TtyHuman {
         } else {
             ApprovalDecision::new(Decision::Denied, "human", "denied at the terminal")
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+    use codex_session::{ApprovalRequest, McpToolApproval};
+
+    #[test]
+    fn the_prompt_names_the_mcp_tool_and_hides_secrets_in_its_arguments() {
+        let request = ApprovalRequest::McpToolCall(McpToolApproval {
+            conversation_id: "t1".into(),
+            call_id: "c1".into(),
+            server: "xldb".into(),
+            tool: "execute_query".into(),
+            arguments: Some(serde_json::json!({"sql": "SELECT 1", "password": "hunter2"})),
+            message: "Allow?".into(),
+        });
+        let text = describe(&request);
+        assert!(
+            text.starts_with("call the MCP tool `xldb.execute_query` with "),
+            "{text}"
+        );
+        assert!(text.contains("SELECT 1"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
     }
 }
