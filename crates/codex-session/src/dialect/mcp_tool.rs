@@ -1114,6 +1114,56 @@ mod tests {
                 "params": {"_meta": {"requestId": call}, "id": "1", "msg": msg}}))
                 .await;
         }
+
+        /// `session_configured` (session `s-1`) and `task_started` under `call`.
+        async fn configure_and_start(&mut self, call: &Value) {
+            self.event(
+                call,
+                json!({"type": "session_configured", "session_id": "s-1",
+                    "model": "m", "history_log_id": 0, "history_entry_count": 0}),
+            )
+            .await;
+            self.event(call, json!({"type": "task_started"})).await;
+        }
+
+        /// `turn_aborted` (reason `interrupted`) under `call`.
+        async fn abort(&mut self, call: &Value) {
+            self.event(
+                call,
+                json!({"type": "turn_aborted", "reason": "interrupted"}),
+            )
+            .await;
+        }
+
+        /// The turn's message `done`, `task_complete` (both under `call`), and the answer to
+        /// the `tools/call` whose id is `call`.
+        async fn complete_done(&mut self, call: &Value) {
+            self.event(call, json!({"type": "agent_message", "message": "done"}))
+                .await;
+            self.event(
+                call,
+                json!({"type": "task_complete", "last_agent_message": "done"}),
+            )
+            .await;
+            self.send(json!({"jsonrpc": "2.0", "id": call,
+                "result": {"content": [{"type": "text", "text": "done"}]}}))
+                .await;
+        }
+    }
+
+    type Turn = tokio::task::JoinHandle<(Conversation, Result<crate::outcome::TurnOutcome>)>;
+
+    /// Run a turn of `text` in a task that gives the conversation back with the outcome.
+    fn spawn_turn(mut conversation: Conversation, text: &'static str) -> Turn {
+        tokio::spawn(async move {
+            let outcome = conversation.run_turn(text).await;
+            (conversation, outcome)
+        })
+    }
+
+    /// Wait for a spawned turn (within [`LIMIT`]).
+    async fn join(turn: Turn) -> (Conversation, Result<crate::outcome::TurnOutcome>) {
+        tokio::time::timeout(LIMIT, turn).await.unwrap().unwrap()
     }
 
     async fn start(
@@ -1178,11 +1228,8 @@ mod tests {
     /// orphaned call must leave the pending table, and the conversation must go on.
     #[tokio::test]
     async fn an_abort_ends_the_turn_without_the_tool_answer() {
-        let (mut conversation, mut server, peer) = start(Decision::Abort, LIMIT).await;
-        let turn = tokio::spawn(async move {
-            let outcome = conversation.run_turn("run it").await;
-            (conversation, outcome)
-        });
+        let (conversation, mut server, peer) = start(Decision::Abort, LIMIT).await;
+        let turn = spawn_turn(conversation, "run it");
         let call = server.recv().await;
         assert_eq!(call["method"], "tools/call");
         assert_eq!(call["params"]["name"], "codex");
@@ -1191,14 +1238,7 @@ mod tests {
             json!({"prompt": "run it", "approval-policy": "untrusted", "cwd": "/w"})
         );
         let id = call["id"].clone();
-        server
-            .event(
-                &id,
-                json!({"type": "session_configured", "session_id": "s-1",
-            "model": "m", "history_log_id": 0, "history_entry_count": 0}),
-            )
-            .await;
-        server.event(&id, json!({"type": "task_started"})).await;
+        server.configure_and_start(&id).await;
         server
             .send(
                 json!({"jsonrpc": "2.0", "id": 0, "method": "elicitation/create", "params": {
@@ -1213,13 +1253,8 @@ mod tests {
             answer,
             json!({"jsonrpc": "2.0", "id": 0, "result": {"decision": "abort"}})
         );
-        server
-            .event(
-                &id,
-                json!({"type": "turn_aborted", "reason": "interrupted"}),
-            )
-            .await;
-        let (mut conversation, outcome) = tokio::time::timeout(LIMIT, turn).await.unwrap().unwrap();
+        server.abort(&id).await;
+        let (conversation, outcome) = join(turn).await;
         let outcome = outcome.unwrap();
         assert_eq!(
             outcome.end,
@@ -1234,10 +1269,7 @@ mod tests {
         );
 
         // The next message continues the session with `codex-reply`.
-        let turn = tokio::spawn(async move {
-            let outcome = conversation.run_turn("again").await;
-            (conversation, outcome)
-        });
+        let turn = spawn_turn(conversation, "again");
         let reply = server.recv().await;
         assert_eq!(reply["params"]["name"], "codex-reply");
         assert_eq!(
@@ -1246,20 +1278,8 @@ mod tests {
         );
         let id = reply["id"].clone();
         server.event(&id, json!({"type": "task_started"})).await;
-        server
-            .event(&id, json!({"type": "agent_message", "message": "done"}))
-            .await;
-        server
-            .event(
-                &id,
-                json!({"type": "task_complete", "last_agent_message": "done"}),
-            )
-            .await;
-        server
-            .send(json!({"jsonrpc": "2.0", "id": id,
-            "result": {"content": [{"type": "text", "text": "done"}]}}))
-            .await;
-        let (_conversation, outcome) = tokio::time::timeout(LIMIT, turn).await.unwrap().unwrap();
+        server.complete_done(&id).await;
+        let (_conversation, outcome) = join(turn).await;
         let outcome = outcome.unwrap();
         assert_eq!(outcome.end, TurnEnd::Completed);
         assert_eq!(outcome.final_message.as_deref(), Some("done"));
@@ -1273,53 +1293,23 @@ mod tests {
     /// then never comes, is given up after a short wait.
     #[tokio::test]
     async fn the_aborted_calls_task_may_carry_the_next_turn() {
-        let (mut conversation, mut server, peer) =
+        let (conversation, mut server, peer) =
             start(Decision::Denied, Duration::from_millis(300)).await;
-        let turn = tokio::spawn(async move {
-            let outcome = conversation.run_turn("run it").await;
-            (conversation, outcome)
-        });
+        let turn = spawn_turn(conversation, "run it");
         let old = server.recv().await["id"].clone();
-        server
-            .event(
-                &old,
-                json!({"type": "session_configured", "session_id": "s-1",
-                    "model": "m", "history_log_id": 0, "history_entry_count": 0}),
-            )
-            .await;
-        server.event(&old, json!({"type": "task_started"})).await;
-        server
-            .event(
-                &old,
-                json!({"type": "turn_aborted", "reason": "interrupted"}),
-            )
-            .await;
-        let (mut conversation, outcome) = tokio::time::timeout(LIMIT, turn).await.unwrap().unwrap();
+        server.configure_and_start(&old).await;
+        server.abort(&old).await;
+        let (conversation, outcome) = join(turn).await;
         assert!(matches!(outcome.unwrap().end, TurnEnd::Aborted { .. }));
 
-        let turn = tokio::spawn(async move {
-            let outcome = conversation.run_turn("again").await;
-            (conversation, outcome)
-        });
+        let turn = spawn_turn(conversation, "again");
         let reply = server.recv().await;
         assert_eq!(reply["params"]["name"], "codex-reply");
         server.event(&old, json!({"type": "task_started"})).await;
         // Longer than the start time limit: the event above counts as the new call's start.
         tokio::time::sleep(Duration::from_millis(600)).await;
-        server
-            .event(&old, json!({"type": "agent_message", "message": "done"}))
-            .await;
-        server
-            .event(
-                &old,
-                json!({"type": "task_complete", "last_agent_message": "done"}),
-            )
-            .await;
-        server
-            .send(json!({"jsonrpc": "2.0", "id": old,
-                "result": {"content": [{"type": "text", "text": "done"}]}}))
-            .await;
-        let (_conversation, outcome) = tokio::time::timeout(LIMIT, turn).await.unwrap().unwrap();
+        server.complete_done(&old).await;
+        let (_conversation, outcome) = join(turn).await;
         let outcome = outcome.unwrap();
         assert_eq!(outcome.end, TurnEnd::Completed, "{outcome:?}");
         assert_eq!(outcome.final_message.as_deref(), Some("done"));
@@ -1331,17 +1321,13 @@ mod tests {
     /// ends the turn as failed with the server's text.
     #[tokio::test]
     async fn an_error_result_fails_the_turn() {
-        let (mut conversation, mut server, _peer) = start(Decision::Denied, LIMIT).await;
-        let turn = tokio::spawn(async move { conversation.run_turn("hi").await });
+        let (conversation, mut server, _peer) = start(Decision::Denied, LIMIT).await;
+        let turn = spawn_turn(conversation, "hi");
         let call = server.recv().await;
         server.send(json!({"jsonrpc": "2.0", "id": call["id"], "result": {"isError": true,
             "content": [{"type": "text", "text": "Failed to parse configuration for Codex tool: unknown variant `untrusted`"}]}}))
             .await;
-        let outcome = tokio::time::timeout(LIMIT, turn)
-            .await
-            .unwrap()
-            .unwrap()
-            .unwrap();
+        let outcome = join(turn).await.1.unwrap();
         assert!(
             matches!(&outcome.end, TurnEnd::Failed { message } if message.contains("unknown variant")),
             "{outcome:?}"
@@ -1352,19 +1338,15 @@ mod tests {
     /// read from `structuredContent` when present (0.87+).
     #[tokio::test]
     async fn the_result_text_completes_a_turn_without_events() {
-        let (mut conversation, mut server, _peer) = start(Decision::Denied, LIMIT).await;
-        let turn = tokio::spawn(async move { conversation.run_turn("hi").await });
+        let (conversation, mut server, _peer) = start(Decision::Denied, LIMIT).await;
+        let turn = spawn_turn(conversation, "hi");
         let call = server.recv().await;
         server
             .send(json!({"jsonrpc": "2.0", "id": call["id"], "result": {
             "structuredContent": {"threadId": "t-1", "content": "from the result"},
             "content": [{"type": "text", "text": "from the result"}]}}))
             .await;
-        let outcome = tokio::time::timeout(LIMIT, turn)
-            .await
-            .unwrap()
-            .unwrap()
-            .unwrap();
+        let outcome = join(turn).await.1.unwrap();
         assert_eq!(outcome.end, TurnEnd::Completed);
         assert_eq!(outcome.final_message.as_deref(), Some("from the result"));
     }
@@ -1374,14 +1356,11 @@ mod tests {
     /// nothing pending.
     #[tokio::test]
     async fn a_call_that_never_starts_fails_the_turn() {
-        let (mut conversation, mut server, peer) =
+        let (conversation, mut server, peer) =
             start(Decision::Denied, Duration::from_millis(200)).await;
-        let turn = tokio::spawn(async move {
-            let outcome = conversation.run_turn("hi").await;
-            (conversation, outcome)
-        });
+        let turn = spawn_turn(conversation, "hi");
         let _ = server.recv().await;
-        let (_conversation, outcome) = tokio::time::timeout(LIMIT, turn).await.unwrap().unwrap();
+        let (_conversation, outcome) = join(turn).await;
         let outcome = outcome.unwrap();
         assert!(
             matches!(&outcome.end, TurnEnd::Failed { message } if message.contains("`tools/call` got no answer")),
@@ -1415,12 +1394,7 @@ mod tests {
             json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
                 "params": {"requestId": id, "reason": "interrupted"}})
         );
-        server
-            .event(
-                &id,
-                json!({"type": "turn_aborted", "reason": "interrupted"}),
-            )
-            .await;
+        server.abort(&id).await;
         assert!(matches!(
             tokio::time::timeout(LIMIT, conversation.next_event())
                 .await
