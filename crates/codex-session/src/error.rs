@@ -144,9 +144,9 @@ pub enum Error {
         /// What was asked for (``with id `…` `` or ``with rollout `…` ``).
         conversation: String,
     },
-    /// The conversation to resume already has a live [`crate::Conversation`] handle in this
-    /// session: use that one, or drop it first (two handles cannot share one conversation's
-    /// events).
+    /// The conversation to resume or archive already has a live [`crate::Conversation`]
+    /// handle in this session: use that one, or drop it first (two handles cannot share one
+    /// conversation's events, and an archived conversation's handle would go deaf).
     #[error("conversation `{conversation}` is already open in this session")]
     AlreadyOpen {
         /// Its id.

@@ -583,6 +583,17 @@ impl CodexSession {
         route.is_some_and(|route| !route.closed.is_cancelled())
     }
 
+    /// Whether any [`Conversation`] handle on `peer` is open.
+    fn has_any_handle(&self, peer: &Arc<Peer>) -> bool {
+        self.with_handles(peer, |handles| {
+            handles
+                .values()
+                .filter_map(Weak::upgrade)
+                .any(|route| !route.closed.is_cancelled())
+        })
+        .unwrap_or(false)
+    }
+
     /// Remember that a handle on `peer` routes `conversation_id`.
     fn track_handle(&self, peer: &Arc<Peer>, conversation_id: &str, route: &Arc<Route>) {
         self.with_handles(peer, |handles| {
@@ -658,7 +669,9 @@ impl CodexSession {
     /// may be empty (`""`, `Path::new("")`): the conversation API needs both and looks the
     /// missing one up, app-server v2 needs only the id (read from the file name when only
     /// the path is given). An id or path the server does not know is [`Error::Server`] with
-    /// its message, or [`Error::NotFound`] when it had to be looked up.
+    /// its message, or [`Error::NotFound`] when it had to be looked up. While a
+    /// [`Conversation`] handle of this session is open on it, archiving is
+    /// [`Error::AlreadyOpen`] and the server is not asked: drop the handle first.
     pub async fn archive_conversation(
         &self,
         conversation_id: &str,
@@ -666,10 +679,32 @@ impl CodexSession {
     ) -> Result<()> {
         let peer = self.peer()?;
         let dialect = peer.dialect().clone();
+        let timeout = self.inner.options.request_timeout;
+        // Archiving under a live handle leaves it deaf (0.169 stops its events): refuse before
+        // the server archives anything. The id is given, or in the rollout file's name, or
+        // (only while some handle is open) looked up in the listing.
+        let mut conversation_id = conversation_id.to_owned();
+        if conversation_id.is_empty() {
+            if let Some(id) = crate::dialect::id_from_rollout_path(rollout_path) {
+                conversation_id = id;
+            } else if self.has_any_handle(&peer) {
+                let stored = crate::dialect::Stored::Path(rollout_path);
+                if let Ok(found) =
+                    crate::dialect::find_listed(&*dialect, &peer, stored, timeout).await
+                {
+                    conversation_id = found.id;
+                }
+            }
+        }
+        if self.has_handle(&peer, &conversation_id) {
+            return Err(Error::AlreadyOpen {
+                conversation: conversation_id,
+            });
+        }
         dialect
             .archive_conversation(
                 &peer,
-                conversation_id,
+                &conversation_id,
                 rollout_path,
                 self.inner.options.request_timeout,
             )

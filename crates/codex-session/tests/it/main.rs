@@ -1,5 +1,6 @@
 //! Integration tests of codex-session: one binary (link time on 2 cores).
 //!
+//! - `archive_guard`: archiving a conversation whose handle is still open is refused;
 //! - `faults`: scripted misbehaving peers, in process over duplex pipes;
 //! - `traps`: the protocol traps measured on the real 0.39, replayed by scripted peers;
 //! - `matrix`: the same scenarios through the public API against 0.39.0, 0.80.0 and 0.169.0;
@@ -14,6 +15,7 @@
 // functions, not the helpers they share.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod archive_guard;
 mod faults;
 mod matrix;
 mod mcp_tool_approval;
