@@ -2,12 +2,11 @@
 //! server, round trips, read-only sessions, authentication; plus the modern catalog (table
 //! comments, skip indexes, TTL) on rows shaped like `system.*` of current servers.
 
-use crate::conformance::{check, Fixture};
-use crate::support::{block_on, i, t, CannedRunner, N};
-use db_schema::{
-    engine_by_name, extract, extract_url, ConnectOptions, CountingRunner, DatabaseUrl, Error,
-    Filter, Options, TableKind,
+use crate::conformance::Fixture;
+use crate::support::{
+    block_on, connect, count_round_trips, extract_conformant, i, t, CannedRunner, N,
 };
+use db_schema::{engine_by_name, extract, extract_url, Error, Filter, Options, TableKind};
 use xldb_testkit::servers::{ClickHouse, CLICKHOUSE_PASSWORD_USER};
 
 pub const FIXTURE: Fixture = Fixture {
@@ -38,11 +37,7 @@ fn fresh_db(name: &str, script: &str) -> String {
 #[test]
 fn conformance() {
     let url = fresh_db("conformance", FIXTURE.ddl);
-    let schema = block_on(extract_url(&url, &Options::default(), &())).unwrap();
-    let caps = engine_by_name("clickhouse")
-        .unwrap()
-        .capabilities(schema.server_version.as_deref().unwrap_or(""));
-    check(&schema, &caps, &FIXTURE);
+    let schema = extract_conformant("clickhouse", &url, &FIXTURE);
     let w = schema
         .table(Some("conformance"), "we;ird \"name\"")
         .unwrap();
@@ -101,11 +96,7 @@ fn materialized_views_hide_their_inner_table_and_keep_generated_columns() {
 #[test]
 fn escaped_literals_round_trip_through_the_real_server() {
     block_on(async {
-        let url = DatabaseUrl::parse(&server().url("default")).unwrap();
-        let engine = engine_by_name("clickhouse").unwrap();
-        let mut runner = db_schema::connect(engine, &url, &ConnectOptions::default())
-            .await
-            .unwrap();
+        let mut runner = connect("clickhouse", &server().url("default")).await;
         for s in [
             "plain",
             "it's",
@@ -166,23 +157,7 @@ fn round_trips_do_not_grow_with_the_number_of_tables() {
     let urls = [fresh_db("rt_small", &small), fresh_db("rt_large", &large)];
     let counts: Vec<(usize, usize)> = urls
         .iter()
-        .map(|u| {
-            block_on(async {
-                let engine = engine_by_name("clickhouse").unwrap();
-                let runner = db_schema::connect(
-                    engine,
-                    &DatabaseUrl::parse(u).unwrap(),
-                    &ConnectOptions::default(),
-                )
-                .await
-                .unwrap();
-                let mut counting = CountingRunner::new(runner);
-                let s = extract(engine, &mut counting, &Filter::default(), &())
-                    .await
-                    .unwrap();
-                (counting.statements, s.tables.len())
-            })
-        })
+        .map(|u| count_round_trips("clickhouse", u))
         .collect();
     assert_eq!(
         counts,
@@ -195,14 +170,7 @@ fn round_trips_do_not_grow_with_the_number_of_tables() {
 fn the_session_is_read_only() {
     let url = fresh_db("ro", "CREATE TABLE `t` (x Int8) ENGINE = Memory;\n");
     block_on(async {
-        let engine = engine_by_name("clickhouse").unwrap();
-        let mut runner = db_schema::connect(
-            engine,
-            &DatabaseUrl::parse(&url).unwrap(),
-            &ConnectOptions::default(),
-        )
-        .await
-        .unwrap();
+        let mut runner = connect("clickhouse", &url).await;
         for sql in [
             "INSERT INTO ro.t VALUES (1)",
             "CREATE TABLE ro.u (x Int8) ENGINE = Memory",

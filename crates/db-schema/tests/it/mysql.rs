@@ -1,12 +1,9 @@
 //! MariaDB on a throwaway real server: conformance, extras, round trips, read-only sessions,
 //! authentication errors.
 
-use crate::conformance::{check, Fixture};
-use crate::support::block_on;
-use db_schema::{
-    engine_by_name, extract, extract_url, ConnectOptions, CountingRunner, DatabaseUrl, Error,
-    Filter, Options,
-};
+use crate::conformance::Fixture;
+use crate::support::{block_on, connect, count_round_trips, extract_conformant};
+use db_schema::{engine_by_name, extract_url, Error, Options};
 use xldb_testkit::servers::MariaDb;
 
 pub const FIXTURE: Fixture = Fixture {
@@ -33,7 +30,7 @@ fn fresh_db(name: &str, sql: &str) -> String {
 #[test]
 fn conformance() {
     let url = fresh_db("conformance", FIXTURE.ddl);
-    let schema = block_on(extract_url(&url, &Options::default(), &())).unwrap();
+    let schema = extract_conformant("mysql", &url, &FIXTURE);
     let caps = engine_by_name("mysql")
         .unwrap()
         .capabilities(schema.server_version.as_deref().unwrap_or(""));
@@ -41,7 +38,6 @@ fn conformance() {
         caps.descending_indexes && caps.check_constraints,
         "MariaDB 10.11 has both"
     );
-    check(&schema, &caps, &FIXTURE);
     let c = schema.table(Some("conformance"), "Customers").unwrap();
     assert_eq!(c.extra["engine"], "InnoDB");
     assert_eq!(c.column("select").unwrap().default.as_deref(), Some("'x'"));
@@ -96,26 +92,13 @@ fn many_tables_sql(n: usize) -> String {
     sql
 }
 
-async fn count(url: &str) -> (usize, usize) {
-    let url = DatabaseUrl::parse(url).unwrap();
-    let engine = engine_by_name("mysql").unwrap();
-    let runner = db_schema::connect(engine, &url, &ConnectOptions::default())
-        .await
-        .unwrap();
-    let mut counting = CountingRunner::new(runner);
-    let schema = extract(engine, &mut counting, &Filter::default(), &())
-        .await
-        .unwrap();
-    (counting.statements, schema.tables.len())
-}
-
 #[test]
 fn round_trips_do_not_grow_with_the_number_of_tables() {
     let small = fresh_db("rt_small", &many_tables_sql(10));
     // 300, not 1,000: InnoDB creates tables slowly; SQLite and PostgreSQL cover 1,000.
     let large = fresh_db("rt_large", &many_tables_sql(300));
-    let (s, ns) = block_on(count(&small));
-    let (l, nl) = block_on(count(&large));
+    let (s, ns) = count_round_trips("mysql", &small);
+    let (l, nl) = count_round_trips("mysql", &large);
     assert_eq!((ns, nl), (11, 301));
     assert_eq!(s, l);
     assert_eq!(s, 9, "version probe + 8 catalog queries");
@@ -123,12 +106,9 @@ fn round_trips_do_not_grow_with_the_number_of_tables() {
 
 #[test]
 fn the_session_is_read_only() {
-    let url = DatabaseUrl::parse(&fresh_db("readonly", FIXTURE.ddl)).unwrap();
-    let engine = engine_by_name("mysql").unwrap();
+    let url = fresh_db("readonly", FIXTURE.ddl);
     block_on(async {
-        let mut runner = db_schema::connect(engine, &url, &ConnectOptions::default())
-            .await
-            .unwrap();
+        let mut runner = connect("mysql", &url).await;
         for sql in [
             "INSERT INTO `order` VALUES (1, 1, 'n')",
             "CREATE TABLE x (i INT)",

@@ -2,11 +2,8 @@
 //! read-only sessions, errors.
 
 use crate::conformance::{check, Fixture};
-use crate::support::block_on;
-use db_schema::{
-    engine_by_name, extract, extract_url, ConnectOptions, CountingRunner, DatabaseUrl, Error,
-    Filter, Options,
-};
+use crate::support::{block_on, connect, count_round_trips, extract_conformant};
+use db_schema::{engine_by_name, extract_url, Error, Options};
 use xldb_testkit::servers::Postgres;
 
 pub const FIXTURE: Fixture = Fixture {
@@ -32,11 +29,7 @@ fn fresh_db(name: &str, sql: &str) -> String {
 #[test]
 fn conformance() {
     let url = fresh_db("conformance", FIXTURE.ddl);
-    let schema = block_on(extract_url(&url, &Options::default(), &())).unwrap();
-    let caps = engine_by_name("postgres")
-        .unwrap()
-        .capabilities(schema.server_version.as_deref().unwrap_or(""));
-    check(&schema, &caps, &FIXTURE);
+    let schema = extract_conformant("postgres", &url, &FIXTURE);
     assert!(schema
         .tables
         .iter()
@@ -147,25 +140,12 @@ fn many_tables_sql(n: usize) -> String {
     )
 }
 
-async fn count(url: &str) -> (usize, usize) {
-    let url = DatabaseUrl::parse(url).unwrap();
-    let engine = engine_by_name("postgres").unwrap();
-    let runner = db_schema::connect(engine, &url, &ConnectOptions::default())
-        .await
-        .unwrap();
-    let mut counting = CountingRunner::new(runner);
-    let schema = extract(engine, &mut counting, &Filter::default(), &())
-        .await
-        .unwrap();
-    (counting.statements, schema.tables.len())
-}
-
 #[test]
 fn round_trips_do_not_grow_with_the_number_of_tables() {
     let small = fresh_db("rt_small", &many_tables_sql(10));
     let large = fresh_db("rt_large", &many_tables_sql(1000));
-    let (s, ns) = block_on(count(&small));
-    let (l, nl) = block_on(count(&large));
+    let (s, ns) = count_round_trips("postgres", &small);
+    let (l, nl) = count_round_trips("postgres", &large);
     assert_eq!((ns, nl), (11, 1001));
     assert_eq!(s, l);
     assert_eq!(s, 7, "version probe + 6 catalog queries");
@@ -194,12 +174,9 @@ fn a_low_privilege_role_sees_the_whole_catalog() {
 
 #[test]
 fn the_session_is_read_only() {
-    let url = DatabaseUrl::parse(&fresh_db("readonly", FIXTURE.ddl)).unwrap();
-    let engine = engine_by_name("postgres").unwrap();
+    let url = fresh_db("readonly", FIXTURE.ddl);
     block_on(async {
-        let mut runner = db_schema::connect(engine, &url, &ConnectOptions::default())
-            .await
-            .unwrap();
+        let mut runner = connect("postgres", &url).await;
         for sql in [
             "CREATE TABLE x (i int)",
             "INSERT INTO \"order\" VALUES (1, 1, 'n')",

@@ -1,11 +1,8 @@
 //! SQLite: conformance, round trips, read-only connection, filters.
 
-use crate::conformance::{check, Fixture};
-use crate::support::block_on;
-use db_schema::{
-    engine_by_name, extract, extract_url, ConnectOptions, CountingRunner, DatabaseUrl, Error,
-    Filter, Options,
-};
+use crate::conformance::Fixture;
+use crate::support::{block_on, connect, count_round_trips, extract_conformant};
+use db_schema::{extract_url, Error, Filter, Options};
 use std::path::Path;
 
 pub const FIXTURE: Fixture = Fixture {
@@ -28,11 +25,7 @@ fn db_with(dir: &Path, sql: &str) -> String {
 fn conformance() {
     let dir = tempfile::tempdir().unwrap();
     let url = db_with(dir.path(), FIXTURE.ddl);
-    let schema = block_on(extract_url(&url, &Options::default(), &())).unwrap();
-    let caps = engine_by_name("sqlite")
-        .unwrap()
-        .capabilities(schema.server_version.as_deref().unwrap_or(""));
-    check(&schema, &caps, &FIXTURE);
+    let schema = extract_conformant("sqlite", &url, &FIXTURE);
     assert_eq!(schema.engine, "sqlite");
     let t = schema.table(Some("main"), "we;ird \"name\"").unwrap();
     assert_eq!(t.extra["without_rowid"], false);
@@ -50,25 +43,12 @@ fn many_tables(n: usize) -> String {
     sql
 }
 
-async fn count_statements(url: &str) -> (usize, usize) {
-    let url = DatabaseUrl::parse(url).unwrap();
-    let engine = engine_by_name("sqlite").unwrap();
-    let runner = db_schema::connect(engine, &url, &ConnectOptions::default())
-        .await
-        .unwrap();
-    let mut counting = CountingRunner::new(runner);
-    let schema = extract(engine, &mut counting, &Filter::default(), &())
-        .await
-        .unwrap();
-    (counting.statements, schema.tables.len())
-}
-
 #[test]
 fn round_trips_do_not_grow_with_the_number_of_tables() {
     let small = tempfile::tempdir().unwrap();
     let large = tempfile::tempdir().unwrap();
-    let (s, ns) = block_on(count_statements(&db_with(small.path(), &many_tables(10))));
-    let (l, nl) = block_on(count_statements(&db_with(large.path(), &many_tables(1000))));
+    let (s, ns) = count_round_trips("sqlite", &db_with(small.path(), &many_tables(10)));
+    let (l, nl) = count_round_trips("sqlite", &db_with(large.path(), &many_tables(1000)));
     assert_eq!((ns, nl), (11, 1001));
     assert_eq!(s, l, "statements for 10 vs 1,000 tables");
     assert_eq!(s, 5, "version probe + 4 catalog queries");
@@ -102,10 +82,8 @@ fn table_and_schema_filters_are_bound_not_formatted() {
 #[test]
 fn the_connection_is_read_only() {
     let dir = tempfile::tempdir().unwrap();
-    let url = DatabaseUrl::parse(&db_with(dir.path(), FIXTURE.ddl)).unwrap();
-    let engine = engine_by_name("sqlite").unwrap();
-    let mut runner =
-        block_on(db_schema::connect(engine, &url, &ConnectOptions::default())).unwrap();
+    let url = db_with(dir.path(), FIXTURE.ddl);
+    let mut runner = block_on(connect("sqlite", &url));
     for sql in [
         "CREATE TABLE x (i INT)",
         "INSERT INTO \"order\" VALUES (1, 1, 'n')",

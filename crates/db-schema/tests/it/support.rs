@@ -2,7 +2,11 @@
 
 #![allow(dead_code)]
 
-use db_schema::{CatalogQuery, Error, Param, QueryRunner, Rows, Value};
+use crate::conformance::{check, Fixture};
+use db_schema::{
+    engine_by_name, extract, extract_url, CatalogQuery, ConnectOptions, CountingRunner,
+    DatabaseUrl, Error, Filter, Options, Param, QueryRunner, Rows, Schema, Value,
+};
 use std::collections::VecDeque;
 
 /// Run a future on a fresh current-thread runtime.
@@ -60,6 +64,46 @@ pub fn i(n: i64) -> Value {
     Value::Int(n)
 }
 pub const N: Value = Value::Null;
+
+/// Extract `url` with the default options and run the conformance checks against the
+/// capabilities `engine` has at the server version read.
+pub fn extract_conformant(engine: &str, url: &str, fixture: &Fixture) -> Schema {
+    let schema = block_on(extract_url(url, &Options::default(), &())).unwrap();
+    let caps = engine_by_name(engine)
+        .unwrap()
+        .capabilities(schema.server_version.as_deref().unwrap_or(""));
+    check(&schema, &caps, fixture);
+    schema
+}
+
+/// `engine`'s built-in runner on `url`, with the default connect options.
+pub async fn connect(engine: &str, url: &str) -> Box<dyn QueryRunner> {
+    let engine = engine_by_name(engine).unwrap();
+    db_schema::connect(
+        engine,
+        &DatabaseUrl::parse(url).unwrap(),
+        &ConnectOptions::default(),
+    )
+    .await
+    .unwrap()
+}
+
+/// Extract all of `url` through a [`CountingRunner`]: (statements run, tables found).
+pub fn count_round_trips(engine: &str, url: &str) -> (usize, usize) {
+    block_on(async {
+        let runner = connect(engine, url).await;
+        let mut counting = CountingRunner::new(runner);
+        let schema = extract(
+            engine_by_name(engine).unwrap(),
+            &mut counting,
+            &Filter::default(),
+            &(),
+        )
+        .await
+        .unwrap();
+        (counting.statements, schema.tables.len())
+    })
+}
 
 /// Names of the queries an engine would run.
 pub fn query_names(q: &[CatalogQuery]) -> Vec<&'static str> {
