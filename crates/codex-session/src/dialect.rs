@@ -51,11 +51,13 @@ pub enum Protocol {
     /// later; [`Protocol::Auto`] follows the exact version.
     AppServerV2,
     /// MCP tool mode: `tools/call` `codex` / `codex-reply` with `elicitation/create`
-    /// approvals, on `codex mcp-server` 0.44 – 0.153.4 (tested on 0.80.0; also `codex mcp`
-    /// 0.20 – 0.42, tested on 0.39.0 with [`crate::SessionOptions::args`] `["mcp"]`). Named
-    /// explicitly it spawns `codex mcp-server` and continues a session with `conversationId`
-    /// (0.34 and later). No listing, resuming or archiving. [`Protocol::Auto`] picks it only
-    /// for 0.20 – 0.21, which speak nothing else.
+    /// approvals, on `codex mcp-server` 0.44 – 0.153.4 (tested on 0.80.0) and `codex mcp`
+    /// 0.20 – 0.42 (tested on 0.39.0). Named explicitly, `codex --version` is still read once
+    /// to pick the subcommand (`mcp` before 0.44) and the key that continues a session
+    /// (`sessionId`, `conversationId`, `threadId`); when the version cannot be read or has no
+    /// tool mode, it spawns `codex mcp-server` and continues with `conversationId`.
+    /// No listing, resuming or archiving. [`Protocol::Auto`] picks it only for 0.20 – 0.21,
+    /// which speak nothing else.
     McpTool,
     /// Run `codex --version` on the program before spawning it and speak the generation the
     /// version prefers, with its quirks. A version newer than the newest tested one is

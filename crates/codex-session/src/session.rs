@@ -247,6 +247,20 @@ enum Resolved {
 impl Resolved {
     /// Detect when asked to (running `--version` once), else take the caller's protocol.
     async fn of(options: &SessionOptions) -> Result<Resolved> {
+        if options.protocol == Protocol::McpTool && options.args.is_none() {
+            // Tool mode is served by a subcommand that changed at 0.44 and continues a
+            // session with a key that changed twice: read the version when we can.
+            let locator = Locator::from_env(options.program.clone());
+            return Ok(
+                match detect_codex(&locator, Some(crate::detect::Generation::McpTool)).await {
+                    Ok(found) => Resolved::Detected(Box::new(found)),
+                    Err(e) => {
+                        tracing::debug!(error = %e, "tool mode without a version: `mcp-server`");
+                        Resolved::Fixed(options.protocol)
+                    }
+                },
+            );
+        }
         if options.protocol != Protocol::Auto {
             return Ok(Resolved::Fixed(options.protocol));
         }
@@ -346,6 +360,15 @@ impl CodexSession {
         let resolved = Resolved::of(&options).await?;
         let dialect = resolved.dialect()?;
         let spec = options.spawn_spec(&resolved, &*dialect);
+        // The subcommand and its arguments, without the `-c` overrides (they may hold values
+        // the audit log has no use for).
+        let server_args: Vec<String> = options
+            .args
+            .clone()
+            .unwrap_or_else(|| dialect.server_args())
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
         let audit = options.audit_sink();
         let live = launch(&options, &spec, dialect, resolved.name()).await?;
         audit_now(
@@ -353,6 +376,7 @@ impl CodexSession {
             "session_started",
             serde_json::json!({
                 "program": spec.program.display().to_string(),
+                "args": server_args,
                 "server": live.server.version,
                 "protocol": resolved.name(),
             }),

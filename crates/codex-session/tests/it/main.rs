@@ -2,6 +2,7 @@
 //!
 //! - `archive_guard`: archiving a conversation whose handle is still open is refused;
 //! - `faults`: scripted misbehaving peers, in process over duplex pipes;
+//! - `forced`: a protocol named explicitly still follows its version where it must;
 //! - `traps`: the protocol traps measured on the real 0.39, replayed by scripted peers;
 //! - `matrix`: the same scenarios through the public API against 0.39.0, 0.80.0 and 0.169.0;
 //! - `mcp_tool_approval`: 0.169.0's MCP tool-call approvals, trusted and not, with
@@ -17,6 +18,7 @@
 
 mod archive_guard;
 mod faults;
+mod forced;
 mod matrix;
 mod mcp_tool_approval;
 mod process;
