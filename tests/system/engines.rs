@@ -4,7 +4,7 @@
 // Tests and their helpers fail loudly on setup errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::util::xldb;
+use crate::util::{run, run_json, xldb};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;
@@ -42,6 +42,18 @@ fn mcp_queries(url: &str, sqls: &[&str]) -> Vec<Value> {
     out
 }
 
+/// The database the engine tests create on their server.
+const SHOP_DB: &str = "xldb_workflows_shop";
+
+/// Load [`SHOP`] with `run_sql` (the server's own client on [`SHOP_DB`]), then
+/// [`check_engine`] with the order count read the same way.
+fn shop_and_check(url: &str, run_sql: impl Fn(&str) -> String) {
+    run_sql(SHOP);
+    check_engine(url, || {
+        run_sql("SELECT count(*) FROM orders").trim().to_string()
+    });
+}
+
 fn check_engine(url: &str, count: impl Fn() -> String) {
     let r = mcp_queries(
         url,
@@ -59,8 +71,9 @@ fn check_engine(url: &str, count: impl Fn() -> String) {
     assert_eq!(count(), "4", "the delete was refused");
 
     let home = tempfile::tempdir().unwrap();
-    let out = xldb(home.path())
-        .args([
+    let v = run_json(
+        home.path(),
+        [
             "analyze",
             "query",
             "--offline",
@@ -69,15 +82,8 @@ fn check_engine(url: &str, count: impl Fn() -> String) {
             url,
             "--sql",
             "SELECT id FROM orders WHERE status = 'paid'",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let m = &v["local"]["measured"];
     assert!(
         m["plan"]
@@ -87,16 +93,10 @@ fn check_engine(url: &str, count: impl Fn() -> String) {
     );
     assert_eq!(m["rows"], 3, "{m}");
 
-    let out = xldb(home.path())
-        .args(["analyze", "schema", "--offline", "--json", "--db", url])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let v = run_json(
+        home.path(),
+        ["analyze", "schema", "--offline", "--json", "--db", url],
     );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let rules: Vec<&str> = v["local"]["findings"]
         .as_array()
         .unwrap()
@@ -110,32 +110,21 @@ fn check_engine(url: &str, count: impl Fn() -> String) {
 #[test]
 fn postgres_plans_limits_and_refuses_writes() {
     let pg = Postgres::shared().unwrap_or_else(|e| panic!("{e:#}"));
-    let url = pg.create_database("xldb_workflows_shop").unwrap();
-    pg.psql("xldb_workflows_shop", SHOP).unwrap();
-    check_engine(&url, || {
-        pg.psql("xldb_workflows_shop", "SELECT count(*) FROM orders")
-            .unwrap()
-            .trim()
-            .to_string()
-    });
+    let url = pg.create_database(SHOP_DB).unwrap();
+    let run_sql = |sql: &str| pg.psql(SHOP_DB, sql).unwrap();
+    shop_and_check(&url, run_sql);
     // PostgreSQL leaves foreign keys unindexed: the analyzer says so
     let home = tempfile::tempdir().unwrap();
-    let out = xldb(home.path())
-        .args(["analyze", "schema", "--offline", "--db", &url])
-        .output()
-        .unwrap();
+    let out = run(
+        home.path(),
+        ["analyze", "schema", "--offline", "--db", &url],
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("unindexed-foreign-key"));
 }
 
 #[test]
 fn mariadb_plans_limits_and_refuses_writes() {
     let db = MariaDb::shared().unwrap_or_else(|e| panic!("{e:#}"));
-    let url = db.create_database("xldb_workflows_shop").unwrap();
-    db.exec("xldb_workflows_shop", SHOP).unwrap();
-    check_engine(&url, || {
-        db.exec("xldb_workflows_shop", "SELECT count(*) FROM orders")
-            .unwrap()
-            .trim()
-            .to_string()
-    });
+    let url = db.create_database(SHOP_DB).unwrap();
+    shop_and_check(&url, |sql: &str| db.exec(SHOP_DB, sql).unwrap());
 }

@@ -3,13 +3,14 @@
 // Tests and their helpers fail loudly on setup errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::util::{demo_db, xldb};
+use crate::util::{all_output, assert_success, demo_db, run, run_json};
 
 #[test]
 fn analyze_query_offline_reports_findings_as_json() {
     let home = tempfile::tempdir().unwrap();
-    let out = xldb(home.path())
-        .args([
+    let v = run_json(
+        home.path(),
+        [
             "analyze",
             "query",
             "--offline",
@@ -17,16 +18,9 @@ fn analyze_query_offline_reports_findings_as_json() {
             "mysql",
             "--json",
             "--sql",
-        ])
-        .arg("SELECT * FROM orders ORDER BY RAND() LIMIT 10000, 20")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+            "SELECT * FROM orders ORDER BY RAND() LIMIT 10000, 20",
+        ],
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["source"], "local");
     let rules: Vec<&str> = v["local"]["findings"]
         .as_array()
@@ -48,8 +42,9 @@ fn analyze_query_offline_reports_findings_as_json() {
 fn analyze_query_with_a_database_collects_the_plan_and_timing() {
     let home = tempfile::tempdir().unwrap();
     let (_, url) = demo_db(home.path());
-    let out = xldb(home.path())
-        .args([
+    let v = run_json(
+        home.path(),
+        [
             "analyze",
             "query",
             "--offline",
@@ -58,15 +53,8 @@ fn analyze_query_with_a_database_collects_the_plan_and_timing() {
             &url,
             "--sql",
             "SELECT id FROM orders WHERE customer_id = 1",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let m = &v["local"]["measured"];
     assert!(m["plan"].as_str().unwrap().contains("orders"), "{m}");
     assert_eq!(m["rows"], 2);
@@ -75,8 +63,9 @@ fn analyze_query_with_a_database_collects_the_plan_and_timing() {
 #[test]
 fn a_bad_query_is_a_usage_error() {
     let home = tempfile::tempdir().unwrap();
-    let out = xldb(home.path())
-        .args([
+    let out = run(
+        home.path(),
+        [
             "analyze",
             "query",
             "--offline",
@@ -84,9 +73,8 @@ fn a_bad_query_is_a_usage_error() {
             "postgres",
             "--sql",
             "SELEC 1",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not parse"));
 }
@@ -101,18 +89,16 @@ fn analyze_config_never_prints_the_secrets() {
     )
     .unwrap();
     for extra in [&[][..], &["--json"][..], &["--format", "markdown"][..]] {
-        let out = xldb(home.path())
-            .args(["analyze", "config", "--offline"])
-            .args(extra)
-            .arg(&cfg)
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+        let cfg = cfg.to_str().unwrap();
+        let out = run(
+            home.path(),
+            ["analyze", "config", "--offline"]
+                .iter()
+                .chain(extra)
+                .chain([&cfg]),
         );
+        assert!(out.status.success());
+        let all = all_output(&out);
         assert!(
             all.contains("plaintext-secret") && all.contains("password-in-url"),
             "{all}"
@@ -127,32 +113,33 @@ fn analyze_config_never_prints_the_secrets() {
 #[test]
 fn config_generate_writes_toml_that_parses_and_reviews_clean() {
     let home = tempfile::tempdir().unwrap();
-    let out = xldb(home.path())
-        .args([
+    let out = run(
+        home.path(),
+        [
             "config",
             "generate",
             "--requirements",
             "environment=production;load=high",
             "--requirements",
             "databases=postgres,mysql,sqlite",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
+    assert_success(&out);
     let text = String::from_utf8(out.stdout).unwrap();
     let doc: toml::Table = toml::from_str(&text).expect("generated TOML parses");
     assert_eq!(doc["connections"].as_table().unwrap().len(), 3);
     let file = home.path().join("gen.toml");
     std::fs::write(&file, &text).unwrap();
-    let review = xldb(home.path())
-        .args(["analyze", "config", "--offline", "--json"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let review = run(
+        home.path(),
+        [
+            "analyze",
+            "config",
+            "--offline",
+            "--json",
+            file.to_str().unwrap(),
+        ],
+    );
     let v: serde_json::Value = serde_json::from_slice(&review.stdout).unwrap();
     assert!(
         v["local"]["findings"]
@@ -162,10 +149,10 @@ fn config_generate_writes_toml_that_parses_and_reviews_clean() {
             .all(|f| f["severity"] != "error"),
         "{v}"
     );
-    let bad = xldb(home.path())
-        .args(["config", "generate", "--requirements", "load=enormous"])
-        .output()
-        .unwrap();
+    let bad = run(
+        home.path(),
+        ["config", "generate", "--requirements", "load=enormous"],
+    );
     assert_eq!(bad.status.code(), Some(2));
 }
 
@@ -174,8 +161,9 @@ fn analyze_caching_ranks_a_query_log() {
     let home = tempfile::tempdir().unwrap();
     let log = home.path().join("queries.log");
     std::fs::write(&log, "100\tSELECT title FROM products WHERE id = 1\n50\tSELECT title FROM products WHERE id = 2\n10\tUPDATE products SET price_cents = 1 WHERE id = 3\n3\tSELECT id FROM orders WHERE created_at > now()\n").unwrap();
-    let out = xldb(home.path())
-        .args([
+    let v = run_json(
+        home.path(),
+        [
             "analyze",
             "caching",
             "--offline",
@@ -183,16 +171,9 @@ fn analyze_caching_ranks_a_query_log() {
             "postgres",
             "--json",
             "--queries",
-        ])
-        .arg(&log)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+            log.to_str().unwrap(),
+        ],
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let first = &v["local"]["groups"][0];
     assert_eq!(first["frequency"], 150);
     assert_eq!(first["advice"]["advice"], "cache");
@@ -208,16 +189,12 @@ fn an_unreachable_database_is_a_failure_without_the_password() {
         .unwrap()
         .port();
     let url = format!("postgres://app:NotToBePrinted@127.0.0.1:{port}/shop");
-    let out = xldb(home.path())
-        .args(["analyze", "schema", "--offline", "--db", &url])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let out = run(
+        home.path(),
+        ["analyze", "schema", "--offline", "--db", &url],
     );
+    assert_eq!(out.status.code(), Some(1));
+    let all = all_output(&out);
     assert!(!all.contains("NotToBePrinted"), "{all}");
     assert!(all.contains("error:"), "{all}");
 }
@@ -232,18 +209,16 @@ fn the_settings_file_is_read_and_checked() {
         "codex_bin = \"/opt/no-such-codex-from-settings\"\n",
     )
     .unwrap();
-    let out = xldb(home.path())
-        .args([
-            "analyze",
-            "query",
-            "--engine",
-            "sqlite",
-            "--no-cache",
-            "--sql",
-            "SELECT 1",
-        ])
-        .output()
-        .unwrap();
+    const QUERY: [&str; 7] = [
+        "analyze",
+        "query",
+        "--engine",
+        "sqlite",
+        "--no-cache",
+        "--sql",
+        "SELECT 1",
+    ];
+    let out = run(home.path(), QUERY);
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -251,28 +226,18 @@ fn the_settings_file_is_read_and_checked() {
         "{stderr}"
     );
     // a flag wins over the file
-    let out = xldb(home.path())
-        .args([
-            "analyze",
-            "query",
-            "--engine",
-            "sqlite",
-            "--no-cache",
-            "--sql",
-            "SELECT 1",
-            "--codex-bin",
-            "/opt/from-flag",
-        ])
-        .output()
-        .unwrap();
+    let out = run(
+        home.path(),
+        QUERY.iter().chain(&["--codex-bin", "/opt/from-flag"]),
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("/opt/from-flag"));
     std::fs::write(dir.join("config.toml"), "colour = \"blue\"\n").unwrap();
-    let out = xldb(home.path())
-        .args([
+    let out = run(
+        home.path(),
+        [
             "analyze", "query", "--engine", "sqlite", "--sql", "SELECT 1",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(
         out.status.code(),
         Some(2),

@@ -3,7 +3,10 @@
 // Tests and their helpers fail loudly on setup errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use serde_json::Value;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 /// Path of the built `xldb-codex` binary.
 pub fn xldb_bin() -> PathBuf {
@@ -26,6 +29,36 @@ pub fn xldb(home: &Path) -> std::process::Command {
     c
 }
 
+/// Run `xldb-codex` (see [`xldb`]) in `home` with `args`: its output, whatever the exit code.
+pub fn run<S: AsRef<OsStr>>(home: &Path, args: impl IntoIterator<Item = S>) -> Output {
+    xldb(home).args(args).output().expect("run xldb-codex")
+}
+
+/// Assert `out` is of a run that succeeded, showing its stderr if not.
+pub fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Run `xldb-codex` in `home` with `args`, assert it succeeded, and parse its stdout as JSON.
+pub fn run_json<S: AsRef<OsStr>>(home: &Path, args: impl IntoIterator<Item = S>) -> Value {
+    let out = run(home, args);
+    assert_success(&out);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Its stdout and stderr, one after the other.
+pub fn all_output(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
 /// Create the demo shop database in `dir` and return its `sqlite://` URL.
 pub fn demo_db(dir: &Path) -> (PathBuf, String) {
     let out = xldb(dir)
@@ -33,11 +66,7 @@ pub fn demo_db(dir: &Path) -> (PathBuf, String) {
         .arg(dir)
         .output()
         .expect("run demo");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let path = dir.join("shop.db");
     let url = format!("sqlite://{}", path.display());
     (path, url)
