@@ -360,34 +360,66 @@ fn exec_patch_message() -> Script {
     .select_by_tool_outputs()
 }
 
-async fn conversation_approved(s: &mut Session) -> Result<()> {
-    s.start(exec_patch_message()).await?;
+/// `touch created_by_exec.txt`, then the message `text`.
+fn exec_then(text: &str) -> Script {
+    Script::new([
+        Step::new().shell(["touch", "created_by_exec.txt"]),
+        Step::new().message(text),
+    ])
+    .select_by_tool_outputs()
+}
+
+/// The model stream hangs (until released), then a message that comes too late.
+fn hanging() -> Script {
+    Script::new([Step::new().hang().message("too late (fake model)")])
+}
+
+/// The turn's end `end` is `task_complete`.
+fn ensure_completed(end: &Value) -> Result<()> {
+    ensure!(
+        method(end) == "codex/event/task_complete",
+        "turn ended with {end}"
+    );
+    Ok(())
+}
+
+/// A call of `call_exec_1` was answered to the model as rejected.
+fn ensure_model_told_rejected(s: &Session) -> Result<()> {
+    let told = s.model()?.requests().iter().any(|r| {
+        r.tool_output("call_exec_1")
+            .is_some_and(|o| o.contains("rejected"))
+    });
+    ensure!(told, "the model was not told the command was rejected");
+    Ok(())
+}
+
+/// On a started `codex mcp` or app-server v1 session with [`exec_patch_message`]: one
+/// conversation, one turn with both approvals approved; the command ran, the patch applied.
+async fn approved_turn(s: &mut Session) -> Result<()> {
     let (conv, _, _) = s.conversation().await?;
     s.send_message(&conv, "please run touch").await?;
     let end = s.run_turns(1, |_| "approved").await?;
+    ensure_completed(&end[0])?;
+    let work = s.work()?;
     ensure!(
-        method(&end[0]) == "codex/event/task_complete",
-        "turn ended with {}",
-        end[0]
-    );
-    ensure!(
-        s.work()?.join("created_by_exec.txt").exists(),
+        work.join("created_by_exec.txt").exists(),
         "the approved command did not run"
     );
     ensure!(
-        s.work()?.join("hello.txt").exists(),
+        work.join("hello.txt").exists(),
         "the approved patch was not applied"
     );
     Ok(())
 }
 
+async fn conversation_approved(s: &mut Session) -> Result<()> {
+    s.start(exec_patch_message()).await?;
+    approved_turn(s).await
+}
+
 async fn decision(s: &mut Session, decision: &'static str) -> Result<()> {
-    let script = Script::new([
-        Step::new().shell(["touch", "created_by_exec.txt"]),
-        Step::new().message("The command was not run (fake model)."),
-    ])
-    .select_by_tool_outputs();
-    s.start(script).await?;
+    s.start(exec_then("The command was not run (fake model)."))
+        .await?;
     let (conv, _, _) = s.conversation().await?;
     s.send_message(&conv, "please run touch").await?;
     let end = s.run_turns(1, |_| decision).await?;
@@ -406,11 +438,7 @@ async fn decision(s: &mut Session, decision: &'static str) -> Result<()> {
         end[0]
     );
     if decision != "abort" {
-        let told = s.model()?.requests().iter().any(|r| {
-            r.tool_output("call_exec_1")
-                .is_some_and(|o| o.contains("rejected"))
-        });
-        ensure!(told, "the model was not told the command was rejected");
+        ensure_model_told_rejected(s)?;
     }
     Ok(())
 }
@@ -429,11 +457,7 @@ async fn exec_output(s: &mut Session) -> Result<()> {
     let (conv, _, _) = s.conversation().await?;
     s.send_message(&conv, "please run a noisy command").await?;
     let end = s.run_turns(1, |_| "approved").await?;
-    ensure!(
-        method(&end[0]) == "codex/event/task_complete",
-        "turn ended with {}",
-        end[0]
-    );
+    ensure_completed(&end[0])?;
     let requests = s.model()?.requests();
     let out = requests
         .iter()
@@ -471,11 +495,7 @@ async fn reasoning_plan_deltas(s: &mut Session) -> Result<()> {
         .await?;
     s.send_message(&conv, "plan, think, then answer").await?;
     let end = s.run_turns(1, |_| "denied").await?;
-    ensure!(
-        method(&end[0]) == "codex/event/task_complete",
-        "turn ended with {}",
-        end[0]
-    );
+    ensure_completed(&end[0])?;
     let lines = s.codex()?.transcript();
     let seen = |m: &str| lines.iter().any(|l| method(&l.msg) == m);
     for m in [
@@ -508,10 +528,7 @@ async fn model_error(s: &mut Session) -> Result<()> {
 }
 
 async fn interrupt(s: &mut Session) -> Result<()> {
-    s.start(Script::new([Step::new()
-        .hang()
-        .message("too late (fake model)")]))
-        .await?;
+    s.start(hanging()).await?;
     let (conv, _, _) = s.conversation().await?;
     s.send_message(&conv, "think for a long time").await?;
     ensure!(
@@ -545,12 +562,7 @@ async fn interrupt(s: &mut Session) -> Result<()> {
 }
 
 async fn parallel(s: &mut Session) -> Result<()> {
-    let script = Script::new([
-        Step::new().shell(["touch", "created_by_exec.txt"]),
-        Step::new().message("All done (fake model)."),
-    ])
-    .select_by_tool_outputs();
-    s.start(script).await?;
+    s.start(exec_then("All done (fake model).")).await?;
     let (a, _, _) = s.conversation().await?;
     let (b, _, _) = s.conversation().await?;
     s.send_message(&a, "conversation a: please run touch")
@@ -593,11 +605,7 @@ async fn send_user_turn(s: &mut Session) -> Result<()> {
         )
         .await?;
     let end = s.run_turns(1, |_| "approved").await?;
-    ensure!(
-        method(&end[0]) == "codex/event/task_complete",
-        "turn ended with {}",
-        end[0]
-    );
+    ensure_completed(&end[0])?;
     ensure!(
         s.work()?.join("created_by_exec.txt").exists(),
         "the approved command did not run"
@@ -686,8 +694,10 @@ async fn unknown_method(s: &mut Session) -> Result<()> {
     Ok(())
 }
 
-async fn tool_call(s: &mut Session) -> Result<()> {
-    s.start(exec_patch_message()).await?;
+/// On a started `codex mcp` or `codex mcp-server` with [`exec_patch_message`]: `tools/call
+/// codex` in the work directory, every elicitation approved, two of them; the call's answer
+/// is a result. Gives back the work directory.
+async fn approved_tool_call(s: &mut Session) -> Result<PathBuf> {
     let work = s.work()?;
     let codex = s.codex()?;
     codex.call("tools/list", json!({}), STEP).await?;
@@ -718,6 +728,12 @@ async fn tool_call(s: &mut Session) -> Result<()> {
         result.get("result").is_some(),
         "tools/call failed: {result}"
     );
+    Ok(work)
+}
+
+async fn tool_call(s: &mut Session) -> Result<()> {
+    s.start(exec_patch_message()).await?;
+    let work = approved_tool_call(s).await?;
     ensure!(
         work.join("hello.txt").exists(),
         "the approved patch was not applied"
@@ -727,35 +743,14 @@ async fn tool_call(s: &mut Session) -> Result<()> {
 
 async fn app_v1_approved(s: &mut Session) -> Result<()> {
     s.start_app_server(exec_patch_message()).await?;
-    let (conv, _, _) = s.conversation().await?;
-    s.send_message(&conv, "please run touch").await?;
-    let end = s.run_turns(1, |_| "approved").await?;
-    ensure!(
-        method(&end[0]) == "codex/event/task_complete",
-        "turn ended with {}",
-        end[0]
-    );
-    let work = s.work()?;
-    ensure!(
-        work.join("created_by_exec.txt").exists(),
-        "the approved command did not run"
-    );
-    ensure!(
-        work.join("hello.txt").exists(),
-        "the approved patch was not applied"
-    );
-    Ok(())
+    approved_turn(s).await
 }
 
 async fn app_v2(s: &mut Session, decision: &str) -> Result<()> {
     let script = if decision == "accept" {
         exec_patch_message()
     } else {
-        Script::new([
-            Step::new().shell(["touch", "created_by_exec.txt"]),
-            Step::new().message("The command was not run (fake model)."),
-        ])
-        .select_by_tool_outputs()
+        exec_then("The command was not run (fake model).")
     };
     s.start_app_server(script).await?;
     let thread = s.thread().await?;
@@ -776,11 +771,7 @@ async fn app_v2(s: &mut Session, decision: &str) -> Result<()> {
         "decline" => {
             ensure!(status == "completed", "turn ended {status}");
             ensure!(!ran, "a declined command ran");
-            let told = s.model()?.requests().iter().any(|r| {
-                r.tool_output("call_exec_1")
-                    .is_some_and(|o| o.contains("rejected"))
-            });
-            ensure!(told, "the model was not told the command was rejected");
+            ensure_model_told_rejected(s)?;
         }
         _ => {
             ensure!(status == "interrupted", "cancel ended the turn {status}");
@@ -791,10 +782,7 @@ async fn app_v2(s: &mut Session, decision: &str) -> Result<()> {
 }
 
 async fn app_v2_interrupt(s: &mut Session) -> Result<()> {
-    s.start_app_server(Script::new([Step::new()
-        .hang()
-        .message("too late (fake model)")]))
-        .await?;
+    s.start_app_server(hanging()).await?;
     let thread = s.thread().await?;
     let turn = s.turn(&thread, "think for a long time").await?;
     ensure!(
@@ -818,36 +806,7 @@ async fn app_v2_interrupt(s: &mut Session) -> Result<()> {
 
 async fn mcp_server_tool_call(s: &mut Session) -> Result<()> {
     s.start_mcp(exec_patch_message(), "mcp-server").await?;
-    let work = s.work()?;
-    let codex = s.codex()?;
-    codex.call("tools/list", json!({}), STEP).await?;
-    let id = codex
-        .request(
-            "tools/call",
-            json!({"name": "codex", "arguments": {"prompt": "please run touch",
-                   "approval-policy": "untrusted", "sandbox": "workspace-write", "cwd": work}}),
-        )
-        .await?;
-    let mut elicitations = 0;
-    let result = loop {
-        let m = codex.next(STEP).await?;
-        if method(&m) == "elicitation/create" {
-            elicitations += 1;
-            codex
-                .respond(m["id"].clone(), json!({"decision": "approved"}))
-                .await?;
-        } else if m.get("method").is_none() && m.get("id") == Some(&json!(id)) {
-            break m;
-        }
-    };
-    ensure!(
-        elicitations == 2,
-        "expected 2 elicitations, got {elicitations}"
-    );
-    ensure!(
-        result.get("result").is_some(),
-        "tools/call failed: {result}"
-    );
+    let work = approved_tool_call(s).await?;
     ensure!(
         work.join("created_by_exec.txt").exists() && work.join("hello.txt").exists(),
         "the approved command or patch did not run"
