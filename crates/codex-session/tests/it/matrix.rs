@@ -5,17 +5,18 @@
 //! (`codex mcp-server`) and 0.39.0 (`codex mcp`). The fake model of `xldb-testkit` plays the
 //! same script to each. A missing binary fails the test with the command that installs it.
 
+use std::ops::Deref;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use codex_session::{
-    ApprovalDecision, ApprovalHandler, ApprovalKind, ApprovalPolicy, ApprovalRequest, CodexSession,
-    CodexVersion, ConversationOptions, Decision, Error, Event, HandlerError, MemoryAuditSink,
-    Protocol, Sandbox, SessionOptions, TurnEnd,
+    ApprovalDecision, ApprovalHandler, ApprovalKind, ApprovalRequest, CodexSession, CodexVersion,
+    ConversationOptions, Decision, Error, Event, HandlerError, MemoryAuditSink, Protocol,
+    SessionOptions, TurnEnd,
 };
 use xldb_testkit::fake_model::{CodexHome, FakeModel, Script, Step};
 
-use crate::support::within;
+use crate::support::{per_target, real_options, untrusted_workspace, within};
 
 /// Decides requests with the given decisions in turn (the last one repeats) and remembers
 /// what it was asked.
@@ -60,11 +61,18 @@ impl ApprovalHandler for Recording {
 /// A binary version and the protocol to speak to it.
 type Target = (&'static str, Protocol);
 
+/// The shared rig, and the audit records of its session.
 struct Rig {
-    model: FakeModel,
-    home: CodexHome,
-    session: CodexSession,
+    rig: crate::support::Rig,
     audit: Arc<MemoryAuditSink>,
+}
+
+impl Deref for Rig {
+    type Target = crate::support::Rig;
+
+    fn deref(&self) -> &crate::support::Rig {
+        &self.rig
+    }
 }
 
 /// Start `version` speaking `protocol` (`Protocol::Auto`: check what detection chose).
@@ -73,32 +81,23 @@ async fn rig(
     script: Script,
     handler: Arc<dyn ApprovalHandler>,
 ) -> Rig {
-    let bin = xldb_testkit::codex::codex_bin(version).unwrap_or_else(|e| {
-        panic!("{e:#}: run `source scripts/deps.sh && install_codex_versions`")
-    });
-    let model = FakeModel::start(script).await.expect("fake model");
-    let home = CodexHome::new(&model).expect("codex home");
     let audit = Arc::new(MemoryAuditSink::new());
-    let mut options = SessionOptions::new()
-        .program(bin)
-        .protocol(protocol)
-        .cwd(home.work_dir())
-        .approval_handler(handler)
-        .audit(audit.clone())
-        .request_timeout(Duration::from_secs(10));
-    for (k, v) in home.envs() {
-        options = options.env(k, v);
-    }
-    // Tool mode named without detection spawns `codex mcp-server` (0.44+); before 0.44 the
-    // same tools are served by `codex mcp`.
-    let parsed: CodexVersion = version.parse().unwrap();
-    if protocol == Protocol::McpTool && !parsed.at_least(0, 44, 0) {
-        options = options.args(["mcp"]);
-    }
-    let session = within(CodexSession::start(options))
-        .await
-        .unwrap_or_else(|e| panic!("codex {version} starts: {e}"));
-    assert_eq!(session.server_info().unwrap().version, version);
+    let rig = crate::support::Rig::start(version, script, |options| {
+        let options = options
+            .protocol(protocol)
+            .approval_handler(handler)
+            .audit(audit.clone());
+        // Tool mode named without detection spawns `codex mcp-server` (0.44+); before 0.44
+        // the same tools are served by `codex mcp`.
+        let parsed: CodexVersion = version.parse().unwrap();
+        if protocol == Protocol::McpTool && !parsed.at_least(0, 44, 0) {
+            options.args(["mcp"])
+        } else {
+            options
+        }
+    })
+    .await;
+    assert_eq!(rig.session.server_info().unwrap().version, version);
     let expected = match protocol {
         Protocol::Auto if version == "0.39.0" => "mcp-conversation",
         Protocol::Auto => "app-server-v2",
@@ -110,20 +109,11 @@ async fn rig(
         .find(|r| r.event == "session_started")
         .expect("session_started audited");
     assert_eq!(started.fields["protocol"], expected, "{version}");
-    Rig {
-        model,
-        home,
-        session,
-        audit,
-    }
+    Rig { rig, audit }
 }
 
 fn conversation_options(rig: &Rig) -> ConversationOptions {
-    ConversationOptions::new()
-        .cwd(rig.home.work_dir())
-        .approval_policy(ApprovalPolicy::Untrusted)
-        .sandbox(Sandbox::WorkspaceWrite)
-        .turn_timeout(Duration::from_secs(8))
+    untrusted_workspace(&rig.home, Duration::from_secs(8))
 }
 
 const MARKER: &str = "matrix-output-4711";
@@ -147,9 +137,7 @@ async fn full_turn(target: Target) {
     let handler = Recording::new(Decision::Approved);
     let script = exec_script(Step::new().message("All done (fake model)."));
     let rig = rig(target, script, handler.clone()).await;
-    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut conversation = rig.open(conversation_options(&rig)).await;
     let outcome = within(conversation.run_turn("please run the command"))
         .await
         .unwrap();
@@ -185,9 +173,7 @@ async fn denied_command(target: Target) {
     let handler = Recording::new(Decision::Denied);
     let script = exec_script(Step::new().message("Not run (fake model)."));
     let rig = rig(target, script, handler.clone()).await;
-    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut conversation = rig.open(conversation_options(&rig)).await;
     let outcome = within(conversation.run_turn("please run the command"))
         .await
         .unwrap();
@@ -214,9 +200,7 @@ async fn patch_approval(target: Target) {
     let script = Script::new([Step::new().patch(PATCH), Step::new().message("patched")])
         .select_by_tool_outputs();
     let rig = rig(target, script, handler.clone()).await;
-    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut conversation = rig.open(conversation_options(&rig)).await;
     let outcome = within(conversation.run_turn("add hello.txt"))
         .await
         .unwrap();
@@ -237,9 +221,7 @@ async fn interrupt(target: Target) {
         Recording::new(Decision::Denied),
     )
     .await;
-    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut conversation = rig.open(conversation_options(&rig)).await;
     within(conversation.send_message("think forever"))
         .await
         .unwrap();
@@ -264,32 +246,8 @@ async fn interrupt(target: Target) {
     assert!(rig.session.is_available(), "{version}");
 }
 
-macro_rules! matrix {
-    ($($module:ident => $target:expr),* $(,)?) => {$(
-        mod $module {
-            use codex_session::Protocol;
-
-            #[tokio::test]
-            async fn full_turn() {
-                super::full_turn($target).await;
-            }
-            #[tokio::test]
-            async fn denied_command() {
-                super::denied_command($target).await;
-            }
-            #[tokio::test]
-            async fn patch_approval() {
-                super::patch_approval($target).await;
-            }
-            #[tokio::test]
-            async fn interrupt() {
-                super::interrupt($target).await;
-            }
-        }
-    )*};
-}
-
-matrix! {
+per_target! {
+    [full_turn, denied_command, patch_approval, interrupt]
     v0_39_0 => ("0.39.0", Protocol::Auto),
     v0_80_0 => ("0.80.0", Protocol::Auto),
     v0_169_0 => ("0.169.0", Protocol::Auto),
@@ -310,9 +268,7 @@ async fn abort_trap(target: Target) {
     let handler = Recording::sequence(&[Decision::Abort, Decision::Approved]);
     let script = exec_script(Step::new().message("All done (fake model)."));
     let rig = rig(target, script, handler.clone()).await;
-    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut conversation = rig.open(conversation_options(&rig)).await;
     let started = std::time::Instant::now();
     let outcome = within(conversation.run_turn("please run the command"))
         .await
@@ -344,9 +300,7 @@ async fn abort_trap(target: Target) {
     );
     drop(conversation);
 
-    let mut again = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut again = rig.open(conversation_options(&rig)).await;
     let outcome = within(again.run_turn("please run the command"))
         .await
         .unwrap();
@@ -362,7 +316,7 @@ async fn abort_trap(target: Target) {
     );
     drop(again);
     let shutdown = std::time::Instant::now();
-    within(rig.session.shutdown(Duration::from_secs(5)))
+    within(rig.rig.session.shutdown(Duration::from_secs(5)))
         .await
         .unwrap();
     // The server's task for the aborted call never ends, so it does not exit at end of input;
@@ -396,9 +350,7 @@ async fn mcp_tool_second_message_continues_the_session() {
             Recording::new(Decision::Denied),
         )
         .await;
-        let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
-            .await
-            .unwrap();
+        let mut conversation = rig.open(conversation_options(&rig)).await;
         let first = within(conversation.run_turn("say first")).await.unwrap();
         assert_eq!(first.final_message.as_deref(), Some("first"), "{version}");
         let second = within(conversation.run_turn("say second")).await.unwrap();
@@ -503,19 +455,10 @@ async fn a_forced_wrong_protocol_fails_fast() {
         .unwrap();
     let home = CodexHome::new(&model).unwrap();
     let options = |version: &str, protocol| {
-        let bin = xldb_testkit::codex::codex_bin(version).unwrap_or_else(|e| {
-            panic!("{e:#}: run `source scripts/deps.sh && install_codex_versions`")
-        });
-        let mut options = SessionOptions::new()
-            .program(bin)
+        real_options(version, &home)
             .protocol(protocol)
-            .cwd(home.work_dir())
             .handshake_timeout(Duration::from_secs(5))
-            .request_timeout(Duration::from_secs(5));
-        for (k, v) in home.envs() {
-            options = options.env(k, v);
-        }
-        options
+            .request_timeout(Duration::from_secs(5))
     };
     let err = within(CodexSession::start(options(
         "0.80.0",

@@ -13,13 +13,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use codex_session::{
-    ApprovalHandler, ApprovalKind, ApprovalPolicy, CodexSession, ConversationOptions, Decision,
-    MemoryAuditSink, PolicyHandler, Protocol, Sandbox, SessionOptions, TurnEnd,
+    ApprovalHandler, ApprovalKind, Decision, MemoryAuditSink, PolicyHandler, Protocol, Sandbox,
+    TurnEnd,
 };
 use serde_json::{json, Value};
 use xldb_testkit::fake_model::{CodexHome, FakeModel, Item, Script, Step};
 
-use crate::support::{fixed, within};
+use crate::support::{fixed, real_options, start_real, untrusted_workspace, within};
 
 const VERSION: &str = "0.169.0";
 const OUTPUT: &str = "probe-output-4242";
@@ -90,9 +90,6 @@ async fn run(handler: PolicyHandler) -> Run {
 
 /// The fake model calls `probe_tool` once per id of `calls`, in turn, then answers.
 async fn run_calls(handler: Arc<dyn ApprovalHandler>, calls: &[&str]) -> Run {
-    let bin = xldb_testkit::codex::codex_bin(VERSION).unwrap_or_else(|e| {
-        panic!("{e:#}: run `source scripts/deps.sh && install_codex_versions`")
-    });
     let dir = tempfile::tempdir().unwrap();
     let server = mcp_server_script(dir.path());
     let log = dir.path().join("calls.log");
@@ -120,28 +117,14 @@ async fn run_calls(handler: Arc<dyn ApprovalHandler>, calls: &[&str]) -> Run {
     );
     let home = CodexHome::new_in(&std::env::temp_dir(), &model, &toml).expect("codex home");
     let audit = Arc::new(MemoryAuditSink::new());
-    let mut options = SessionOptions::new()
-        .program(bin)
+    let options = real_options(VERSION, &home)
         .protocol(Protocol::Auto)
-        .cwd(home.work_dir())
         .approval_handler(handler)
-        .audit(audit.clone())
-        .request_timeout(Duration::from_secs(10));
-    for (k, v) in home.envs() {
-        options = options.env(k, v);
-    }
-    let session = within(CodexSession::start(options))
-        .await
-        .unwrap_or_else(|e| panic!("codex {VERSION} starts: {e}"));
-    let mut conversation = within(
-        session.new_conversation(
-            ConversationOptions::new()
-                .cwd(home.work_dir())
-                .approval_policy(ApprovalPolicy::Untrusted)
-                .sandbox(Sandbox::ReadOnly)
-                .turn_timeout(Duration::from_secs(20)),
-        ),
-    )
+        .audit(audit.clone());
+    let session = start_real(VERSION, options).await;
+    let mut conversation = within(session.new_conversation(
+        untrusted_workspace(&home, Duration::from_secs(20)).sandbox(Sandbox::ReadOnly),
+    ))
     .await
     .unwrap();
     let outcome = within(conversation.run_turn("call the probe tool"))

@@ -5,52 +5,27 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use codex_session::{
-    ApprovalHandler, ApprovalKind, ApprovalPolicy, ApproveAll, CodexSession, Conversation,
-    ConversationOptions, Decision, Event, FileAuditSink, Sandbox, SessionOptions, TurnEnd,
+    ApprovalHandler, ApprovalKind, ApproveAll, Conversation, ConversationOptions, Decision, Event,
+    FileAuditSink, SessionOptions, TurnEnd,
 };
-use xldb_testkit::fake_model::{CodexHome, FakeModel, Script, Step};
+use xldb_testkit::codex::DEFAULT_CODEX_VERSION;
+use xldb_testkit::fake_model::{Script, Step};
 
-use crate::support::{fixed, within};
-
-struct Rig {
-    model: FakeModel,
-    home: CodexHome,
-    session: CodexSession,
-}
+use crate::support::{fixed, untrusted_workspace, wait_listed, within, Rig};
 
 async fn rig(
     script: Script,
     handler: Arc<dyn ApprovalHandler>,
     tweak: impl FnOnce(SessionOptions) -> SessionOptions,
 ) -> Rig {
-    let bin = xldb_testkit::codex::codex_bin(xldb_testkit::codex::DEFAULT_CODEX_VERSION)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let model = FakeModel::start(script).await.expect("fake model");
-    let home = CodexHome::new(&model).expect("codex home");
-    let mut options = SessionOptions::new()
-        .program(bin)
-        .cwd(home.work_dir())
-        .approval_handler(handler)
-        .request_timeout(Duration::from_secs(10));
-    for (k, v) in home.envs() {
-        options = options.env(k, v);
-    }
-    let session = within(CodexSession::start(tweak(options)))
-        .await
-        .expect("codex mcp starts");
-    Rig {
-        model,
-        home,
-        session,
-    }
+    Rig::start(DEFAULT_CODEX_VERSION, script, |options| {
+        tweak(options.approval_handler(handler))
+    })
+    .await
 }
 
 fn conversation_options(rig: &Rig) -> ConversationOptions {
-    ConversationOptions::new()
-        .cwd(rig.home.work_dir())
-        .approval_policy(ApprovalPolicy::Untrusted)
-        .sandbox(Sandbox::WorkspaceWrite)
-        .turn_timeout(Duration::from_secs(20))
+    untrusted_workspace(&rig.home, Duration::from_secs(20))
 }
 
 /// A session whose conversation is in a turn the model never finishes (the stream hangs).
@@ -61,9 +36,7 @@ async fn hanging_turn() -> (Rig, Conversation) {
         |o| o,
     )
     .await;
-    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut conversation = rig.open(conversation_options(&rig)).await;
     within(conversation.send_message("think forever"))
         .await
         .unwrap();
@@ -83,9 +56,7 @@ async fn a_full_turn_reaches_task_complete() {
     .await;
     let info = rig.session.server_info().unwrap();
     assert_eq!(info.version, "0.39.0");
-    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut conversation = rig.open(conversation_options(&rig)).await;
     let outcome = within(conversation.run_turn("say something"))
         .await
         .unwrap();
@@ -112,9 +83,7 @@ async fn a_denied_command_never_runs_and_the_denial_is_audited() {
         Step::new().message("ok"),
     ]);
     let rig = rig(script, fixed(Decision::Denied), |o| o.audit(audit)).await;
-    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut conversation = rig.open(conversation_options(&rig)).await;
     let outcome = within(conversation.run_turn("write a file")).await.unwrap();
     assert_eq!(outcome.end, TurnEnd::Completed);
     assert_eq!(outcome.denied.len(), 1, "{outcome:?}");
@@ -150,9 +119,7 @@ async fn an_allowed_commands_output_reaches_the_model() {
         Step::new().message("saw it"),
     ]);
     let rig = rig(script, Arc::new(ApproveAll), |o| o).await;
-    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut conversation = rig.open(conversation_options(&rig)).await;
     let outcome = within(conversation.run_turn("run it")).await.unwrap();
     assert_eq!(outcome.end, TurnEnd::Completed);
     assert!(outcome.denied.is_empty());
@@ -175,9 +142,7 @@ async fn an_allowed_commands_output_reaches_the_model() {
 async fn a_patch_approval_applies_the_patch() {
     let script = Script::new([Step::new().patch(PATCH), Step::new().message("patched")]);
     let rig = rig(script, fixed(Decision::Approved), |o| o).await;
-    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut conversation = rig.open(conversation_options(&rig)).await;
     let outcome = within(conversation.run_turn("add hello.txt"))
         .await
         .unwrap();
@@ -215,12 +180,8 @@ async fn two_conversations_run_in_parallel() {
     ])
     .select_by_tool_outputs();
     let rig = rig(script, Arc::new(ApproveAll), |o| o).await;
-    let mut a = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
-    let mut b = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut a = rig.open(conversation_options(&rig)).await;
+    let mut b = rig.open(conversation_options(&rig)).await;
     assert_ne!(a.id(), b.id());
     let (ra, rb) = within(async { tokio::join!(a.run_turn("first"), b.run_turn("second")) }).await;
     for outcome in [ra.unwrap(), rb.unwrap()] {
@@ -243,9 +204,7 @@ async fn events_arrive_typed_in_order_and_none_is_lost() {
         Step::new().message("All done (fake model)."),
     ]);
     let rig = rig(script, Arc::new(ApproveAll), |o| o).await;
-    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut conversation = rig.open(conversation_options(&rig)).await;
     within(conversation.send_message("please run touch"))
         .await
         .unwrap();
@@ -317,9 +276,7 @@ async fn the_policy_handler_allows_a_read_query_and_denies_a_write() {
         |o| o.audit(audit),
     )
     .await;
-    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut conversation = rig.open(conversation_options(&rig)).await;
     let outcome = within(conversation.run_turn("query, then write"))
         .await
         .unwrap();
@@ -362,9 +319,7 @@ async fn the_policy_handler_allows_a_read_query_and_denies_a_write() {
 async fn a_finished_conversation_is_listed_resumed_and_archived() {
     let script = Script::new([Step::new().message("first"), Step::new().message("second")]);
     let rig = rig(script, fixed(Decision::Denied), |o| o).await;
-    let mut conversation = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut conversation = rig.open(conversation_options(&rig)).await;
     within(conversation.run_turn("hello")).await.unwrap();
     let id = conversation.id().to_owned();
     let rollout = conversation
@@ -374,20 +329,7 @@ async fn a_finished_conversation_is_listed_resumed_and_archived() {
         .expect("0.39 returns rolloutPath");
     drop(conversation);
     // 0.39 writes the transcript in the background: poll for it.
-    within(async {
-        loop {
-            let page = rig
-                .session
-                .list_conversations(Some(10), None)
-                .await
-                .unwrap();
-            if page.items.iter().any(|c| c.id == id) {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await;
+    wait_listed(&rig.session, &id).await;
     let mut resumed = within(
         rig.session
             .resume_conversation(&rollout, conversation_options(&rig)),

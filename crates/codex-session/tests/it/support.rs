@@ -1,16 +1,19 @@
-//! A scripted peer over an in-process duplex pipe: the test plays the server line by line.
+//! A scripted peer over an in-process duplex pipe: the test plays the server line by line;
+//! and the rig of the tests against real `codex` binaries.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use codex_session::{
-    ApprovalDecision, ApprovalHandler, ApprovalRequest, CodexSession, Conversation,
-    ConversationOptions, Decision, HandlerError, SessionOptions,
+    ApprovalDecision, ApprovalHandler, ApprovalPolicy, ApprovalRequest, CodexSession, Conversation,
+    ConversationOptions, ConversationPage, Decision, HandlerError, Sandbox, SessionOptions,
 };
 use serde_json::{json, Value};
 use tokio::io::{
     AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, Lines, ReadHalf, WriteHalf,
 };
+use xldb_testkit::fake_model::{CodexHome, FakeModel, Script};
 
 pub const CONV: &str = "conv-1";
 /// Every wait in these tests is bounded by this: a hang fails the test instead of the suite.
@@ -179,3 +182,110 @@ impl ApprovalHandler for Fixed {
 pub fn fixed(d: Decision) -> Arc<dyn ApprovalHandler> {
     Arc::new(Fixed(d))
 }
+
+// ---- Real `codex` binaries against the fake model of `xldb-testkit` ----
+
+/// The real `codex` `version`; a missing one fails with the command that installs it.
+pub fn real_codex(version: &str) -> PathBuf {
+    xldb_testkit::codex::codex_bin(version)
+        .unwrap_or_else(|e| panic!("{e:#}: run `source scripts/deps.sh && install_codex_versions`"))
+}
+
+/// Options for the real `codex` `version` in `home`: its program, the work directory, the
+/// home's environment, requests bounded at 10 s.
+pub fn real_options(version: &str, home: &CodexHome) -> SessionOptions {
+    let mut options = SessionOptions::new()
+        .program(real_codex(version))
+        .cwd(home.work_dir())
+        .request_timeout(Duration::from_secs(10));
+    for (k, v) in home.envs() {
+        options = options.env(k, v);
+    }
+    options
+}
+
+/// Start a session with `options` (panics with the version and the error if it fails).
+pub async fn start_real(version: &str, options: SessionOptions) -> CodexSession {
+    within(CodexSession::start(options))
+        .await
+        .unwrap_or_else(|e| panic!("codex {version} starts: {e}"))
+}
+
+/// A fake model, its `CODEX_HOME` and a session of a real `codex` on them.
+pub struct Rig {
+    pub model: FakeModel,
+    pub home: CodexHome,
+    pub session: CodexSession,
+}
+
+impl Rig {
+    /// The fake model playing `script`, a home, and `codex` `version` started with
+    /// [`real_options`] as `configure` finishes them.
+    pub async fn start(
+        version: &str,
+        script: Script,
+        configure: impl FnOnce(SessionOptions) -> SessionOptions,
+    ) -> Rig {
+        let model = FakeModel::start(script).await.expect("fake model");
+        let home = CodexHome::new(&model).expect("codex home");
+        let session = start_real(version, configure(real_options(version, &home))).await;
+        Rig {
+            model,
+            home,
+            session,
+        }
+    }
+
+    /// A new conversation with `options`.
+    pub async fn open(&self, options: ConversationOptions) -> Conversation {
+        within(self.session.new_conversation(options))
+            .await
+            .unwrap()
+    }
+}
+
+/// Conversation options in `home`'s work directory: approval policy untrusted, sandbox
+/// workspace-write, turns bounded by `turn_timeout`.
+pub fn untrusted_workspace(home: &CodexHome, turn_timeout: Duration) -> ConversationOptions {
+    ConversationOptions::new()
+        .cwd(home.work_dir())
+        .approval_policy(ApprovalPolicy::Untrusted)
+        .sandbox(Sandbox::WorkspaceWrite)
+        .turn_timeout(turn_timeout)
+}
+
+/// Poll the first page of the listing until `id` is in it (servers write the rollout in the
+/// background); that page.
+pub async fn wait_listed(session: &CodexSession, id: &str) -> ConversationPage {
+    within(async {
+        loop {
+            let page = session.list_conversations(Some(10), None).await.unwrap();
+            if page.items.iter().any(|c| c.id == id) {
+                return page;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+}
+
+/// One module per target, one `#[tokio::test]` per scenario: `per_target!([a, b] m =>
+/// ("0.39.0", Protocol::Auto), …)` makes `m::a` and `m::b`, which run the parent module's
+/// `a(target)` and `b(target)`.
+macro_rules! per_target {
+    ($scenarios:tt $($module:ident => $target:expr),* $(,)?) => {$(
+        $crate::support::per_target!(@module $module ($target) $scenarios);
+    )*};
+    (@module $module:ident ($target:expr) [$($scenario:ident),* $(,)?]) => {
+        mod $module {
+            use codex_session::Protocol;
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    super::$scenario($target).await;
+                }
+            )*
+        }
+    };
+}
+pub(crate) use per_target;

@@ -13,12 +13,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use codex_session::{
-    ApprovalPolicy, CodexSession, Conversation, ConversationOptions, ConversationPage, Decision,
-    Error, Protocol, Sandbox, SessionOptions, TurnEnd,
+    CodexSession, Conversation, ConversationOptions, ConversationPage, Decision, Error, Protocol,
+    TurnEnd,
 };
-use xldb_testkit::fake_model::{CodexHome, FakeModel, Script, Step};
+use xldb_testkit::fake_model::{FakeModel, Script, Step};
 
-use crate::support::{fixed, within};
+use crate::support::{fixed, per_target, untrusted_workspace, wait_listed, within, Rig};
 
 /// A binary version and the protocol to speak to it.
 type Target = (&'static str, Protocol);
@@ -28,44 +28,18 @@ const FIRST: &str = "first question about zebra-7319";
 /// A key-shaped string in a path: it must never come back in an error.
 const SECRET: &str = "sk-proj-threadsSecret0123456789abcdef";
 
-struct Rig {
-    model: FakeModel,
-    home: CodexHome,
-    session: CodexSession,
-}
-
 async fn rig((version, protocol): Target) -> Rig {
-    let bin = xldb_testkit::codex::codex_bin(version).unwrap_or_else(|e| {
-        panic!("{e:#}: run `source scripts/deps.sh && install_codex_versions`")
-    });
     let script = Script::new([]).when_exhausted(Step::new().message("noted (fake model)"));
-    let model = FakeModel::start(script).await.expect("fake model");
-    let home = CodexHome::new(&model).expect("codex home");
-    let mut options = SessionOptions::new()
-        .program(bin)
-        .protocol(protocol)
-        .cwd(home.work_dir())
-        .approval_handler(fixed(Decision::Denied))
-        .request_timeout(Duration::from_secs(10));
-    for (k, v) in home.envs() {
-        options = options.env(k, v);
-    }
-    let session = within(CodexSession::start(options))
-        .await
-        .unwrap_or_else(|e| panic!("codex {version} starts: {e}"));
-    Rig {
-        model,
-        home,
-        session,
-    }
+    Rig::start(version, script, |options| {
+        options
+            .protocol(protocol)
+            .approval_handler(fixed(Decision::Denied))
+    })
+    .await
 }
 
 fn conversation_options(rig: &Rig) -> ConversationOptions {
-    ConversationOptions::new()
-        .cwd(rig.home.work_dir())
-        .approval_policy(ApprovalPolicy::Untrusted)
-        .sandbox(Sandbox::WorkspaceWrite)
-        .turn_timeout(Duration::from_secs(8))
+    untrusted_workspace(&rig.home, Duration::from_secs(8))
 }
 
 /// Run one turn; it must complete with the fake model's answer.
@@ -118,20 +92,6 @@ async fn listed_ids(session: &CodexSession) -> Vec<String> {
         .collect()
 }
 
-/// Poll the first page until `id` is listed (servers write the rollout in the background).
-async fn wait_listed(session: &CodexSession, id: &str) -> ConversationPage {
-    within(async {
-        loop {
-            let page = session.list_conversations(Some(10), None).await.unwrap();
-            if page.items.iter().any(|c| c.id == id) {
-                return page;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await
-}
-
 fn is_lookup_or_server_error(e: &Error) -> bool {
     matches!(e, Error::Server { .. } | Error::NotFound { .. })
 }
@@ -141,14 +101,10 @@ async fn list_resume_archive(target: Target) {
     let rig = rig(target).await;
 
     // A conversation with one turn, and a second one (for paging).
-    let mut first = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut first = rig.open(conversation_options(&rig)).await;
     turn(version, &mut first, FIRST).await;
     let id = first.id().to_owned();
-    let mut other = within(rig.session.new_conversation(conversation_options(&rig)))
-        .await
-        .unwrap();
+    let mut other = rig.open(conversation_options(&rig)).await;
     turn(version, &mut other, "another conversation").await;
     let other_id = other.id().to_owned();
     drop(other);
@@ -304,20 +260,8 @@ async fn list_resume_archive(target: Target) {
     assert!(rig.session.is_available(), "{version}");
 }
 
-macro_rules! threads {
-    ($($module:ident => $target:expr),* $(,)?) => {$(
-        mod $module {
-            use codex_session::Protocol;
-
-            #[tokio::test]
-            async fn list_resume_archive() {
-                super::list_resume_archive($target).await;
-            }
-        }
-    )*};
-}
-
-threads! {
+per_target! {
+    [list_resume_archive]
     v0_39_0 => ("0.39.0", Protocol::Auto),
     v0_80_0 => ("0.80.0", Protocol::Auto),
     v0_169_0 => ("0.169.0", Protocol::Auto),
