@@ -220,7 +220,12 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
     let pings: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
-    for size in [200usize, 1024] {
+    // `THROUGHPUT_SIZES=1024` runs one size only (for profiling one case).
+    let sizes: Vec<usize> = std::env::var("THROUGHPUT_SIZES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![200, 1024]);
+    for size in sizes {
         println!("{n} agent_message_delta events of ~{size} bytes per line:");
         let pipe = pipe_run(n, size);
         row("pipe limit (count lines)", &pipe);

@@ -28,7 +28,6 @@ use mcp_proto::{
     ResumeConversationParams, ReviewDecision, ReviewDecisionResponse, SandboxMode, SandboxPolicy,
     SendUserMessage, SendUserMessageParams, SendUserTurn, SendUserTurnParams,
 };
-use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::approval::{
@@ -162,39 +161,7 @@ impl Dialect for McpConversation {
     }
 
     fn fast_event(&self, line: &[u8]) -> Option<(String, Event)> {
-        static NEEDLE: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
-            std::sync::OnceLock::new();
-        let needle = NEEDLE
-            .get_or_init(|| memchr::memmem::Finder::new(b"\"codex/event/agent_message_delta\""));
-        needle.find(&line[..line.len().min(128)])?;
-        #[derive(Deserialize)]
-        struct Line<'a> {
-            #[serde(borrow)]
-            method: std::borrow::Cow<'a, str>,
-            params: Params,
-            #[serde(default)]
-            id: Option<serde::de::IgnoredAny>,
-        }
-        #[derive(Deserialize)]
-        struct Params {
-            #[serde(rename = "conversationId")]
-            conversation_id: String,
-            msg: Msg,
-        }
-        #[derive(Deserialize)]
-        struct Msg {
-            delta: String,
-        }
-        let parsed: Line<'_> = serde_json::from_slice(line).ok()?;
-        if parsed.id.is_some() || parsed.method != "codex/event/agent_message_delta" {
-            return None;
-        }
-        Some((
-            parsed.params.conversation_id,
-            Event::AgentMessageDelta {
-                delta: parsed.params.msg.delta,
-            },
-        ))
+        fast::agent_message_delta(line)
     }
 
     fn server_request(&self, request: &Request) -> ServerRequest {
@@ -458,6 +425,196 @@ impl Dialect for McpConversation {
     }
 }
 
+/// The one-pass decoding of `agent_message_delta` lines (see the module docs).
+///
+/// It reads a narrow subset of JSON by hand: an object whose members are exactly `jsonrpc`
+/// (a string), `method` (`codex/event/agent_message_delta`) and `params`; `params` has `id`
+/// (a string), `conversationId` and `msg`; `msg` has `type` (`agent_message_delta`) and
+/// `delta`; members in any order, each at most once, JSON whitespace anywhere. Every name and
+/// every string but `delta` must be printable ASCII without escapes. Anything else (another
+/// member, a duplicate, an escape in a name, a request id, a number where a string is
+/// expected, trailing bytes) gives `None` and the line takes the general path, so the fast
+/// path never has to reproduce the general path's errors, only its successes.
+///
+/// The end of `delta` is found with `memchr` (32 bytes a step, against serde_json's 8); without
+/// escapes it is checked for control characters (a vectorized fold) and UTF-8 and copied once, with escapes it is handed to `serde_json` alone, so its decoding (escapes, surrogates, errors) is serde_json's own.
+/// Every byte of an accepted line is thus checked: printable ASCII outside `delta`, valid
+/// UTF-8 inside, as the general path's up-front UTF-8 check requires.
+mod fast {
+    use crate::event::Event;
+
+    const METHOD: &[u8] = b"codex/event/agent_message_delta";
+    const KIND: &[u8] = b"agent_message_delta";
+
+    /// The `delta` string as found: its bytes between the quotes and whether it has escapes.
+    struct RawStr<'a> {
+        /// With the quotes.
+        quoted: &'a [u8],
+        escaped: bool,
+    }
+
+    impl RawStr<'_> {
+        fn decode(&self) -> Option<String> {
+            if self.escaped {
+                return serde_json::from_slice::<String>(self.quoted).ok();
+            }
+            let body = self.quoted.get(1..self.quoted.len().checked_sub(1)?)?;
+            // JSON forbids raw control characters in strings (serde_json refuses them). A fold
+            // without early exit, so the compiler vectorizes it (`any` would go byte by byte).
+            if body.iter().fold(false, |control, &b| control | (b < 0x20)) {
+                return None;
+            }
+            std::str::from_utf8(body).ok().map(str::to_owned)
+        }
+    }
+
+    struct Scan<'a> {
+        b: &'a [u8],
+        i: usize,
+    }
+
+    impl<'a> Scan<'a> {
+        fn ws(&mut self) {
+            while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.b.get(self.i) {
+                self.i += 1;
+            }
+        }
+
+        /// Skip whitespace and take `c`.
+        fn eat(&mut self, c: u8) -> Option<()> {
+            self.ws();
+            if self.b.get(self.i) == Some(&c) {
+                self.i += 1;
+                Some(())
+            } else {
+                None
+            }
+        }
+
+        /// A string of printable ASCII without escapes: its bytes between the quotes.
+        fn simple(&mut self) -> Option<&'a [u8]> {
+            self.eat(b'"')?;
+            let rest = self.b.get(self.i..)?;
+            // Short strings: a plain loop beats setting up a vector search.
+            let len = rest.iter().position(|&b| b == b'"' || b == b'\\')?;
+            let body = rest.get(..len)?;
+            if rest.get(len) != Some(&b'"') || !body.iter().all(|&b| (0x20..0x7f).contains(&b)) {
+                return None;
+            }
+            self.i += len + 1;
+            Some(body)
+        }
+
+        /// Any string, located (with `memchr`) but not decoded.
+        fn raw(&mut self) -> Option<RawStr<'a>> {
+            self.eat(b'"')?;
+            let start = self.i - 1;
+            let mut at = self.i;
+            let mut escaped = false;
+            let end = loop {
+                let found = at + memchr::memchr2(b'"', b'\\', self.b.get(at..)?)?;
+                if self.b.get(found) == Some(&b'"') {
+                    break found;
+                }
+                // A backslash: the next byte is escaped (`\uXXXX` holds no quote).
+                escaped = true;
+                at = found + 2;
+            };
+            self.i = end + 1;
+            Some(RawStr {
+                quoted: self.b.get(start..=end)?,
+                escaped,
+            })
+        }
+
+        /// The next member name, or `None` at the end of the object (its `}` taken).
+        fn members<T>(
+            &mut self,
+            mut member: impl FnMut(&mut Self, &'a [u8]) -> Option<T>,
+        ) -> Option<()> {
+            self.eat(b'{')?;
+            loop {
+                let name = self.simple()?;
+                self.eat(b':')?;
+                member(self, name)?;
+                self.ws();
+                match self.b.get(self.i) {
+                    Some(b',') => self.i += 1,
+                    Some(b'}') => {
+                        self.i += 1;
+                        return Some(());
+                    }
+                    _ => return None,
+                }
+            }
+        }
+    }
+
+    /// Fill `slot` once; a second time is a duplicate member.
+    fn once<T>(slot: &mut Option<T>, value: Option<T>) -> Option<()> {
+        if slot.is_some() {
+            return None;
+        }
+        *slot = Some(value?);
+        Some(())
+    }
+
+    /// `msg`: `{"type":"agent_message_delta","delta":…}`.
+    fn msg<'a>(s: &mut Scan<'a>) -> Option<RawStr<'a>> {
+        let mut kind = None;
+        let mut delta = None;
+        s.members(|s, name| match name {
+            b"type" => once(&mut kind, s.simple().filter(|k| *k == KIND)),
+            b"delta" => once(&mut delta, s.raw()),
+            _ => None,
+        })?;
+        kind?;
+        delta
+    }
+
+    /// `params`: `{"id":…,"msg":…,"conversationId":…}`.
+    fn params<'a>(s: &mut Scan<'a>) -> Option<(&'a [u8], RawStr<'a>)> {
+        let mut id = None;
+        let mut conversation = None;
+        let mut delta = None;
+        s.members(|s, name| match name {
+            b"id" => once(&mut id, s.simple()),
+            b"conversationId" => once(&mut conversation, s.simple()),
+            b"msg" => once(&mut delta, msg(s)),
+            _ => None,
+        })?;
+        Some((conversation?, delta?))
+    }
+
+    /// The conversation and event of an `agent_message_delta` line, `None` for anything the
+    /// general path must read.
+    pub(super) fn agent_message_delta(line: &[u8]) -> Option<(String, Event)> {
+        let mut s = Scan { b: line, i: 0 };
+        let mut jsonrpc = None;
+        let mut method = None;
+        let mut found = None;
+        s.members(|s, name| match name {
+            b"jsonrpc" => once(&mut jsonrpc, s.simple()),
+            b"method" => once(&mut method, s.simple().filter(|m| *m == METHOD)),
+            b"params" => once(&mut found, params(s)),
+            _ => None,
+        })?;
+        s.ws();
+        if s.i != line.len() {
+            return None;
+        }
+        method?;
+        let (conversation, delta) = found?;
+        let conversation = std::str::from_utf8(conversation).ok()?.to_owned();
+        Some((
+            conversation,
+            Event::AgentMessageDelta {
+                delta: delta.decode()?,
+            },
+        ))
+    }
+}
+
 /// An `mcp-proto` event payload as the session's [`Event`] (MCP tool mode shares it: its
 /// `codex/event` payloads are the same).
 pub(crate) fn map_event(msg: EventMsg) -> Event {
@@ -642,16 +799,39 @@ mod tests {
         assert_eq!(p.changes[0].move_path, Some(PathBuf::from("/w/b")));
     }
 
+    /// What the general path makes of a line: envelope, then event decoding.
+    fn general(line: &[u8]) -> Option<(String, Event)> {
+        match mcp_proto::Message::decode(line).ok()? {
+            mcp_proto::Message::Notification(n) => McpConversation.event(&n),
+            _ => None,
+        }
+    }
+
+    /// The fast path gives the general path's answer, or leaves the line to it.
+    fn agrees(line: &[u8]) -> Option<(String, Event)> {
+        let fast = McpConversation.fast_event(line);
+        if fast.is_some() {
+            assert_eq!(
+                fast,
+                general(line),
+                "line: {}",
+                String::from_utf8_lossy(line)
+            );
+        }
+        fast
+    }
+
+    fn delta_line(delta: &str) -> Vec<u8> {
+        serde_json::to_vec(&json!({"jsonrpc": "2.0", "method": "codex/event/agent_message_delta",
+            "params": {"id": "0", "msg": {"type": "agent_message_delta", "delta": delta}, "conversationId": "c1"}}))
+        .unwrap()
+    }
+
     #[test]
     fn the_delta_fast_path_agrees_with_the_general_path() {
         let line = br#"{"jsonrpc":"2.0","method":"codex/event/agent_message_delta","params":{"id":"0","msg":{"type":"agent_message_delta","delta":"he\"llo"},"conversationId":"c1"}}"#;
-        let fast = McpConversation.fast_event(line);
-        let mcp_proto::Message::Notification(n) = mcp_proto::Message::decode(line).unwrap() else {
-            panic!("not a notification")
-        };
-        assert_eq!(fast, McpConversation.event(&n));
         assert_eq!(
-            fast,
+            agrees(line),
             Some((
                 "c1".into(),
                 Event::AgentMessageDelta {
@@ -659,15 +839,146 @@ mod tests {
                 }
             ))
         );
-        // Other events, and a request that merely mentions the method, take the general path.
+        // Members in another order (as serde_json writes a map), whitespace, no `jsonrpc`.
+        let line = b" { \"params\" : {\"conversationId\":\"c2\",\"id\":\"\",\"msg\":{\"delta\":\"\\u00e9\\n\xc3\xa9 x\",\"type\":\"agent_message_delta\"}}\t,\"method\":\"codex/event/agent_message_delta\"}\r ";
         assert_eq!(
-            McpConversation.fast_event(br#"{"method":"codex/event/task_started","params":{}}"#),
-            None
+            agrees(line),
+            Some((
+                "c2".into(),
+                Event::AgentMessageDelta {
+                    delta: "\u{e9}\n\u{e9} x".into()
+                }
+            ))
         );
-        assert_eq!(
-            McpConversation.fast_event(br#"{"id":1,"method":"codex/event/agent_message_delta","params":{"msg":{"delta":""},"conversationId":"c"}}"#),
-            None
+        // Lines the fast path must leave to the general path (which reads some of them
+        // differently, or refuses them).
+        let left = [
+            // Other events, and a request that merely names the method.
+            &br#"{"method":"codex/event/task_started","params":{}}"#[..],
+            br#"{"id":1,"method":"codex/event/agent_message_delta","params":{"msg":{"type":"agent_message_delta","delta":""},"conversationId":"c"}}"#,
+            // The payload's type decides the kind, not the method.
+            br#"{"method":"codex/event/agent_message_delta","params":{"id":"0","msg":{"type":"agent_reasoning_delta","delta":"x"},"conversationId":"c"}}"#,
+            // A numeric event id is refused by the general path.
+            br#"{"method":"codex/event/agent_message_delta","params":{"id":0,"msg":{"type":"agent_message_delta","delta":"x"},"conversationId":"c"}}"#,
+            // A JSON array, duplicates, trailing bytes, tool mode's `_meta`, an unknown member.
+            br#"["codex/event/agent_message_delta",{"id":"0","msg":{"type":"agent_message_delta","delta":"x"},"conversationId":"c"}]"#,
+            br#"{"method":"codex/event/agent_message_delta","params":{"id":"0","msg":{"type":"agent_message_delta","delta":"x","delta":"y"},"conversationId":"c"}}"#,
+            br#"{"method":"codex/event/agent_message_delta","params":{"id":"0","msg":{"type":"agent_message_delta","delta":"x"},"conversationId":"c"}}x"#,
+            br#"{"method":"codex/event/agent_message_delta","params":{"_meta":{},"id":"0","msg":{"type":"agent_message_delta","delta":"x"},"conversationId":"c"}}"#,
+            br#"{"method":"codex/event/agent_message_delta","error":5,"params":{"id":"0","msg":{"type":"agent_message_delta","delta":"x"},"conversationId":"c"}}"#,
+            // A raw control character, a lone surrogate, invalid UTF-8 in the delta.
+            b"{\"method\":\"codex/event/agent_message_delta\",\"params\":{\"id\":\"0\",\"msg\":{\"type\":\"agent_message_delta\",\"delta\":\"a\x01\"},\"conversationId\":\"c\"}}",
+            br#"{"method":"codex/event/agent_message_delta","params":{"id":"0","msg":{"type":"agent_message_delta","delta":"\ud800"},"conversationId":"c"}}"#,
+            b"{\"method\":\"codex/event/agent_message_delta\",\"params\":{\"id\":\"0\",\"msg\":{\"type\":\"agent_message_delta\",\"delta\":\"\xff\"},\"conversationId\":\"c\"}}",
+            // An escaped name or method (the general path reads it; the fast path need not).
+            br#"{"m\u0065thod":"codex/event/agent_message_delta","params":{"id":"0","msg":{"type":"agent_message_delta","delta":"x"},"conversationId":"c"}}"#,
+            // Cut short.
+            br#"{"method":"codex/event/agent_message_delta","params":{"id":"0","msg":{"type":"agent_message_delta","delta":"x\"#,
+        ];
+        for line in left {
+            assert_eq!(
+                McpConversation.fast_event(line),
+                None,
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
+    }
+
+    /// Every server-to-client line of the recorded transcripts (compact and pretty), and each
+    /// of their events turned into a delta: the fast path agrees or stays out.
+    #[test]
+    fn the_delta_fast_path_agrees_on_transcript_lines() {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../mcp-proto/tests/fixtures/reference"
         );
+        let mut lines = 0;
+        let mut taken = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for record in text.lines() {
+                let Ok(rec) = serde_json::from_str::<Value>(record) else {
+                    continue;
+                };
+                if rec["dir"] != "s2c" {
+                    continue;
+                }
+                let mut msg = rec["msg"].clone();
+                let mut variants = vec![
+                    serde_json::to_vec(&msg).unwrap(),
+                    serde_json::to_string_pretty(&msg).unwrap().into_bytes(),
+                ];
+                if msg["params"]["msg"].is_object() {
+                    msg["method"] = json!("codex/event/agent_message_delta");
+                    msg["params"]["msg"] =
+                        json!({"type": "agent_message_delta", "delta": "piece \"of\" text\n"});
+                    variants.push(serde_json::to_vec(&msg).unwrap());
+                    variants.push(serde_json::to_string_pretty(&msg).unwrap().into_bytes());
+                }
+                for line in variants {
+                    lines += 1;
+                    if agrees(&line).is_some() {
+                        taken += 1;
+                    }
+                }
+            }
+        }
+        assert!(lines > 100, "{lines} lines");
+        assert!(taken > 10, "the fast path took {taken} lines");
+    }
+
+    proptest::proptest! {
+        /// Generated deltas (any text: quotes, escapes, control characters, non-ASCII), in
+        /// members of any order with whitespace: the fast path takes them and agrees.
+        #[test]
+        fn the_delta_fast_path_agrees_on_generated_deltas(
+            delta in ".*",
+            conversation in "[ -!#-\\[\\]-~]{0,40}",
+            order in proptest::sample::select(vec![0usize, 1, 2, 3, 4, 5]),
+            spaced in proptest::bool::ANY,
+        ) {
+            let msg = format!(r#"{{"type":"agent_message_delta","delta":{}}}"#, serde_json::to_string(&delta).unwrap());
+            let members = [
+                r#""id":"0""#.to_owned(),
+                format!(r#""msg":{msg}"#),
+                format!(r#""conversationId":"{conversation}""#),
+            ];
+            let perms = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+            let sep = if spaced { " ,\t" } else { "," };
+            let params = perms[order].iter().map(|i| members[*i].clone()).collect::<Vec<_>>().join(sep);
+            let line = if order % 2 == 0 {
+                format!(r#"{{"jsonrpc":"2.0","method":"codex/event/agent_message_delta","params":{{{params}}}}}"#)
+            } else {
+                format!(r#"{{ "params" : {{ {params} }} , "method":"codex/event/agent_message_delta" }} "#)
+            };
+            let fast = agrees(line.as_bytes());
+            proptest::prop_assert_eq!(fast, Some((conversation, Event::AgentMessageDelta { delta })));
+        }
+
+        /// A delta line with a few bytes changed, inserted or removed: the fast path agrees
+        /// with the general path or leaves the line to it, never reads it differently.
+        #[test]
+        fn the_delta_fast_path_agrees_on_mutated_lines(
+            delta in ".{0,40}",
+            edits in proptest::collection::vec(
+                (proptest::prelude::any::<proptest::sample::Index>(),
+                 proptest::sample::select(b"\"\\{}[]:, \t\x01\x7f\xc3\xa9\xffa0un".to_vec()),
+                 0u8..3),
+                1..4),
+        ) {
+            let mut line = delta_line(&delta);
+            for (at, byte, kind) in edits {
+                let i = at.index(line.len() + 1);
+                match kind {
+                    0 if i < line.len() => line[i] = byte,
+                    1 => line.insert(i, byte),
+                    _ if i < line.len() => { line.remove(i); }
+                    _ => line.push(byte),
+                }
+            }
+            agrees(&line);
+        }
     }
 
     #[test]
