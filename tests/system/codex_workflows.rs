@@ -58,6 +58,13 @@ async fn run_with_codex_version(
     )
 }
 
+/// The fake model playing `script`, and a `CODEX_HOME` that points codex at it.
+async fn start_model(script: Script) -> (FakeModel, CodexHome) {
+    let model = FakeModel::start(script).await.unwrap();
+    let home = CodexHome::new(&model).unwrap();
+    (model, home)
+}
+
 fn sqlite_shell(db: &Path, sql: &str, call_id: &str) -> Step {
     Step::new().item(
         Item::shell([
@@ -183,8 +190,7 @@ async fn analyze_schema_speaking(version: &str, forced: Option<&str>) {
         .chain([mcp_call, Step::new().message(answer)]),
     )
     .select_by_tool_outputs();
-    let model = FakeModel::start(script).await.unwrap();
-    let home = CodexHome::new(&model).unwrap();
+    let (model, home) = start_model(script).await;
     let audit = dir.path().join("audit.jsonl");
     let mut args = vec![
         "analyze",
@@ -263,8 +269,7 @@ async fn analyze_query(version: &str) {
         Step::new().message(answer),
     ])
     .select_by_tool_outputs();
-    let model = FakeModel::start(script).await.unwrap();
-    let home = CodexHome::new(&model).unwrap();
+    let (model, home) = start_model(script).await;
     let audit = dir.path().join("audit.jsonl");
     let (status, stdout, stderr) = run_with_codex_version(
         version,
@@ -343,8 +348,7 @@ async fn analyze_caching(version: &str) {
         Step::new().message(answer),
     ])
     .select_by_tool_outputs();
-    let model = FakeModel::start(script).await.unwrap();
-    let home = CodexHome::new(&model).unwrap();
+    let (model, home) = start_model(script).await;
     let audit = dir.path().join("audit.jsonl");
     let (status, stdout, stderr) = run_with_codex_version(
         version,
@@ -399,12 +403,10 @@ async fn analyze_config_sends_no_secret(version: &str) {
         "[connections.main]\nengine = \"postgres\"\nurl = \"postgres://app:UrlPassw0rd@10.0.0.9/db?sslmode=require\"\napi_key = \"sk-abcdefghijklmnopqrstuvwx\"\n[connections.ch]\nengine = \"clickhouse\"\nhost = \"ch.internal\"\npassword = \"TomlPassw0rd\"\ntoken = \"Tok3nValue\"\n",
     )
     .unwrap();
-    let model = FakeModel::start(Script::new([
+    let (model, home) = start_model(Script::new([
         Step::new().message("RECOMMENDATION: move secrets to the environment")
     ]))
-    .await
-    .unwrap();
-    let home = CodexHome::new(&model).unwrap();
+    .await;
     let (status, stdout, stderr) = run_with_codex_version(
         version,
         &home,
@@ -460,10 +462,7 @@ async fn analyze_schema_on_codex_0_80_forced_to_mcp_tool() {
 /// under `--no-fallback`; the model is never asked.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_protocol_the_binary_does_not_speak_fails_fast() {
-    let model = FakeModel::start(Script::new([Step::new().message("unused")]))
-        .await
-        .unwrap();
-    let home = CodexHome::new(&model).unwrap();
+    let (model, home) = start_model(Script::new([Step::new().message("unused")])).await;
     let args = [
         "analyze",
         "query",
@@ -580,13 +579,11 @@ fn missing_crashing_or_stalling_codex_falls_back_to_local_analysis() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_model_error_falls_back_and_is_never_shown_as_an_answer() {
     let dir = tempfile::tempdir().unwrap();
-    let model = FakeModel::start(
+    let (_model, home) = start_model(
         Script::new([Step::http_error(500, "the model is on fire")])
             .when_exhausted(Step::http_error(500, "the model is still on fire")),
     )
-    .await
-    .unwrap();
-    let home = CodexHome::new(&model).unwrap();
+    .await;
     let args = [
         "analyze",
         "query",
@@ -617,12 +614,10 @@ async fn a_model_error_falls_back_and_is_never_shown_as_an_answer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_query_shape_is_answered_from_the_cache() {
     let answer = "RECOMMENDATION: list the columns\n```sql\nSELECT id FROM t WHERE a = 1\n```";
-    let model = FakeModel::start(
+    let (model, home) = start_model(
         Script::new([Step::new().message(answer)]).when_exhausted(Step::new().message(answer)),
     )
-    .await
-    .unwrap();
-    let home = CodexHome::new(&model).unwrap();
+    .await;
     let first = [
         "analyze",
         "query",
