@@ -116,7 +116,8 @@ async fn session_run(n: u64, size: usize, pings: usize, sample_memory: bool) -> 
     }
 }
 
-/// The pipe limit: the same peer, a consumer that only counts newlines.
+/// The pipe limit: the same peer, a consumer that only counts newlines, over a pipe of the
+/// same size as codex-session's (1 MiB).
 fn pipe_run(n: u64, size: usize) -> Run {
     let mut child = Command::new(peer())
         .args(["flood", &n.to_string(), &size.to_string()])
@@ -126,6 +127,8 @@ fn pipe_run(n: u64, size: usize) -> Run {
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = child.stdout.take().unwrap();
+    // The same pipe buffer codex-session asks for (transport.rs), so both read the same pipe.
+    rustix::pipe::fcntl_setpipe_size(&stdout, 1 << 20).unwrap();
     for line in [
         r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#,
         r#"{"jsonrpc":"2.0","id":2,"method":"newConversation","params":{}}"#,

@@ -6,6 +6,10 @@
 //! line grows past the limit, so a hostile or broken server can make us buffer at most
 //! `limit` bytes, never an unbounded line.
 //!
+//! The server's stdout pipe is enlarged to 1 MiB where the kernel allows it (Linux), so a
+//! flooding server and our reader do not hand a 64 KiB pipe back and forth (see
+//! `enlarge_pipe`).
+//!
 //! The child runs in its own process group. Codex is started through a launcher (`codex.js`
 //! under node, which spawns the native binary), so killing only the direct child would leave
 //! the real server orphaned; dropping the [`ChildGuard`] kills the whole group. Its stderr is
@@ -193,6 +197,7 @@ pub(crate) fn spawn(spec: &SpawnSpec) -> Result<Spawned> {
     let stdin = child.stdin.take().ok_or_else(|| missing("stdin"))?;
     let stdout = child.stdout.take().ok_or_else(|| missing("stdout"))?;
     let stderr = child.stderr.take().ok_or_else(|| missing("stderr"))?;
+    enlarge_pipe(&stdout);
     let pid = child.id();
     tokio::spawn(drain_stderr(stderr, pid));
 
@@ -219,6 +224,28 @@ pub(crate) fn spawn(spec: &SpawnSpec) -> Result<Spawned> {
             exit: exit_rx,
         },
     })
+}
+
+/// The kernel buffer asked for the server's stdout (Linux's default unprivileged maximum,
+/// `/proc/sys/fs/pipe-max-size`).
+pub(crate) const PIPE_SIZE: usize = 1 << 20;
+
+/// Ask for a [`PIPE_SIZE`] kernel buffer on the server's stdout instead of the default 64 KiB.
+///
+/// With 64 KiB the server blocks after 64 one-KiB events and every read wakes it up again, so
+/// reader and server keep handing the pipe back and forth (most of the reader's CPU on a
+/// delta flood was that: pipe lock spinning and wake-ups, measured with `perf`). A larger
+/// buffer lets each side run longer and each read take more. The memory is bounded (1 MiB of
+/// kernel memory per session). Best effort: when the kernel refuses (a lower limit, the
+/// user's pipe quota spent) the default stays, which is only slower.
+fn enlarge_pipe(stdout: &ChildStdout) {
+    #[cfg(target_os = "linux")]
+    match rustix::pipe::fcntl_setpipe_size(stdout, PIPE_SIZE) {
+        Ok(size) => tracing::trace!(size, "server stdout pipe enlarged"),
+        Err(e) => tracing::debug!(error = %e, "server stdout pipe left at its default size"),
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = stdout;
 }
 
 /// The longest stderr line kept for the log; the rest of a longer line is dropped.
@@ -340,6 +367,30 @@ mod tests {
             .flatten()
             .map(|l| l.to_vec());
         assert_eq!(last, Some(b"x".to_vec()));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn the_server_stdout_pipe_is_enlarged_where_the_kernel_allows() {
+        let max: usize = std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let spawned = spawn(&SpawnSpec {
+            program: "sleep".into(),
+            args: vec!["5".into()],
+            env: Vec::new(),
+            cwd: None,
+        })
+        .unwrap();
+        let size = rustix::pipe::fcntl_getpipe_size(&spawned.stdout).unwrap();
+        if max >= PIPE_SIZE {
+            assert_eq!(size, PIPE_SIZE);
+        } else {
+            // The kernel refuses more than its maximum: the default stays, the spawn works.
+            assert!(size >= 4096, "{size}");
+        }
     }
 
     proptest::proptest! {
