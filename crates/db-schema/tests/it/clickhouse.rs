@@ -4,7 +4,8 @@
 
 use crate::conformance::Fixture;
 use crate::support::{
-    block_on, connect, count_round_trips, extract_conformant, i, t, CannedRunner, N,
+    block_on, connect, count_round_trips, extract_conformant, extract_default, i, t, table_names,
+    CannedRunner, N,
 };
 use db_schema::{engine_by_name, extract, extract_url, Error, Filter, Options, TableKind};
 use xldb_testkit::servers::{ClickHouse, CLICKHOUSE_PASSWORD_USER};
@@ -65,8 +66,8 @@ fn materialized_views_hide_their_inner_table_and_keep_generated_columns() {
         "CREATE TABLE `src` (d Date, v UInt32, doubled UInt64 MATERIALIZED v * 2, alias_v UInt32 ALIAS v) ENGINE = MergeTree PARTITION BY toYYYYMM(d) ORDER BY d SAMPLE BY d;\n\
          CREATE MATERIALIZED VIEW `mv`.`agg` ENGINE = SummingMergeTree ORDER BY d AS SELECT d, sum(v) AS s FROM `mv`.`src` GROUP BY d;\n",
     );
-    let schema = block_on(extract_url(&url, &Options::default(), &())).unwrap();
-    let names: Vec<_> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+    let schema = extract_default(&url).unwrap();
+    let names = table_names(&schema);
     assert_eq!(names, ["agg", "src"]);
     let agg = &schema.tables[0];
     assert_eq!(agg.kind, TableKind::MaterializedView);
@@ -126,14 +127,7 @@ fn escaped_literals_round_trip_through_the_real_server() {
     let mut options = Options::default();
     options.filter.tables = Some(vec!["it's \\ odd".into(), "x') OR 1 = 1 OR ('".into()]);
     let schema = block_on(extract_url(&url, &options, &())).unwrap();
-    assert_eq!(
-        schema
-            .tables
-            .iter()
-            .map(|t| t.name.as_str())
-            .collect::<Vec<_>>(),
-        ["it's \\ odd"]
-    );
+    assert_eq!(table_names(&schema), ["it's \\ odd"]);
     options.filter = Filter {
         schema: Some("esc".into()),
         tables: None,
@@ -190,28 +184,16 @@ fn the_session_is_read_only() {
 fn credentials_are_checked_and_never_printed() {
     let (user, pw) = CLICKHOUSE_PASSWORD_USER;
     let port = server().http_port();
-    let ok = block_on(extract_url(
-        &format!("clickhouse://{user}:{pw}@127.0.0.1:{port}/system"),
-        &Options::default(),
-        &(),
-    ))
-    .unwrap();
+    let ok = extract_default(&format!("clickhouse://{user}:{pw}@127.0.0.1:{port}/system")).unwrap();
     assert!(ok.tables.iter().any(|t| t.name == "tables"));
-    let e = block_on(extract_url(
-        &format!("clickhouse://{user}:wrong-{pw}@127.0.0.1:{port}/system"),
-        &Options::default(),
-        &(),
+    let e = extract_default(&format!(
+        "clickhouse://{user}:wrong-{pw}@127.0.0.1:{port}/system"
     ))
     .unwrap_err();
     assert!(matches!(e, Error::Auth { .. }), "{e}");
     assert!(!format!("{e} {e:?}").contains(pw));
     let free = xldb_testkit::servers::free_port().unwrap();
-    let e = block_on(extract_url(
-        &format!("clickhouse://{user}:{pw}@127.0.0.1:{free}/x"),
-        &Options::default(),
-        &(),
-    ))
-    .unwrap_err();
+    let e = extract_default(&format!("clickhouse://{user}:{pw}@127.0.0.1:{free}/x")).unwrap_err();
     assert!(matches!(e, Error::Connect { .. }), "{e}");
 }
 

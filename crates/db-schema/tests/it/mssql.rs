@@ -331,21 +331,18 @@ fn conformance_on_documented_catalog_rows() {
 #[cfg(feature = "mssql")]
 #[test]
 fn tiberius_runner_errors_and_optional_live_run() {
-    use db_schema::{extract_url, Error, Options};
+    use crate::support::extract_default;
+    use db_schema::Error;
     let port = xldb_testkit::servers::free_port().unwrap();
-    let e = block_on(extract_url(
-        &format!("mssql://sa:Secr3t-pw-9@127.0.0.1:{port}/master"),
-        &Options::default(),
-        &(),
-    ))
-    .unwrap_err();
+    let e =
+        extract_default(&format!("mssql://sa:Secr3t-pw-9@127.0.0.1:{port}/master")).unwrap_err();
     assert!(matches!(e, Error::Connect { .. }), "{e}");
     assert!(!format!("{e} {e:?}").contains("Secr3t-pw-9"));
     let Ok(url) = std::env::var("DB_SCHEMA_MSSQL_URL") else {
         println!("note: DB_SCHEMA_MSSQL_URL is not set; the live SQL Server part did not run");
         return;
     };
-    let schema = block_on(extract_url(&url, &Options::default(), &())).unwrap();
+    let schema = extract_default(&url).unwrap();
     crate::json_schema::validate(&serde_json::to_value(&schema).unwrap());
     if schema.table(None, W).is_some() {
         check(

@@ -2,7 +2,7 @@
 //! authentication errors.
 
 use crate::conformance::Fixture;
-use crate::support::{block_on, connect, count_round_trips, extract_conformant};
+use crate::support::{block_on, connect, count_round_trips, extract_conformant, extract_default};
 use db_schema::{engine_by_name, extract_url, Error, Options};
 use xldb_testkit::servers::MariaDb;
 
@@ -130,18 +130,14 @@ fn bad_credentials_are_an_auth_error_without_the_password() {
         .exec("", "CREATE USER IF NOT EXISTS 'xldb_pw'@'%' IDENTIFIED BY 'right-pw-31'; GRANT SELECT ON *.* TO 'xldb_pw'@'%';")
         .unwrap();
     let port = server().port();
-    let e = block_on(extract_url(
-        &format!("mysql://xldb_pw:wrong-pw-77@127.0.0.1:{port}/mysql"),
-        &Options::default(),
-        &(),
+    let e = extract_default(&format!(
+        "mysql://xldb_pw:wrong-pw-77@127.0.0.1:{port}/mysql"
     ))
     .unwrap_err();
     assert!(matches!(e, Error::Auth { .. }), "{e}");
     assert!(!format!("{e} {e:?}").contains("wrong-pw-77"));
-    let ok = block_on(extract_url(
-        &format!("mariadb://xldb_pw:right-pw-31@127.0.0.1:{port}/mysql"),
-        &Options::default(),
-        &(),
+    let ok = extract_default(&format!(
+        "mariadb://xldb_pw:right-pw-31@127.0.0.1:{port}/mysql"
     ))
     .unwrap();
     assert!(!ok.tables.is_empty());

@@ -2,7 +2,9 @@
 //! read-only sessions, errors.
 
 use crate::conformance::{check, Fixture};
-use crate::support::{block_on, connect, count_round_trips, extract_conformant};
+use crate::support::{
+    block_on, connect, count_round_trips, extract_conformant, extract_default, table_names,
+};
 use db_schema::{engine_by_name, extract_url, Error, Options};
 use xldb_testkit::servers::Postgres;
 
@@ -63,7 +65,7 @@ fn extras_partitions_enums_sequences_and_expression_indexes() {
     let mut options = Options::default();
     options.filter.schema = Some("Sales".into());
     let schema = block_on(extract_url(&url, &options, &())).unwrap();
-    let names: Vec<_> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+    let names = table_names(&schema);
     assert_eq!(
         names,
         ["events", "moods", "person"],
@@ -162,7 +164,7 @@ fn a_low_privilege_role_sees_the_whole_catalog() {
         )
         .unwrap();
     let low = url.replace("postgres://postgres@", "postgres://xldb_low@");
-    let schema = block_on(extract_url(&low, &Options::default(), &())).unwrap();
+    let schema = extract_default(&low).unwrap();
     let caps = engine_by_name("postgres").unwrap().capabilities("");
     check(&schema, &caps, &FIXTURE);
     // The role really cannot read the data.
@@ -195,20 +197,10 @@ fn the_session_is_read_only() {
 #[test]
 fn unreachable_servers_and_unknown_databases_are_runtime_errors() {
     let port = xldb_testkit::servers::free_port().unwrap();
-    let e = block_on(extract_url(
-        &format!("postgres://postgres:pw-9f2@127.0.0.1:{port}/x"),
-        &Options::default(),
-        &(),
-    ))
-    .unwrap_err();
+    let e = extract_default(&format!("postgres://postgres:pw-9f2@127.0.0.1:{port}/x")).unwrap_err();
     assert!(matches!(e, Error::Connect { .. }), "{e}");
     assert!(!e.is_usage());
     assert!(!format!("{e} {e:?}").contains("pw-9f2"));
-    let e = block_on(extract_url(
-        &server().url("no_such_db"),
-        &Options::default(),
-        &(),
-    ))
-    .unwrap_err();
+    let e = extract_default(&server().url("no_such_db")).unwrap_err();
     assert!(e.to_string().contains("no_such_db"), "{e}");
 }

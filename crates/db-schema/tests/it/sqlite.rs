@@ -1,7 +1,9 @@
 //! SQLite: conformance, round trips, read-only connection, filters.
 
 use crate::conformance::Fixture;
-use crate::support::{block_on, connect, count_round_trips, extract_conformant};
+use crate::support::{
+    block_on, connect, count_round_trips, extract_conformant, extract_default, table_names,
+};
 use db_schema::{extract_url, Error, Filter, Options};
 use std::path::Path;
 
@@ -62,7 +64,7 @@ fn table_and_schema_filters_are_bound_not_formatted() {
     let mut options = Options::default();
     options.filter.tables = Some(vec!["we;ird \"name\"".into(), hostile.into()]);
     let schema = block_on(extract_url(&url, &options, &())).unwrap();
-    let names: Vec<_> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+    let names = table_names(&schema);
     assert_eq!(names, ["we;ird \"name\""]);
     // The FK to a table outside the filter is still reported.
     assert_eq!(
@@ -110,12 +112,7 @@ fn the_connection_is_read_only() {
 fn a_missing_file_is_a_connect_error_not_a_new_database() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("missing.db");
-    let err = block_on(extract_url(
-        &format!("sqlite://{}", path.display()),
-        &Options::default(),
-        &(),
-    ))
-    .unwrap_err();
+    let err = extract_default(&format!("sqlite://{}", path.display())).unwrap_err();
     assert!(matches!(err, Error::Connect { .. }), "{err}");
     assert!(!err.is_usage());
     assert!(!path.exists());

@@ -65,10 +65,20 @@ pub fn i(n: i64) -> Value {
 }
 pub const N: Value = Value::Null;
 
+/// Extract `url` with the default options.
+pub fn extract_default(url: &str) -> Result<Schema, Error> {
+    block_on(extract_url(url, &Options::default(), &()))
+}
+
+/// The names of `schema`'s tables, in its order.
+pub fn table_names(schema: &Schema) -> Vec<&str> {
+    schema.tables.iter().map(|t| t.name.as_str()).collect()
+}
+
 /// Extract `url` with the default options and run the conformance checks against the
 /// capabilities `engine` has at the server version read.
 pub fn extract_conformant(engine: &str, url: &str, fixture: &Fixture) -> Schema {
-    let schema = block_on(extract_url(url, &Options::default(), &())).unwrap();
+    let schema = extract_default(url).unwrap();
     let caps = engine_by_name(engine)
         .unwrap()
         .capabilities(schema.server_version.as_deref().unwrap_or(""));
