@@ -12,7 +12,7 @@ use std::time::Duration;
 use codex_session::{
     ApprovalDecision, ApprovalHandler, ApprovalKind, ApprovalRequest, CodexSession, CodexVersion,
     ConversationOptions, Decision, Error, Event, HandlerError, MemoryAuditSink, Protocol,
-    SessionOptions, TurnEnd,
+    SessionOptions, TurnEnd, TurnOutcome,
 };
 use xldb_testkit::fake_model::{CodexHome, FakeModel, Script, Step};
 
@@ -131,16 +131,28 @@ fn exec_script(then: Step) -> Script {
     .select_by_tool_outputs()
 }
 
-/// An approved command runs, its output reaches the model, the turn completes.
-async fn full_turn(target: Target) {
-    let version = target.0;
-    let handler = Recording::new(Decision::Approved);
-    let script = exec_script(Step::new().message("All done (fake model)."));
+/// The model asks for the command of [`exec_script`], `decision` answers it, then the model
+/// says `message`: the rig, what the handler was asked, and the turn's outcome.
+async fn one_exec_turn(
+    target: Target,
+    decision: Decision,
+    message: &str,
+) -> (Rig, Arc<Recording>, TurnOutcome) {
+    let handler = Recording::new(decision);
+    let script = exec_script(Step::new().message(message));
     let rig = rig(target, script, handler.clone()).await;
     let mut conversation = rig.open(conversation_options(&rig)).await;
     let outcome = within(conversation.run_turn("please run the command"))
         .await
         .unwrap();
+    (rig, handler, outcome)
+}
+
+/// An approved command runs, its output reaches the model, the turn completes.
+async fn full_turn(target: Target) {
+    let version = target.0;
+    let (rig, handler, outcome) =
+        one_exec_turn(target, Decision::Approved, "All done (fake model).").await;
     assert_eq!(outcome.end, TurnEnd::Completed, "{version}: {outcome:?}");
     assert_eq!(
         outcome.final_message.as_deref(),
@@ -170,13 +182,8 @@ async fn full_turn(target: Target) {
 /// A denied command never runs; the model is told; the turn completes.
 async fn denied_command(target: Target) {
     let version = target.0;
-    let handler = Recording::new(Decision::Denied);
-    let script = exec_script(Step::new().message("Not run (fake model)."));
-    let rig = rig(target, script, handler.clone()).await;
-    let mut conversation = rig.open(conversation_options(&rig)).await;
-    let outcome = within(conversation.run_turn("please run the command"))
-        .await
-        .unwrap();
+    let (rig, handler, outcome) =
+        one_exec_turn(target, Decision::Denied, "Not run (fake model).").await;
     assert_eq!(outcome.end, TurnEnd::Completed, "{version}: {outcome:?}");
     assert_eq!(handler.seen(), [ApprovalKind::Exec], "{version}");
     assert_eq!(outcome.denied.len(), 1, "{version}: {outcome:?}");

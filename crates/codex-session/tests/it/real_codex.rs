@@ -28,6 +28,15 @@ fn conversation_options(rig: &Rig) -> ConversationOptions {
     untrusted_workspace(&rig.home, Duration::from_secs(20))
 }
 
+/// The first output of the command `call_exec_1` the model received.
+fn first_exec_output(rig: &Rig) -> Option<String> {
+    rig.model
+        .requests()
+        .iter()
+        .filter_map(|r| r.tool_output("call_exec_1").map(str::to_owned))
+        .next()
+}
+
 /// A session whose conversation is in a turn the model never finishes (the stream hangs).
 async fn hanging_turn() -> (Rig, Conversation) {
     let rig = rig(
@@ -92,12 +101,7 @@ async fn a_denied_command_never_runs_and_the_denial_is_audited() {
     assert!(outcome.commands.is_empty(), "{:?}", outcome.commands);
     assert!(!rig.home.work_dir().join("created_by_exec.txt").exists());
     // The model was told.
-    let told = rig
-        .model
-        .requests()
-        .iter()
-        .filter_map(|r| r.tool_output("call_exec_1").map(str::to_owned))
-        .next();
+    let told = first_exec_output(&rig);
     assert!(
         told.is_some_and(|t| t.contains("rejected")),
         "the model sees the rejection"
@@ -126,12 +130,7 @@ async fn an_allowed_commands_output_reaches_the_model() {
     assert_eq!(outcome.commands.len(), 1, "{:?}", outcome.commands);
     assert_eq!(outcome.commands[0].exit_code, Some(0));
     assert!(outcome.commands[0].output.contains("marker-4242"));
-    let told = rig
-        .model
-        .requests()
-        .iter()
-        .filter_map(|r| r.tool_output("call_exec_1").map(str::to_owned))
-        .next();
+    let told = first_exec_output(&rig);
     assert!(
         told.is_some_and(|t| t.contains("marker-4242")),
         "the output reached the model"
