@@ -65,6 +65,14 @@ async fn start_model(script: Script) -> (FakeModel, CodexHome) {
     (model, home)
 }
 
+/// [`run_with_codex_version`], which must succeed (else the version, stdout and stderr are
+/// shown); (stdout, stderr).
+async fn run_ok(version: &str, home: &CodexHome, args: &[&str]) -> (String, String) {
+    let (status, stdout, stderr) = run_with_codex_version(version, home, args).await;
+    assert!(status.success(), "{version}: {stdout}\n{stderr}");
+    (stdout, stderr)
+}
+
 fn sqlite_shell(db: &Path, sql: &str, call_id: &str) -> Step {
     Step::new().item(
         Item::shell([
@@ -204,8 +212,7 @@ async fn analyze_schema_speaking(version: &str, forced: Option<&str>) {
     if let Some(protocol) = forced {
         args.extend(["--protocol", protocol]);
     }
-    let (status, stdout, stderr) = run_with_codex_version(version, &home, &args).await;
-    assert!(status.success(), "{version}: {stdout}\n{stderr}");
+    let (stdout, stderr) = run_ok(version, &home, &args).await;
     let v: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("{version}: {e}: {stdout}\n{stderr}"));
     assert_eq!(v["source"], "codex", "{version}: {v}\n{stderr}");
@@ -271,7 +278,7 @@ async fn analyze_query(version: &str) {
     .select_by_tool_outputs();
     let (model, home) = start_model(script).await;
     let audit = dir.path().join("audit.jsonl");
-    let (status, stdout, stderr) = run_with_codex_version(
+    let (stdout, stderr) = run_ok(
         version,
         &home,
         &[
@@ -289,7 +296,6 @@ async fn analyze_query(version: &str) {
         ],
     )
     .await;
-    assert!(status.success(), "{version}: {stdout}\n{stderr}");
     let v: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("{version}: {e}: {stdout}\n{stderr}"));
     assert_eq!(v["source"], "codex", "{version}: {v}\n{stderr}");
@@ -350,7 +356,7 @@ async fn analyze_caching(version: &str) {
     .select_by_tool_outputs();
     let (model, home) = start_model(script).await;
     let audit = dir.path().join("audit.jsonl");
-    let (status, stdout, stderr) = run_with_codex_version(
+    let (stdout, stderr) = run_ok(
         version,
         &home,
         &[
@@ -365,7 +371,6 @@ async fn analyze_caching(version: &str) {
         ],
     )
     .await;
-    assert!(status.success(), "{version}: {stdout}\n{stderr}");
     let connected = format!(
         "· Codex {version} speaking {} (detected from its version)",
         detected_protocol(version)
@@ -407,13 +412,12 @@ async fn analyze_config_sends_no_secret(version: &str) {
         Step::new().message("RECOMMENDATION: move secrets to the environment")
     ]))
     .await;
-    let (status, stdout, stderr) = run_with_codex_version(
+    let (stdout, stderr) = run_ok(
         version,
         &home,
         &["analyze", "config", "--json", cfg.to_str().unwrap()],
     )
     .await;
-    assert!(status.success(), "{version}: {stdout}\n{stderr}");
     let v: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["source"], "codex", "{version}: {stderr}");
     assert_server(&v, version, detected_protocol(version), true);
@@ -478,8 +482,7 @@ async fn a_protocol_the_binary_does_not_speak_fails_fast() {
     let explained = "codex 0.169.0 does not speak mcp-conversation (it speaks: app-server-v2), \
                      but protocol `mcp-conversation` was forced (`auto` detects the right one)";
     let started = Instant::now();
-    let (status, stdout, stderr) = run_with_codex_version("0.169.0", &home, &args).await;
-    assert!(status.success(), "{stdout}\n{stderr}");
+    let (stdout, stderr) = run_ok("0.169.0", &home, &args).await;
     assert!(
         stderr.contains("Codex unavailable:") && stderr.contains("showing local analysis"),
         "{stderr}"
@@ -593,8 +596,7 @@ async fn a_model_error_falls_back_and_is_never_shown_as_an_answer() {
         "--sql",
         "SELECT * FROM t",
     ];
-    let (status, stdout, stderr) = run_with_codex(&home, &args).await;
-    assert!(status.success(), "{stdout}\n{stderr}");
+    let (stdout, stderr) = run_ok(DEFAULT_CODEX_VERSION, &home, &args).await;
     assert!(
         stderr.contains("Codex unavailable:") && stderr.contains("showing local analysis"),
         "{stderr}"
