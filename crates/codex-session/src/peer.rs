@@ -38,7 +38,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::sync::{mpsc, oneshot, watch};
-use tokio_util::bytes::BytesMut;
+use tokio_util::bytes::{Buf, BytesMut};
 use tokio_util::codec::Decoder;
 use tokio_util::sync::CancellationToken;
 
@@ -969,9 +969,11 @@ async fn read_loop<R: AsyncRead + Send + Unpin>(peer: Arc<Peer>, mut reader: R) 
     let closed = peer.closed.clone();
     loop {
         loop {
-            match codec.decode(&mut buf) {
-                Ok(Some(line)) => {
-                    peer.handle_line(&line, &mut state);
+            match codec.find_line(&buf) {
+                Ok(Some((length, consumed))) => {
+                    // Decoded straight from the read buffer, then dropped from it.
+                    peer.handle_line(&buf[..length], &mut state);
+                    buf.advance(consumed);
                     if let Some((route, event)) = state.blocked.take() {
                         state.wake();
                         route

@@ -59,28 +59,47 @@ impl LineCodec {
     }
 }
 
-impl Decoder for LineCodec {
-    type Item = BytesMut;
-    type Error = LineError;
-
-    fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<BytesMut>, LineError> {
+impl LineCodec {
+    /// Find the next line in `buf` without taking it: `(length, consumed)` where `buf[..length]`
+    /// is the line (without the newline and an optional `\r`) and `consumed` the bytes to drop
+    /// after handling it. The reader decodes straight from its read buffer this way, with no
+    /// per-line split of the buffer (each split of a shared `BytesMut` costs two atomic
+    /// reference-count updates).
+    pub(crate) fn find_line(&mut self, buf: &[u8]) -> Result<Option<(usize, usize)>, LineError> {
         let window_end = buf.len().min(self.max.saturating_add(1));
-        match memchr::memchr(b'\n', &buf[self.searched..window_end]) {
+        let searched = self.searched.min(window_end);
+        match memchr::memchr(b'\n', &buf[searched..window_end]) {
             Some(offset) => {
-                let newline = self.searched + offset;
-                let mut line = buf.split_to(newline + 1);
+                let newline = searched + offset;
                 self.searched = 0;
-                line.truncate(newline);
-                if line.last() == Some(&b'\r') {
-                    line.truncate(newline - 1);
-                }
-                Ok(Some(line))
+                let length = if newline > 0 && buf[newline - 1] == b'\r' {
+                    newline - 1
+                } else {
+                    newline
+                };
+                Ok(Some((length, newline + 1)))
             }
             None if buf.len() > self.max => Err(LineError::TooLong),
             None => {
                 self.searched = buf.len();
                 Ok(None)
             }
+        }
+    }
+}
+
+impl Decoder for LineCodec {
+    type Item = BytesMut;
+    type Error = LineError;
+
+    fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<BytesMut>, LineError> {
+        match self.find_line(buf)? {
+            Some((length, consumed)) => {
+                let mut line = buf.split_to(consumed);
+                line.truncate(length);
+                Ok(Some(line))
+            }
+            None => Ok(None),
         }
     }
 
@@ -391,6 +410,22 @@ mod tests {
             // The kernel refuses more than its maximum: the default stays, the spawn works.
             assert!(size >= 4096, "{size}");
         }
+    }
+
+    #[test]
+    fn find_line_agrees_with_decode() {
+        let input = b"{\"a\":1}\r\n\r\n\n{}\nabc";
+        let mut by_find = Vec::new();
+        let mut codec = LineCodec::new(100);
+        let mut rest: &[u8] = input;
+        while let Ok(Some((length, consumed))) = codec.find_line(rest) {
+            by_find.push(Ok(rest[..length].to_vec()));
+            rest = &rest[consumed..];
+        }
+        assert_eq!(rest, b"abc");
+        assert_eq!(by_find, decode_all(&mut LineCodec::new(100), input));
+        assert_eq!(by_find.len(), 4);
+        assert_eq!(by_find[1], Ok(Vec::new()));
     }
 
     proptest::proptest! {
