@@ -4,7 +4,7 @@
 // Tests and their helpers fail loudly on setup errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::util::{run, run_json, xldb};
+use crate::util::{analyze_query_offline, run, run_json, xldb};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;
@@ -71,18 +71,10 @@ fn check_engine(url: &str, count: impl Fn() -> String) {
     assert_eq!(count(), "4", "the delete was refused");
 
     let home = tempfile::tempdir().unwrap();
-    let v = run_json(
+    let v = analyze_query_offline(
         home.path(),
-        [
-            "analyze",
-            "query",
-            "--offline",
-            "--json",
-            "--db",
-            url,
-            "--sql",
-            "SELECT id FROM orders WHERE status = 'paid'",
-        ],
+        url,
+        "SELECT id FROM orders WHERE status = 'paid'",
     );
     let m = &v["local"]["measured"];
     assert!(

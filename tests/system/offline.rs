@@ -3,7 +3,7 @@
 // Tests and their helpers fail loudly on setup errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::util::{all_output, assert_success, demo_db, run, run_json};
+use crate::util::{all_output, analyze_query_offline, assert_success, demo_db, run, run_json};
 
 #[test]
 fn analyze_query_offline_reports_findings_as_json() {
@@ -42,18 +42,10 @@ fn analyze_query_offline_reports_findings_as_json() {
 fn analyze_query_with_a_database_collects_the_plan_and_timing() {
     let home = tempfile::tempdir().unwrap();
     let (_, url) = demo_db(home.path());
-    let v = run_json(
+    let v = analyze_query_offline(
         home.path(),
-        [
-            "analyze",
-            "query",
-            "--offline",
-            "--json",
-            "--db",
-            &url,
-            "--sql",
-            "SELECT id FROM orders WHERE customer_id = 1",
-        ],
+        &url,
+        "SELECT id FROM orders WHERE customer_id = 1",
     );
     let m = &v["local"]["measured"];
     assert!(m["plan"].as_str().unwrap().contains("orders"), "{m}");

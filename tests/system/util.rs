@@ -50,6 +50,23 @@ pub fn run_json<S: AsRef<OsStr>>(home: &Path, args: impl IntoIterator<Item = S>)
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// `analyze query --offline --json` of `sql` on the database at `url`: the parsed report.
+pub fn analyze_query_offline(home: &Path, url: &str, sql: &str) -> Value {
+    run_json(
+        home,
+        [
+            "analyze",
+            "query",
+            "--offline",
+            "--json",
+            "--db",
+            url,
+            "--sql",
+            sql,
+        ],
+    )
+}
+
 /// Its stdout and stderr, one after the other.
 pub fn all_output(out: &Output) -> String {
     format!(
