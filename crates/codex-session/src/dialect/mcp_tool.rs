@@ -841,26 +841,33 @@ mod tests {
         events.iter().map(Event::kind).collect()
     }
 
+    /// Replay `transcript` (a whole turn of call 3) into [`holding`]`(3)`: the turn must end
+    /// with `task_complete` and leave `session` as the conversation's session id.
+    fn replay_turn(transcript: &str, session: &str) -> (McpTool, Vec<Event>, Vec<ServerRequest>) {
+        let d = holding(3);
+        let (events, requests) = replay(&d, transcript);
+        assert_eq!(kinds(&events).last(), Some(&"task_complete"));
+        assert_eq!(
+            d.state().conversations["c"].session_id.as_deref(),
+            Some(session)
+        );
+        (d, events, requests)
+    }
+
     #[test]
     fn replays_the_recorded_080_mcp_server_turn() {
-        let d = holding(3);
-        let (events, requests) = replay(
-            &d,
+        // The session `codex-reply` needs, and the turn's end, are recorded.
+        let (d, events, requests) = replay_turn(
             include_str!("../../../mcp-proto/tests/fixtures/reference/0.80.0-mcp-server-tool-call-elicitation.jsonl"),
+            "01a21209-7d8a-7d42-9e80-6abc6e79a310",
         );
         let kinds = kinds(&events);
         assert_eq!(kinds.first(), Some(&"session_configured"));
         assert!(kinds.contains(&"turn_started"));
-        assert_eq!(kinds.last(), Some(&"task_complete"));
         assert!(events.contains(&Event::AgentMessage {
             text: "All done (fake model).".into()
         }));
-        // The session `codex-reply` needs, and the turn's end, are recorded.
         let state = d.state();
-        assert_eq!(
-            state.conversations["c"].session_id.as_deref(),
-            Some("01a21209-7d8a-7d42-9e80-6abc6e79a310")
-        );
         assert_eq!(state.conversations["c"].running, None);
         assert_eq!(state.calls[&3].end, Some(CallEnd::Finished));
         drop(state);
@@ -884,40 +891,28 @@ mod tests {
     #[test]
     fn replays_the_recorded_039_codex_mcp_tool_turn() {
         // The pre-0.59 file-change shape `{"add":{"content":…}}`.
-        let d = holding(3);
-        let (events, requests) = replay(
-            &d,
+        let (_, _, requests) = replay_turn(
             include_str!("../../../mcp-proto/tests/fixtures/reference/0.39.0-mcp-tool-call-elicitation.jsonl"),
+            "01a21202-099e-72d3-a5be-4d7b4e9bfe6d",
         );
-        assert_eq!(kinds(&events).last(), Some(&"task_complete"));
         assert!(
             matches!(&requests[1], ServerRequest::Approval(ApprovalRequest::Patch(p))
             if p.changes[0].kind == FileChangeKind::Add && p.changes[0].content.as_deref() == Some("hello from patch\n"))
-        );
-        assert_eq!(
-            d.state().conversations["c"].session_id.as_deref(),
-            Some("01a21202-099e-72d3-a5be-4d7b4e9bfe6d")
         );
     }
 
     #[test]
     fn the_150_elicitation_gets_the_reason_of_the_event_before_it() {
         // 0.150 puts the model's justification only in the `exec_approval_request` event.
-        let d = holding(3);
-        let (events, requests) = replay(
-            &d,
+        let (_, _, requests) = replay_turn(
             include_str!("../../../mcp-proto/tests/fixtures/reference/0.150.0-mcp-server-tool-call-on-request.jsonl"),
+            "01a21209-fb2f-7951-aae1-ccbf5361f780",
         );
-        assert_eq!(kinds(&events).last(), Some(&"task_complete"));
         let ServerRequest::Approval(ApprovalRequest::Exec(exec)) = &requests[0] else {
             panic!("{requests:?}")
         };
         assert_eq!(exec.reason.as_deref(), Some("probe wants to touch a file"));
         assert_eq!(exec.call_id, "call_execesc_1");
-        assert_eq!(
-            d.state().conversations["c"].session_id.as_deref(),
-            Some("01a21209-fb2f-7951-aae1-ccbf5361f780")
-        );
     }
 
     #[test]
