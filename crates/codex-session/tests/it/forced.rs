@@ -5,33 +5,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use codex_session::{
-    CodexSession, ConversationOptions, MemoryAuditSink, Protocol, SessionOptions, TurnEnd,
-};
-use xldb_testkit::fake_model::{CodexHome, FakeModel, Script, Step};
+use codex_session::{ConversationOptions, MemoryAuditSink, Protocol, TurnEnd};
+use xldb_testkit::fake_model::{Script, Step};
 
-use crate::support::within;
+use crate::support::{within, Rig};
 
 async fn one_turn_in_tool_mode(version: &str, subcommand: &str) {
-    let bin = xldb_testkit::codex::codex_bin(version).unwrap_or_else(|e| {
-        panic!("{e:#}: run `source scripts/deps.sh && install_codex_versions`")
-    });
-    let model = FakeModel::start(Script::new([Step::new().message("forced tool mode works")]))
-        .await
-        .expect("fake model");
-    let home = CodexHome::new(&model).expect("codex home");
     let audit = Arc::new(MemoryAuditSink::new());
-    let mut options = SessionOptions::new()
-        .program(&bin)
-        .protocol(Protocol::McpTool)
-        .audit(audit.clone())
-        .request_timeout(Duration::from_secs(10));
-    for (k, v) in home.envs() {
-        options = options.env(k, v);
-    }
-    let session = within(CodexSession::start(options))
-        .await
-        .unwrap_or_else(|e| panic!("codex {version} in tool mode starts: {e}"));
+    let script = Script::new([Step::new().message("forced tool mode works")]);
+    let rig = Rig::start(version, script, |o| {
+        o.protocol(Protocol::McpTool).audit(audit.clone())
+    })
+    .await;
     let started = audit
         .records()
         .into_iter()
@@ -43,14 +28,13 @@ async fn one_turn_in_tool_mode(version: &str, subcommand: &str) {
         serde_json::json!([subcommand]),
         "{version}"
     );
-    let mut conversation = session
-        .new_conversation(
+    let mut conversation = rig
+        .open(
             ConversationOptions::new()
-                .cwd(home.work_dir())
+                .cwd(rig.home.work_dir())
                 .turn_timeout(Duration::from_secs(8)),
         )
-        .await
-        .unwrap();
+        .await;
     let outcome = within(conversation.run_turn("hello")).await.unwrap();
     assert_eq!(outcome.end, TurnEnd::Completed, "{version}: {outcome:?}");
     assert_eq!(
@@ -58,7 +42,7 @@ async fn one_turn_in_tool_mode(version: &str, subcommand: &str) {
         Some("forced tool mode works"),
         "{version}"
     );
-    within(session.shutdown(Duration::from_secs(2)))
+    within(rig.session.shutdown(Duration::from_secs(2)))
         .await
         .unwrap();
 }
