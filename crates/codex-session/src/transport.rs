@@ -256,7 +256,10 @@ pub(crate) const PIPE_SIZE: usize = 1 << 20;
 /// delta flood was that: pipe lock spinning and wake-ups, measured with `perf`). A larger
 /// buffer lets each side run longer and each read take more. The memory is bounded (1 MiB of
 /// kernel memory per session). Best effort: when the kernel refuses (a lower limit, the
-/// user's pipe quota spent) the default stays, which is only slower.
+/// user's pipe quota spent) the default stays, which is only slower. The pages count against
+/// the user's pipe quota (`/proc/sys/fs/pipe-user-pages-soft`, 64 MiB by default): past it the
+/// kernel refuses further enlargements and gives the user's new pipes a smaller buffer, so
+/// some 60 sessions at once under one user are where this stops helping.
 fn enlarge_pipe(stdout: &ChildStdout) {
     #[cfg(target_os = "linux")]
     match rustix::pipe::fcntl_setpipe_size(stdout, PIPE_SIZE) {
