@@ -43,6 +43,7 @@ pub struct SessionOptions {
     approval_timeout: Duration,
     stall_timeout: Option<Duration>,
     max_line_length: usize,
+    pipe_size: Option<usize>,
     event_queue: usize,
     slow_consumer_grace: Duration,
     restart_attempts: u32,
@@ -68,6 +69,7 @@ impl Default for SessionOptions {
             approval_timeout: Duration::from_secs(300),
             stall_timeout: Some(Duration::from_secs(30)),
             max_line_length: 16 * 1024 * 1024,
+            pipe_size: Some(crate::transport::PIPE_SIZE),
             event_queue: 4096,
             slow_consumer_grace: Duration::from_secs(1),
             restart_attempts: 5,
@@ -81,7 +83,7 @@ impl SessionOptions {
     /// Defaults: `codex` from `CODEX_BIN` or `PATH`, protocol [`Protocol::McpConversation`],
     /// the default approval handler (the built-in policy with feature `policy`, else deny
     /// all), no audit, 30 s call timeout, 5 min approval timeout, 30 s stall detection,
-    /// 16 MiB maximum line, 4096 queued events per conversation.
+    /// 16 MiB maximum line, 4096 queued events per conversation, a 1 MiB server stdout pipe.
     pub fn new() -> Self {
         Self::default()
     }
@@ -157,6 +159,17 @@ impl SessionOptions {
         self.stall_timeout = timeout;
         self
     }
+    /// The kernel buffer asked for on the server's stdout (Linux; default 1 MiB, which roughly
+    /// doubles event throughput against the kernel's 64 KiB). Each session's buffer counts
+    /// against the user's pipe quota (`/proc/sys/fs/pipe-user-pages-soft`, 64 MiB by
+    /// default); a process that runs dozens of sessions at once under one user, next to other
+    /// programs, may want a smaller one. `None` keeps the kernel's default. Best effort: a
+    /// refused size keeps the default.
+    pub fn server_pipe_size(mut self, bytes: Option<usize>) -> Self {
+        self.pipe_size = bytes;
+        self
+    }
+
     /// The longest line accepted from the server; a longer one makes it unavailable.
     pub fn max_line_length(mut self, bytes: usize) -> Self {
         self.max_line_length = bytes;
@@ -203,6 +216,7 @@ impl SessionOptions {
             args,
             env: self.env.clone(),
             cwd: self.cwd.clone(),
+            pipe_size: self.pipe_size,
         }
     }
 

@@ -125,6 +125,8 @@ pub(crate) struct SpawnSpec {
     pub(crate) args: Vec<OsString>,
     pub(crate) env: Vec<(OsString, OsString)>,
     pub(crate) cwd: Option<PathBuf>,
+    /// The kernel buffer to ask for on the server's stdout (`None`: the default 64 KiB).
+    pub(crate) pipe_size: Option<usize>,
 }
 
 /// A running server process: its pipes and a guard that kills its process group on drop.
@@ -216,7 +218,9 @@ pub(crate) fn spawn(spec: &SpawnSpec) -> Result<Spawned> {
     let stdin = child.stdin.take().ok_or_else(|| missing("stdin"))?;
     let stdout = child.stdout.take().ok_or_else(|| missing("stdout"))?;
     let stderr = child.stderr.take().ok_or_else(|| missing("stderr"))?;
-    enlarge_pipe(&stdout);
+    if let Some(size) = spec.pipe_size {
+        enlarge_pipe(&stdout, size);
+    }
     let pid = child.id();
     tokio::spawn(drain_stderr(stderr, pid));
 
@@ -249,7 +253,8 @@ pub(crate) fn spawn(spec: &SpawnSpec) -> Result<Spawned> {
 /// `/proc/sys/fs/pipe-max-size`).
 pub(crate) const PIPE_SIZE: usize = 1 << 20;
 
-/// Ask for a [`PIPE_SIZE`] kernel buffer on the server's stdout instead of the default 64 KiB.
+/// Ask for a `size` kernel buffer (by default [`PIPE_SIZE`]) on the server's stdout instead
+/// of the default 64 KiB.
 ///
 /// With 64 KiB the server blocks after 64 one-KiB events and every read wakes it up again, so
 /// reader and server keep handing the pipe back and forth (most of the reader's CPU on a
@@ -260,14 +265,15 @@ pub(crate) const PIPE_SIZE: usize = 1 << 20;
 /// the user's pipe quota (`/proc/sys/fs/pipe-user-pages-soft`, 64 MiB by default): past it the
 /// kernel refuses further enlargements and gives the user's new pipes a smaller buffer, so
 /// some 60 sessions at once under one user are where this stops helping.
-fn enlarge_pipe(stdout: &ChildStdout) {
+/// [`crate::SessionOptions::server_pipe_size`] turns it off or sizes it.
+fn enlarge_pipe(stdout: &ChildStdout, size: usize) {
     #[cfg(target_os = "linux")]
-    match rustix::pipe::fcntl_setpipe_size(stdout, PIPE_SIZE) {
+    match rustix::pipe::fcntl_setpipe_size(stdout, size) {
         Ok(size) => tracing::trace!(size, "server stdout pipe enlarged"),
         Err(e) => tracing::debug!(error = %e, "server stdout pipe left at its default size"),
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = stdout;
+    let _ = (stdout, size);
 }
 
 /// The longest stderr line kept for the log; the rest of a longer line is dropped.
@@ -404,6 +410,7 @@ mod tests {
             args: vec!["5".into()],
             env: Vec::new(),
             cwd: None,
+            pipe_size: Some(PIPE_SIZE),
         })
         .unwrap();
         let size = rustix::pipe::fcntl_getpipe_size(&spawned.stdout).unwrap();
@@ -413,6 +420,17 @@ mod tests {
             // The kernel refuses more than its maximum: the default stays, the spawn works.
             assert!(size >= 4096, "{size}");
         }
+        // Turned off (`SessionOptions::server_pipe_size(None)`): the kernel's default stays.
+        let plain = spawn(&SpawnSpec {
+            program: "sleep".into(),
+            args: vec!["5".into()],
+            env: Vec::new(),
+            cwd: None,
+            pipe_size: None,
+        })
+        .unwrap();
+        let size = rustix::pipe::fcntl_getpipe_size(&plain.stdout).unwrap();
+        assert!(size < PIPE_SIZE, "{size}");
     }
 
     #[test]
