@@ -572,15 +572,7 @@ fn simple_heredoc(script: &str) -> Option<(Vec<String>, &str)> {
 fn walk_simple_pipeline(ctx: &mut Ctx, pipeline: Vec<Vec<String>>, depth: usize) {
     let mut known: Option<String> = None;
     for (i, words) in pipeline.into_iter().enumerate() {
-        let stdin = match (i, known.take()) {
-            (0, _) => Stdin::Inherit,
-            (_, Some(text)) => Stdin::Text {
-                text,
-                dynamic: false,
-                piped: true,
-            },
-            (_, None) => Stdin::Pipe,
-        };
+        let stdin = stage_stdin(i, known.take());
         let cmd = Cmd {
             argv: words.into_iter().map(Arg::lit).collect(),
             env: Vec::new(),
@@ -588,6 +580,20 @@ fn walk_simple_pipeline(ctx: &mut Ctx, pipeline: Vec<Vec<String>>, depth: usize)
         };
         known = literal_output(&cmd);
         programs::judge(ctx, cmd, depth);
+    }
+}
+
+/// The stdin of pipeline stage `i`: the script's own for the first, the previous stage's
+/// output when it is known text, else an unknown pipe.
+fn stage_stdin(i: usize, previous_output: Option<String>) -> Stdin {
+    match (i, previous_output) {
+        (0, _) => Stdin::Inherit,
+        (_, Some(text)) => Stdin::Text {
+            text,
+            dynamic: false,
+            piped: true,
+        },
+        (_, None) => Stdin::Pipe,
     }
 }
 
@@ -607,16 +613,7 @@ fn walk_pipeline(ctx: &mut Ctx, p: &ast::Pipeline, depth: usize) {
     // next stage; any other stage feeds an unknown pipe.
     let mut known: Option<String> = None;
     for (i, cmd) in p.seq.iter().enumerate() {
-        let stdin = match (i, known.take()) {
-            (0, _) => Stdin::Inherit,
-            (_, Some(text)) => Stdin::Text {
-                text,
-                dynamic: false,
-                piped: true,
-            },
-            (_, None) => Stdin::Pipe,
-        };
-        known = walk_command(ctx, cmd, stdin, depth);
+        known = walk_command(ctx, cmd, stage_stdin(i, known.take()), depth);
     }
 }
 

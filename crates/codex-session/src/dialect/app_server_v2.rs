@@ -238,6 +238,23 @@ fn file_changes(item: &mcp_proto::FileChangeItem) -> Vec<FileChange> {
 }
 
 impl AppServerV2 {
+    /// The conversation options as `thread/start` settings (in this server's enum spelling);
+    /// `thread/resume` takes the same ones.
+    fn thread_settings(&self, options: &ConversationOptions) -> ThreadStartParams {
+        ThreadStartParams {
+            cwd: options.cwd.clone(),
+            approval_policy: options
+                .approval_policy
+                .map(|p| Spelled::new(approval_policy(p), self.spelling)),
+            sandbox: options
+                .sandbox
+                .map(|s| Spelled::new(sandbox_mode(s), self.spelling)),
+            model: options.model.clone(),
+            config: (!options.config.is_empty()).then(|| options.config.iter().cloned().collect()),
+            extra: Default::default(),
+        }
+    }
+
     /// A dialect writing `thread/start` enums in `spelling` (camelCase up to 0.66, kebab-case
     /// from 0.72: `detect::Quirks::v2_enums`).
     pub(crate) fn new(spelling: V2Spelling) -> Self {
@@ -623,18 +640,7 @@ impl Dialect for AppServerV2 {
         options: &ConversationOptions,
         timeout: Duration,
     ) -> Result<ConversationInfo> {
-        let params = ThreadStartParams {
-            cwd: options.cwd.clone(),
-            approval_policy: options
-                .approval_policy
-                .map(|p| Spelled::new(approval_policy(p), self.spelling)),
-            sandbox: options
-                .sandbox
-                .map(|s| Spelled::new(sandbox_mode(s), self.spelling)),
-            model: options.model.clone(),
-            config: (!options.config.is_empty()).then(|| options.config.iter().cloned().collect()),
-            extra: Default::default(),
-        };
+        let params = self.thread_settings(options);
         let r = peer.request::<ThreadStart>(&params, timeout).await?;
         Ok(ConversationInfo {
             id: r.thread.id,
@@ -764,18 +770,23 @@ impl Dialect for AppServerV2 {
                 None => find_listed(self, peer, stored, timeout).await?.id,
             },
         };
+        // Resuming takes the same settings as starting, plus the thread.
+        let ThreadStartParams {
+            cwd,
+            approval_policy,
+            sandbox,
+            model,
+            config,
+            extra,
+        } = self.thread_settings(options);
         let params = ThreadResumeParams {
             thread_id,
-            cwd: options.cwd.clone(),
-            approval_policy: options
-                .approval_policy
-                .map(|p| Spelled::new(approval_policy(p), self.spelling)),
-            sandbox: options
-                .sandbox
-                .map(|s| Spelled::new(sandbox_mode(s), self.spelling)),
-            model: options.model.clone(),
-            config: (!options.config.is_empty()).then(|| options.config.iter().cloned().collect()),
-            extra: Default::default(),
+            cwd,
+            approval_policy,
+            sandbox,
+            model,
+            config,
+            extra,
         };
         let r = peer.request::<ThreadResume>(&params, timeout).await?;
         // Turn ids restart in a resumed thread (0.80 counts from "0" again): forget the old.
