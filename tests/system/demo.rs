@@ -59,3 +59,41 @@ fn demo_json_is_one_document_with_every_section() {
         "{decisions:?}"
     );
 }
+
+/// Regression: `demo --dir DIR` used to replace a user's `DIR/shop.db` and exit 0.
+#[test]
+fn demo_never_replaces_a_database_it_did_not_create() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("mine");
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("shop.db");
+    let status = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .arg("CREATE TABLE precious (x); INSERT INTO precious VALUES (7);")
+        .status()
+        .expect("sqlite3 (apt-get install sqlite3)");
+    assert!(status.success());
+    let out = xldb(home.path())
+        .args(["demo", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(stderr.contains("left untouched"), "{stderr}");
+    assert_eq!(crate::util::count(&db, "precious"), 1);
+    // Its own database, from an earlier run, is simply made anew.
+    let fresh = home.path().join("fresh");
+    for _ in 0..2 {
+        let out = xldb(home.path())
+            .args(["demo", "--json", "--dir"])
+            .arg(&fresh)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

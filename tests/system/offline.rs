@@ -237,3 +237,42 @@ fn the_settings_file_is_read_and_checked() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Regression: a typo, a capital letter, a space after a comma or a schema qualifier in
+/// `--tables` used to extract nothing and print "No findings" with exit 0.
+#[test]
+fn tables_typed_as_people_type_them_are_found_or_named_as_unknown() {
+    let home = tempfile::tempdir().unwrap();
+    let (_, url) = crate::util::demo_db(home.path());
+    let found = crate::util::run_json(
+        home.path(),
+        ["schema", "--db", &url, "--tables", "Orders, main.customers"],
+    );
+    let names: Vec<&str> = found["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["customers", "orders"]);
+    for args in [
+        vec!["schema", "--db", &url, "--tables", "ordres"],
+        vec![
+            "analyze",
+            "schema",
+            "--offline",
+            "--db",
+            &url,
+            "--tables",
+            "ordres",
+        ],
+    ] {
+        let out = crate::util::run(home.path(), &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} succeeded: {stderr}");
+        assert!(
+            stderr.contains("no such table: `ordres` (did you mean `orders`?)"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

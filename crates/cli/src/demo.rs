@@ -28,7 +28,12 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Exit> {
     let dir = args.dir.unwrap_or_else(|| data_dir().join("demo"));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
     let db = dir.join("shop.db");
-    create_demo_database(&db)?;
+    create_demo_database(&db).map_err(|e| match e {
+        xldb_workflows::WorkflowError::WouldOverwrite { .. } => anyhow::Error::new(
+            crate::exit::UsageError(format!("{e}; `--dir DIR` picks the folder")),
+        ),
+        other => other.into(),
+    })?;
     let url = format!("sqlite://{}", db.display());
 
     let rt = tokio::runtime::Builder::new_current_thread()

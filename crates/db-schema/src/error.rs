@@ -46,6 +46,14 @@ pub enum Error {
     /// The table or schema filter is unusable.
     #[error("invalid filter: {0}")]
     InvalidFilter(String),
+    /// Tables named in the filter that are neither a table nor a view in scope.
+    #[error("no such table: {tables} ({known} tables and views in scope)")]
+    UnknownTables {
+        /// Each unknown name in backticks, with near matches.
+        tables: String,
+        /// How many tables and views the scope holds.
+        known: usize,
+    },
     /// The server could not be reached.
     #[error("cannot connect to `{target}`: {message}")]
     Connect {
@@ -107,6 +115,7 @@ impl Error {
                 | Error::FeatureDisabled { .. }
                 | Error::NoBuiltInRunner { .. }
                 | Error::InvalidFilter(_)
+                | Error::UnknownTables { .. }
         )
     }
 

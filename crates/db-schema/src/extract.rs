@@ -8,6 +8,7 @@ use crate::dsn::DatabaseUrl;
 use crate::engine::{engine_for_url, Catalog, ConnectOptions, Engine, Filter};
 use crate::model::Schema;
 use crate::runner::QueryRunner;
+use crate::table_names;
 use crate::Error;
 use std::time::Duration;
 
@@ -32,13 +33,50 @@ pub struct Options {
 }
 
 /// Extract the schema through `runner` (e.g. a proxy's own connection).
+///
+/// Table names are trimmed, a `schema.` qualifier becomes the schema filter, and a name that
+/// matches nothing is either corrected (one table differs only in case) or an
+/// [`Error::UnknownTables`] naming the nearest tables: a typo never yields an empty schema.
 pub async fn extract(
     engine: &dyn Engine,
     runner: &mut dyn QueryRunner,
     filter: &Filter,
     progress: &dyn Progress,
 ) -> Result<Schema, Error> {
+    let filter = table_names::normalize(filter)?;
     filter.validate()?;
+    let schema = extract_once(engine, runner, &filter, progress).await?;
+    let Some(wanted) = &filter.tables else {
+        return Ok(schema);
+    };
+    let missing = table_names::missing(&schema, wanted);
+    if missing.is_empty() {
+        return Ok(schema);
+    }
+    // Only on this error path: list every table in scope to correct or explain the names.
+    let scope = Filter {
+        schema: filter.schema.clone(),
+        tables: None,
+    };
+    let all = extract_once(engine, runner, &scope, &()).await?;
+    match table_names::resolve(wanted, &missing, &all) {
+        table_names::Resolution::Unknown(e) => Err(e),
+        table_names::Resolution::Corrected(tables) => {
+            let corrected = Filter {
+                schema: filter.schema.clone(),
+                tables: Some(tables),
+            };
+            extract_once(engine, runner, &corrected, progress).await
+        }
+    }
+}
+
+async fn extract_once(
+    engine: &dyn Engine,
+    runner: &mut dyn QueryRunner,
+    filter: &Filter,
+    progress: &dyn Progress,
+) -> Result<Schema, Error> {
     let version = runner
         .query(engine.version_query(), &[])
         .await
@@ -80,21 +118,19 @@ pub async fn extract_url(
 ) -> Result<Schema, Error> {
     let url = DatabaseUrl::parse(url)?;
     let engine = engine_for_url(&url)?;
-    options.filter.validate()?;
-    engine.check_target(&url, &options.filter)?;
+    let filter = table_names::normalize(&options.filter)?;
+    filter.validate()?;
+    engine.check_target(&url, &filter)?;
     let mut runner = connect(engine, &url, &options.connect).await?;
     // The server enforces the statement timeout; this client-side bound covers the whole
     // extraction in case a server ignores it.
     let limit = options.connect.statement_timeout.saturating_mul(4) + Duration::from_secs(1);
-    tokio::time::timeout(
-        limit,
-        extract(engine, runner.as_mut(), &options.filter, progress),
-    )
-    .await
-    .map_err(|_| Error::Timeout {
-        during: "extracting the schema".into(),
-        seconds: limit.as_secs(),
-    })?
+    tokio::time::timeout(limit, extract(engine, runner.as_mut(), &filter, progress))
+        .await
+        .map_err(|_| Error::Timeout {
+            during: "extracting the schema".into(),
+            seconds: limit.as_secs(),
+        })?
 }
 
 /// Open `engine`'s built-in connection for `url`, bounded by the connect timeout.

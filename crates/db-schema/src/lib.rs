@@ -90,6 +90,7 @@ mod error;
 mod extract;
 mod model;
 mod runner;
+mod table_names;
 
 pub use dsn::{DatabaseUrl, Location, Secret};
 pub use engine::{

@@ -72,9 +72,19 @@ pub const DEMO_COMMANDS: &[&str] = &[
     "ls -la",
 ];
 
-/// Create the demo shop at `path` (replacing an existing file).
+/// The SQLite `application_id` the demo stamps on its database ("xldb"), so that a later run
+/// can tell its own file from a user's.
+const DEMO_APPLICATION_ID: i64 = 0x786c_6462;
+
+/// Create the demo shop at `path`. An existing file is replaced only when an earlier demo made
+/// it (its `application_id` says so); anything else is left untouched and is an error.
 pub fn create_demo_database(path: &Path) -> Result<(), WorkflowError> {
     if path.exists() {
+        if !made_by_the_demo(path) {
+            return Err(WorkflowError::WouldOverwrite {
+                path: path.to_path_buf(),
+            });
+        }
         std::fs::remove_file(path).map_err(|e| WorkflowError::Database {
             message: format!("cannot replace `{}`: {e}", path.display()),
         })?;
@@ -82,10 +92,22 @@ pub fn create_demo_database(path: &Path) -> Result<(), WorkflowError> {
     let conn = rusqlite::Connection::open(path).map_err(|e| WorkflowError::Database {
         message: format!("cannot create `{}`: {e}", path.display()),
     })?;
-    conn.execute_batch(DEMO_SHOP_SQL)
-        .map_err(|e| WorkflowError::Database {
-            message: format!("cannot fill the demo database: {e}"),
-        })
+    conn.execute_batch(&format!(
+        "PRAGMA application_id = {DEMO_APPLICATION_ID};\n{DEMO_SHOP_SQL}"
+    ))
+    .map_err(|e| WorkflowError::Database {
+        message: format!("cannot fill the demo database: {e}"),
+    })
+}
+
+/// `true` only for an SQLite file stamped by [`create_demo_database`]. Opened read-only, so
+/// looking never changes the file.
+fn made_by_the_demo(path: &Path) -> bool {
+    let flags =
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    rusqlite::Connection::open_with_flags(path, flags)
+        .and_then(|c| c.query_row("PRAGMA application_id", [], |r| r.get::<_, i64>(0)))
+        .is_ok_and(|id| id == DEMO_APPLICATION_ID)
 }
 
 #[cfg(test)]
@@ -99,7 +121,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("shop.db");
         create_demo_database(&path).unwrap();
-        create_demo_database(&path).unwrap(); // replaces
+        create_demo_database(&path).unwrap(); // replaces its own earlier file
         let conn = rusqlite::Connection::open(&path).unwrap();
         let n: i64 = conn
             .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
@@ -115,5 +137,29 @@ mod tests {
             .unwrap();
             assert!(!a.findings.is_empty(), "{q}");
         }
+    }
+
+    /// Regression: `demo --dir DIR` used to delete an existing `DIR/shop.db` of the user's.
+    #[test]
+    fn a_file_the_demo_did_not_make_is_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shop.db");
+        let user = rusqlite::Connection::open(&path).unwrap();
+        user.execute_batch("CREATE TABLE precious (x); INSERT INTO precious VALUES (42);")
+            .unwrap();
+        drop(user);
+        let e = create_demo_database(&path).unwrap_err();
+        assert!(matches!(e, WorkflowError::WouldOverwrite { .. }), "{e}");
+        assert!(e.to_string().contains("left untouched"), "{e}");
+        let n: i64 = rusqlite::Connection::open(&path)
+            .unwrap()
+            .query_row("SELECT x FROM precious", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 42);
+        // Not even an SQLite file: also kept.
+        let text = dir.path().join("notes.db");
+        std::fs::write(&text, "my notes").unwrap();
+        assert!(create_demo_database(&text).is_err());
+        assert_eq!(std::fs::read_to_string(&text).unwrap(), "my notes");
     }
 }

@@ -58,6 +58,15 @@ pub enum WorkflowError {
         /// What failed (passwords redacted).
         message: String,
     },
+    /// A file exists where a workflow would create one, and it is not the workflow's own.
+    #[error(
+        "`{path}` already exists and was not created by xldb-codex, so it was left untouched: \
+         choose another folder or move the file away"
+    )]
+    WouldOverwrite {
+        /// The existing file.
+        path: PathBuf,
+    },
     /// The suggestion cache failed (open, read or write).
     #[error("suggestion cache: {message}")]
     Cache {

@@ -125,9 +125,17 @@ fn escaped_literals_round_trip_through_the_real_server() {
     });
     let url = fresh_db("esc", "CREATE TABLE `it's \\\\ odd` (x Int8) ENGINE = Memory;\nCREATE TABLE `plain` (x Int8) ENGINE = Memory;\n");
     let mut options = Options::default();
-    options.filter.tables = Some(vec!["it's \\ odd".into(), "x') OR 1 = 1 OR ('".into()]);
+    options.filter.tables = Some(vec!["it's \\ odd".into()]);
     let schema = block_on(extract_url(&url, &options, &())).unwrap();
     assert_eq!(table_names(&schema), ["it's \\ odd"]);
+    // A hostile name is bound, matches nothing, and is reported by name (not an empty schema).
+    options.filter.tables = Some(vec!["it's \\ odd".into(), "x') OR 1 = 1 OR ('".into()]);
+    let e = block_on(extract_url(&url, &options, &())).unwrap_err();
+    assert!(
+        matches!(e, db_schema::Error::UnknownTables { known: 2, .. }),
+        "{e}"
+    );
+    assert!(e.to_string().contains("`x') OR 1 = 1 OR ('`"), "{e}");
     options.filter = Filter {
         schema: Some("esc".into()),
         tables: None,

@@ -65,9 +65,14 @@ fn filters_are_bound_and_the_connection_is_read_only() {
     let dir = tempfile::tempdir().unwrap();
     let url = db_with(dir.path(), FIXTURE.ddl);
     let mut options = Options::default();
-    options.filter.tables = Some(vec!["order".into(), "x') OR 1=1 --".into()]);
+    options.filter.tables = Some(vec!["order".into()]);
     let schema = block_on(extract_url(&url, &options, &())).unwrap();
     assert_eq!(table_names(&schema), ["order"]);
+    // A hostile name is bound, matches nothing, and is reported by name (not an empty schema).
+    options.filter.tables = Some(vec!["order".into(), "x') OR 1=1 --".into()]);
+    let e = block_on(extract_url(&url, &options, &())).unwrap_err();
+    assert!(matches!(e, db_schema::Error::UnknownTables { .. }), "{e}");
+    assert!(e.to_string().contains("`x') OR 1=1 --`"), "{e}");
     block_on(async {
         let mut runner = connect("duckdb", &url).await;
         for sql in [

@@ -63,6 +63,11 @@ fn table_and_schema_filters_are_bound_not_formatted() {
     let hostile = "x') OR 1=1 --";
     let mut options = Options::default();
     options.filter.tables = Some(vec!["we;ird \"name\"".into(), hostile.into()]);
+    // The hostile name is bound, matches nothing, and is reported by name.
+    let e = block_on(extract_url(&url, &options, &())).unwrap_err();
+    assert!(matches!(e, db_schema::Error::UnknownTables { .. }), "{e}");
+    assert!(e.to_string().contains(&format!("`{hostile}`")), "{e}");
+    options.filter.tables = Some(vec!["we;ird \"name\"".into()]);
     let schema = block_on(extract_url(&url, &options, &())).unwrap();
     let names = table_names(&schema);
     assert_eq!(names, ["we;ird \"name\""]);
@@ -79,6 +84,33 @@ fn table_and_schema_filters_are_bound_not_formatted() {
         .unwrap()
         .tables
         .is_empty());
+}
+
+/// Regression: `--tables Orders`, `--tables main.orders`, `--tables "a, b"` and typos used to
+/// extract nothing and the CLI then said "no findings".
+#[test]
+fn typed_table_names_are_trimmed_qualified_case_corrected_or_named_as_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_with(dir.path(), FIXTURE.ddl);
+    let mut options = Options::default();
+    options.filter.tables = Some(vec!["customers".into(), " ORDER ".into()]);
+    let schema = block_on(extract_url(&url, &options, &())).unwrap();
+    assert_eq!(table_names(&schema), ["Customers", "order"]);
+    options.filter.tables = Some(vec!["main.Customers".into()]);
+    let schema = block_on(extract_url(&url, &options, &())).unwrap();
+    assert_eq!(table_names(&schema), ["Customers"]);
+    options.filter.tables = Some(vec!["custmers".into(), "order".into(), "zzz".into()]);
+    let e = block_on(extract_url(&url, &options, &())).unwrap_err();
+    assert!(e.is_usage(), "{e}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("`custmers` (did you mean `Customers`?)") && msg.contains("`zzz`"),
+        "{msg}"
+    );
+    assert!(
+        !msg.contains("`order`"),
+        "a found table is not reported: {msg}"
+    );
 }
 
 #[test]
