@@ -96,10 +96,10 @@ impl DatabaseUrl {
             url: mask_raw(raw),
             reason: reason.to_owned(),
         };
-        let (scheme, rest) = raw
-            .split_once("://")
-            .ok_or_else(|| invalid("expected `scheme://...`"))?;
-        let scheme = scheme.to_ascii_lowercase();
+        let (scheme, rest) = split_scheme(raw).ok_or_else(|| {
+            invalid("expected `scheme://...`, e.g. `sqlite:///abs/path.db` or `postgres://user@host:5432/db`")
+        })?;
+        let scheme = canonical_scheme(&scheme.to_ascii_lowercase(), rest);
         if scheme.is_empty()
             || !scheme
                 .chars()
@@ -203,6 +203,36 @@ impl DatabaseUrl {
     }
 }
 
+/// Split `scheme://rest`; also the single-colon file forms other tools accept
+/// (`sqlite:shop.db`, `sqlite::memory:`, `duckdb:/abs/x.duckdb`).
+fn split_scheme(raw: &str) -> Option<(&str, &str)> {
+    if let Some(parts) = raw.split_once("://") {
+        return Some(parts);
+    }
+    let (scheme, rest) = raw.split_once(':')?;
+    let lower = scheme.to_ascii_lowercase();
+    let file_like = FILE_SCHEMES.contains(&lower.as_str()) || lower == "sqlite3";
+    (file_like && !rest.is_empty()).then_some((scheme, rest))
+}
+
+/// The scheme spellings people paste from other tools, mapped to ours: SQLAlchemy's driver
+/// suffix (`postgresql+psycopg`, `mysql+pymysql`), `sqlite3`, and `file://` (by extension).
+fn canonical_scheme(scheme: &str, rest: &str) -> String {
+    let base = scheme.split_once('+').map_or(scheme, |(b, _)| b);
+    match base {
+        "sqlite3" => "sqlite".to_owned(),
+        "file" => {
+            let path = rest.split('?').next().unwrap_or(rest).to_ascii_lowercase();
+            if path.ends_with(".duckdb") || path.ends_with(".ddb") {
+                "duckdb".to_owned()
+            } else {
+                "sqlite".to_owned()
+            }
+        }
+        other => other.to_owned(),
+    }
+}
+
 fn parse_query(q: &str) -> BTreeMap<String, String> {
     url::form_urlencoded::parse(q.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -299,6 +329,34 @@ mod tests {
         let u = DatabaseUrl::parse("sqlite:///tmp/a%20b.db").unwrap();
         assert_eq!(u.location, Location::File("/tmp/a b.db".into()));
         assert!(DatabaseUrl::parse("sqlite://").is_err());
+    }
+
+    /// Regression: `sqlite3:///x.db`, `file:///x.db`, `postgresql+psycopg://…` and
+    /// `sqlite:shop.db` were refused although other tools accept them.
+    #[test]
+    fn spellings_from_other_tools_are_understood() {
+        for (raw, scheme, path) in [
+            ("sqlite3:///tmp/x.db", "sqlite", "/tmp/x.db"),
+            ("file:///tmp/x.db", "sqlite", "/tmp/x.db"),
+            ("file:///tmp/x.duckdb", "duckdb", "/tmp/x.duckdb"),
+            ("sqlite:shop.db", "sqlite", "shop.db"),
+            ("sqlite:/abs/shop.db", "sqlite", "/abs/shop.db"),
+            ("SQLite::memory:", "sqlite", ":memory:"),
+            ("sqlite+pysqlite:///tmp/x.db", "sqlite", "/tmp/x.db"),
+        ] {
+            let u = DatabaseUrl::parse(raw).unwrap();
+            assert_eq!(u.scheme, scheme, "{raw}");
+            assert_eq!(u.location, Location::File(path.into()), "{raw}");
+        }
+        let u = DatabaseUrl::parse("postgresql+psycopg://al@db:5433/app").unwrap();
+        assert_eq!(u.scheme, "postgresql");
+        assert_eq!(u.target(), "db:5433");
+        assert_eq!(
+            DatabaseUrl::parse("mysql+pymysql://r@h/d").unwrap().scheme,
+            "mysql"
+        );
+        let e = DatabaseUrl::parse("shop.db").unwrap_err().to_string();
+        assert!(e.contains("sqlite:///abs/path.db"), "{e}");
     }
 
     #[test]

@@ -222,10 +222,25 @@ pub fn engine_for_url(url: &DatabaseUrl) -> Result<&'static dyn Engine, Error> {
             scheme: url.scheme.clone(),
             expected: ENGINES
                 .iter()
-                .flat_map(|e| e.schemes().iter().map(|s| format!("`{s}://`")))
+                .flat_map(|e| e.schemes().iter().map(|s| scheme_example(s)))
                 .collect::<Vec<_>>()
                 .join(", "),
         })
+}
+
+/// A URL of `scheme` as a person would write it, for the unknown-scheme message.
+fn scheme_example(scheme: &str) -> String {
+    let tail = match scheme {
+        "sqlite" => "/abs/path.db",
+        "duckdb" => "/abs/path.duckdb",
+        "clickhouse" => "user@host:8123/db",
+        "mysql" | "mariadb" => "user@host:3306/db",
+        "postgres" | "postgresql" => "user@host:5432/db",
+        "mssql" | "sqlserver" => "user@host:1433/db",
+        "oracle" => "user@host:1521/service",
+        _ => "…",
+    };
+    format!("`{scheme}://{tail}`")
 }
 
 /// Collects tables while an engine walks its rows, then sorts them into a [`Schema`].

@@ -18,7 +18,7 @@ pub enum Error {
         reason: String,
     },
     /// No engine is registered for the URL scheme.
-    #[error("unknown database url scheme `{scheme}`: expected one of {expected}")]
+    #[error("unknown database url scheme `{scheme}`: supported are {expected}")]
     UnknownScheme {
         /// The scheme that was given.
         scheme: String,

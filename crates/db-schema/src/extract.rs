@@ -4,7 +4,7 @@
 //! of bulk catalog queries, then the mapping. No step depends on the number of tables, which is
 //! what makes the round-trip count constant (tests count statements on 10 and 1,000 tables).
 
-use crate::dsn::DatabaseUrl;
+use crate::dsn::{DatabaseUrl, Location};
 use crate::engine::{engine_for_url, Catalog, ConnectOptions, Engine, Filter};
 use crate::model::Schema;
 use crate::runner::QueryRunner;
@@ -134,15 +134,49 @@ pub async fn extract_url(
 }
 
 /// Open `engine`'s built-in connection for `url`, bounded by the connect timeout.
+///
+/// A file URL that names a directory or no file at all is said to be so before any driver
+/// runs (a driver would say "unable to open database file").
 pub async fn connect(
     engine: &dyn Engine,
     url: &DatabaseUrl,
     options: &ConnectOptions,
 ) -> Result<Box<dyn QueryRunner>, Error> {
+    if let Location::File(path) = &url.location {
+        check_database_file(url, path)?;
+    }
     tokio::time::timeout(options.connect_timeout, engine.connect(url, options))
         .await
         .map_err(|_| Error::Timeout {
             during: format!("connecting to `{}`", url.target()),
             seconds: options.connect_timeout.as_secs(),
         })?
+}
+
+fn check_database_file(url: &DatabaseUrl, path: &std::path::Path) -> Result<(), Error> {
+    if path.as_os_str() == ":memory:" {
+        return Ok(());
+    }
+    if path.is_dir() {
+        return Err(Error::InvalidUrl {
+            url: url.to_string(),
+            reason: format!(
+                "`{}` is a directory, not a database file: name the file inside it",
+                path.display()
+            ),
+        });
+    }
+    if !path.exists() {
+        let hint = if path.is_relative() {
+            " (a relative path is read from the current folder; an absolute one takes three \
+             slashes: `sqlite:///abs/path.db`)"
+        } else {
+            ""
+        };
+        return Err(Error::Connect {
+            target: url.target(),
+            message: format!("no such database file{hint}"),
+        });
+    }
+    Ok(())
 }

@@ -97,7 +97,7 @@ impl Engine for Oracle {
     ) -> Result<Box<dyn QueryRunner>, Error> {
         Err(Error::NoBuiltInRunner {
             engine: "oracle",
-            reason: "the available Rust drivers need Oracle Instant Client at run time or are pre-releases; pass your own connection as a `QueryRunner` to `db_schema::extract`",
+            reason: "xldb-codex cannot open Oracle connections by itself, because every Rust driver needs Oracle Instant Client at run time or is a pre-release; from Rust, pass your own connection as a `QueryRunner` to `db_schema::extract`",
         })
     }
 }

@@ -149,3 +149,30 @@ fn a_missing_file_is_a_connect_error_not_a_new_database() {
     assert!(!err.is_usage());
     assert!(!path.exists());
 }
+
+/// Regression: a folder given instead of a file, or a relative path that is not there, used to
+/// fail with the driver's "unable to open database file".
+#[test]
+fn a_directory_or_a_missing_relative_file_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = extract_default(&format!("sqlite://{}", dir.path().display())).unwrap_err();
+    assert!(err.is_usage(), "{err}");
+    assert!(
+        err.to_string()
+            .contains("is a directory, not a database file"),
+        "{err}"
+    );
+    let err = extract_default("sqlite:no/such/file.db").unwrap_err();
+    assert!(matches!(err, Error::Connect { .. }), "{err}");
+    assert!(err.to_string().contains("three slashes"), "{err}");
+    let err = extract_default("sqlite3:///no/such/file.db").unwrap_err();
+    assert!(err.to_string().contains("no such database file"), "{err}");
+    let err = extract_default("mongodb://h/db").unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("unknown database url scheme `mongodb`")
+            && msg.contains("`postgres://user@host:5432/db`")
+            && msg.contains("`sqlite:///abs/path.db`"),
+        "{msg}"
+    );
+}
