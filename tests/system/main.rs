@@ -3,6 +3,7 @@
 //! down on 2 cores.
 
 mod cli;
+mod client_env;
 mod codex_workflows;
 mod demo;
 mod engines;

@@ -88,6 +88,8 @@ pub struct DatabaseUrl {
 }
 
 const FILE_SCHEMES: &[&str] = &["sqlite", "duckdb"];
+/// Schemes whose clients complete a URL from the environment (see `client_env`).
+const CLIENT_DEFAULT_SCHEMES: &[&str] = &["postgres", "postgresql", "mysql", "mariadb"];
 
 impl DatabaseUrl {
     /// Parse `raw`. The scheme is not checked against the engines here; see [`crate::engine_for_url`].
@@ -129,13 +131,14 @@ impl DatabaseUrl {
         }
         // The `url` crate does the RFC 3986 work for network URLs; we only read its parts.
         let parsed = url::Url::parse(raw).map_err(|e| invalid(&e.to_string()))?;
-        let host = parsed
-            .host_str()
-            .filter(|h| !h.is_empty())
-            .ok_or_else(|| invalid("missing host"))?
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned();
+        // PostgreSQL and MySQL clients find a host in the environment (`PGHOST`, `~/.my.cnf`)
+        // or default to the local server, so their URLs may leave it out: `postgres:///shop`.
+        let host_optional = CLIENT_DEFAULT_SCHEMES.contains(&scheme.as_str());
+        let host = match parsed.host_str().filter(|h| !h.is_empty()) {
+            Some(h) => h.trim_start_matches('[').trim_end_matches(']').to_owned(),
+            None if host_optional => String::new(),
+            None => return Err(invalid("missing host")),
+        };
         let decode = |s: &str| -> Result<String, Error> {
             percent_decode_str(s)
                 .decode_utf8()
@@ -172,11 +175,10 @@ impl DatabaseUrl {
     /// Host and port (or file path) for messages: never credentials.
     pub fn target(&self) -> String {
         match &self.location {
-            Location::Server {
-                host,
-                port: Some(p),
-            } => format!("{host}:{p}"),
-            Location::Server { host, port: None } => host.clone(),
+            Location::Server { port: Some(p), .. } => {
+                format!("{}:{p}", self.host().unwrap_or("localhost"))
+            }
+            Location::Server { port: None, .. } => self.host().unwrap_or("localhost").to_owned(),
             Location::File(p) => p.display().to_string(),
         }
     }
@@ -187,10 +189,11 @@ impl DatabaseUrl {
     }
 
     /// Host (servers) or `None` (files).
+    /// An empty host (left for the environment to fill) is `None`: drivers use their default.
     pub fn host(&self) -> Option<&str> {
         match &self.location {
-            Location::Server { host, .. } => Some(host),
-            Location::File(_) => None,
+            Location::Server { host, .. } if !host.is_empty() => Some(host),
+            _ => None,
         }
     }
 

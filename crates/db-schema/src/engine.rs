@@ -151,6 +151,14 @@ pub trait Engine: Send + Sync + std::fmt::Debug {
         Ok(())
     }
 
+    /// Complete `url` the way the engine's own command-line client would (environment
+    /// variables, password and service files: PostgreSQL's `PG*`, `.pgpass` and
+    /// `pg_service.conf`; MySQL's `~/.my.cnf` and `MYSQL_PWD`). Only parts the URL leaves out
+    /// are filled. The default returns the URL unchanged.
+    fn with_client_defaults(&self, url: &DatabaseUrl) -> Result<DatabaseUrl, Error> {
+        Ok(url.clone())
+    }
+
     /// Open a built-in, read-only connection with statement timeouts.
     async fn connect(
         &self,

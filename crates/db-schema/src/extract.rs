@@ -118,6 +118,7 @@ pub async fn extract_url(
 ) -> Result<Schema, Error> {
     let url = DatabaseUrl::parse(url)?;
     let engine = engine_for_url(&url)?;
+    let url = engine.with_client_defaults(&url)?;
     let filter = table_names::normalize(&options.filter)?;
     filter.validate()?;
     engine.check_target(&url, &filter)?;
@@ -145,6 +146,7 @@ pub async fn connect(
     if let Location::File(path) = &url.location {
         check_database_file(url, path)?;
     }
+    let url = &engine.with_client_defaults(url)?;
     tokio::time::timeout(options.connect_timeout, engine.connect(url, options))
         .await
         .map_err(|_| Error::Timeout {

@@ -83,6 +83,7 @@
 //! [`extract_url`] answers [`Error::FeatureDisabled`].
 #![deny(missing_docs)]
 
+mod client_env;
 mod dsn;
 mod engine;
 mod engines;

@@ -265,6 +265,7 @@ pub struct Postgres {
     process: Process,
     port: u16,
     bin: PathBuf,
+    password: Option<String>,
 }
 
 impl Postgres {
@@ -283,6 +284,16 @@ impl Postgres {
 
     /// Start a private server (stopped on drop).
     pub fn start() -> Result<Postgres> {
+        Postgres::start_with(None)
+    }
+
+    /// Start a private server whose TCP connections need a password (SCRAM): user `postgres`
+    /// with `password`. Its `url` carries no password, as a user's would not.
+    pub fn start_with_password(password: &str) -> Result<Postgres> {
+        Postgres::start_with(Some(password.to_owned()))
+    }
+
+    fn start_with(password: Option<String>) -> Result<Postgres> {
         let pkg = "postgresql";
         let initdb = find_binary(
             &[
@@ -298,16 +309,23 @@ impl Postgres {
         find_binary(&["/usr/bin/psql"], "postgresql-client", "`psql`")?;
         let dir = server_dir("xldb-pg-")?;
         let data = dir.join("data");
-        run(as_server_user(&initdb).arg("-D").arg(&data).args([
-            "-U",
-            "postgres",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--no-locale",
-            "--no-sync",
-        ]))?;
+        let mut init = as_server_user(&initdb);
+        init.arg("-D").arg(&data).args(["-U", "postgres"]);
+        match &password {
+            None => {
+                init.args(["-A", "trust"]);
+            }
+            Some(pw) => {
+                let pwfile = dir.join("pwfile");
+                std::fs::write(&pwfile, pw)?;
+                if is_root() {
+                    run(Command::new("chown").arg("nobody:nogroup").arg(&pwfile))?;
+                }
+                init.args(["--auth-local=trust", "--auth-host=scram-sha-256"])
+                    .arg(format!("--pwfile={}", pwfile.display()));
+            }
+        }
+        run(init.args(["-E", "UTF8", "--no-locale", "--no-sync"]))?;
         let port = free_port()?;
         let log = dir.join("server.log");
         let mut cmd = as_server_user(&postgres);
@@ -330,6 +348,7 @@ impl Postgres {
         let mut process = Process::spawn(cmd, dir, "QUIT", &log)?;
         wait_until("PostgreSQL", &mut process, &log, || {
             Command::new("psql")
+                .env("PGPASSWORD", password.as_deref().unwrap_or(""))
                 .args([
                     "-X",
                     "-h",
@@ -350,7 +369,12 @@ impl Postgres {
                 .map(|s| s.success())
                 .unwrap_or(false)
         })?;
-        Ok(Postgres { process, port, bin })
+        Ok(Postgres {
+            process,
+            port,
+            bin,
+            password,
+        })
     }
 
     /// The TCP port on 127.0.0.1.
@@ -371,23 +395,25 @@ impl Postgres {
     /// Run SQL (one or many statements) in `db` with `psql`; returns unaligned output.
     pub fn psql(&self, db: &str, sql: &str) -> Result<String> {
         run_with_stdin(
-            Command::new("psql").args([
-                "-X",
-                "-q",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-At",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                "postgres",
-                "-d",
-                db,
-                "-f",
-                "-",
-            ]),
+            Command::new("psql")
+                .env("PGPASSWORD", self.password.as_deref().unwrap_or(""))
+                .args([
+                    "-X",
+                    "-q",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "-At",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &self.port.to_string(),
+                    "-U",
+                    "postgres",
+                    "-d",
+                    db,
+                    "-f",
+                    "-",
+                ]),
             sql,
         )
     }

@@ -153,6 +153,10 @@ impl Engine for Mysql {
         Ok(())
     }
 
+    fn with_client_defaults(&self, url: &DatabaseUrl) -> Result<DatabaseUrl, Error> {
+        Ok(crate::client_env::mysql(url, &crate::client_env::Process))
+    }
+
     async fn connect(
         &self,
         url: &DatabaseUrl,

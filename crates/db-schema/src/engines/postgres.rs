@@ -141,6 +141,10 @@ impl Engine for Postgres {
         build(catalog)
     }
 
+    fn with_client_defaults(&self, url: &DatabaseUrl) -> Result<DatabaseUrl, Error> {
+        crate::client_env::postgres(url, &crate::client_env::Process)
+    }
+
     async fn connect(
         &self,
         url: &DatabaseUrl,
