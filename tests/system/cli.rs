@@ -69,3 +69,37 @@ fn every_analyze_command_documents_protocol() {
         );
     }
 }
+
+/// Regression: `xldb-codex schema … | head` printed `error: Broken pipe (os error 32)` and
+/// `analyze config --json | head` panicked. A reader that goes away ends the program quietly.
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    use std::process::Stdio;
+    let home = tempfile::tempdir().expect("temp dir");
+    let (_, url) = crate::util::demo_db(home.path());
+    let config = home.path().join("proxy.toml");
+    std::fs::write(&config, "[server]\nlisten = \"0.0.0.0:7878\"\n").expect("write config");
+    let config = config.display().to_string();
+    for args in [
+        vec!["schema", "--db", url.as_str(), "--format", "json"],
+        vec!["schema", "--db", url.as_str(), "--format", "table"],
+        vec!["analyze", "config", "--offline", "--json", config.as_str()],
+        vec!["demo", "--json"],
+    ] {
+        let mut child = crate::util::xldb(home.path())
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn xldb-codex");
+        // Close the read end before the program writes anything: its first write fails.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && stderr.trim().is_empty(),
+            "{args:?}: {:?}\n{stderr}",
+            out.status
+        );
+    }
+}
