@@ -271,7 +271,7 @@ pub(crate) async fn decide_safely(
             Decision::Denied,
             format!(
                 "the approval handler failed: {}",
-                crate::redact::redact(&e.to_string())
+                crate::redact::redact_text(&e.to_string())
             ),
         ),
         Ok(Err(join)) if join.is_panic() => {

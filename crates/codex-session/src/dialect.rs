@@ -264,7 +264,7 @@ pub(crate) async fn find_listed(
         }
     }
     Err(Error::NotFound {
-        conversation: crate::redact::redact(&stored.to_string()).into_owned(),
+        conversation: crate::redact::redact_text(&stored.to_string()).into_owned(),
     })
 }
 

@@ -109,7 +109,6 @@ mod peer;
 #[cfg(feature = "policy")]
 mod policy_adapter;
 mod queue;
-mod redact;
 mod session;
 mod transport;
 
@@ -132,5 +131,9 @@ pub use event::{ApprovalKind, Event, TokenUsage};
 pub use outcome::{CommandRun, DeniedAction, PatchRun, TurnEnd, TurnOutcome};
 #[cfg(feature = "policy")]
 pub use policy_adapter::PolicyHandler;
-pub use redact::{is_sensitive_key, redact_field, redact_json, redact_text, REDACTED};
 pub use session::{CodexSession, SessionOptions, Status};
+/// The crate's own call sites say `redact::…`.
+use xldb_redact as redact;
+pub use xldb_redact::{
+    is_sensitive_key, redact_args, redact_field, redact_json, redact_text, REDACTED,
+};

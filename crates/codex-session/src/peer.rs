@@ -338,7 +338,7 @@ impl Peer {
             Ok(Ok(Err(Failure::Server { code, message }))) => Err(Error::Server {
                 method: method.to_owned(),
                 code,
-                message: crate::redact::redact(&message).into_owned(),
+                message: crate::redact::redact_text(&message).into_owned(),
             }),
             Ok(Ok(Err(Failure::Gone(reason)))) => Err(Error::Unavailable(reason)),
             Ok(Err(_)) => Err(Error::Unavailable(
@@ -555,7 +555,7 @@ impl Peer {
                 // Not JSON-RPC: log and go on (the server itself does the same with ours).
                 self.garbage_lines.fetch_add(1, Ordering::Relaxed);
                 let head = String::from_utf8_lossy(&line[..line.len().min(200)]);
-                tracing::warn!(error = %e, line = %crate::redact::redact(&head), "unreadable line from codex");
+                tracing::warn!(error = %e, line = %crate::redact::redact_text(&head), "unreadable line from codex");
                 return;
             }
         };
@@ -570,7 +570,7 @@ impl Peer {
                     }),
                 ),
                 None => {
-                    tracing::warn!(message = %crate::redact::redact(&e.error.message), "error without id from codex")
+                    tracing::warn!(message = %crate::redact::redact_text(&e.error.message), "error without id from codex")
                 }
             },
             Message::Request(request) => {
@@ -811,7 +811,7 @@ impl DeferredCall {
             Ok(Err(Failure::Server { code, message })) => Err(Error::Server {
                 method: self.method.clone(),
                 code,
-                message: crate::redact::redact(&message).into_owned(),
+                message: crate::redact::redact_text(&message).into_owned(),
             }),
             Ok(Err(Failure::Gone(reason))) => Err(Error::Unavailable(reason)),
             Err(_) => Err(Error::Unavailable(

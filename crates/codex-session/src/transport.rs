@@ -318,7 +318,7 @@ async fn drain_stderr(mut stderr: tokio::process::ChildStderr, pid: Option<u32>)
 
 fn log_stderr_line(line: &[u8], truncated: bool, pid: Option<u32>) {
     let text = String::from_utf8_lossy(line);
-    let text = crate::redact::redact(&text);
+    let text = crate::redact::redact_text(&text);
     tracing::debug!(target: "codex_session::stderr", ?pid, truncated, "{text}");
 }
 

@@ -511,7 +511,7 @@ impl Follow {
                         message: if text.is_empty() {
                             "the codex tool call failed".to_owned()
                         } else {
-                            crate::redact::redact(&text).into_owned()
+                            crate::redact::redact_text(&text).into_owned()
                         },
                     }
                 } else {

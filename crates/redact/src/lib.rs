@@ -16,15 +16,24 @@
 //! - the argument after such a flag (`--password X`, `--api-key 'X'`);
 //! - SQL literals after `PASSWORD` and `IDENTIFIED BY`;
 //! - `Authorization:` credentials and bearer tokens, and well-known key shapes (`sk-…`,
-//!   `AKIA…`/`ASIA…`, `ghp_…`, `xoxb-…`).
+//!   `AKIA…`/`ASIA…`, `ghp_…`, `xoxb-…`);
+//! - database clients' password arguments: `user/password@db` logons (`sqlplus`), an attached
+//!   `-pPASSWORD` (`mysql`, `mariadb`, `mysqldump` …), `-a PASSWORD` (`redis-cli`) and
+//!   `-P PASSWORD` (`sqlcmd`, `bcp`), in command text and in argv arrays ([`redact_args`],
+//!   which [`redact_json`] applies to every array of strings).
 //!
 //! Environment references (`${VAR}`, `env:VAR`, `$VAR` in upper case) are not secrets and are
 //! kept, so a reviewer still sees that a password is wired through the environment. Redaction
 //! is idempotent (`***` is never redacted again), which lets layers redact without coordinating.
 //!
+//! Used by `approval-policy` (explanations), `codex-session` (audit records, the server's
+//! stderr, errors) and `xldb-workflows` (prompts, CLI output): a leaf crate, so the approval
+//! policy still stands alone.
+//!
 //! Cost: this runs on every audit record and every stderr line, and almost none holds a secret.
 //! One scan for the words every pattern needs (`://`, `pass`, `key`, `token`, `bearer`…)
 //! answers most texts, borrowed and unchanged; only texts that pass it meet the patterns.
+#![deny(missing_docs)]
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -33,9 +42,6 @@ use regex::{Captures, Regex};
 
 /// What a secret is replaced with.
 pub const REDACTED: &str = "***";
-
-/// The crate's own call sites say `redact::redact`.
-pub(crate) use redact_text as redact;
 
 /// A key that names a secret, with any prefix (`PGPASSWORD`, `db_password`, `X-Api-Key`);
 /// `pass` alone only as a whole word or after a separator (`db_pass`, not `bypass`).
@@ -55,6 +61,9 @@ struct Patterns {
     flag: Regex,
     sql: Regex,
     key_value: Regex,
+    logon: Regex,
+    attached_p: Regex,
+    spaced_flag: Regex,
 }
 
 fn patterns() -> Option<&'static Patterns> {
@@ -63,7 +72,7 @@ fn patterns() -> Option<&'static Patterns> {
         .get_or_init(|| {
             Some(Patterns {
                 trigger: Regex::new(
-                    r"(?i)://|pass|pwd|secret|token|key|credential|authorization|bearer|sk-|a[ks]ia|gh[pousr]_|xox[abprs]-|identified",
+                    r"(?i)://|pass|pwd|secret|token|key|credential|authorization|bearer|sk-|a[ks]ia|gh[pousr]_|xox[abprs]-|identified|/[^\s@/]+@|mysql|mariadb|redis|valkey|keydb|sqlcmd|bcp|isql|osql",
                 )
                 .ok()?,
                 // scheme://user:password@host
@@ -98,6 +107,14 @@ fn patterns() -> Option<&'static Patterns> {
                     r#"(?i)(\b{KEY}["']?)(\s*(?:=>|=|:)\s*){VALUE}"#
                 ))
                 .ok()?,
+                // sqlplus scott/tiger@orcl: user/password@connect (the user and target stay)
+                logon: Regex::new(r#"(^|[\s"'=])([A-Za-z0-9_$#.]+)/([^\s@/"']+)@([^\s"']+)"#)
+                    .ok()?,
+                // mysql -phunter2 (only in a text naming a MySQL client, see CLIENT_FLAGS)
+                attached_p: Regex::new(r#"(^|[\s"'])(-p)([^\s\-"'][^\s"']*)"#).ok()?,
+                // redis-cli -a X, sqlcmd -P X (only in a text naming that client)
+                spaced_flag: Regex::new(r#"(^|[\s"'])(-[aP])(\s+)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s\-"'][^\s"']*)"#)
+                    .ok()?,
             })
         })
         .as_ref()
@@ -161,7 +178,7 @@ fn cap<'c>(c: &'c Captures<'_>, i: usize) -> &'c str {
 /// Idempotent: redacting a redacted text changes nothing.
 ///
 /// ```
-/// use codex_session::redact_text;
+/// use xldb_redact::redact_text;
 ///
 /// assert_eq!(
 ///     redact_text("psql postgres://app:s3cr3t@127.0.0.1/shop"),
@@ -241,6 +258,40 @@ fn redact_pass<'t>(p: &Patterns, text: &'t str) -> Cow<'t, str> {
             format!("{head}{}", mask_like(value))
         }
     });
+    let out = apply(out, &p.logon, |c| {
+        if is_harmless(&c[3]) {
+            c[0].to_owned()
+        } else {
+            format!("{}{}/{REDACTED}@{}", &c[1], &c[2], &c[4])
+        }
+    });
+    let out = if names_client(&out, MYSQL_CLIENTS) {
+        apply(out, &p.attached_p, |c| {
+            if is_harmless(&c[3]) {
+                c[0].to_owned()
+            } else {
+                format!("{}{}{REDACTED}", &c[1], &c[2])
+            }
+        })
+    } else {
+        out
+    };
+    let (redis, sqlcmd) = (
+        names_client(&out, REDIS_CLIENTS),
+        names_client(&out, SQLCMD_CLIENTS),
+    );
+    let out = if redis || sqlcmd {
+        apply(out, &p.spaced_flag, |c| {
+            let wanted = (redis && &c[2] == "-a") || (sqlcmd && &c[2] == "-P");
+            if !wanted || is_harmless(&c[4]) {
+                c[0].to_owned()
+            } else {
+                format!("{}{}{}{}", &c[1], &c[2], &c[3], mask_like(&c[4]))
+            }
+        })
+    } else {
+        out
+    };
     apply(out, &p.key_value, |c| {
         let value = &c[3];
         if is_harmless(value) {
@@ -254,6 +305,73 @@ fn redact_pass<'t>(p: &Patterns, text: &'t str) -> Cow<'t, str> {
     })
 }
 
+/// Programs whose attached `-pVALUE` is a password (elsewhere `-p` is often a port).
+const MYSQL_CLIENTS: &[&str] = &[
+    "mysql",
+    "mariadb",
+    "mysqldump",
+    "mysqladmin",
+    "mysqlimport",
+    "mysqlshow",
+    "mysqlcheck",
+    "mysqlpump",
+    "mysqlsh",
+    "mariadb-dump",
+    "mariadb-admin",
+];
+/// Programs whose `-a VALUE` is a password.
+const REDIS_CLIENTS: &[&str] = &["redis-cli", "valkey-cli", "keydb-cli"];
+/// Programs whose `-P VALUE` is a password (for mysql `-P` is the port).
+const SQLCMD_CLIENTS: &[&str] = &["sqlcmd", "bcp", "isql", "osql"];
+
+/// Does `text` name one of `clients` as a word (a command name, or the last part of a path)?
+fn names_client(text: &str, clients: &[&str]) -> bool {
+    text.split(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '\'' | '/' | ';' | '|' | '&' | '(' | '[' | ',')
+    })
+    .any(|w| clients.iter().any(|c| w.eq_ignore_ascii_case(c)))
+}
+
+/// Redact an argv in place, reading each argument with its neighbours: a value after a flag
+/// that takes a secret (`--password X`, `redis-cli -a X`, `sqlcmd -P X`), an attached
+/// `mysql -pX`, and every argument through [`redact_text`]. [`redact_json`] applies this to
+/// every array of strings, so `["mysql", "-phunter2"]` in an audit record is hidden although no
+/// single element says `mysql -p…`.
+///
+/// ```
+/// let mut argv: Vec<String> = ["redis-cli", "-a", "s3cret", "GET", "k"].map(String::from).into();
+/// xldb_redact::redact_args(&mut argv);
+/// assert_eq!(argv, ["redis-cli", "-a", "***", "GET", "k"]);
+/// ```
+pub fn redact_args(args: &mut [String]) {
+    let joined = args.join(" ");
+    let (mysql, redis, sqlcmd) = (
+        names_client(&joined, MYSQL_CLIENTS),
+        names_client(&joined, REDIS_CLIENTS),
+        names_client(&joined, SQLCMD_CLIENTS),
+    );
+    let mut mask_next = false;
+    for arg in args.iter_mut() {
+        if std::mem::take(&mut mask_next) && !is_harmless(arg) {
+            *arg = REDACTED.to_owned();
+            continue;
+        }
+        let secret_flag = arg
+            .strip_prefix("--")
+            .is_some_and(|name| !name.contains('=') && is_sensitive_key(name));
+        mask_next = secret_flag || (redis && arg == "-a") || (sqlcmd && arg == "-P");
+        if mysql && arg.len() > 2 && arg.starts_with("-p") && !arg[2..].starts_with('-') {
+            if !is_harmless(&arg[2..]) {
+                *arg = format!("-p{REDACTED}");
+            }
+            continue;
+        }
+        if let Cow::Owned(r) = redact_text(arg) {
+            *arg = r;
+        }
+    }
+}
+
 /// Is `key` (a JSON, TOML or YAML key) the name of a secret?
 ///
 /// True for `password`, `db_password`, `PGPASSWORD`, `api_key`, `apiKey`, `client_secret`,
@@ -262,7 +380,7 @@ fn redact_pass<'t>(p: &Patterns, text: &'t str) -> Cow<'t, str> {
 /// (`tokenizer`, `bypass`).
 ///
 /// ```
-/// use codex_session::is_sensitive_key;
+/// use xldb_redact::is_sensitive_key;
 ///
 /// assert!(is_sensitive_key("db_password") && is_sensitive_key("apiKey"));
 /// assert!(!is_sensitive_key("password_file") && !is_sensitive_key("tokenizer"));
@@ -288,7 +406,7 @@ pub fn is_sensitive_key(key: &str) -> bool {
 /// value is empty, already redacted or an environment reference), else [`redact_text`].
 ///
 /// ```
-/// use codex_session::redact_field;
+/// use xldb_redact::redact_field;
 ///
 /// assert_eq!(redact_field("password", "hunter2"), "***");
 /// assert_eq!(redact_field("password", "${DB_PASSWORD}"), "${DB_PASSWORD}");
@@ -312,7 +430,7 @@ pub fn redact_field<'v>(key: &str, value: &'v str) -> Cow<'v, str> {
 ///
 /// ```
 /// let mut v = serde_json::json!({"password": "hunter2", "command": ["psql", "postgres://u:pw@h/db"]});
-/// codex_session::redact_json(&mut v);
+/// xldb_redact::redact_json(&mut v);
 /// assert_eq!(v, serde_json::json!({"password": "***", "command": ["psql", "postgres://u:***@h/db"]}));
 /// ```
 pub fn redact_json(value: &mut serde_json::Value) {
@@ -320,6 +438,16 @@ pub fn redact_json(value: &mut serde_json::Value) {
         serde_json::Value::String(s) => {
             if let Cow::Owned(r) = redact_text(s) {
                 *s = r;
+            }
+        }
+        serde_json::Value::Array(items) if items.iter().all(|i| i.is_string()) => {
+            let mut args: Vec<String> = items
+                .iter()
+                .map(|i| i.as_str().unwrap_or_default().to_owned())
+                .collect();
+            redact_args(&mut args);
+            for (item, arg) in items.iter_mut().zip(args) {
+                *item = serde_json::Value::String(arg);
             }
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
@@ -563,6 +691,40 @@ mod tests {
 
     // --- what stays ---
 
+    /// Regression: the redactor of the audit log and progress lines did not hide these (the
+    /// approval policy's did); now there is one.
+    #[test]
+    fn database_client_password_arguments() {
+        assert_eq!(
+            redact("mysql -uroot -phunter2 shop"),
+            "mysql -uroot -p*** shop"
+        );
+        assert_eq!(redact("sqlplus scott/tiger@orcl"), "sqlplus scott/***@orcl");
+        assert_eq!(
+            redact("redis-cli -a s3cret GET k"),
+            "redis-cli -a *** GET k"
+        );
+        assert_eq!(
+            redact("sqlcmd -U sa -P 'pw x' -Q q"),
+            "sqlcmd -U sa -P '***' -Q q"
+        );
+        let mut v = serde_json::json!({"command": ["mysql", "-phunter2"], "n": [1, "x"]});
+        redact_json(&mut v);
+        assert_eq!(v["command"], serde_json::json!(["mysql", "-p***"]));
+        // A relative path shaped like a logon (`src/x@y`) is hidden too: erring on the side of
+        // hiding. Look-alikes of other programs stay: `-p` is a port for psql, `-P` for mysql.
+        assert_eq!(redact("cat src/x@y"), "cat src/***@y");
+        for text in [
+            "psql -p 5432 -p5433 -h h",
+            "mysql -P 3306 -h h",
+            "redis-cli -p 6379 GET k",
+            "ls /tmp/a@b node_modules/@types/x",
+            "sqlplus scott/${ORACLE_PW}@orcl",
+        ] {
+            assert_eq!(redact(text), text);
+        }
+    }
+
     #[test]
     fn leaves_ordinary_text_alone() {
         let text = "ls -la /tmp && echo 'select count(*) from t where id = 4'";
@@ -710,6 +872,27 @@ mod tests {
         "sk-{}abcdefghijkl",
         "ALTER USER x PASSWORD '{}'",
         "identified by {}",
+        "mysql -uroot -p{} shop",
+        "mariadb-dump -p{} shop",
+        "/usr/bin/mysqladmin -u root -p{} status",
+        "sqlplus scott/{}@orcl",
+        "sqlplus -s shop/{}@//db:1521/XE",
+        "redis-cli -h h -a {} GET k",
+        "sqlcmd -S h -U sa -P {} -Q x",
+        "bash -lc 'mysql -p{} -e \"select 1\"'",
+    ];
+
+    /// argv shapes: the secret is `{}`, alone in its element or glued to a flag.
+    const ARGV_TEMPLATES: &[&[&str]] = &[
+        &["mysql", "-uroot", "-p{}", "shop"],
+        &["/usr/bin/mariadb", "-p{}"],
+        &["redis-cli", "-a", "{}", "GET", "k"],
+        &["sqlcmd", "-S", "h", "-P", "{}"],
+        &["psql", "--password", "{}"],
+        &["tool", "--api-key", "{}"],
+        &["sqlplus", "scott/{}@orcl"],
+        &["env", "PGPASSWORD={}", "psql"],
+        &["curl", "-H", "Authorization: Bearer {}"],
     ];
 
     proptest::proptest! {
@@ -723,6 +906,23 @@ mod tests {
             let text = format!("{before} {} {after}", template.replace("{}", &secret));
             let out = redact(&text);
             proptest::prop_assert!(!out.contains(&secret), "{text:?} -> {out:?}");
+        }
+
+        #[test]
+        fn a_planted_secret_never_survives_in_an_argv_array(
+            secret in secret(),
+            template in proptest::sample::select(ARGV_TEMPLATES),
+            key in "[a-z]{1,8}",
+        ) {
+            let argv: Vec<String> = template.iter().map(|a| a.replace("{}", &secret)).collect();
+            let mut v = serde_json::json!({ key.clone(): {"command": argv.clone()} });
+            redact_json(&mut v);
+            let out = v.to_string();
+            proptest::prop_assert!(!out.contains(&secret), "{argv:?} -> {out}");
+            let mut args = argv.clone();
+            redact_args(&mut args);
+            proptest::prop_assert!(!args.concat().contains(&secret), "{argv:?} -> {args:?}");
+            proptest::prop_assert!(!redact(&argv.join(" ")).contains(&secret), "{argv:?}");
         }
 
         #[test]
