@@ -498,10 +498,23 @@ impl Peer {
     }
 
     /// Mark the peer dead (first reason wins) and release everything waiting on it.
+    ///
+    /// Once our input is closed ([`Peer::close_input`], only a requested shutdown does that),
+    /// the server ending is the shutdown we asked for, whatever the reader or the exit watch
+    /// saw first (end of file, exit code 0): no warning and no `unavailable` record.
     pub(crate) fn die(&self, reason: Unavailable) {
+        let reason = if self.input_closed.is_cancelled() {
+            if reason != Unavailable::ShutDown {
+                tracing::debug!(seen = %reason, "codex ended after its input was closed");
+            }
+            Unavailable::ShutDown
+        } else {
+            reason
+        };
         if self.dead.set(reason.clone()).is_err() {
             return;
         }
+        let requested = reason == Unavailable::ShutDown;
         match &reason {
             Unavailable::ShutDown => tracing::debug!("codex session shut down"),
             other => tracing::warn!(reason = %other, "codex is unavailable"),
@@ -529,6 +542,10 @@ impl Peer {
             }
         }
         let _ = self.health.send(Health::Down(reason.clone()));
+        if requested {
+            // The owner asked for it and writes its own `shutdown` record.
+            return;
+        }
         let audit = self.audit.clone();
         let record = AuditRecord::new(
             "unavailable",

@@ -161,7 +161,12 @@ async fn full_turn(target: Target) {
     );
     assert_eq!(handler.seen(), [ApprovalKind::Exec], "{version}");
     assert_eq!(outcome.commands.len(), 1, "{version}: {outcome:?}");
-    assert_eq!(outcome.commands[0].exit_code, Some(0), "{version}");
+    assert_eq!(
+        outcome.commands[0].exit_code,
+        Some(0),
+        "{version}: {:?}",
+        outcome.commands[0]
+    );
     assert!(
         outcome.commands[0].output.contains(MARKER),
         "{version}: {:?}",
