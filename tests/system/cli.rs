@@ -103,3 +103,119 @@ fn a_closed_stdout_ends_quietly() {
         );
     }
 }
+
+/// `doctor` says what is missing and how to get it (exit 1), and what is there (exit 0).
+#[test]
+fn doctor_reports_what_is_missing_and_what_is_there() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = crate::util::run(home.path(), ["doctor"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("missing  codex") && text.contains("npm install -g @openai/codex"),
+        "{text}"
+    );
+    assert!(
+        text.contains("run `codex login` or set OPENAI_API_KEY"),
+        "{text}"
+    );
+    assert!(
+        text.contains("sqlite") && text.contains("postgres"),
+        "{text}"
+    );
+
+    let codex = xldb_testkit::codex::codex_bin("0.169.0")
+        .expect("codex 0.169.0 (scripts/test.sh installs it)");
+    let out = crate::util::xldb(home.path())
+        .args(["doctor", "--json"])
+        .env("CODEX_BIN", &codex)
+        .env("OPENAI_API_KEY", "sk-not-a-real-key-000000000000")
+        .output()
+        .expect("run doctor");
+    assert!(out.status.success(), "{}", crate::util::all_output(&out));
+    assert!(!crate::util::all_output(&out).contains("sk-not-a-real-key"));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["ok"], true);
+    let codex_line = doc["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["name"] == "codex")
+        .expect("codex check");
+    let detail = codex_line["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("0.169.0") && detail.contains("app-server-v2"),
+        "{detail}"
+    );
+}
+
+/// Completions for every shell clap knows, a bash script that parses, and man pages.
+#[test]
+fn completions_and_man_pages_are_generated() {
+    let home = tempfile::tempdir().expect("temp dir");
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = crate::util::run(home.path(), ["completions", shell]);
+        assert!(out.status.success() && out.stdout.len() > 500, "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("analyze") && text.contains("doctor"),
+            "{shell}"
+        );
+    }
+    let script = home.path().join("xldb.bash");
+    std::fs::write(
+        &script,
+        crate::util::run(home.path(), ["completions", "bash"]).stdout,
+    )
+    .expect("write");
+    let check = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .expect("bash");
+    assert!(check.success(), "the bash completion script does not parse");
+
+    let out = crate::util::run(home.path(), ["man"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with(".ie"),
+        "roff expected"
+    );
+    let dir = home.path().join("man");
+    let out = crate::util::run(home.path(), ["man", "--out", dir.to_str().expect("utf-8")]);
+    assert!(out.status.success());
+    for page in [
+        "xldb-codex.1",
+        "xldb-codex-analyze.1",
+        "xldb-codex-doctor.1",
+    ] {
+        let text = std::fs::read_to_string(dir.join(page)).expect(page);
+        assert!(text.contains(".TH"), "{page}");
+    }
+}
+
+/// `--version` names the engines; `-vv` turns debug logs on; logs to a pipe carry no ANSI
+/// colour codes; `-q` keeps stderr to errors.
+#[test]
+fn version_verbosity_and_plain_logs() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = crate::util::run(home.path(), ["--version"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("engines: ") && text.contains("sqlite"),
+        "{text}"
+    );
+    let (_, url) = crate::util::demo_db(home.path());
+    let out = crate::util::run(home.path(), ["-vv", "schema", "--db", &url]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("DEBUG") && stderr.contains("catalog query"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "ANSI codes in a piped log: {stderr:?}"
+    );
+    let out = crate::util::run(home.path(), ["-q", "schema", "--db", &url]);
+    assert!(out.status.success() && out.stderr.is_empty());
+}

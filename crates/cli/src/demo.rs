@@ -164,7 +164,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Exit> {
     });
     out.push_str(&render::heading("5. The same against Codex", format));
     out.push_str(&format!(
-        "Install Codex (`npm install -g @openai/codex@0.39.0`) and log in (`codex login`) or set OPENAI_API_KEY, then:\n\
+        "Install Codex (`npm install -g @openai/codex`) and log in (`codex login`) or set OPENAI_API_KEY, then:\n\
          \n  xldb-codex analyze schema --db {url}\
          \n  xldb-codex analyze query --db {url} --sql \"SELECT * FROM orders WHERE lower(status) = 'paid'\"\
          \n  xldb-codex mcp serve --db {url}      # the database tools, for Codex or any MCP client\n\

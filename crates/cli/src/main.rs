@@ -11,12 +11,14 @@
 //! - `3`: `policy check` verdict `ask`
 //! - `4`: `policy check` verdict `deny`
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 mod analyze;
 mod config;
 mod demo;
+mod doctor;
 mod exit;
 mod mcp;
 mod policy;
@@ -32,6 +34,14 @@ struct Cli {
     /// Log verbosity on stderr (also `RUST_LOG`): error, warn, info, debug, trace.
     #[arg(long, global = true, env = "XLDB_CODEX_LOG", default_value = "warn")]
     log: String,
+
+    /// More log output on stderr: `-v` info, `-vv` debug, `-vvv` trace (overrides `--log`).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    verbose: u8,
+
+    /// Only errors on stderr (overrides `--log`).
+    #[arg(short, long, global = true)]
+    quiet: bool,
 
     #[command(subcommand)]
     command: Command,
@@ -52,12 +62,47 @@ enum Command {
     Config(config::ConfigArgs),
     /// Serve database tools to Codex or any MCP client.
     Mcp(mcp::McpArgs),
+    /// Check what this installation can do: engines, the Codex binary and its protocol,
+    /// credentials, settings and data folders.
+    Doctor(doctor::DoctorArgs),
+    /// Print a shell completion script (`xldb-codex completions bash > …`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff; `xldb-codex man | man -l -`), or write one page per
+    /// subcommand into a folder.
+    Man {
+        /// Write `xldb-codex.1`, `xldb-codex-analyze.1`, … into this folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     quiet_on_closed_stdout();
-    let cli = Cli::parse();
-    init_logging(&cli.log);
+    let long_version: &'static str = Box::leak(
+        format!(
+            "{}\nengines: {}",
+            env!("CARGO_PKG_VERSION"),
+            doctor::engines_line()
+        )
+        .into_boxed_str(),
+    );
+    let matches = Cli::command().long_version(long_version).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => cli.log.as_str(),
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        (false, _) => "trace",
+    };
+    init_logging(level, cli.verbose > 0 || cli.quiet);
     let result = match cli.command {
         Command::Policy(args) => policy::run(args),
         Command::Schema(args) => schema::run(args),
@@ -65,6 +110,17 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze::run(args),
         Command::Config(args) => config::run(args),
         Command::Mcp(args) => mcp::run(args),
+        Command::Doctor(args) => doctor::run(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "xldb-codex",
+                &mut std::io::stdout(),
+            );
+            Ok(exit::Exit::Ok)
+        }
+        Command::Man { out } => man(out),
     };
     match result {
         Ok(code) => code.into(),
@@ -76,15 +132,47 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_logging(level: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+/// Logs go to stderr; colour only on a terminal and without `NO_COLOR`, so a log file (or a
+/// pipe) never gets ANSI codes. `-v`/`-q` (`flag_wins`) beat `RUST_LOG`.
+fn init_logging(level: &str, flag_wins: bool) {
+    let from_env = if flag_wins {
+        Err(())
+    } else {
+        tracing_subscriber::EnvFilter::try_from_default_env().map_err(|_| ())
+    };
+    let filter = from_env
         .or_else(|_| tracing_subscriber::EnvFilter::try_new(level))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(colour)
         .with_target(false)
         .init();
+}
+
+/// `xldb-codex man`: the page of the whole command on stdout, or one page per subcommand.
+fn man(out: Option<std::path::PathBuf>) -> anyhow::Result<exit::Exit> {
+    let cmd = Cli::command();
+    match out {
+        None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?,
+        Some(dir) => {
+            std::fs::create_dir_all(&dir)?;
+            let mut pages = vec![("xldb-codex".to_owned(), cmd.clone())];
+            for sub in cmd.get_subcommands() {
+                let name: &'static str =
+                    Box::leak(format!("xldb-codex-{}", sub.get_name()).into_boxed_str());
+                pages.push((name.to_owned(), sub.clone().name(name)));
+            }
+            for (name, page) in pages {
+                let mut buf = Vec::new();
+                clap_mangen::Man::new(page).render(&mut buf)?;
+                std::fs::write(dir.join(format!("{name}.1")), buf)?;
+            }
+        }
+    }
+    Ok(exit::Exit::Ok)
 }
 
 /// A reader that stops early (`xldb-codex schema … | head`) ends the program quietly with

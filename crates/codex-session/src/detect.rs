@@ -56,7 +56,7 @@ pub const NEWEST_KNOWN: CodexVersion = CodexVersion::new(0, 169, 0);
 #[non_exhaustive]
 pub enum DetectError {
     /// No `codex` binary was found anywhere detection looks.
-    #[error("no `codex` binary found (looked at CODEX_BIN, node_modules/.bin and PATH); install it with `npm install @openai/codex` or set CODEX_BIN")]
+    #[error("no `codex` binary found (looked at CODEX_BIN, node_modules/.bin and PATH); install it with `npm install -g @openai/codex` or set CODEX_BIN")]
     NotFound,
     /// An explicitly named binary does not exist or is not executable.
     #[error("`{path}` is not an executable file")]

@@ -214,6 +214,20 @@ pub static ENGINES: &[&dyn Engine] = &[
     &crate::engines::oracle::Oracle,
 ];
 
+/// Whether this build can open `engine`'s connections by itself: its cargo feature was compiled
+/// in (Oracle never can: bring a [`crate::QueryRunner`]).
+pub fn has_built_in_driver(engine: &str) -> bool {
+    match engine {
+        "sqlite" => cfg!(feature = "sqlite"),
+        "postgres" => cfg!(feature = "postgres"),
+        "mysql" => cfg!(feature = "mysql"),
+        "clickhouse" => cfg!(feature = "clickhouse"),
+        "duckdb" => cfg!(feature = "duckdb"),
+        "mssql" => cfg!(feature = "mssql"),
+        _ => false,
+    }
+}
+
 /// The engine named `name` (`postgres`, `mysql`, `clickhouse`, `duckdb`, `sqlite`, `mssql`,
 /// `oracle`).
 pub fn engine_by_name(name: &str) -> Option<&'static dyn Engine> {

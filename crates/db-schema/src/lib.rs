@@ -95,7 +95,8 @@ mod table_names;
 
 pub use dsn::{DatabaseUrl, Location, Secret};
 pub use engine::{
-    engine_by_name, engine_for_url, Capabilities, Catalog, ConnectOptions, Engine, Filter, ENGINES,
+    engine_by_name, engine_for_url, has_built_in_driver, Capabilities, Catalog, ConnectOptions,
+    Engine, Filter, ENGINES,
 };
 pub use engines::clickhouse::escape_string_literal as clickhouse_escape_string;
 pub use error::Error;
