@@ -22,12 +22,25 @@ use crate::finding::{sort_findings, Finding, Location, Severity};
 use crate::redact::redact_toml;
 use codex_session::{is_sensitive_key, redact_text};
 
-/// Parse a TOML configuration; the error message never quotes a secret.
+/// Parse a TOML configuration; the error says where (line and column) and never quotes a
+/// secret.
 pub fn parse_config(text: &str) -> Result<toml::Value, WorkflowError> {
     text.parse::<toml::Table>()
         .map(toml::Value::Table)
-        .map_err(|e| WorkflowError::ConfigToml {
-            message: redact_text(e.message()).into_owned(),
+        .map_err(|e| {
+            let at = e.span().map(|span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                format!("line {line}, column {column}: ")
+            });
+            WorkflowError::ConfigToml {
+                message: format!(
+                    "{}{}",
+                    at.unwrap_or_default(),
+                    redact_text(e.message().trim_end())
+                ),
+            }
         })
 }
 
@@ -568,6 +581,13 @@ query_timeout_secs = 30
         let err = review_config("password = \"hunter2\nx = [").unwrap_err();
         assert!(matches!(err, WorkflowError::ConfigToml { .. }));
         assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    /// Regression: a malformed file said what was wrong but not where.
+    #[test]
+    fn toml_errors_say_line_and_column() {
+        let err = parse_config("[server]\nlisten = \"0.0.0.0\"\npool = = 3\n").unwrap_err();
+        assert!(err.to_string().contains("line 3, column 8: "), "{err}");
     }
 
     #[test]
