@@ -8,7 +8,12 @@
 //! `./cat` or `/tmp/x/cat` could be anything.
 
 mod clients;
+mod coreutils;
+mod getopt;
 mod git;
+mod system;
+mod table;
+mod text;
 
 use crate::assess::{Assessment, Target};
 use crate::decision::{Decision, Risk};
@@ -26,101 +31,30 @@ const TRUSTED_DIRS: [&str; 8] = [
 ];
 
 /// Programs that only read, whatever their flags (flags that write are checked elsewhere).
-const READ_ONLY: [&str; 99] = [
-    "cat",
-    "ls",
-    "pwd",
+const READ_ONLY: [&str; 28] = [
     "echo",
     "printf",
-    "true",
-    "false",
-    "head",
-    "tail",
-    "wc",
-    "cut",
-    "tr",
-    "rev",
-    "nl",
-    "paste",
-    "seq",
-    "stat",
-    "file",
-    "which",
-    "whoami",
-    "id",
-    "uname",
-    "groups",
-    "realpath",
-    "readlink",
-    "basename",
-    "dirname",
-    "du",
-    "df",
-    "cmp",
-    "comm",
-    "column",
-    "fold",
-    "fmt",
-    "expand",
-    "unexpand",
-    "od",
-    "hexdump",
-    "strings",
-    "md5sum",
-    "sha1sum",
-    "sha256sum",
-    "sha512sum",
-    "sha224sum",
-    "sha384sum",
-    "b2sum",
-    "cksum",
-    "sum",
     "test",
     "[",
     ":",
-    "printenv",
-    "locale",
-    "tac",
-    "numfmt",
-    "diff",
     "ps",
-    "free",
-    "uptime",
-    "nproc",
-    "arch",
-    "tty",
-    "logname",
-    "users",
-    "who",
     "w",
-    "lscpu",
-    "lsblk",
-    "getent",
     "expr",
     "factor",
     "jq",
-    "grep",
-    "egrep",
-    "fgrep",
-    "zgrep",
-    "zcat",
     "bzcat",
     "xzcat",
-    "sleep",
     "wait",
     "type",
     "help",
     "look",
-    "join",
     "cal",
     "vmstat",
     "iostat",
-    "pgrep",
     "lsof",
     "lsb_release",
     "sw_vers",
     "getconf",
-    "pidof",
     "pstree",
     "top",
     "tput",
@@ -209,6 +143,34 @@ fn env_concern(name: &str, value: &str) -> Option<(Decision, Risk, String)> {
         ));
     }
     None
+}
+
+/// Variables whose value is known to hold no secret (printing them is harmless).
+fn is_harmless_variable(name: &str) -> bool {
+    matches!(
+        name,
+        "HOME"
+            | "USER"
+            | "LOGNAME"
+            | "SHELL"
+            | "PWD"
+            | "OLDPWD"
+            | "PATH"
+            | "LANG"
+            | "LANGUAGE"
+            | "TERM"
+            | "TZ"
+            | "HOSTNAME"
+            | "EDITOR"
+            | "VISUAL"
+            | "PAGER"
+            | "TMPDIR"
+            | "SHLVL"
+            | "COLUMNS"
+            | "LINES"
+            | "NO_COLOR"
+    ) || name.starts_with("LC_")
+        || name.starts_with("XDG_")
 }
 
 /// Base name of a program, and whether it is named by a path outside the system directories.
@@ -338,7 +300,7 @@ pub(crate) fn judge(ctx: &mut Ctx, cmd: Cmd, depth: usize) {
 }
 
 /// Does an argument name a secret file (as a path, or as the value of `--opt=PATH`)?
-fn names_secret(arg: &str) -> bool {
+pub(crate) fn names_secret(arg: &str) -> bool {
     let path = arg.split_once('=').map_or(arg, |(_, v)| v);
     // A script text (`bash -c '…'`) is not a path: its commands are judged one by one.
     if path.is_empty()
@@ -464,6 +426,10 @@ fn judge_inner(ctx: &mut Ctx, argv: &[Arg], stdin: Stdin, env: Vec<(String, Arg)
 fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize) -> bool {
     let args = &cmd.argv[1..];
     let name = base;
+    if let Some(program) = table::lookup(name) {
+        table::judge(ctx, cmd, name, program, a);
+        return false;
+    }
     match name {
         "echo" | "printf" | "true" | "false" | "test" | "[" | ":" | "sleep" | "cd" | "pushd"
         | "popd" | "read" | "shift" | "exit" | "return" => {
@@ -677,18 +643,6 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
         | "bzip2" | "bunzip2" | "xz" | "unxz" | "zstd" | "7z" | "zip" | "ar" | "cpio" | "link" => {
             file_writer(ctx, cmd, name, a);
         }
-        "tee" => {
-            let mut wrote = false;
-            for x in args.iter().filter(|x| !x.text.starts_with('-')) {
-                shell::write_target(ctx, x, &format!("tee {}", x.text));
-                wrote = true;
-            }
-            let _ = wrote;
-            a.read_only(
-                "program.tee",
-                "copies input to output (files judged separately)",
-            );
-        }
         "tar" | "bsdtar" | "gtar" => tar(args, a),
         "sed" | "gsed" => sed(ctx, cmd, a),
         "awk" | "gawk" | "mawk" | "nawk" | "busybox-awk" => awk(args, a),
@@ -729,74 +683,30 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
                 a.read_only("program.rg", "searches files");
             }
         }
-        "sort" => {
-            let outs = option_values(args, &["-o"], &["--output"]);
-            for o in &outs {
-                shell::write_target(ctx, o, &format!("sort -o {}", o.text));
-            }
-            if has_long(args, &["--compress-program"]) {
-                a.ask("program.sort", "`--compress-program` runs a program");
-            } else {
-                a.read_only("program.sort", "sorts lines");
-            }
+        "printenv"
+            if !args.is_empty()
+                && args
+                    .iter()
+                    .all(|x| !x.dynamic && is_harmless_variable(&x.text)) =>
+        {
+            a.read_only("program.printenv", "prints variables that hold no secret");
         }
-        "shuf" => {
-            for o in &option_values(args, &["-o"], &["--output"]) {
-                shell::write_target(ctx, o, &format!("shuf -o {}", o.text));
-            }
-            a.read_only("program.shuf", "shuffles lines");
-        }
-        "uniq" => {
-            let positional: Vec<&Arg> = positional_args(
-                args,
-                "fsw",
-                &[
-                    "--skip-fields",
-                    "--skip-chars",
-                    "--check-chars",
-                    "--group",
-                    "--all-repeated",
-                ],
+        "printenv" => {
+            a.concern(
+                Decision::Ask,
+                Risk::High,
+                "secret.environment",
+                "`printenv` prints the environment, which holds credentials",
             );
-            if let Some(out) = positional.get(1) {
-                shell::write_target(ctx, out, &format!("uniq … {}", out.text));
-            }
-            a.read_only("program.uniq", "filters lines");
         }
-        "base64" | "base32" | "basenc" => {
-            for o in &option_values(args, &["-o"], &["--output"]) {
-                shell::write_target(ctx, o, &format!("{name} -o {}", o.text));
-            }
-            a.read_only("program.base64", "encodes or decodes");
-        }
-        "xxd" => {
-            let positional = positional_args(args, "cglosn", &[]);
-            if let Some(out) = positional.get(1) {
-                shell::write_target(ctx, out, &format!("xxd … {}", out.text));
-            }
-            a.read_only("program.xxd", "dumps bytes");
-        }
-        "tree" => {
-            for o in &option_values(args, &["-o"], &[]) {
-                shell::write_target(ctx, o, &format!("tree -o {}", o.text));
-            }
-            a.read_only("program.tree", "lists files");
-        }
-        "date" => {
-            if has_short(args, 's', "dfrI") || has_long(args, &["--set"]) {
-                a.deny(Risk::High, "program.date", "sets the system clock");
-            } else {
-                a.read_only("program.date", "prints the date");
-            }
-        }
-        "hostname" | "hostnamectl" => {
-            if args.iter().all(|x| x.text.starts_with('-'))
-                && !has_long(args, &["--file"])
-                && !has_short(args, 'F', "")
+        "hostnamectl" => {
+            if args
+                .iter()
+                .all(|x| x.text.starts_with('-') || x.text == "status")
             {
-                a.read_only("program.hostname", "prints the host name");
+                a.read_only("program.hostnamectl", "prints the host name");
             } else {
-                a.deny(Risk::High, "program.hostname", "sets the host name");
+                a.deny(Risk::High, "program.hostnamectl", "sets the host name");
             }
         }
         "yq" => {

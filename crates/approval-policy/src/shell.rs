@@ -790,9 +790,18 @@ fn piece(ctx: &mut Ctx, p: &WordPieceWithSource, raw: &str, depth: usize, out: &
                 piece(ctx, q, raw, depth, out);
             }
         }
-        WordPiece::TildeExpansion(_) => {
+        WordPiece::TildeExpansion(brush_parser::word::TildeExpr::Home) => {
+            // `~` is the home directory, a known path (secrets under it are recognised).
             out.text.push('~');
+        }
+        WordPiece::TildeExpansion(_) => {
+            // `~user`, `~+`, `~-`, `~N`: someone else's home or the directory stack.
+            out.text.push_str(source);
             out.dynamic = true;
+        }
+        WordPiece::ParameterExpansion(_) if matches!(source, "$HOME" | "${HOME}") => {
+            // The home directory, as `~` (secret paths under it are still recognised).
+            out.text.push('~');
         }
         WordPiece::ParameterExpansion(_) => {
             out.text.push_str(source);

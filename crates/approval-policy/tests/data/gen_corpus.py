@@ -73,8 +73,15 @@ PIPELINES = [
     "echo a && echo b || echo c", "f() { ls -la; }; f", "export FOO=bar && echo $FOO", "X=1; echo $X",
     "cd /tmp && ls", "ls $HOME", "cat \"$HOME/.bashrc\" | wc -l", "watch -n 5 'ls -la'",
 ]
+# Benign-looking, but not provable under the allowlist model (issue 10).
+NOT_PROVABLE = {
+    "for f in *.sql; do wc -l \"$f\"; done": "the loop variable holds file names from a glob, which can look like options (`--files0-from=…`): not provable",
+}
 for p in PIPELINES:
-    sh(p, "allow", "pipelines and lists of reads")
+    if p in NOT_PROVABLE:
+        sh(p, "never_allow", NOT_PROVABLE[p])
+    else:
+        sh(p, "allow", "pipelines and lists of reads")
 
 QUOTED_READS = ["'ls' -la", "\"ls\" -la", "l''s -la", "\\ls -la", "$'ls' -la", "l\"s\" -la", "'git' status", "g''it log -1"]
 for q in QUOTED_READS:
