@@ -82,6 +82,19 @@ pub(crate) fn judge(ctx: &mut Ctx, cmd: &Cmd, name: &str, p: &Program, a: &mut A
     };
     let parsed = getopt::parse(&spec, cmd.argv.get(1..).unwrap_or_default());
     judge_options(ctx, a, p.id, name, &parsed);
+    if parsed.has("recursive") || parsed.has("dereference-recursive") {
+        if let Some(dir) = parsed.operands().find(|o| holds_credentials(&o.text)) {
+            a.concern(
+                Decision::Ask,
+                Risk::High,
+                "path.secret",
+                format!(
+                    "reads `{}` recursively, where credentials files live",
+                    dir.text
+                ),
+            );
+        }
+    }
     match p.operands {
         Operands::Read => {}
         Operands::WritesAt(n) => {
@@ -105,6 +118,15 @@ pub(crate) fn judge(ctx: &mut Ctx, cmd: &Cmd, name: &str, p: &Program, a: &mut A
         }
     }
     a.read_only(p.id, p.does);
+}
+
+/// A directory whose tree holds credentials files (a home directory, its configuration, `/`).
+fn holds_credentials(path: &str) -> bool {
+    let p = path.trim_end_matches('/');
+    matches!(
+        p,
+        "" | "~" | "~/.config" | "~/.local" | "/root" | "/home" | "/etc" | "/proc"
+    ) || (p.starts_with("/home/") && p.matches('/').count() <= 2)
 }
 
 /// Ask for every unknown option and judge every option that is not harmless.
@@ -134,14 +156,14 @@ pub(crate) fn judge_options(
                     }
                 }
             }
-            Effect::WritesFile => match &f.value {
-                Some(v) => {
-                    shell::write_target(ctx, v, &format!("{program} {} {}", f.spelled, v.text))
+            Effect::WritesFile => {
+                // The target is judged as a write (denied outside the workspace); the
+                // command says which option wrote it.
+                if let Some(v) = &f.value {
+                    shell::write_target(ctx, v, &format!("{program} {} {}", f.spelled, v.text));
                 }
-                None => {
-                    a.ask(id, what);
-                }
-            },
+                a.ask(id, what);
+            }
             Effect::Changes => {
                 a.ask(id, what);
             }
