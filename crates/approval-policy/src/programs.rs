@@ -7,11 +7,13 @@
 //! its base name (so `./rm` is `rm`), but only a path in a system directory may be *allowed*:
 //! `./cat` or `/tmp/x/cat` could be anything.
 
+mod awk;
 mod clients;
 mod coreutils;
 mod environment;
 mod getopt;
 mod git;
+mod sed;
 mod system;
 mod table;
 mod text;
@@ -835,8 +837,8 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
             file_writer(ctx, cmd, name, a);
         }
         "tar" | "bsdtar" | "gtar" => tar(args, a),
-        "sed" | "gsed" => sed(ctx, cmd, a),
-        "awk" | "gawk" | "mawk" | "nawk" | "busybox-awk" => awk(args, a),
+        "sed" | "gsed" => sed::sed(ctx, cmd, name, a),
+        "awk" | "gawk" | "mawk" | "nawk" | "busybox-awk" => awk::awk(ctx, cmd, name, a),
         "find" => find(ctx, cmd, a, depth),
         "fd" | "fdfind" => {
             let pos = args
@@ -1089,41 +1091,6 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
         }
     }
     false
-}
-
-/// Positional arguments of a program whose short options in `short_with_value` and long
-/// options in `long_with_value` take a separate value.
-pub(crate) fn positional_args<'a>(
-    args: &'a [Arg],
-    short_with_value: &str,
-    long_with_value: &[&str],
-) -> Vec<&'a Arg> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    let mut only_positional = false;
-    while i < args.len() {
-        let t = args[i].text.as_str();
-        if only_positional {
-            out.push(&args[i]);
-        } else if t == "--" {
-            only_positional = true;
-        } else if t.starts_with("--") {
-            if long_with_value.contains(&t) {
-                i += 1;
-            }
-        } else if t.starts_with('-') && t.len() > 1 {
-            let chars: Vec<char> = t[1..].chars().collect();
-            if let Some(pos) = chars.iter().position(|c| short_with_value.contains(*c)) {
-                if pos == chars.len() - 1 {
-                    i += 1;
-                }
-            }
-        } else {
-            out.push(&args[i]);
-        }
-        i += 1;
-    }
-    out
 }
 
 fn wrapper(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment, depth: usize) {
@@ -1619,262 +1586,6 @@ fn tar(args: &[Arg], a: &mut Assessment) {
 
 /// GNU sed: `-i` edits files; the `e` command and `s///e` run shell commands; `w`/`W` and
 /// `s///w` write files. Scripts from files (`-f`) are not read here.
-fn sed(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment) {
-    let args = &cmd.argv[1..];
-    let _ = ctx;
-    if has_short(args, 'i', "efl") || has_long(args, &["--in-place"]) {
-        a.concern(
-            Decision::Ask,
-            Risk::High,
-            "program.sed-in-place",
-            "`-i` edits files in place",
-        );
-    }
-    let mut scripts: Vec<&Arg> = Vec::new();
-    let mut i = 0;
-    let mut explicit = false;
-    let mut positional = Vec::new();
-    while i < args.len() {
-        let t = args[i].text.as_str();
-        if t == "-e" || t == "--expression" {
-            if let Some(s) = args.get(i + 1) {
-                scripts.push(s);
-            }
-            explicit = true;
-            i += 2;
-            continue;
-        }
-        if t == "-f" || t == "--file" || t.starts_with("--file=") {
-            a.ask("program.sed-file", "runs a sed script from a file");
-            explicit = true;
-            i += if t.contains('=') { 1 } else { 2 };
-            continue;
-        }
-        if t.starts_with("--expression=") {
-            explicit = true;
-        }
-        if t == "-l" || t == "--line-length" {
-            i += 2;
-            continue;
-        }
-        if !t.starts_with('-') || t == "-" {
-            positional.push(&args[i]);
-        }
-        i += 1;
-    }
-    if !explicit {
-        if let Some(s) = positional.first() {
-            scripts.push(s);
-        }
-    }
-    for s in scripts {
-        if s.dynamic {
-            a.ask("program.sed-dynamic", "sed script computed at run time");
-        } else if let Err(why) = sed_script_is_safe(&s.text) {
-            a.concern(Decision::Ask, Risk::High, "program.sed-script", why);
-        }
-    }
-    a.read_only("program.sed", "prints edited text");
-}
-
-fn sed_script_is_safe(script: &str) -> Result<(), String> {
-    let chars: Vec<char> = script.chars().collect();
-    let mut i = 0;
-    let n = chars.len();
-    while i < n {
-        // Skip separators and addresses.
-        while i < n
-            && (chars[i].is_whitespace()
-                || chars[i] == ';'
-                || chars[i] == '}'
-                || chars[i] == '{'
-                || chars[i] == '!')
-        {
-            i += 1;
-        }
-        if i >= n {
-            break;
-        }
-        loop {
-            if i < n
-                && (chars[i].is_ascii_digit()
-                    || chars[i] == '$'
-                    || chars[i] == ','
-                    || chars[i] == '~'
-                    || chars[i] == '+'
-                    || chars[i] == '!'
-                    || chars[i] == ' ')
-            {
-                i += 1;
-            } else if i < n && (chars[i] == '/' || (chars[i] == '\\' && i + 1 < n)) {
-                let delim = if chars[i] == '\\' {
-                    i += 1;
-                    chars[i]
-                } else {
-                    '/'
-                };
-                i += 1;
-                while i < n && chars[i] != delim {
-                    if chars[i] == '\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                i += 1;
-                while i < n && (chars[i] == 'I' || chars[i] == 'M') {
-                    i += 1;
-                }
-            } else {
-                break;
-            }
-        }
-        if i >= n {
-            break;
-        }
-        let c = chars[i];
-        i += 1;
-        match c {
-            's' | 'y' => {
-                if i >= n {
-                    return Err("incomplete `s` command".into());
-                }
-                let delim = chars[i];
-                i += 1;
-                for _ in 0..2 {
-                    while i < n && chars[i] != delim {
-                        if chars[i] == '\\' {
-                            i += 1;
-                        }
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                if c == 's' {
-                    while i < n && !matches!(chars[i], ';' | '\n' | '}') {
-                        match chars[i] {
-                            'e' => return Err("`s///e` runs the pattern space as a command".into()),
-                            'w' | 'W' => return Err("`s///w` writes a file".into()),
-                            _ => {}
-                        }
-                        i += 1;
-                    }
-                }
-            }
-            'e' => return Err("sed `e` runs a shell command".into()),
-            'w' | 'W' => return Err("sed `w` writes a file".into()),
-            'r' | 'R' | 'a' | 'i' | 'c' | 'b' | 't' | 'T' | ':' | 'q' | 'Q' | 'l' | 'L' => {
-                // Text or label runs to the end of the line (or `;` for labels/jumps).
-                let stop_at_semicolon = matches!(c, 'b' | 't' | 'T' | 'q' | 'Q' | 'l' | 'L');
-                while i < n && chars[i] != '\n' && !(stop_at_semicolon && chars[i] == ';') {
-                    i += 1;
-                }
-            }
-            'p' | 'P' | 'd' | 'D' | 'n' | 'N' | 'g' | 'G' | 'h' | 'H' | 'x' | '=' | 'z' | 'F'
-            | '#' => {
-                if c == '#' {
-                    while i < n && chars[i] != '\n' {
-                        i += 1;
-                    }
-                }
-            }
-            other => return Err(format!("sed command `{other}` not understood")),
-        }
-    }
-    Ok(())
-}
-
-fn awk(args: &[Arg], a: &mut Assessment) {
-    if has_short(args, 'f', "vF") || has_long(args, &["--file", "--include", "--load", "-i", "-l"])
-    {
-        a.ask(
-            "program.awk-file",
-            "runs an awk program from a file or loads an extension",
-        );
-        return;
-    }
-    if args
-        .iter()
-        .any(|x| x.text == "-i" || x.text.starts_with("--inplace") || x.text == "inplace")
-    {
-        a.ask("program.awk-inplace", "edits files in place");
-    }
-    let positional = positional_args(args, "vF", &["--assign", "--field-separator"]);
-    match positional.first() {
-        Some(p) if p.dynamic => {
-            a.ask("program.awk-dynamic", "awk program computed at run time");
-        }
-        Some(p) => {
-            let prog = strip_awk_literals(&p.text);
-            if let Err(why) = awk_program_is_safe(&prog) {
-                a.concern(Decision::Ask, Risk::High, "program.awk-exec", why);
-            } else {
-                a.read_only("program.awk", "processes text");
-            }
-        }
-        None => {
-            a.ask("program.awk", "no awk program");
-        }
-    }
-}
-
-/// Blank out string and regex literals (`"a|b"`, `/a|b/` are text, not pipes), keeping
-/// their delimiters.
-fn strip_awk_literals(p: &str) -> String {
-    let mut out = String::new();
-    let mut in_str: Option<char> = None;
-    let mut esc = false;
-    let mut prev_sig = '(';
-    for c in p.chars() {
-        if let Some(q) = in_str {
-            if esc {
-                esc = false;
-            } else if c == '\\' {
-                esc = true;
-            } else if c == q {
-                in_str = None;
-                out.push(q);
-                prev_sig = q;
-            }
-            continue;
-        }
-        if c == '"' || (c == '/' && "(,~!&|{};\n".contains(prev_sig)) {
-            in_str = Some(c);
-        }
-        out.push(c);
-        if !c.is_whitespace() {
-            prev_sig = c;
-        }
-    }
-    out
-}
-
-/// An awk program may not run commands (`system()`, pipes to or from commands) or write
-/// files (`print > file`).
-fn awk_program_is_safe(prog: &str) -> Result<(), &'static str> {
-    if prog.contains("system") {
-        return Err("awk `system()` runs a command");
-    }
-    let chars: Vec<char> = prog.chars().collect();
-    for (i, c) in chars.iter().enumerate() {
-        if *c == '|' {
-            let double = chars.get(i + 1) == Some(&'|') || (i > 0 && chars[i - 1] == '|');
-            if !double {
-                return Err("awk pipe runs a command");
-            }
-        }
-    }
-    let mut rest = prog;
-    while let Some(pos) = rest.find("print") {
-        let after = &rest[pos..];
-        let end = after.find([';', '}', '\n']).unwrap_or(after.len());
-        if after[..end].contains('>') {
-            return Err("awk `print >` writes a file");
-        }
-        rest = &after[5..];
-    }
-    Ok(())
-}
-
 fn network_fetch(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment) {
     let args = &cmd.argv[1..];
     for o in option_values(args, &["-o", "-O"], &["--output", "--output-document"]) {
@@ -2494,30 +2205,6 @@ fn cloud(args: &[Arg], name: &str, a: &mut Assessment) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sed_scripts_are_scanned_for_exec_and_write() {
-        assert!(sed_script_is_safe("5,15p").is_ok());
-        assert!(sed_script_is_safe("s/a/b/g").is_ok());
-        assert!(sed_script_is_safe("/x/d;s|a|b|").is_ok());
-        assert!(sed_script_is_safe("s/a/b/e").is_err());
-        assert!(sed_script_is_safe("s/a/b/w out").is_err());
-        assert!(sed_script_is_safe("1e id").is_err());
-        assert!(sed_script_is_safe("w out.txt").is_err());
-    }
-
-    #[test]
-    fn awk_programs_are_scanned_for_commands_and_writes() {
-        let ok = |p: &str| awk_program_is_safe(&strip_awk_literals(p)).is_ok();
-        assert!(ok("{print $1}"));
-        assert!(ok("$3 > 100 {print $1}"));
-        assert!(ok("/a|b/ {n++} END {print n}"));
-        assert!(ok("{ if (a || b) print \"x|y\" }"));
-        assert!(!ok("{print > \"out\"}"));
-        assert!(!ok("{print | \"sh\"}"));
-        assert!(!ok("BEGIN {system(\"id\")}"));
-        assert!(!ok("BEGIN {\"date\" | getline d}"));
-    }
 
     #[test]
     fn programs_resolve_by_base_name_and_distrust_odd_paths() {
