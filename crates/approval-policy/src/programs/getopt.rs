@@ -220,6 +220,8 @@ pub(crate) struct Found {
     pub spelled: String,
     /// Its value, if it took one.
     pub value: Option<Arg>,
+    /// Written `--no-NAME` (git): the option turned off.
+    pub negated: bool,
 }
 
 impl Found {
@@ -267,6 +269,10 @@ pub(crate) struct Parsed {
     pub items: Vec<Item>,
     /// What could not be read.
     pub unknown: Vec<Unknown>,
+    /// `-NUM` counts, where the syntax takes them (`head -5`, `git log -1`).
+    pub numbers: Vec<String>,
+    /// How many operands came before `--`, when `--` was given.
+    pub before_double_dash: Option<usize>,
 }
 
 impl Parsed {
@@ -300,9 +306,10 @@ impl Parsed {
             .filter_map(|f| f.value.as_ref())
     }
 
-    /// The options whose effect is not [`Effect::Harmless`].
+    /// The options whose effect is not [`Effect::Harmless`] (a negated option has none).
     pub(crate) fn effects(&self) -> impl Iterator<Item = &Found> {
-        self.options().filter(|f| f.opt.effect != Effect::Harmless)
+        self.options()
+            .filter(|f| f.opt.effect != Effect::Harmless && !f.negated)
     }
 }
 
@@ -344,6 +351,7 @@ pub(crate) fn parse(spec: &Spec<'_>, args: &[Arg]) -> Parsed {
         }
         if t == "--" {
             options_end = true;
+            out.before_double_dash = Some(out.operands().count());
             continue;
         }
         if let Some(body) = t.strip_prefix("--") {
@@ -352,6 +360,7 @@ pub(crate) fn parse(spec: &Spec<'_>, args: &[Arg]) -> Parsed {
             long(spec, t, &t[1..], args, &mut i, &mut out);
         } else if spec.syntax.numeric && t[1..].bytes().all(|b| b.is_ascii_digit()) {
             // `head -5`: the obsolete count form, harmless where the syntax allows it.
+            out.numbers.push(t[1..].to_string());
             continue;
         } else {
             short_cluster(spec, t, args, &mut i, &mut out);
@@ -379,7 +388,7 @@ fn resolve_long(spec: &Spec<'_>, name: &str) -> Result<(&'static Opt, bool), Str
             spec.program
         ));
     }
-    let mut found: Option<&'static Opt> = None;
+    let mut found: Option<(&'static Opt, bool)> = None;
     let mut names: Vec<&str> = Vec::new();
     for o in opts {
         for l in o.long_names() {
@@ -390,21 +399,19 @@ fn resolve_long(spec: &Spec<'_>, name: &str) -> Result<(&'static Opt, bool), Str
             if l.starts_with(name) || negated {
                 names.push(l);
                 match found {
-                    Some(f) if f != o => {
+                    Some((f, n)) if f != o || n != negated => {
                         return Err(format!(
                             "option `--{name}` of `{}` is ambiguous (`--{}` or `--{l}`)",
                             spec.program,
                             names.first().copied().unwrap_or(l)
                         ))
                     }
-                    _ => found = Some(o),
+                    _ => found = Some((o, negated)),
                 }
             }
         }
     }
-    found
-        .map(|o| (o, false))
-        .ok_or_else(|| format!("option `--{name}` of `{}` is not known", spec.program))
+    found.ok_or_else(|| format!("option `--{name}` of `{}` is not known", spec.program))
 }
 
 fn long(spec: &Spec<'_>, t: &str, body: &str, args: &[Arg], i: &mut usize, out: &mut Parsed) {
@@ -470,6 +477,7 @@ fn long(spec: &Spec<'_>, t: &str, body: &str, args: &[Arg], i: &mut usize, out: 
         opt,
         spelled,
         value,
+        negated,
     }));
 }
 
@@ -497,6 +505,7 @@ fn short_cluster(spec: &Spec<'_>, t: &str, args: &[Arg], i: &mut usize, out: &mu
                 opt,
                 spelled,
                 value: None,
+                negated: false,
             })),
             Arity::Optional => {
                 let value = (!rest.is_empty()).then(|| Arg::lit(rest));
@@ -504,6 +513,7 @@ fn short_cluster(spec: &Spec<'_>, t: &str, args: &[Arg], i: &mut usize, out: &mu
                     opt,
                     spelled,
                     value,
+                    negated: false,
                 }));
                 return;
             }
@@ -538,6 +548,7 @@ fn short_cluster(spec: &Spec<'_>, t: &str, args: &[Arg], i: &mut usize, out: &mu
                     opt,
                     spelled,
                     value: Some(value),
+                    negated: false,
                 }));
                 return;
             }

@@ -107,7 +107,12 @@ GIT_READS = [
     "git --no-pager log -1", "git cat-file -p HEAD", "git merge-base main HEAD", "git rev-list --count HEAD",
     "git worktree list", "git clean -n", "git format-patch -1 --stdout", "git apply --check fix.patch",
 ]
+# `git config --list` prints remote URLs, credential helpers and tokens (issue 10).
 for g in GIT_READS:
+    if g == "git config --list":
+        sh(g, "never_allow", "prints every configuration value, credentials included", shells=SHELLS[:2])
+        add(shlex.split(g), "never_allow", "prints every configuration value, credentials included")
+        continue
     sh(g, "allow", "git read", shells=SHELLS[:2])
     add(shlex.split(g), "allow", "git read argv")
 

@@ -227,3 +227,78 @@ fn secrets_are_never_read_without_asking() {
         ],
     );
 }
+
+#[test]
+fn git_reads_its_options_as_git_does() {
+    never_allowed(
+        "git",
+        &[
+            "git clean -fdx -enode_modules",
+            "git clean -fdxenode_modules",
+            "git log --outp=/tmp/log.txt -n 1",
+            "git diff --out=notes.txt HEAD",
+            "git grep --open-f='id;' -e alpha",
+            "git grep -Oid -e alpha",
+            "git diff --ext-di",
+            "git -c core.pager=id log",
+            "git --git-dir=./evil/.git status",
+            "git -p log -1",
+            "git log --frobnicate",
+        ],
+    );
+    // As git 2.47 says too: `--out` could be `--output` or `--output-indicator-new`.
+    explains(
+        "git diff --out=notes.txt HEAD",
+        "option `--out` of `git diff` is ambiguous",
+    );
+    explains(
+        "git grep --open-f='id;' -e alpha",
+        "option `--open-f` of `git grep` abbreviates `--open-files-in-pager`",
+    );
+    allowed(
+        "git",
+        &[
+            "git clean -ndx",
+            "git diff --no-ext-diff --stat",
+            "git log --oneline -5",
+            "git -C sub status --short",
+            "git --no-pager log -1",
+            "git grep --line-n TODO",
+            "git branch -vv",
+        ],
+    );
+}
+
+#[test]
+fn git_history_and_configuration_secrets_ask() {
+    never_allowed(
+        "git secrets",
+        &[
+            "git show HEAD~1:.env",
+            "git show HEAD^:.env",
+            "git cat-file -p HEAD~1:.env",
+            "git log -p -1 HEAD~1",
+            "git log --all -p -S CANARY",
+            "git show --stat -p HEAD~1",
+            "git diff HEAD~1 --stat -p",
+            "git format-patch -1 HEAD~1 --stdout",
+            "git log -p -- .env",
+            "git config --list",
+            "git config --get-regexp '^url'",
+            "git config --get credential.helper",
+        ],
+    );
+    allowed(
+        "git secrets",
+        &[
+            "git log -p -- src/",
+            "git log -p -1 -- README.md",
+            "git show HEAD",
+            "git show HEAD~1 --name-only",
+            "git show HEAD:README.md",
+            "git diff --stat HEAD~1 HEAD",
+            "git config --get user.email",
+            "git format-patch -1 --stdout",
+        ],
+    );
+}
