@@ -7,12 +7,14 @@
 //! its base name (so `./rm` is `rm`), but only a path in a system directory may be *allowed*:
 //! `./cat` or `/tmp/x/cat` could be anything.
 
+mod archives;
 mod awk;
 mod clients;
 mod coreutils;
 mod environment;
 mod getopt;
 mod git;
+mod packages;
 mod sed;
 mod system;
 mod table;
@@ -836,7 +838,7 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
         | "bzip2" | "bunzip2" | "xz" | "unxz" | "zstd" | "7z" | "zip" | "ar" | "cpio" | "link" => {
             file_writer(ctx, cmd, name, a);
         }
-        "tar" | "bsdtar" | "gtar" => tar(args, a),
+        "tar" | "gtar" => archives::tar(ctx, cmd, name, a),
         "sed" | "gsed" => sed::sed(ctx, cmd, name, a),
         "awk" | "gawk" | "mawk" | "nawk" | "busybox-awk" => awk::awk(ctx, cmd, name, a),
         "find" => find(ctx, cmd, a, depth),
@@ -1544,48 +1546,6 @@ fn file_writer(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment) {
     );
 }
 
-fn tar(args: &[Arg], a: &mut Assessment) {
-    let first = args.first().map(|x| x.text.as_str()).unwrap_or("");
-    let bundled = !first.starts_with('-') && !first.is_empty();
-    let has = |c: char| (bundled && first.contains(c)) || has_short(args, c, "fCbTXgKNVIHL");
-    if has_long(
-        args,
-        &[
-            "--to-command",
-            "--checkpoint-action",
-            "--use-compress-program",
-            "--info-script",
-            "--new-volume-script",
-            "--rsh-command",
-        ],
-    ) || has('I')
-    {
-        a.deny(Risk::High, "program.tar-exec", "runs a program");
-    } else if has('x')
-        || has('c')
-        || has('r')
-        || has('u')
-        || has('A')
-        || has_long(
-            args,
-            &[
-                "--extract",
-                "--create",
-                "--append",
-                "--update",
-                "--delete",
-                "--get",
-            ],
-        )
-    {
-        a.ask("program.tar", "creates or extracts an archive");
-    } else if has('t') || has_long(args, &["--list"]) {
-        a.read_only("program.tar", "lists an archive");
-    }
-}
-
-/// GNU sed: `-i` edits files; the `e` command and `s///e` run shell commands; `w`/`W` and
-/// `s///w` write files. Scripts from files (`-f`) are not read here.
 fn network_fetch(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment) {
     let args = &cmd.argv[1..];
     for o in option_values(args, &["-o", "-O"], &["--output", "--output-document"]) {
@@ -1723,7 +1683,36 @@ fn interpreter(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment, depth: 
         return;
     }
     if name.starts_with("python") || name.starts_with("pypy") {
-        if let Some(pos) = texts.iter().position(|t| *t == "-m") {
+        // CPython reads options up to `-c CODE` or `-m MODULE`, whichever comes first; both
+        // end the options (`python3 -c CODE -m json.tool` runs CODE with `-m` in argv).
+        let mut module_at = None;
+        for (i, t) in texts.iter().enumerate() {
+            if !t.starts_with('-') || *t == "-" || *t == "--" {
+                break;
+            }
+            if t.starts_with("--") {
+                continue;
+            }
+            let cluster = &t[1..];
+            if let Some(p) = cluster.find(['c', 'm']) {
+                if cluster[p..].starts_with('c') {
+                    a.concern(
+                        Decision::Ask,
+                        Risk::High,
+                        "program.interpreter-inline",
+                        format!(
+                            "`{name} -c` runs inline code (options after it are its arguments)"
+                        ),
+                    );
+                    return;
+                }
+                if p + 1 == cluster.len() {
+                    module_at = Some(i);
+                }
+                break;
+            }
+        }
+        if let Some(pos) = module_at {
             let module = texts.get(pos + 1).copied().unwrap_or("");
             let rest: Vec<&str> = texts[(pos + 2).min(texts.len())..].to_vec();
             let read_only = match module {
@@ -1951,7 +1940,30 @@ fn package_manager(args: &[Arg], name: &str, a: &mut Assessment) {
             }
             _ => false,
         };
-    if read {
+    let npm_secret = matches!(name, "npm" | "pnpm" | "yarn")
+        && sub == "config"
+        && !(matches!(sub2, "get")
+            && positional
+                .get(2)
+                .is_some_and(|k| packages::npm_config_key_is_harmless(k)));
+    let unknown = if read {
+        packages::unknown_option(name, args)
+    } else {
+        None
+    };
+    if read && npm_secret {
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            "secret.npm-config",
+            "npm configuration can hold registry auth tokens",
+        );
+    } else if let Some(opt) = unknown {
+        a.ask(
+            format!("program.{name}").as_str(),
+            format!("option `{opt}` of `{name}` is not known to be harmless"),
+        );
+    } else if read {
         a.read_only(format!("program.{name}"), "queries packages");
     } else if matches!(
         sub,
@@ -2143,7 +2155,15 @@ fn kubectl(args: &[Arg], name: &str, a: &mut Assessment) {
         ))
         || (sub == "auth" && sub2 == "can-i")
         || (sub == "rollout" && matches!(sub2, "status" | "history"));
-    if read && !has_long(args, &["--kubeconfig"]) {
+    let unknown = packages::unknown_option(name, args);
+    if let (true, Some(opt)) = (read, unknown) {
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            format!("program.{name}"),
+            format!("option `{opt}` of `{name}` is not known to be harmless (a kubeconfig, token or server can run or redirect anything)"),
+        );
+    } else if read {
         a.read_only(format!("program.{name}"), "reads cluster state");
     } else if matches!(
         sub,

@@ -302,3 +302,42 @@ fn git_history_and_configuration_secrets_ask() {
         ],
     );
 }
+
+#[test]
+fn programs_that_run_programs_are_read_as_their_parsers_do() {
+    never_allowed(
+        "runs programs",
+        &[
+            "tar -tf backup.tar --use-co='touch x #'",
+            "tar -tf b.tar --to-command=id",
+            "tar tf b.tar --checkpoint-action=exec=id",
+            "tar -xf b.tar",
+            "python3 -c 'import os; os.system(\"id\")' -m json.tool data.json",
+            "python3 -Bc 'print(1)'",
+            "go list -toolexec=./evil.sh ./...",
+            "cargo metadata --config 'build.rustc=\"./x\"'",
+            "kubectl --kubeconf=k.yaml version",
+            "kubectl config view --raw",
+            "npm config get //registry.npmjs.org/:_authToken",
+            "sed ':a;1e id' notes.txt",
+            "sed -ne 'w /tmp/x' f",
+            "sed -n -e p --expression='1w notes.txt' f",
+            "awk -e '{print $1}' -e 'BEGIN{system(\"id\")}' f",
+            "gawk 'BEGIN{f=\"sys\" \"tem\"; @f(\"id\")}'",
+            "awk 'BEGIN{while((getline l < \"/home/dev/.pgpass\")>0) print l}'",
+        ],
+    );
+    allowed(
+        "runs programs",
+        &[
+            "tar -tvf backup.tar",
+            "tar tzf b.tgz",
+            "python3 -m json.tool data.json",
+            "go list -json ./...",
+            "kubectl get pods -n app -o wide",
+            "sed -n '1,20p' schema.sql",
+            "awk -F, '{s+=$3} END {print s}' orders.csv",
+            "awk --version",
+        ],
+    );
+}
