@@ -19,6 +19,7 @@ mod sed;
 mod system;
 mod table;
 mod text;
+mod wrappers;
 
 use crate::assess::{Assessment, Target};
 use crate::decision::{Decision, Risk};
@@ -1267,72 +1268,36 @@ fn env_wrapper(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
 }
 
 fn option_wrapper(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment, depth: usize) {
-    let args = &cmd.argv[1..];
-    let with_value: &[&str] = match name {
-        "timeout" => &["-s", "--signal", "-k", "--kill-after"],
-        "nice" => &["-n", "--adjustment"],
-        "ionice" => &["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"],
-        "stdbuf" => &["-i", "-o", "-e", "--input", "--output", "--error"],
-        "flock" => &[
-            "-w",
-            "--timeout",
-            "-E",
-            "--conflict-exit-code",
-            "-c",
-            "--command",
-        ],
-        "taskset" => &[],
-        "chrt" => &[],
-        _ => &["-l", "-p"],
+    let id = format!("program.{name}");
+    let Some((opts, syntax, lead)) = wrappers::spec(name) else {
+        a.ask(&id, format!("`{name}` options are not known"));
+        return;
     };
-    if name == "flock" {
-        if let Some(s) = option_values(args, &["-c"], &["--command"]).first() {
-            if s.dynamic {
-                a.deny(
-                    Risk::High,
-                    "program.flock",
-                    "runs a script computed at run time",
-                );
-            } else {
-                shell::eval_script(ctx, &s.text, depth + 1);
-                a.read_only("program.flock", "runs the judged script under a lock");
-            }
-            return;
-        }
-    }
-    let mut i = 0;
-    while i < args.len() {
-        let t = args[i].text.as_str();
-        if t == "--" {
-            i += 1;
-            break;
-        }
-        if !t.starts_with('-')
-            || (name == "nice" && t.len() > 1 && t[1..].chars().all(|c| c.is_ascii_digit()))
-        {
-            if t.starts_with('-') {
-                i += 1;
-                continue;
-            }
-            break;
-        }
-        if with_value.contains(&t) {
-            i += 1;
-        }
-        i += 1;
-    }
-    // Positional operands before the command: timeout DURATION, flock FILE, taskset MASK, chrt PRIO.
-    let operands = match name {
-        "timeout" | "flock" | "taskset" | "chrt" => 1,
-        _ => 0,
+    let spec = getopt::Spec {
+        program: name,
+        syntax,
+        opts,
     };
-    i += operands;
-    if i >= args.len() {
-        a.read_only(format!("program.{name}"), "no command to run");
+    let parsed = getopt::parse(&spec, &cmd.argv[1..]);
+    table::judge_options(ctx, a, &id, name, &parsed);
+    if let Some(s) = parsed.values("command").next() {
+        // `flock -c SCRIPT`: the script runs under the lock.
+        if s.dynamic {
+            a.deny(Risk::High, &id, "runs a script computed at run time");
+        } else {
+            shell::eval_script(ctx, &s.text, depth + 1);
+            a.read_only(id, "runs the judged script under a lock");
+        }
         return;
     }
-    judge_inner(ctx, &args[i..], cmd.stdin.clone(), cmd.env.clone(), depth);
-    a.read_only(format!("program.{name}"), "runs the judged command");
+    let operands: Vec<Arg> = parsed.operands().cloned().collect();
+    let inner = operands.get(lead..).unwrap_or_default();
+    if inner.is_empty() {
+        a.read_only(id, "no command to run");
+        return;
+    }
+    judge_inner(ctx, inner, cmd.stdin.clone(), cmd.env.clone(), depth);
+    a.read_only(id, "runs the judged command");
 }
 
 fn watch(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {

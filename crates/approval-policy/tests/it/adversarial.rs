@@ -341,3 +341,30 @@ fn programs_that_run_programs_are_read_as_their_parsers_do() {
         ],
     );
 }
+
+#[test]
+fn wrappers_find_the_command_where_the_wrapper_does() {
+    never_allowed(
+        "wrappers",
+        &[
+            "flock --comm='rm -rf x' /tmp/lock",
+            "flock -c 'rm -rf x' /tmp/lock",
+            "timeout --sig KILL 5 rm -rf x",
+            "timeout -s9 5 rm -rf x",
+            "nice -n 5 rm -rf x",
+            "stdbuf --out=L rm -rf x",
+            "timeout --frob 5 ls",
+        ],
+    );
+    allowed(
+        "wrappers",
+        &[
+            "timeout 5 ls",
+            "timeout -s KILL 5 ls",
+            "nice -n 10 grep -r foo .",
+            "nice -10 ls",
+            "stdbuf -oL tail -n 5 app.log",
+            "flock /tmp/lock ls",
+        ],
+    );
+}
