@@ -25,37 +25,74 @@
 //! - [`classify_sql`] / [`Policy::evaluate_sql`]: the SQL classifier on its own, for gating
 //!   database tools (e.g. an MCP `execute_query`) with the engine's [`Dialect`].
 //!
-//! # The default policy
-//! Fail closed: every part starts *unknown* (`ask`) and only a known read-only fact lowers it
-//! to `allow`; any concern wins over that fact. In particular:
-//! - **Shell** (`bash`/`sh`/`zsh` `-c`/`-lc`, parsed with brush-parser): every simple command in
-//!   lists, pipelines, subshells, groups, `if`/`for`/`while`/`case`, functions, command and
-//!   process substitutions, `eval`, nested shells (depth ≤ 12) is judged. Redirects that write
-//!   a file ask (deny outside the workspace or into `.git/`, secrets, `.codex/`), except
-//!   `/dev/null`. A program name computed at run time is denied; quote-split names are
-//!   reassembled; unparsable scripts ask; data piped into a shell is denied.
-//! - **Programs**: read-only tools are allowed unless a flag writes or runs code (`find
-//!   -delete/-exec`, `sed -i`/`e`/`w`, `rg --pre`, `sort -o`, `uniq IN OUT`, `tee FILE`, `awk
-//!   system()`, `git -c`, `git diff --output`, …). Wrappers (`sudo`, `env`, `timeout`, `nice`,
-//!   `nohup`, `xargs`, `find -exec`, `watch`, …) are unwrapped and their command judged; `sudo`
-//!   always asks. `rm`, `dd of=`, disk, power, account and service changes are denied.
-//!   Interpreters with inline code or scripts ask. Package installs ask; queries are allowed.
-//!   git reads are allowed, writes ask, history rewriting and force pushes are denied.
-//!   Programs named by a path outside the system directories are never allowed. Any command
-//!   that names a secret or credentials file (keys, `.env`, `.pgpass`, `~/.ssh`, `~/.aws`, …)
-//!   as an argument or input redirect asks: what it prints would go to the model.
+//! # The default policy: allow is proven, never presumed
+//! Every part starts *unknown* (`ask`) and only a known read-only fact lowers it to `allow`;
+//! any concern wins over that fact. The knowledge is a set of **allowlists**: a command is
+//! allowed only when its program, its subcommand and *every* option it is given are written
+//! down as known harmless, each read the way the program's own parser reads it. Anything
+//! else asks, and the explanation names the unknown thing ("option `--comm` of `psql`
+//! abbreviates `--command`", "`$DATABASE_URL` has no known value"). Dangerous known things
+//! (`rm`, `git push --force`, `tar --use-compress-program`) are still denied.
+//! - **Options**: one getopt-compatible parser reads every program's options from a
+//!   declarative table (names, arity, effect): GNU long-option prefixes (an ambiguous one is
+//!   unknown), clustered short options with glued values (`-ne`, `-enode_modules`),
+//!   `--opt=value` and `--opt value`, `--` and permutation, per program (git's parse-options
+//!   also negates with `--no-`; git's own options match exactly; tar's first argument
+//!   without a dash is a cluster).
+//! - **Program texts** (sed scripts, awk programs, every `-e`/`--expression`/`--source`) are
+//!   parsed; only commands known to print are allowed (no `e`, `w`, `r` of a secret,
+//!   `system`, pipes, `getline <`, `@f()`, `ENVIRON`). Inline interpreter code asks.
+//! - **Shell**: a strict subset may be allowed: simple commands, pipelines, lists, quoting,
+//!   here-documents and redirects to `/dev/null` or standard streams. Arithmetic on
+//!   variables, `set -x`, `trap`, `hash`, `eval`, `source`, function and alias definitions,
+//!   `shopt -s` and brace expansion past 64 words ask. A word whose value the script does
+//!   not fix (`$VAR`, `${X}`) is unknown: as a program, a path or printed, it asks (the
+//!   environment holds secrets). Everything is still walked, so a `rm` anywhere denies.
+//! - **Environment**: only known-harmless variables may be set for a program (`LC_*`,
+//!   `TZ`, `PG*` connection variables but `PGPASSWORD`, safe pagers, …); `RUSTC=`, `HOME=`,
+//!   `KUBECONFIG=`, `GIT_*` and the next unknown one ask; `LD_PRELOAD` is denied.
+//! - **Secrets**: dotenv files (not `.env.example`), `.envrc`, the credential files of
+//!   cargo, npm, pip, docker, kube, aws, gcloud, azure, gh, netrc, pgpass, `my.cnf`, private
+//!   keys (not `.pub`), `/proc/*/environ`, globs that can match one, history before HEAD,
+//!   `git config` listings and commands that print credentials (`printenv`, `env`,
+//!   `kubectl config view --raw`): a secret read is never `allow`.
 //! - **Databases**: `psql`, `mysql`/`mariadb`, `sqlite3`, `duckdb`, `clickhouse-client`/`-local`,
 //!   `sqlcmd`, `sqlplus`, `mongosh`, `redis-cli` and admin tools: SQL from flags, here-documents
 //!   and here-strings is classified per statement; client escapes (`\!`, `system`, `.shell`,
 //!   `!!`, `HOST`) are denied; script files and piped input ask.
 //! - **SQL**: reads (`SELECT`, `SHOW`, `DESCRIBE`, `EXPLAIN` without `ANALYZE`, read-only
-//!   `PRAGMA`) are allowed; `INSERT`/DDL ask; `UPDATE`/`DELETE`/`DROP`/`TRUNCATE`/`ALTER`/`GRANT`,
-//!   `COPY … PROGRAM`, `SELECT … INTO`, `INTO OUTFILE`, `LOAD DATA`, extensions and
-//!   side-effecting functions (`pg_terminate_backend`, `nextval`, `dblink_exec`, `LOAD_FILE`,
-//!   `url()`, …) are denied or ask. Text the parser rejects never allows.
+//!   `PRAGMA`) are allowed; writes, DDL and side-effecting functions are denied or ask. Text
+//!   the parser rejects never allows.
 //! - **Patches**: edits inside the workspace are allowed; deletions, CI and tool configuration,
 //!   migrations, lockfiles and large or binary content ask; paths outside the workspace,
 //!   `.git/`, `.codex/` and secrets are denied.
+//!
+//! # Adding a program
+//! A read-only program is one table entry in its family file under `src/programs/`
+//! (`coreutils.rs`, `text.rs`, `system.rs`, …): its names, its rule id written literally
+//! (`"program.sort"`, so `grep -r program.sort` finds it), what it does, its parser's
+//! syntax and every option it has, each with its effect:
+//!
+//! ```text
+//! Program {
+//!     names: &["sort"],
+//!     id: "program.sort",
+//!     does: "sorts lines",
+//!     syntax: GNU,                                   // getopt_long: prefixes, permutation
+//!     opts: &[
+//!         flag("r|reverse"),                         // harmless
+//!         value("k|key"),                            // harmless, takes a value
+//!         value("o|output").does(Effect::WritesFile), // the value is a write target
+//!         value("compress-program").does(Effect::RunsCode),
+//!     ],
+//!     operands: Operands::Read,
+//! },
+//! ```
+//!
+//! Check the table against the real program (`sort --help`, and try an abbreviation for
+//! real). A new family is a new file and one line in `programs/table.rs`. Programs whose
+//! judgement needs more than a table (sed, awk, tar, git, the database clients) have their
+//! own file with the same parser and the same option tables.
 //!
 //! # Policy files
 //! TOML, one `[[rule]]` table per rule, added with [`Policy::with_file`] (several files

@@ -9,7 +9,7 @@
 
 use crate::exit::{Exit, UsageError};
 use approval_policy::{Action, Decision, Dialect, Policy, Verdict};
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Arguments of `xldb-codex policy`.
@@ -51,9 +51,9 @@ struct CheckArgs {
     /// Judge an `apply_patch` file (`-` for stdin) instead of a command.
     #[arg(long, value_name = "FILE", conflicts_with = "argv")]
     patch: Option<PathBuf>,
-    /// The command to judge, after `--`.
+    /// The command to judge, after `--` (bytes that are not UTF-8 are judged, and denied).
     #[arg(last = true, value_name = "ARGV")]
-    argv: Vec<String>,
+    argv: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -126,17 +126,68 @@ fn check(a: CheckArgs) -> anyhow::Result<Exit> {
             )
             .into());
         }
-        Action::exec(a.argv, a.cwd.clone())
+        let (argv, bad) = decode_argv(&a.argv);
+        let action = Action::exec(argv, a.cwd.clone());
+        if let Some(index) = bad {
+            // Every input gets a verdict: judge what can be read, and deny what cannot.
+            let mut verdict = policy.evaluate(&action);
+            let error = Verdict::error(format!(
+                "argument {index} is not valid UTF-8: it cannot be judged as written"
+            ));
+            verdict.decision = Decision::Deny;
+            verdict.risk = verdict.risk.max(error.risk);
+            verdict.explanation.extend(error.explanation);
+            return print(&verdict, a.common.json);
+        }
+        action
     };
     print(&policy.evaluate(&action), a.common.json)
 }
 
+/// The arguments as text (invalid UTF-8 replaced), and the index of the first that was not
+/// valid UTF-8.
+fn decode_argv(argv: &[std::ffi::OsString]) -> (Vec<String>, Option<usize>) {
+    let mut bad = None;
+    let text = argv
+        .iter()
+        .enumerate()
+        .map(|(i, a)| match a.to_str() {
+            Some(s) => s.to_string(),
+            None => {
+                bad.get_or_insert(i);
+                a.to_string_lossy().into_owned()
+            }
+        })
+        .collect();
+    (text, bad)
+}
+
 fn jsonl(policy: &Policy, default_cwd: Option<PathBuf>) -> anyhow::Result<Exit> {
-    let stdin = std::io::stdin();
+    let mut stdin = std::io::stdin().lock();
     let mut out = std::io::stdout().lock();
-    for line in stdin.lock().lines() {
-        let line = line?;
-        let verdict = match serde_json::from_str::<serde_json::Value>(&line) {
+    let mut bytes = Vec::new();
+    loop {
+        bytes.clear();
+        // Lines as bytes: one undecodable line gets its verdict and the stream goes on.
+        if std::io::BufRead::read_until(&mut stdin, b'\n', &mut bytes)? == 0 {
+            break;
+        }
+        if bytes.last() == Some(&b'\n') {
+            bytes.pop();
+            if bytes.last() == Some(&b'\r') {
+                bytes.pop();
+            }
+        }
+        let line = match std::str::from_utf8(&bytes) {
+            Ok(line) => line,
+            Err(e) => {
+                let verdict = Verdict::error(format!("line is not valid UTF-8: {e}"));
+                writeln!(out, "{}", serde_json::to_string(&verdict)?)?;
+                out.flush()?;
+                continue;
+            }
+        };
+        let verdict = match serde_json::from_str::<serde_json::Value>(line) {
             Err(e) => Verdict::error(format!("line is not JSON: {e}")),
             Ok(mut value) => {
                 if let (Some(cwd), Some(obj)) = (&default_cwd, value.as_object_mut()) {

@@ -2,9 +2,15 @@
 //! run programs (`-c`, `--exec-path`, `-p`), and read subcommands' flags that write or run
 //! (`--output`, `--ext-diff`, `--textconv`, `grep -O`).
 
+mod options;
+
+use super::getopt::{self, Opt, Parsed, Spec, Syntax, EXACT, GIT};
+use super::table;
 use crate::assess::Assessment;
 use crate::decision::{Decision, Risk};
-use crate::shell::{self, Cmd, Ctx};
+use crate::shell::{self, Arg, Cmd, Ctx};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 const READ: [&str; 33] = [
     "status",
@@ -43,50 +49,25 @@ const READ: [&str; 33] = [
 ];
 
 pub(super) fn git(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment) {
-    let args = &cmd.argv[1..];
-    // Global options before the subcommand.
-    let mut i = 0;
-    while i < args.len() {
-        let t = args[i].text.as_str();
-        if !t.starts_with('-') {
-            break;
-        }
-        match t {
-            "-c" | "--config-env" => {
-                a.concern(
-                    Decision::Ask,
-                    Risk::High,
-                    "git.config-override",
-                    "`-c` can set a pager, hook or helper that runs programs",
-                );
-                i += 2;
-                continue;
-            }
-            "-C" | "--git-dir" | "--work-tree" | "--namespace" | "--super-prefix" => {
-                i += 2;
-                continue;
-            }
-            "-p" | "--paginate" => {
-                a.ask("git.paginate", "`--paginate` runs the configured pager");
-            }
-            _ if t.starts_with("--exec-path=") || t.starts_with("--config-env=") => {
-                a.concern(
-                    Decision::Ask,
-                    Risk::High,
-                    "git.exec-path",
-                    "changes which programs git runs",
-                );
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    let Some(sub) = args.get(i) else {
+    // git's own options (`git.c`): exact names, and the first operand is the subcommand.
+    let top = Spec {
+        program: "git",
+        syntax: EXACT,
+        opts: options::TOP,
+    };
+    let parsed = getopt::parse(&top, cmd.argv.get(1..).unwrap_or_default());
+    table::judge_options(ctx, a, "git.options", "git", &parsed);
+    let operands: Vec<Arg> = parsed.operands().cloned().collect();
+    let Some(sub) = operands.first() else {
         a.read_only("git", "prints usage");
         return;
     };
+    let rest = &operands[1..];
+    let sub_arg = sub;
+    if let Some(p) = sub_options(sub_arg, rest) {
+        judge_subcommand(ctx, a, &sub_arg.text, &p);
+    }
     let sub = sub.text.as_str();
-    let rest = &args[i + 1..];
     let texts: Vec<&str> = rest.iter().map(|x| x.text.as_str()).collect();
     let has = |f: &str| {
         texts
@@ -212,7 +193,31 @@ pub(super) fn git(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment) {
                     && !has("--rename-section")
                     && !has("-e")
                     && !has("--edit"));
-            if reading {
+            let listing = has("-l")
+                || has("--list")
+                || has("--get-regexp")
+                || has("--get-urlmatch")
+                || positional.first().copied() == Some("list");
+            let key = positional
+                .iter()
+                .copied()
+                .find(|p| *p != "get")
+                .unwrap_or("");
+            if reading && listing {
+                a.concern(
+                    Decision::Ask,
+                    Risk::High,
+                    "secret.git-config",
+                    "prints every configuration value (URLs, credential helpers and tokens)",
+                );
+            } else if reading && !config_key_is_harmless(key) {
+                a.concern(
+                    Decision::Ask,
+                    Risk::High,
+                    "secret.git-config",
+                    format!("configuration key `{key}` is not known to hold no credential"),
+                );
+            } else if reading {
                 a.read_only("git.config", "reads configuration");
             } else {
                 a.concern(
@@ -300,12 +305,9 @@ pub(super) fn git(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment) {
             }
         }
         "clean" => {
-            if has("-n")
-                || has("--dry-run")
-                || texts
-                    .iter()
-                    .any(|t| t.starts_with('-') && !t.starts_with("--") && t.contains('n'))
-            {
+            // Read as git reads it: `-fdxenode_modules` is `-f -d -x -e node_modules`.
+            let dry_run = sub_options(sub_arg, rest).is_some_and(|p| p.has("dry-run"));
+            if dry_run {
                 a.read_only("git.clean-dry-run", "lists what would be removed");
             } else {
                 a.deny(Risk::High, "git.clean", "deletes untracked files");
@@ -416,6 +418,171 @@ pub(super) fn git(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment) {
                 format!("`git {sub}` is not known (could be an alias)"),
             );
         }
+    }
+}
+
+/// Configuration keys known to hold no credential (remote URLs can carry tokens, and
+/// `credential.*`, `http.*` headers do).
+fn config_key_is_harmless(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    let (section, rest) = key.split_once('.').unwrap_or((key.as_str(), ""));
+    match section {
+        "user" => matches!(rest, "name" | "email"),
+        "core" | "init" | "pull" | "push" | "merge" | "color" | "alias" | "diff" | "log"
+        | "format" | "status" | "rebase" | "fetch" | "advice" | "gc" | "commit" | "tag" => true,
+        "branch" => rest.ends_with(".remote") || rest.ends_with(".merge"),
+        "remote" => rest.ends_with(".fetch"),
+        _ => false,
+    }
+}
+
+/// A subcommand's option table: its own options first, then the shared ones.
+fn table_for(sub: &str) -> Option<&'static [Opt]> {
+    static TABLES: OnceLock<HashMap<&'static str, Vec<Opt>>> = OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        let mut map = HashMap::new();
+        for sub in SUBCOMMANDS_WITH_TABLES {
+            if let Some(parts) = options::tables(sub) {
+                map.insert(sub, parts.iter().flat_map(|t| t.iter().copied()).collect());
+            }
+        }
+        map
+    });
+    tables.get(sub).map(Vec::as_slice)
+}
+
+const SUBCOMMANDS_WITH_TABLES: [&str; 37] = [
+    "status",
+    "log",
+    "whatchanged",
+    "reflog",
+    "rev-list",
+    "cherry",
+    "show",
+    "diff",
+    "diff-tree",
+    "diff-files",
+    "diff-index",
+    "shortlog",
+    "blame",
+    "annotate",
+    "rev-parse",
+    "ls-files",
+    "ls-tree",
+    "cat-file",
+    "describe",
+    "grep",
+    "branch",
+    "tag",
+    "clean",
+    "remote",
+    "merge-base",
+    "count-objects",
+    "name-rev",
+    "for-each-ref",
+    "show-ref",
+    "worktree",
+    "format-patch",
+    "apply",
+    "stash",
+    "version",
+    "help",
+    "var",
+    "check-ignore",
+];
+
+/// git's parse-options: unique prefixes, `--no-`, options after operands, `-NUM` (log).
+const GIT_NUMERIC: Syntax = Syntax {
+    numeric: true,
+    ..GIT
+};
+
+/// The subcommand's arguments read with its option table, if it has one.
+fn sub_options(sub: &Arg, rest: &[Arg]) -> Option<Parsed> {
+    let opts = table_for(&sub.text)?;
+    let program = format!("git {}", sub.text);
+    let spec = Spec {
+        program: &program,
+        syntax: GIT_NUMERIC,
+        opts,
+    };
+    Some(getopt::parse(&spec, rest))
+}
+
+/// Unknown options ask; effects are judged; then what a read would show from history or
+/// configuration that can hold credentials.
+fn judge_subcommand(ctx: &mut Ctx, a: &mut Assessment, sub: &str, p: &Parsed) {
+    let id = format!("git.{sub}");
+    table::judge_options(ctx, a, &id, &format!("git {sub}"), p);
+    // Operands before `--` are revisions (or paths); `REV:PATH` names a file in history.
+    for o in p.operands() {
+        if let Some((_, path)) = o.text.split_once(':') {
+            if crate::programs::names_secret(path)
+                || crate::programs::names_secret(&format!("./{path}"))
+            {
+                a.concern(
+                    Decision::Ask,
+                    Risk::High,
+                    "path.secret",
+                    format!("`{}` reads a secret file from history", o.text),
+                );
+            }
+        }
+    }
+    if shows_history_content(sub, p) {
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            "secret.git-history",
+            format!("`git {sub}` shows file contents from history before HEAD, where removed secrets live (limit it with `-- PATH`)"),
+        );
+    }
+}
+
+/// Does the command print patches or file contents of commits before HEAD, over all paths?
+fn shows_history_content(sub: &str, p: &Parsed) -> bool {
+    // A `--` pathspec limits what is shown (secret paths are asked about on their own).
+    let texts: Vec<&str> = match p.before_double_dash {
+        Some(n) if p.operands().count() > n => return false,
+        Some(n) => p.operands().take(n).map(|o| o.text.as_str()).collect(),
+        None => p.operands().map(|o| o.text.as_str()).collect(),
+    };
+    let revs_beyond_head = texts
+        .iter()
+        .any(|t| !matches!(*t, "HEAD" | "@") && !t.contains(':'))
+        || p.has("all")
+        || p.has("branches")
+        || p.has("tags")
+        || p.has("remotes")
+        || p.has("reflog")
+        || p.has("walk-reflogs");
+    let patch_flag = p.has("patch")
+        || p.has("unified")
+        || p.has("patch-with-stat")
+        || p.has("patch-with-raw")
+        || p.has("cc")
+        || p.has("remerge-diff");
+    let summary_only = p.has("stat")
+        || p.has("numstat")
+        || p.has("shortstat")
+        || p.has("name-only")
+        || p.has("name-status")
+        || p.has("check")
+        || p.has("summary")
+        || p.has("dirstat")
+        || p.has("raw")
+        || p.has("no-patch")
+        || p.has("compact-summary")
+        || p.has("quiet")
+        || p.has("exit-code");
+    let one_commit =
+        p.values("max-count").any(|v| v.text == "1") || p.numbers.iter().any(|n| n == "1");
+    match sub {
+        "log" | "whatchanged" | "reflog" => patch_flag && (revs_beyond_head || !one_commit),
+        "show" | "diff" | "diff-tree" => (patch_flag || !summary_only) && revs_beyond_head,
+        "format-patch" => revs_beyond_head || !one_commit,
+        "stash" => false,
+        _ => false,
     }
 }
 

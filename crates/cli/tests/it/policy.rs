@@ -211,6 +211,58 @@ fn jsonl_answers_every_line_in_order_and_survives_bad_lines() {
     }
 }
 
+/// Regression (issue 10): one invalid UTF-8 byte ended the stream, and every later line (an
+/// `rm -rf /` among them) got no verdict.
+#[test]
+fn jsonl_denies_an_undecodable_line_and_goes_on() {
+    let mut input = b"{\"argv\": [\"ls\"]}\n{\"argv\": [\"cat\", \"\xff\"]}\n".to_vec();
+    input.extend_from_slice(b"\xc3\x28 not even json\n{\"argv\": [\"rm\", \"-rf\", \"/\"]}\n");
+    let out = cli()
+        .args(["policy", "check", "--jsonl"])
+        .write_stdin(input)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let decisions: Vec<&str> = lines
+        .iter()
+        .map(|v| v["decision"].as_str().unwrap())
+        .collect();
+    assert_eq!(decisions, ["allow", "deny", "deny", "deny"]);
+    assert!(
+        lines[1].to_string().contains("not valid UTF-8"),
+        "{}",
+        lines[1]
+    );
+}
+
+/// Regression (issue 10): a non-UTF-8 argument was a usage error, not a verdict.
+#[test]
+fn check_judges_non_utf8_arguments() {
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::ffi::OsStr::from_bytes(b"a\xffb");
+    let out = cli()
+        .args(["policy", "check", "--json", "--", "cat"])
+        .arg(bad)
+        .assert()
+        .code(4)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["decision"], "deny");
+    assert!(
+        v.to_string().contains("argument 1 is not valid UTF-8"),
+        "{v}"
+    );
+}
+
 #[test]
 fn jsonl_streams_a_verdict_before_the_input_ends() {
     use std::io::{BufRead, BufReader};
