@@ -15,8 +15,10 @@
 //!    exact read-only `PRAGMA` is the only parse-free `allow`, because its grammar is tiny.
 
 mod dialect;
+mod judgement;
 
 pub use dialect::Dialect;
+pub use judgement::{judge_read_only_query, QueryJudgement, StatementForm};
 
 use crate::assess::{Assessment, Target, Unit};
 use crate::decision::{Decision, Risk, Verdict};
@@ -178,6 +180,17 @@ fn split_statements(dialect: Dialect, sql: &str) -> Result<Vec<(String, Vec<Toke
 
 /// Judge every statement of `sql`; one unit per statement.
 pub(crate) fn units(dialect: Dialect, sql: &str) -> Vec<Unit> {
+    judged(dialect, sql).into_iter().map(|j| j.unit).collect()
+}
+
+/// One judged statement and its form.
+pub(crate) struct Judged {
+    pub unit: Unit,
+    pub form: StatementForm,
+}
+
+/// Judge every statement of `sql`, keeping each statement's form.
+pub(crate) fn judged(dialect: Dialect, sql: &str) -> Vec<Judged> {
     let unwrapped;
     let sql = if dialect.executes_bang_comments() && (sql.contains("/*!") || sql.contains("/*M!")) {
         unwrapped = unwrap_bang_comments(sql);
@@ -205,7 +218,10 @@ pub(crate) fn units(dialect: Dialect, sql: &str) -> Vec<Unit> {
                     };
                     let mut a = Assessment::new(text);
                     let (class, kind) = judge_statement(dialect, stmt, &mut a, 0);
-                    unit(dialect, class, kind, a)
+                    Judged {
+                        form: form_of(stmt, class),
+                        unit: unit(dialect, class, kind, a),
+                    }
                 })
                 .collect();
         }
@@ -215,7 +231,10 @@ pub(crate) fn units(dialect: Dialect, sql: &str) -> Vec<Unit> {
         Err(e) => {
             let mut a = Assessment::new(subject_of(sql));
             a.ask("sql.unparsable", format!("sql could not be tokenized: {e}"));
-            return vec![unit(dialect, SqlClass::Unknown, "unparsable", a)];
+            return vec![Judged {
+                unit: unit(dialect, SqlClass::Unknown, "unparsable", a),
+                form: StatementForm::Other,
+            }];
         }
     };
     let mut out = Vec::new();
@@ -225,7 +244,10 @@ pub(crate) fn units(dialect: Dialect, sql: &str) -> Vec<Unit> {
     if out.is_empty() {
         let mut a = Assessment::new(subject_of(sql));
         a.read_only("sql.empty", "no statement (comments or whitespace only)");
-        out.push(unit(dialect, SqlClass::Read, "empty", a));
+        out.push(Judged {
+            unit: unit(dialect, SqlClass::Read, "empty", a),
+            form: StatementForm::Empty,
+        });
     }
     out
 }
@@ -241,7 +263,7 @@ fn unit(dialect: Dialect, class: SqlClass, kind: &str, a: Assessment) -> Unit {
     }
 }
 
-fn chunk_unit(dialect: Dialect, text: &str, tokens: &[Token]) -> Unit {
+fn chunk_unit(dialect: Dialect, text: &str, tokens: &[Token]) -> Judged {
     let parser_dialect = dialect.parser();
     let parsed = Parser::new(parser_dialect.as_ref())
         .with_recursion_limit(48)
@@ -252,7 +274,10 @@ fn chunk_unit(dialect: Dialect, text: &str, tokens: &[Token]) -> Unit {
             let stmt = &stmts[0];
             let mut a = Assessment::new(subject_of(text));
             let (class, kind) = judge_statement(dialect, stmt, &mut a, 0);
-            unit(dialect, class, kind, a)
+            Judged {
+                form: form_of(stmt, class),
+                unit: unit(dialect, class, kind, a),
+            }
         }
         Ok(stmts) => {
             // A chunk without `;` that parses as several statements (e.g. `GO`-less batches):
@@ -271,20 +296,39 @@ fn chunk_unit(dialect: Dialect, text: &str, tokens: &[Token]) -> Unit {
                     kind = k;
                 }
             }
-            unit(dialect, class, kind, a)
+            Judged {
+                unit: unit(dialect, class, kind, a),
+                form: StatementForm::Other,
+            }
         }
         Err(err) => {
+            if let Some(respelled) = respell_explain_analyse(dialect, text) {
+                if let Ok(t) = Tokenizer::new(parser_dialect.as_ref(), &respelled).tokenize() {
+                    let mut j = chunk_unit(dialect, &respelled, &t);
+                    j.unit.finding.subject = crate::redact::redact(subject_of(text));
+                    return j;
+                }
+            }
             let mut a = Assessment::new(subject_of(text));
             if let Some(pragma) = read_only_pragma(tokens) {
                 a.read_only("sql.pragma", format!("read-only pragma `{pragma}`"));
-                return unit(dialect, SqlClass::Read, "pragma", a);
+                return Judged {
+                    unit: unit(dialect, SqlClass::Read, "pragma", a),
+                    form: StatementForm::ShowDescribe,
+                };
             }
             if let Some(what) = read_only_probe(dialect, tokens, text) {
                 a.read_only("sql.probe", what);
-                return unit(dialect, SqlClass::Read, "probe", a);
+                return Judged {
+                    unit: unit(dialect, SqlClass::Read, "probe", a),
+                    form: StatementForm::ShowDescribe,
+                };
             }
             let (class, kind) = fallback(dialect, tokens, &mut a, &err.to_string());
-            unit(dialect, class, kind, a)
+            Judged {
+                unit: unit(dialect, class, kind, a),
+                form: StatementForm::Other,
+            }
         }
     }
 }
@@ -314,16 +358,118 @@ fn judge_statement(
     (class, kind)
 }
 
+/// The form of a parsed statement, for callers that run only queries.
+fn form_of(stmt: &Statement, class: SqlClass) -> StatementForm {
+    use Statement as S;
+    match stmt {
+        S::Query(_) => StatementForm::Query,
+        S::Explain { analyze, .. } => {
+            if *analyze || explain_has_analyze_option(stmt) {
+                StatementForm::ExplainExecuting
+            } else {
+                StatementForm::Explain
+            }
+        }
+        S::ShowFunctions { .. }
+        | S::ShowVariable { .. }
+        | S::ShowStatus { .. }
+        | S::ShowVariables { .. }
+        | S::ShowCreate { .. }
+        | S::ShowColumns { .. }
+        | S::ShowCatalogs { .. }
+        | S::ShowDatabases { .. }
+        | S::ShowProcessList { .. }
+        | S::ShowSchemas { .. }
+        | S::ShowCharset { .. }
+        | S::ShowObjects { .. }
+        | S::ShowTables { .. }
+        | S::ShowViews { .. }
+        | S::ShowCollation { .. }
+        | S::ExplainTable { .. } => StatementForm::ShowDescribe,
+        S::Pragma { .. } if class == SqlClass::Read => StatementForm::ShowDescribe,
+        _ => StatementForm::Other,
+    }
+}
+
+/// Does this EXPLAIN execute its statement? `EXPLAIN ANALYZE`, and PostgreSQL options in
+/// every spelling PostgreSQL accepts: `ANALYZE`/`ANALYSE`, bare or with a boolean argument
+/// (`true`, `on`, `1`, `'yes'`, …). Only an argument that is certainly false (`false`, `off`,
+/// `0`, `no`) does not execute; an option name we do not know counts as executing.
 fn explain_has_analyze_option(stmt: &Statement) -> bool {
+    const PLAN_ONLY: [&str; 11] = [
+        "buffers",
+        "costs",
+        "format",
+        "generic_plan",
+        "memory",
+        "serialize",
+        "settings",
+        "summary",
+        "timing",
+        "verbose",
+        "wal",
+    ];
     match stmt {
         Statement::Explain { options, .. } => options.as_ref().is_some_and(|opts| {
             opts.iter().any(|o| {
-                let s = o.to_string().to_ascii_uppercase();
-                s.starts_with("ANALYZE") && !s.contains("FALSE") && !s.contains("OFF")
+                let name = o.name.value.to_ascii_lowercase();
+                if name == "analyze" || name == "analyse" {
+                    let off = o.arg.as_ref().is_some_and(|arg| {
+                        let v = arg.to_string().to_ascii_lowercase();
+                        matches!(
+                            v.trim_matches('\''),
+                            "false" | "off" | "0" | "no" | "f" | "n"
+                        )
+                    });
+                    !off
+                } else {
+                    !PLAN_ONLY.contains(&name.as_str())
+                }
             })
         }),
         _ => false,
     }
+}
+
+/// `EXPLAIN [VERBOSE] ANALYSE …`: PostgreSQL's British spelling, which sqlparser reads as a
+/// table name. Rewritten to `ANALYZE` so the statement is parsed and judged as executing.
+fn respell_explain_analyse(dialect: Dialect, text: &str) -> Option<String> {
+    if !text.get(..7)?.eq_ignore_ascii_case("EXPLAIN") {
+        return None;
+    }
+    let parser_dialect = dialect.parser();
+    let tokens = Tokenizer::new(parser_dialect.as_ref(), text)
+        .tokenize()
+        .ok()?;
+    let mut words = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t, Token::Whitespace(_)));
+    let is_word = |t: &Token, w: &str| matches!(t, Token::Word(x) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w));
+    let (_, first) = words.next()?;
+    if !is_word(first, "EXPLAIN") {
+        return None;
+    }
+    let mut at = None;
+    for (i, t) in words.take(2) {
+        if is_word(t, "ANALYSE") {
+            at = Some(i);
+            break;
+        }
+        if !is_word(t, "VERBOSE") {
+            return None;
+        }
+    }
+    let at = at?;
+    let mut out = String::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if i == at {
+            out.push_str("ANALYZE");
+        } else {
+            out.push_str(&t.to_string());
+        }
+    }
+    Some(out)
 }
 
 struct Scan<'a> {
@@ -1492,6 +1638,51 @@ mod tests {
         );
         assert_ne!(
             d(Dialect::DuckDb, "SELECT * FROM read_csv('x.csv')"),
+            Decision::Allow
+        );
+    }
+
+    #[test]
+    fn explain_that_executes_is_judged_as_its_statement_in_every_spelling() {
+        // PostgreSQL accepts both spellings and any boolean spelling as the option argument.
+        for sql in [
+            "EXPLAIN ANALYZE DELETE FROM t",
+            "EXPLAIN ANALYSE DELETE FROM t",
+            "EXPLAIN VERBOSE ANALYSE DELETE FROM t",
+            "explain analyse delete from t",
+            "EXPLAIN (ANALYZE) DELETE FROM t",
+            "EXPLAIN (ANALYSE) DELETE FROM t",
+            "EXPLAIN (ANALYZE true) DELETE FROM t",
+            "EXPLAIN (ANALYZE on) DELETE FROM t",
+            "EXPLAIN (ANALYZE 1) DELETE FROM t",
+            "EXPLAIN (ANALYZE 'yes') DELETE FROM t",
+            "EXPLAIN (ANALYSE, COSTS OFF) DELETE FROM t",
+            "EXPLAIN (COSTS OFF, ANALYSE) DELETE FROM t",
+            "EXPLAIN (FORMAT JSON, ANALYZE TRUE) DELETE FROM t",
+        ] {
+            assert_eq!(d(Dialect::Postgres, sql), Decision::Deny, "{sql}");
+        }
+        // Not executed: the plan of a write is a read.
+        for sql in [
+            "EXPLAIN DELETE FROM t",
+            "EXPLAIN (ANALYZE false) DELETE FROM t",
+            "EXPLAIN (ANALYZE off) DELETE FROM t",
+            "EXPLAIN (ANALYSE 0, COSTS OFF) DELETE FROM t",
+            "EXPLAIN (COSTS OFF) DELETE FROM t",
+        ] {
+            assert_eq!(d(Dialect::Postgres, sql), Decision::Allow, "{sql}");
+        }
+        // An option we do not know may execute.
+        assert_ne!(
+            d(Dialect::Postgres, "EXPLAIN (FROBNICATE) DELETE FROM t"),
+            Decision::Allow
+        );
+        assert_ne!(
+            d(Dialect::MySql, "EXPLAIN ANALYZE DELETE FROM t"),
+            Decision::Allow
+        );
+        assert_eq!(
+            d(Dialect::MySql, "EXPLAIN FORMAT=JSON SELECT * FROM t"),
             Decision::Allow
         );
     }
