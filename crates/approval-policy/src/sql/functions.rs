@@ -108,23 +108,27 @@ fn is_read_only(dialect: Dialect, ident: &Ident) -> bool {
         return false;
     };
     let on = |table: &[&str], n: &str| table.binary_search(&n).is_ok();
+    on(table(dialect), &name)
+        || match dialect {
+            Dialect::Sqlite => name
+                .strip_prefix("pragma_")
+                .is_some_and(super::is_read_only_pragma_name),
+            Dialect::ClickHouse => on(clickhouse::CASE_INSENSITIVE, &name.to_ascii_lowercase()),
+            _ => false,
+        }
+}
+
+/// The allowlist of `dialect` (ClickHouse: the case-sensitive names).
+pub(crate) fn table(dialect: Dialect) -> &'static [&'static str] {
     match dialect {
-        Dialect::Postgres => on(postgres::READ_ONLY, &name),
-        Dialect::MySql => on(mysql::READ_ONLY, &name),
-        Dialect::Sqlite => {
-            on(sqlite::READ_ONLY, &name)
-                || name
-                    .strip_prefix("pragma_")
-                    .is_some_and(super::is_read_only_pragma_name)
-        }
-        Dialect::DuckDb => on(duckdb::READ_ONLY, &name),
-        Dialect::ClickHouse => {
-            on(clickhouse::READ_ONLY, &name)
-                || on(clickhouse::CASE_INSENSITIVE, &name.to_ascii_lowercase())
-        }
-        Dialect::MsSql => on(mssql::READ_ONLY, &name),
-        Dialect::Oracle => on(oracle::READ_ONLY, &name),
-        Dialect::Generic => on(generic::READ_ONLY, &name),
+        Dialect::Postgres => postgres::READ_ONLY,
+        Dialect::MySql => mysql::READ_ONLY,
+        Dialect::Sqlite => sqlite::READ_ONLY,
+        Dialect::DuckDb => duckdb::READ_ONLY,
+        Dialect::ClickHouse => clickhouse::READ_ONLY,
+        Dialect::MsSql => mssql::READ_ONLY,
+        Dialect::Oracle => oracle::READ_ONLY,
+        Dialect::Generic => generic::READ_ONLY,
     }
 }
 
