@@ -221,7 +221,7 @@ pub(crate) fn judged(dialect: Dialect, sql: &str) -> Vec<Judged> {
                     let mut a = Assessment::new(text);
                     let (class, kind) = judge_statement(dialect, stmt, &mut a, 0);
                     Judged {
-                        form: form_of(stmt, class),
+                        form: form_of(kind, class),
                         unit: unit(dialect, class, kind, a),
                     }
                 })
@@ -277,7 +277,7 @@ fn chunk_unit(dialect: Dialect, text: &str, tokens: &[Token]) -> Judged {
             let mut a = Assessment::new(subject_of(text));
             let (class, kind) = judge_statement(dialect, stmt, &mut a, 0);
             Judged {
-                form: form_of(stmt, class),
+                form: form_of(kind, class),
                 unit: unit(dialect, class, kind, a),
             }
         }
@@ -360,35 +360,15 @@ fn judge_statement(
     (class, kind)
 }
 
-/// The form of a parsed statement, for callers that run only queries.
-fn form_of(stmt: &Statement, class: SqlClass) -> StatementForm {
-    use Statement as S;
-    match stmt {
-        S::Query(_) => StatementForm::Query,
-        S::Explain { analyze, .. } => {
-            if *analyze || explain_has_analyze_option(stmt) {
-                StatementForm::ExplainExecuting
-            } else {
-                StatementForm::Explain
-            }
-        }
-        S::ShowFunctions { .. }
-        | S::ShowVariable { .. }
-        | S::ShowStatus { .. }
-        | S::ShowVariables { .. }
-        | S::ShowCreate { .. }
-        | S::ShowColumns { .. }
-        | S::ShowCatalogs { .. }
-        | S::ShowDatabases { .. }
-        | S::ShowProcessList { .. }
-        | S::ShowSchemas { .. }
-        | S::ShowCharset { .. }
-        | S::ShowObjects { .. }
-        | S::ShowTables { .. }
-        | S::ShowViews { .. }
-        | S::ShowCollation { .. }
-        | S::ExplainTable { .. } => StatementForm::ShowDescribe,
-        S::Pragma { .. } if class == SqlClass::Read => StatementForm::ShowDescribe,
+/// The form of a judged statement, for callers that run only queries, from the kind
+/// [`classify_kind`] named (its exhaustive match is the one list of statement kinds).
+fn form_of(kind: &str, class: SqlClass) -> StatementForm {
+    match kind {
+        "select" => StatementForm::Query,
+        "show" | "describe" => StatementForm::ShowDescribe,
+        "pragma" if class == SqlClass::Read => StatementForm::ShowDescribe,
+        "explain" => StatementForm::Explain,
+        "explain-analyze" => StatementForm::ExplainExecuting,
         _ => StatementForm::Other,
     }
 }

@@ -336,6 +336,57 @@ mod tests {
     }
 
     #[test]
+    fn forms_are_named() {
+        let form = |d, sql| judge_read_only_query(d, sql).form;
+        assert_eq!(
+            form(Dialect::Sqlite, "PRAGMA table_info(t)"),
+            StatementForm::ShowDescribe
+        );
+        assert_eq!(
+            form(Dialect::MySql, "DESCRIBE t"),
+            StatementForm::ShowDescribe
+        );
+        assert_eq!(
+            form(Dialect::Postgres, "EXPLAIN SELECT 1"),
+            StatementForm::Explain
+        );
+        assert_eq!(
+            form(Dialect::Postgres, "EXPLAIN (ANALYSE) SELECT 1"),
+            StatementForm::ExplainExecuting
+        );
+        assert_eq!(form(Dialect::Postgres, "-- nothing"), StatementForm::Empty);
+        assert_eq!(form(Dialect::Postgres, "BEGIN"), StatementForm::Other);
+        assert!(ok(Dialect::Sqlite, "PRAGMA table_info(t)"));
+        assert!(!ok(Dialect::Sqlite, "PRAGMA user_version(7)"));
+    }
+
+    #[test]
+    fn unknown_functions_are_refused_and_named() {
+        let j = judge_read_only_query(Dialect::Postgres, "SELECT purge_expired_sessions()");
+        assert_eq!(j.form, StatementForm::Query);
+        assert!(!j.is_read_only_query());
+        assert!(
+            j.refusals.iter().any(|r| r
+                .contains("function `purge_expired_sessions` is not a known read-only built-in")),
+            "{:?}",
+            j.refusals
+        );
+        for sql in [
+            "SELECT * FROM ts_stat($$SELECT 1$$)",
+            "EXPLAIN (ANALYSE) SELECT set_config('default_transaction_read_only', 'off', false)",
+            "SELECT pg_terminate_backend(1)",
+            "SELECT brin_summarize_new_values('i')",
+            "SELECT pg_advisory_lock(1)",
+            "SELECT nextval('s')",
+            "SELECT lo_import('/etc/passwd')",
+        ] {
+            assert!(!ok(Dialect::Postgres, sql), "{sql}");
+        }
+        assert!(!ok(Dialect::MySql, "SELECT LOAD_FILE('/etc/passwd')"));
+        assert!(!ok(Dialect::Sqlite, "SELECT zeroblob(1000000000)"));
+    }
+
+    #[test]
     fn judgement_serializes() {
         let j = judge_read_only_query(Dialect::Sqlite, "SELECT 1");
         let json = serde_json::to_string(&j).unwrap();

@@ -14,7 +14,14 @@ pub(super) fn admin(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment) {
         .map(|x| x.text.to_ascii_lowercase())
         .collect();
     let output_file = |ctx: &mut Ctx, short: &[&str], long: &[&str]| {
-        for o in option_values(args, short, long) {
+        // These tools read options with `getopt_long`: `--fil=x` is `--file=x`. Every
+        // abbreviation of a writing option counts as it (an ambiguous one fails in the tool).
+        let spellings: Vec<String> = long
+            .iter()
+            .flat_map(|l| (4..=l.len()).map(move |n| l[..n].to_string()))
+            .collect();
+        let spellings: Vec<&str> = spellings.iter().map(String::as_str).collect();
+        for o in option_values(args, short, &spellings) {
             shell::write_target(ctx, &o, &format!("{name} → {}", o.text));
         }
     };
@@ -159,5 +166,25 @@ pub(super) fn admin(ctx: &mut Ctx, cmd: &Cmd, name: &str, a: &mut Assessment) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Action, Decision, Policy};
+
+    #[test]
+    fn abbreviated_output_options_of_dump_tools_are_writes() {
+        for argv in [
+            ["pg_dump", "--fil=/etc/cron.d/x", "shop"],
+            ["pg_dump", "--fi=/etc/cron.d/x", "shop"],
+            ["mysqldump", "--result-f=/etc/cron.d/x", "shop"],
+        ] {
+            let v = Policy::default().evaluate(&Action::exec(
+                argv.iter().map(|s| s.to_string()).collect(),
+                None,
+            ));
+            assert_ne!(v.decision, Decision::Allow, "{argv:?}");
+        }
     }
 }
