@@ -9,4 +9,5 @@ mod demo;
 mod engines;
 mod mcp_server;
 mod offline;
+mod sql_allowlist;
 mod util;
