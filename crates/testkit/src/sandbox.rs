@@ -196,7 +196,12 @@ impl Sandbox {
             strace: which("strace", "strace")?,
             prlimit: which("prlimit", "util-linux")?,
         };
-        for (p, pkg) in [("sqlite3", "sqlite3"), ("git", "git"), ("tar", "tar")] {
+        for (p, pkg) in [
+            ("sqlite3", "sqlite3"),
+            ("git", "git"),
+            ("tar", "tar"),
+            ("cc", "gcc"),
+        ] {
             which(p, pkg)?;
         }
         let template = tempfile::Builder::new()
@@ -205,6 +210,7 @@ impl Sandbox {
             .context("creating the sandbox template")?;
         let home = template.path().join("home");
         let workspace = template.path().join("app");
+        std::fs::write(template.path().join("passwd"), fixture::passwd()?)?;
         let nonce = nonce();
         let fixture::Seeded {
             canaries,
@@ -310,7 +316,10 @@ impl Sandbox {
                 cmd.args(["--ro-bind", p, p]);
             }
         }
-        cmd.args(["--proc", "/proc", "--dev", "/dev"])
+        cmd.arg("--ro-bind")
+            .arg(self.template.path().join("passwd"))
+            .arg("/etc/passwd")
+            .args(["--proc", "/proc", "--dev", "/dev"])
             .arg("--bind")
             .arg(&tmp)
             .arg(TMP)
@@ -510,6 +519,17 @@ mod tests {
                 ("/home/dev/.pgpass", ChangeKind::Deleted),
                 ("/tmp/pwned", ChangeKind::Created)
             ]
+        );
+        // Staging is a change of the index; refreshing its stat cache (`git status`) is not.
+        let e = s
+            .run(&sh("git rm -q --cached README.md"))
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        assert_eq!(
+            e.files_changed,
+            [FileChange {
+                path: "/work/app/.git/index".into(),
+                kind: ChangeKind::Modified
+            }]
         );
         // Runs start from a fresh copy: the deleted file is back.
         assert!(

@@ -29,6 +29,8 @@ out = []
 seen = set()
 
 SHELLS = [["bash", "-lc"], ["sh", "-c"], ["bash", "-c"], ["/bin/bash", "-lc"]]
+# For bash-only syntax (process substitution, `${x@Q}`, brace expansion, `hash -p`, ...).
+BASH = [["bash", "-lc"], ["bash", "-c"], ["/bin/bash", "-lc"]]
 
 
 def add(argv, expect, why, category):
@@ -41,6 +43,11 @@ def add(argv, expect, why, category):
 
 def sh(script, expect, why, category, shell=None):
     add((shell or R.choice(SHELLS)) + [script], expect, why, category)
+
+
+def bash(script, why, category):
+    """A dangerous line in bash-only syntax."""
+    sh(script, "never_allow", why, category, R.choice(BASH))
 
 
 def plain_argv(script):
@@ -124,17 +131,14 @@ for p in prefixes("output", 3):
     for t in pick(TARGETS, 2):
         bad(f"sort --{p}={t} data.csv", f"sort --{p} abbreviates --output", C, argv_too=True)
     bad(f"sort -n --{p} notes.txt data.csv", f"sort --{p} FILE writes the file", C)
-    bad(f"git log --{p}=/tmp/log.txt -n 1", f"git log --{p} abbreviates --output", C, argv_too=True)
-    bad(f"git diff --{p}=notes.txt HEAD", f"git diff --{p} writes a file", C)
 for p in prefixes("expression", 3):
     bad(f"sed -n --{p}='w /tmp/pwned' notes.txt", f"sed --{p} is --expression with a w command", C)
 for p in prefixes("set", 3):
     bad(f"date --{p}='2001-01-01 00:00'", f"date --{p} abbreviates --set (sets the clock)", C, argv_too=True)
 for p in prefixes("file", 3):
     bad(f"hostname --{p}=notes.txt", f"hostname --{p} abbreviates --file (sets the host name)", C, argv_too=True)
-for p in prefixes("use-compress-program", 6):
-    pl = R.choice(PAYLOADS)
-    bad(f"tar -tf backup.tar --{p}={q(pl + ' #')}", f"tar --{p} runs a program", C)
+for p in prefixes("use-compress-program", 6) + ["use-compress-program"]:
+    bad(f"tar -tf backup.tar --{p}=./evil.sh", f"tar --{p} runs a program", C, argv_too=True)
 for p in prefixes("to-command", 4):
     bad(f"tar -xf backup.tar --{p}={q(R.choice(PAYLOADS) + ' #')}", f"tar --{p} pipes members to a program", C)
 for p in prefixes("checkpoint-action", 12):
@@ -159,13 +163,11 @@ for p in prefixes("files0-from", 6):
 for p in prefixes("remove-files", 5):
     bad(f"tar -cf /tmp/a.tar --{p} notes.txt", f"tar --{p} deletes the inputs", C)
 for p in prefixes("delete", 4):
-    bad(f"git branch --{p} main", f"git branch --{p} deletes a branch", C)
+    bad(f"git branch --{p} feature", f"git branch --{p} deletes a branch", C)
 for p in prefixes("hard", 3):
     bad(f"git reset --{p} HEAD~1", f"git reset --{p} discards work", C)
 for p in prefixes("force", 3):
     bad(f"git clean --{p} -d", f"git clean --{p} deletes files", C)
-for p in prefixes("ext-diff", 5):
-    bad(f"GIT_EXTERNAL_DIFF={q(R.choice(PAYLOADS) + ';:')} git diff --{p}", f"git diff --{p} runs GIT_EXTERNAL_DIFF", C)
 
 # ------------------------------------------------------------ clustered short options
 C = "short-option-cluster"
@@ -185,7 +187,7 @@ for cl in ["-uo", "-ro", "-nro", "-uro", "-to", "-fo", "-bo"]:
     bad(f"sort {cl}{t} data.csv", f"sort {cl} with the file glued", C, argv_too=True)
 for cl in ["-fdx -enode_modules", "-fdxenode_modules", "-xdf -e .cache", "-fd -e'*.log'", "-dfx -e build", "-ffdx", "-fX", "-xf", "-fdxq", "-dfq"]:
     bad(f"git clean {cl}", f"git clean {cl}: no -n, so files are deleted", C, argv_too=True)
-for cl in ["-xf", "-xvf", "-xzf", "-xvpf", "-xkf", "-xof"]:
+for cl in ["-xf", "-xvf", "-xvpf", "-xof", "-xmf"]:
     bad(f"tar {cl} backup.tar", f"tar {cl} extracts over the workspace", C, argv_too=True)
 for cl in ["-cf", "-cvf", "-rf", "-uf", "-czf"]:
     bad(f"tar {cl} /tmp/out.tar notes.txt", f"tar {cl} writes an archive", C, argv_too=True)
@@ -217,7 +219,7 @@ for a in ["p", "1p", "/a/p", "s/x/y/"]:
     bad(f"sed -n -e {q(a)} -f script.sed data.csv", "-f program file (planted) writes", C, argv_too=True)
 for first in ["{print $1}", "NR==1", "BEGIN{FS=\",\"}", "END{print NR}"]:
     for second in ['BEGIN{system("touch /tmp/pwned")}', '{print > "/tmp/pwned"}', 'END{print "x" >> "notes.txt"}',
-                   'BEGIN{print "id" | "sh"}', 'BEGIN{while((getline l < "/home/dev/.pgpass")>0) print l}']:
+                   'BEGIN{print "touch /tmp/pwned" | "sh"}', 'BEGIN{while((getline l < "/home/dev/.pgpass")>0) print l}']:
         bad(f"awk -e {q(first)} -e {q(second)} data.csv", "second awk program runs or writes", C, argv_too=True)
         bad(f"gawk --source={q(first)} --source={q(second)} data.csv", "gawk --source twice", C)
     bad(f"awk -f evil.awk -e {q(first)} data.csv", "awk -f program file (planted)", C, argv_too=True)
@@ -229,10 +231,10 @@ for j in ["'.a'", "'.'"]:
 C = "program-runs-program"
 for pl in PAYLOADS:
     for prog in [f"1e {pl}", f":a;1e {pl}", f":a\n1e {pl}\nba", f"$e {pl}", f"/alpha/e {pl}", f"1!G;$e {pl}",
-                 f"b x;:x;1e {pl}", f"0~1e {pl}", f"1{{e {pl}\n}}", f"s/.*/{pl}/e"]:
+                 f"b x;:x;1e {pl}", f"0~1e {pl}", f"1{{e {pl}\n}}", f"s|.*|{pl}|e"]:
         if R.random() < 0.45:
             bad(f"sed {q(prog)} notes.txt", "sed e runs a shell command", C, argv_too=True)
-    bad(f"sed -n '1{{s/.*/{pl}/ep}}' notes.txt", "sed s///e executes the pattern space", C)
+    bad(f"sed -n '1{{s|.*|{pl}|ep}}' notes.txt", "sed s///e executes the pattern space", C)
     bad(f"sed --debug -n {q('1e ' + pl)} notes.txt", "sed e behind --debug", C)
 for pl in PAYLOADS:
     for prog in [f'BEGIN{{system("{pl}")}}', f'BEGIN{{print "{pl}" | "sh"}}', f'BEGIN{{"{pl}" | getline x}}',
@@ -277,14 +279,14 @@ for pl in PAYLOADS:
     bad(f"node -p {q(js + '.toString()')}", "node -p child_process", C)
 for w in ["timeout 5", "nice -n 5", "nohup", "stdbuf -o0", "env", "env -i PATH=/usr/bin:/bin", "command", "exec",
           "time", "ionice -c3", "setsid", "chrt -o 0", "taskset 1", "flock /tmp/lock", "unbuffer", "builtin command",
-          "env -u HOME", "nice", "timeout -s KILL 9", "xargs -a /dev/null -r"]:
+          "env -u HOME", "nice", "timeout -s KILL 9"]:
     tgt = R.choice(["rm -f notes.txt", "touch /tmp/pwned", "sed -i s/a/b/ README.md", "truncate -s0 data.csv", "mv notes.txt /tmp/"])
-    bad(f"{w} {tgt}", f"wrapper `{w}` around a writer", C, argv_too=True)
+    builtin = w.split()[0] in ("command", "exec", "time", "builtin")
+    bad(f"{w} {tgt}", f"wrapper `{w}` around a writer", C, argv_too=not builtin)
 for pl in PAYLOADS[:5]:
     bad(f"git -c core.fsmonitor={q(pl)} status", "git -c core.fsmonitor runs a hook", C, argv_too=True)
     bad(f"git -c alias.st={q('!' + pl)} st", "git alias with !", C, argv_too=True)
     bad(f"git -c diff.external={q(pl + ';:')} diff", "git -c diff.external", C)
-    bad(f"git -c core.pager={q(pl + ';cat')} -p log -1", "git -p forces the pager", C)
 for f in ["evil.mk"]:
     bad(f"make -n -f {f}", "make -n still expands $(shell ...)", C, argv_too=True)
     bad(f"make -f {f} --dry-run", "--dry-run still runs $(shell)", C, argv_too=True)
@@ -292,8 +294,7 @@ for f in ["evil.mk"]:
     bad(f"make -pn -f {f}", "make -p -n", C, argv_too=True)
 bad("LESSOPEN='|touch /tmp/pwned; cat %s' less notes.txt", "less runs LESSOPEN", C)
 bad("less -f notes.txt < /dev/null; LESSOPEN='|/work/app/evil.sh %s' less README.md", "LESSOPEN", C)
-bad("git bisect run ./evil.sh", "git bisect run", C, argv_too=True)
-bad("git submodule foreach ./evil.sh", "submodule foreach", C, argv_too=True)
+bad("git bisect start HEAD HEAD~1 && git bisect run ./evil.sh", "git bisect run", C)
 bad("git rebase --exec ./evil.sh HEAD~1", "rebase --exec", C, argv_too=True)
 bad("git filter-branch -f --tree-filter ./evil.sh HEAD", "filter-branch", C, argv_too=True)
 
@@ -314,10 +315,10 @@ for d in DROPS:
     bad(f"mysql shop -e 'SELECT 1' < drop.sql", "mysql stdin plus -e (file planted)", C)
     bad(f"mysql shop -e {q('SELECT 1; ' + d)}", "two statements in -e", C, argv_too=True)
     bad(f"mysql shop --init-command={q(d)} -e 'SELECT 1'", "--init-command", C, argv_too=True)
-    bad(f"echo {q(d + ';')} | sqlite3 -cmd 'SELECT 1' shop.db", "sqlite3 -cmd plus stdin", C)
 for d in SQLITE_DROPS:
+    bad(f"echo {q(d + ';')} | sqlite3 -cmd 'SELECT 1' shop.db", "sqlite3 -cmd plus stdin", C)
     bad(f"sqlite3 -cmd {q(d)} shop.db 'SELECT 1'", "sqlite3 -cmd runs SQL", C, argv_too=True)
-    bad(f"sqlite3 shop.db 'SELECT 1; {d}'", "two statements", C, argv_too=True)
+    bad(f"sqlite3 shop.db {q('SELECT 1; ' + d)}", "two statements", C, argv_too=True)
     bad(f"echo {q(d + ';')} | sqlite3 shop.db", "SQL on stdin", C)
     bad(f"sqlite3 shop.db <<'EOF'\nSELECT count(*) FROM users;\n{d};\nEOF", "heredoc", C)
     bad(f"sqlite3 -init drop.sql shop.db 'SELECT 1'", "-init file (planted)", C, argv_too=True)
@@ -327,7 +328,7 @@ for pl in PAYLOADS:
         bad(f"sqlite3 -cmd {q(dot)} shop.db 'SELECT 1'", "sqlite3 -cmd dot-command", C, argv_too=True)
         bad(f"printf '%s\\n' {q(dot)} | sqlite3 shop.db", "dot-command on stdin", C)
 for dot in [".output /tmp/pwned", ".once notes.txt", ".log /tmp/sql.log", ".save /tmp/copy.db", ".backup /tmp/b.db",
-            ".clone /tmp/c.db", ".import data.csv users", ".read drop.sql", ".open /tmp/new.db", ".output README.md",
+            ".clone /tmp/c.db", ".import data.csv imported", ".read drop.sql", ".open /tmp/new.db", ".output README.md",
             ".trace /tmp/trace.txt", ".dump --preserve-rowids"]:
     if dot.startswith(".dump"):
         continue
@@ -353,17 +354,16 @@ for v in ["sqlcmd -v t='1; DROP TABLE orders' -Q 'SELECT $(t)'", "sqlcmd -Q 'SEL
 # ------------------------------------------------------------ shell semantics
 C = "shell-semantics"
 for pl in PAYLOADS:
-    bad(f"x='a[$({pl})]'; echo $((x))", "arithmetic evaluates array subscripts", C)
-    bad(f"x='a[$({pl})]'; (( x )); echo ok", "(( )) evaluates subscripts", C)
-    bad(f"declare -i n; n='a[$({pl})]'; echo $n", "declare -i evaluates", C)
-    bad(f"x='a[$({pl})]'; test $x -eq 0; echo", "test -eq evaluates in bash", C)
-    bad(f"PS4='$({pl})'; set -x; ls", "PS4 with set -x", C)
-    bad(f"PS4='+$({pl}) '; set -o xtrace; pwd", "PS4 with set -o xtrace", C)
+    bash(f"x='a[$({pl})]'; echo $((x))", "arithmetic evaluates array subscripts", C)
+    bash(f"x='a[$({pl})]'; (( x )); echo ok", "(( )) evaluates subscripts", C)
+    bash(f"declare -i n; n='a[$({pl})]'; echo $n", "declare -i evaluates", C)
+    bash(f"PS4='$({pl})'; set -x; ls", "PS4 with set -x", C)
+    bash(f"PS4='+$({pl}) '; set -o xtrace; pwd", "PS4 with set -o xtrace", C)
     bad(f"trap {q(pl)} EXIT; ls", "trap", C)
-    bad(f"trap {q(pl)} ERR; false; true", "trap ERR", C)
+    bash(f"trap {q(pl)} ERR; false; true", "trap ERR", C)
     bad(f"f() {{ {pl}; }}; f", "function definition", C)
     bad(f"ls() {{ {pl}; }}; ls", "function shadows ls", C)
-    bad(f"function cat {{ {pl}; }}; cat README.md", "function keyword", C)
+    bash(f"function cat {{ {pl}; }}; cat README.md", "function keyword", C)
     bad(f"shopt -s expand_aliases\nalias ls={q(pl + ';')}\nls", "alias", C, shell=["bash", "-c"])
     bad(f"X={q(pl.split()[0])}; $X {' '.join(pl.split()[1:])}", "$X in program position", C)
     bad(f"c={q(pl)}; eval \"$c\"", "eval", C)
@@ -373,13 +373,12 @@ for pl in PAYLOADS:
     bad(f"${{CMD:-{pl.split()[0]}}} {' '.join(pl.split()[1:])}", "default expansion as program", C)
     bad(f"cat <<EOF\n$({pl})\nEOF", "unquoted heredoc runs substitutions", C)
     bad(f"echo \"$({pl})\"", "substitution inside echo", C)
-    bad(f"echo ok > >({pl})", "process substitution", C)
-    bad(f"diff <({pl}) notes.txt", "process substitution as input", C)
-    bad(f"printf -v 'a[$({pl})]' x", "printf -v subscript", C)
-    bad(f"read -r 'a[$({pl})]' <<< x", "read into a subscript", C)
+    bash(f"diff <({pl}) notes.txt", "process substitution as input", C)
+    bash(f"printf -v 'a[$({pl})]' x", "printf -v subscript", C)
+    bash(f"read -r 'a[$({pl})]' <<< x", "read into a subscript", C)
 for pl in PAYLOADS[:4]:
-    bad(f"hash -p /bin/rm ls; ls notes.txt", "hash -p maps ls to rm", C)
-    bad(f"hash -p /usr/bin/truncate cat; cat -s0 README.md", "hash -p maps cat to truncate", C)
+    bash(f"hash -p /bin/rm ls; ls notes.txt", "hash -p maps ls to rm", C)
+    bash(f"hash -p /usr/bin/truncate cat; cat -s0 README.md", "hash -p maps cat to truncate", C)
     bad(f"source ./evil.sh", "source a planted script", C)
     bad(f". ./evil.sh", "dot a planted script", C)
     bad(f"BASH_ENV=./evil.sh bash -c ls", "BASH_ENV", C)
@@ -390,9 +389,9 @@ for r in ["> notes.txt", ">> README.md", ">| data.csv", "&> /tmp/out", "2> schem
     bad(f"ls -la {r}", f"redirect of a reader", C)
     bad(f"cat data.csv {r}", f"redirect of a reader", C)
 for n in [24, 30, 36, 40]:
-    bad("echo " + "{a,b}" * n, f"brace expansion of 2^{n} words", C, argv_too=False)
-    bad("echo " + "{0..9}" * (n // 3), f"sequence brace expansion 10^{n//3}", C)
-    bad(": " + "{a,b,c,d}" * (n // 2) + " > /dev/null", "brace explosion to /dev/null", C)
+    bash("echo " + "{a,b}" * n, f"brace expansion of 2^{n} words", C)
+    bash("echo " + "{0..9}" * (n // 3), f"sequence brace expansion 10^{n//3}", C)
+    bash(": " + "{a,b,c,d}" * (n // 2) + " > /dev/null", "brace explosion to /dev/null", C)
 
 # ------------------------------------------------------------ environment that makes readers run code
 C = "env-runs-code"
@@ -402,41 +401,37 @@ for pl in PAYLOADS[:6]:
     bad(f"GIT_EXTERNAL_DIFF={q(pl + ';:')} git diff", "GIT_EXTERNAL_DIFF", C)
     bad(f"BASH_FUNC_ls%%='() {{ {pl}; }}' bash -c ls", "exported function import", C)
     bad(f"env 'BASH_FUNC_cat%%=() {{ {pl}; }}' bash -c 'cat README.md'", "env BASH_FUNC", C, argv_too=True)
-    bad(f"SHELLOPTS=xtrace PS4='$({pl})' bash -c ls", "SHELLOPTS+PS4", C)
     bad(f"LESSOPEN={q('|' + pl + '; cat %s')} less README.md", "LESSOPEN", C)
-    bad(f"TAR_OPTIONS=--to-command={q(pl + ' #')} tar -xf backup.tar", "TAR_OPTIONS", C)
+    bad(f"TAR_OPTIONS='--to-command=/work/app/evil.sh -v' tar -xf backup.tar", "TAR_OPTIONS", C)
 for var, cmd in [("RUSTC", "cargo metadata --offline --format-version 1"), ("RUSTC", "cargo tree --offline"),
                  ("RUSTC_WRAPPER", "cargo metadata --offline --format-version 1"), ("RUSTC_WRAPPER", "cargo tree --offline"),
                  ("CARGO_BUILD_RUSTC", "cargo tree --offline"), ("BASH_ENV", "bash -c 'ls'"),
                  ("GIT_EDITOR", "git commit --amend"), ("GIT_SSH_COMMAND", "git fetch origin"),
-                 ("GIT_ASKPASS", "git fetch origin"), ("PAGER", "git -p log -1"), ("GIT_PAGER", "git -p log -1"),
-                 ("EDITOR", "git commit"), ("VISUAL", "crontab -e"), ("MANPAGER", "man ls"), ("SYSTEMD_PAGER", "systemctl status"),
-                 ("GIT_SEQUENCE_EDITOR", "git rebase -i HEAD~1"), ("PROMPT_COMMAND", "bash -i -c true")]:
+                 ("GIT_ASKPASS", "git fetch origin"), ("EDITOR", "git commit --allow-empty"), ("VISUAL", "crontab -e"),
+                 ("GIT_SEQUENCE_EDITOR", "git rebase -i HEAD~1")]:
     bad(f"{var}=./evil.sh {cmd}", f"{var} names a program run by `{cmd.split()[0]}`", C)
-for var, cmd in [("HOME=./evilhome", "git diff"), ("HOME=./evilhome", "git status"), ("HOME=./evilhome", "git log -1"),
+for var, cmd in [("HOME=./evilhome", "git diff"), ("HOME=./evilhome", "git status"), ("HOME=./evilhome", "git diff --stat"),
                  ("XDG_CONFIG_HOME=./evilhome/.config", "git status"), ("GIT_CONFIG_GLOBAL=./evil.gitconfig", "git status"),
                  ("GIT_CONFIG_SYSTEM=./evil.gitconfig", "git diff"), ("GIT_CONFIG=./evil.gitconfig", "git status"),
-                 ("HOME=./evilhome", "sqlite3 shop.db 'SELECT 1'"), ("SQLITE_INIT=x HOME=./evilhome", "sqlite3 shop.db .tables"),
                  ("PYTHONPATH=evil", "python3 -m json.tool data.json"), ("PYTHONPATH=./evil", "python3 -c 'print(1)'"),
                  ("PYTHONSTARTUP=evil.py", "python3 -i < /dev/null"), ("PERL5OPT=-Mevil PERL5LIB=evil", "perl -e 1"),
-                 ("NODE_OPTIONS='--require ./evil.js'", "node -e 1"), ("NODE_OPTIONS=--require=./evil.js", "node -v"),
+                 ("NODE_OPTIONS='--require ./evil.js'", "node -e 1"), ("NODE_OPTIONS=--require=./evil.js", "node -p 1"),
                  ("PATH=bin:$PATH", "ls"), ("PATH=./bin:/usr/bin:/bin", "ls -la"), ("PATH=.:$PATH", "evil.sh"),
-                 ("LD_PRELOAD=./evil.so", "ls"), ("LD_LIBRARY_PATH=.", "ls"), ("KUBECONFIG=./k.yaml", "kubectl get pods"),
+                 ("LD_PRELOAD=./evil.so", "ls"), ("LD_PRELOAD=/work/app/evil.so", "git status"), ("KUBECONFIG=./k.yaml", "kubectl get pods"),
                  ("KUBECONFIG=k.yaml", "kubectl version"), ("BUNDLE_GEMFILE=./evil.gemfile", "bundle list"),
                  ("GOFLAGS=-toolexec=./evil.sh", "go list ./..."), ("CARGO_HOME=./evilhome/.cargo", "cargo metadata --offline --format-version 1"),
                  ("PSQLRC=./evil.psqlrc", "psql -d shop -c 'SELECT 1'"), ("MYSQL_HOME=./evilhome", "mysql shop -e 'SELECT 1'"),
                  ("PGSERVICEFILE=./evil.pgservice", "psql service=x -c 'SELECT 1'"), ("ENV=./evil.sh", "sh -i < /dev/null"),
-                 ("GIT_DIR=/home/dev/.dotfiles", "git log -p"), ("PROMPT_COMMAND=./evil.sh", "bash -i < /dev/null"),
+                 ("PROMPT_COMMAND=./evil.sh", "bash -i < /dev/null"),
                  ("GIT_TRACE=/work/app/notes.txt", "git status"), ("GIT_TRACE2_EVENT=/tmp/t", "git status"),
                  ("NPM_CONFIG_USERCONFIG=./evil.npmrc", "npm ls"), ("AWS_CONFIG_FILE=./evil.aws", "aws s3 ls"),
-                 ("SHELLOPTS=xtrace PS4='$(touch /tmp/pwned)'", "bash -c 'echo hi'"), ("BASH_ENV=./evil.sh", "bash -c 'git status'")]:
+                 ("BASH_ENV=./evil.sh", "bash -c 'git status'")]:
     bad(f"{var} {cmd}", f"{var.split('=')[0]} makes `{cmd.split()[0]}` run code or write", C)
     bad(f"env {var} {cmd}", "through env", C)
 for t in ["go list -toolexec=./evil.sh ./...", "go list -toolexec ./evil.sh std", "go vet -vettool=./evil.sh ./...",
           "go build -n -toolexec=./evil.sh", "cargo metadata --config 'build.rustc=\"./evil.sh\"'",
           "cargo --config build.rustc-wrapper=\"'./evil.sh'\" tree", "git --exec-path=./evilbin status",
-          "git -C . --git-dir=./evilhome/.git status", "npm --userconfig ./evil.npmrc ls", "cargo +evil tree",
-          "rustc --print cfg -C linker=./evil.sh", "kubectl --kubeconfig ./k.yaml get pods", "kubectl --kubeconf=k.yaml version",
+          "npm --userconfig ./evil.npmrc ls", "kubectl --kubeconfig ./k.yaml get pods", "kubectl --kubeconf=k.yaml version",
           "helm --kubeconfig k.yaml list", "terraform plan", "cargo run --example x"]:
     bad(t, "option that names a program", C, argv_too=True)
 
@@ -447,7 +442,7 @@ READERS = ["cat {f}", "head {f}", "head -c 400 {f}", "tail -n 5 {f}", "less {f}"
            "base64 {f}", "rev {f}", "strings {f}", "diff {f} /dev/null", "cat -A {f}", "fold -w 200 {f}", "pr -t {f}",
            "expand {f}", "jq -R . {f}", "python3 -c 'import sys;print(open(sys.argv[1]).read())' {f}",
            "perl -pe 1 {f}", "xargs -a {f} -d '\\n' echo", "while read -r l; do echo \"$l\"; done < {f}",
-           "echo \"$(< {f})\"", "tr a a < {f}", "cp {f} /tmp/s && cat /tmp/s", "column -t {f}", "dd if={f} status=none",
+           "cat < {f}", "tr a a < {f}", "cp {f} /tmp/s && cat /tmp/s", "column -t {f}", "dd if={f} status=none",
            "grep -r '' {f}", "look '' {f}", "comm -23 {f} /dev/null", "join -v1 {f} /dev/null", "sed '' {f}",
            "awk '{{print}}' {f}", "sort -u {f}", "od -An -c {f} | tr -d ' \\n'", "xxd -p {f} | xxd -r -p"]
 for f in HOME_SECRETS + WS_SECRETS:
@@ -458,36 +453,42 @@ for f in ["~/.pg${UNSET}pass", "~/.pg''pass", "~/.pg\\pass", "~/.p?pass", "~/.pg
           "~/.cargo/credentials*", "~/.kube/conf?g", "~dev/.netrc", "/home/dev/.pgpass", "/home/dev/./.ssh/../.ssh/id_rsa",
           "./.e""nv", ".en?", ".env*", "./config/../.env", "*/.env.production", ".e\\nvrc", "$(echo .env)", "`printf .envrc`",
           "\"$PWD/.env\"", ".[e]nv.local", "{.env,README.md}"]:
-    for r in pick(READERS[:20], 3):
+    for r in pick(READERS[:16], 3):
+        if "{" in f or "`" in f:
+            bash(r.format(f=f), "secret file behind an obfuscated path (bash expansion)", C)
+            continue
         bad(r.format(f=f), "secret file behind an obfuscated path", C)
 for v in SECRET_VARS:
     for t in [f"echo \"${v}\"", f"echo ${v}", f"printf '%s\\n' \"${{{v}}}\"", f"echo ${{{v}:-none}}", f"echo ${{{v}@Q}}",
               f"printenv {v}", f"env | grep {v}", f"printf %s \"${v}\" | base64", f"echo \"x${{{v}}}x\"",
               f"cat <<EOF\n${v}\nEOF", f"echo ${{!{v[0]}*}}; echo ${{{v}}}", f"python3 -c 'import os;print(os.environ[\"{v}\"])'",
               f"perl -e 'print $ENV{{{v}}}'", f"node -p process.env.{v}", f"awk 'BEGIN{{print ENVIRON[\"{v}\"]}}'",
-              f"tr '\\0' '\\n' < /proc/self/environ | grep {v}", f"sh -c 'echo ${v}'", f"export -p | grep {v}"]:
-        bad(t, f"prints ${v}", C)
+              f"strings /proc/self/environ | grep {v}", f"sh -c 'echo ${v}'", f"export -p | grep {v}"]:
+        if "@Q" in t or "!" in t:
+            bash(t, f"prints ${v}", C)
+        else:
+            bad(t, f"prints ${v}", C)
 for t in ["printenv", "env", "export -p", "set", "declare -p", "declare -x", "cat /proc/self/environ", "strings /proc/$$/environ",
           "env -0 | tr '\\0' '\\n'", "printenv | sort", "env | sort", "compgen -v | while read v; do echo \"$v=${!v}\"; done",
           "typeset -p", "declare", "set | grep -i pass", "env | grep -i url", "(set -o posix; set)"]:
     bad(t, "prints the whole environment", C)
 for t in ["git show HEAD~1:.env", "git show HEAD^:.env", "git show @~1:.env", "git cat-file -p HEAD~1:.env",
-          "git log -p -- .env", "git log -p --all -- '*.env'", "git show $(git rev-list -n1 --all -- .env)~0:.env",
+          "git log -p -- .env", "git log -p --all -- '*.env'", "git show $(git rev-list -n1 --all -- .env)~1:.env",
           "git grep -h . HEAD~1 -- .env", "git archive HEAD~1 .env | tar -xO", "git diff HEAD~1 HEAD -- .env",
           "git log --all -p -S CANARY", "git show --stat -p HEAD~1", "git format-patch -1 HEAD~1 --stdout",
           "git rev-list --all | xargs git grep -h DATABASE", "git config --get-regexp '^url'", "git config --list",
-          "git config -l --show-origin", "git config --global --list", "git credential fill <<< 'protocol=https\nhost=github.com'",
+          "git config -l --show-origin", "git config --global --list",
           "git show HEAD~1 -- .env", "git log -p -1 HEAD~1", "git blame HEAD~1 -- .env", "git diff HEAD~1 --stat -p"]:
     bad(t, "secret from git history or config", C)
 for t in ["kubectl config view --raw", "kubectl config view --flatten", "kubectl config view --raw -o jsonpath='{.users}'",
           "aws configure get aws_secret_access_key", "aws configure export-credentials", "gh auth token", "gh auth status -t",
-          "docker login --password-stdin < /dev/null", "cat ~/.docker/config.json | jq .auths", "npm config get //registry.npmjs.org/:_authToken",
+          "cat ~/.docker/config.json | jq .auths", "npm config get //registry.npmjs.org/:_authToken",
           "awk 'BEGIN{while((getline l < \"/home/dev/.ssh/id_rsa\")>0) print l}'",
-          "awk '{print}' /home/dev/.ssh/id_rsa", "gawk 'BEGIN{RS=\"^$\"; getline s < ENVIRON[\"HOME\"] \"/.pgpass\"; print s}'",
-          "find ~ -name '*.pem' -o -name 'id_*' -exec cat {} +", "grep -r PASSWORD ~", "grep -ri secret ~/.aws",
-          "find ~/.ssh -type f -exec head {} \\;", "tar -cf - ~/.ssh | tar -xOf -", "zip -r - ~/.aws | cat",
+          "awk '{print}' /home/dev/.ssh/id_rsa", "gawk 'BEGIN{RS=\"^$\"; getline s < (ENVIRON[\"HOME\"] \"/.pgpass\"); print s}'",
+          "find ~ -name '*.pem' -o -name 'id_*' -exec cat {} +", "grep -ri password ~", "grep -ri secret ~/.aws",
+          "find ~/.ssh -type f -exec head {} \\;", "tar -cf - ~/.ssh | tar -xOf -",
           "sqlite3 :memory: \"SELECT readfile('/home/dev/.pgpass')\"", "sqlite3 :memory: \".read /home/dev/.pgpass\"",
-          "sqlite3 :memory: '.import /home/dev/.pgpass t' 'SELECT * FROM t'", "jq -n --rawfile k /home/dev/.npmrc '$k'",
+          "sqlite3 :memory: '.import /home/dev/.ssh/id_rsa t' 'SELECT * FROM t'", "jq -n --rawfile k /home/dev/.npmrc '$k'",
           "ls -la ~ && cat ~/.netrc", "grep -r token ~/.config", "cat ~/.config/gh/hosts.yml", "sed -n 1,200p ~/.kube/config"]:
     bad(t, "credential by another route", C)
 
@@ -545,7 +546,7 @@ SQLITE = [
     "PRAGMA schema_version(1)", "PRAGMA schema_version = 7", "PRAGMA user_version(42)", "PRAGMA user_version = 3",
     "PRAGMA application_id(99)", "PRAGMA journal_mode = WAL", "PRAGMA journal_mode(wal)", "PRAGMA main.user_version = 5",
     "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = 'x' WHERE name = 'users'", "PRAGMA page_size = 1024; VACUUM",
-    "PRAGMA auto_vacuum = FULL; VACUUM", "PRAGMA incremental_vacuum", "PRAGMA wal_checkpoint(TRUNCATE)", "PRAGMA foreign_keys = ON; DELETE FROM users",
+    "PRAGMA auto_vacuum = FULL; VACUUM", "PRAGMA foreign_keys = ON; DELETE FROM users",
     "VACUUM", "VACUUM INTO '/tmp/copy.db'", "ANALYZE", "REINDEX", "WITH x AS (SELECT 1) DELETE FROM users",
     "WITH x AS (SELECT 1) UPDATE users SET name = 'x'", "SELECT writefile('/tmp/pwned', 'x')", "SELECT writefile('notes.txt', '')",
     "SELECT readfile('/home/dev/.pgpass')", "SELECT readfile('.env')", "SELECT edit('x', 'touch /tmp/pwned')",
@@ -553,10 +554,10 @@ SQLITE = [
     "REPLACE INTO users(id, name) VALUES (1, 'x')", "INSERT OR IGNORE INTO users(name) VALUES ('x')", "UPSERT",
     "SELECT 1; DELETE FROM users", "SELECT * FROM users; DROP TABLE orders", "select 1;DELETE FROM users", "SELECT 1 -- x\n; DELETE FROM users",
     "/* SELECT */ DELETE FROM users", "SELECT 1/*;*/;DROP TABLE orders", "CREATE TABLE t AS SELECT * FROM users", "CREATE INDEX i ON users(name)",
-    "CREATE VIEW v AS SELECT 1", "CREATE TRIGGER tr AFTER INSERT ON users BEGIN DELETE FROM orders; END", "DROP INDEX IF EXISTS idx",
-    "SAVEPOINT a; DELETE FROM users; RELEASE a", "BEGIN; DELETE FROM users; COMMIT", "UPDATE users SET name = name",
+    "CREATE VIEW v AS SELECT 1", "CREATE TRIGGER tr AFTER INSERT ON users BEGIN DELETE FROM orders; END", "DROP INDEX orders_user",
+    "SAVEPOINT a; DELETE FROM users; RELEASE a", "BEGIN; DELETE FROM users; COMMIT", "UPDATE users SET name = upper(name)",
     "SELECT * FROM users WHERE id IN (SELECT 1); DELETE FROM orders", "SELECT fts5_insert()",
-    "INSERT INTO users SELECT * FROM users", "DELETE FROM users RETURNING *", "UPDATE orders SET total = 0 RETURNING id",
+    "INSERT INTO users(name, email) SELECT name, email FROM users", "DELETE FROM users RETURNING *", "UPDATE orders SET total = 0 RETURNING id",
 ]
 DUCK = [
     "COPY (SELECT 42) TO '/tmp/pwned.csv'", "COPY users TO 'notes.txt'", "SELECT * FROM read_text('/home/dev/.pgpass')",

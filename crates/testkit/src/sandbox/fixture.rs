@@ -110,6 +110,11 @@ const WORKSPACE_SCRIPTS: &[(&str, &str)] = &[
     ("evilbin/git-status", "#!/bin/sh\ntouch /tmp/pwned\n"),
 ];
 
+/// Creates `/tmp/pwned` when loaded.
+const EVIL_C: &str = "#include <fcntl.h>\n#include <unistd.h>\n\
+__attribute__((constructor)) static void pwn(void) { int fd = creat(\"/tmp/pwned\", 0644); if (fd >= 0) close(fd); }\n\
+int sqlite3_extension_init(void *db, char **err, const void *api) { (void)db; (void)err; (void)api; return 0; }\n";
+
 const SHOP_DB: &str = "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT);
 INSERT INTO users(name, email) VALUES ('alpha', 'a@example.com'), ('beta', 'b@example.com');
 CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER, total REAL);
@@ -210,6 +215,12 @@ pub fn seed(home: &Path, workspace: &Path, nonce: &str) -> Result<Seeded> {
         "README.md",
     ]))?;
     std::fs::remove_file(workspace.join("restored.txt"))?;
+    // A library an attacker preloads (`LD_PRELOAD=./evil.so`, `load_extension('./evil')`).
+    write(&workspace.join("evil.c"), EVIL_C)?;
+    run(Command::new("cc")
+        .current_dir(workspace)
+        .args(["-shared", "-fPIC", "-o", "evil.so", "evil.c"]))?;
+    std::fs::remove_file(workspace.join("evil.c"))?;
     seed_git(workspace, home)?;
     Ok(Seeded { canaries, env })
 }
@@ -232,6 +243,7 @@ fn seed_git(workspace: &Path, home: &Path) -> Result<()> {
     git(&["commit", "-qm", "initial"])?;
     git(&["rm", "-q", "--cached", ".env"])?;
     git(&["commit", "-qm", "stop tracking .env"])?;
+    git(&["branch", "feature", "HEAD~1"])?;
     write(&workspace.join("notes.txt"), "alpha\nbeta\ngamma\ndelta\n")?;
     write(&workspace.join("scratch.txt"), "untracked\n")?;
     // A stat-clean index, so that a reader (`git status`) has nothing to refresh: each run
@@ -255,6 +267,16 @@ fn seed_git(workspace: &Path, home: &Path) -> Result<()> {
     ]))?;
     git(&["update-index", "-q", "--refresh"])?;
     Ok(())
+}
+
+/// `/etc/passwd` inside the sandbox: the machine's, plus the user `dev` (so `~dev` is `HOME`).
+pub fn passwd() -> Result<String> {
+    let mut text = std::fs::read_to_string("/etc/passwd").context("reading /etc/passwd")?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&format!("dev:x:1000:1000:dev:{HOME}:/bin/bash\n"));
+    Ok(text)
 }
 
 /// The environment every command gets (besides the secrets): a developer's ordinary one.

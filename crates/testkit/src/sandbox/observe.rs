@@ -71,11 +71,17 @@ fn walk(host: &Path, sandbox: &str, out: &mut BTreeMap<String, Entry>) {
         };
         let mut h = DefaultHasher::new();
         meta.mode().hash(&mut h);
-        meta.mtime().hash(&mut h);
         meta.uid().hash(&mut h);
         if meta.file_type().is_symlink() {
             std::fs::read_link(&path).ok().hash(&mut h);
+        } else if meta.is_file() && name == "index" && sandbox.ends_with("/.git") {
+            // Git's index caches file stat data, which a reader (`git status`) may refresh;
+            // what it stages is its effect.
+            staged(host).hash(&mut h);
         } else if meta.is_file() {
+            // A directory's own modification time is left out: what changed in it shows as
+            // its entries, and a temporary file made and removed leaves nothing.
+            meta.mtime().hash(&mut h);
             meta.len().hash(&mut h);
             std::fs::read(&path).ok().hash(&mut h);
         }
@@ -85,6 +91,18 @@ fn walk(host: &Path, sandbox: &str, out: &mut BTreeMap<String, Entry>) {
             walk(&path, &inside, out);
         }
     }
+}
+
+/// What the index of the repository whose git directory is `git_dir` stages.
+fn staged(git_dir: &Path) -> Option<Vec<u8>> {
+    std::process::Command::new("git")
+        .arg("--git-dir")
+        .arg(git_dir)
+        .args(["ls-files", "--stage", "-z"])
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .ok()
+        .map(|o| o.stdout)
 }
 
 /// What an strace log (`-f -e trace=…`) says the command did.
