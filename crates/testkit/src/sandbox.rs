@@ -72,6 +72,10 @@ const CPU_LIMIT: u64 = 20;
 #[derive(Debug)]
 pub struct Sandbox {
     template: tempfile::TempDir,
+    /// The template's snapshot and database checksum: each run starts from an exact copy
+    /// (`cp -a` keeps content, mode, owner and modification time), so they are its "before".
+    before: Tree,
+    db_before: String,
     canaries: Vec<Canary>,
     env: Vec<(String, String)>,
     tools: Tools,
@@ -218,8 +222,14 @@ impl Sandbox {
         } = fixture::seed(&home, &workspace, &nonce)?;
         let mut env = fixture::base_env();
         env.extend(secret_env);
+        let empty_tmp = template.path().join("tmp");
+        std::fs::create_dir(&empty_tmp)?;
+        let before = snapshot(&home, &workspace, &empty_tmp);
+        let db_before = sqlite_checksum(&workspace.join("shop.db"));
         let sandbox = Sandbox {
             template,
+            before,
+            db_before,
             canaries,
             env,
             tools,
@@ -264,8 +274,6 @@ impl Sandbox {
             bail!("copying the sandbox template failed");
         }
         let db = workspace.join("shop.db");
-        let before = snapshot(&home, &workspace, &tmp);
-        let db_before = sqlite_checksum(&db);
         let trace_log = run.path().join("trace");
 
         let mut cmd = Command::new(&self.tools.strace);
@@ -380,18 +388,17 @@ impl Sandbox {
         let skip: Vec<&str> = skip.iter().map(String::as_str).collect();
         let trace = Trace::parse(&log, &skip);
         let after = snapshot(&home, &workspace, &tmp);
-        let db_after = sqlite_checksum(&db);
+        let files_changed = self.before.diff(&after);
+        let db_path = format!("{WORKSPACE}/shop.db");
+        let db_touched = files_changed.iter().any(|c| c.path == db_path);
+        let db_changed = db_touched && sqlite_checksum(&db) != self.db_before;
         let mut output = stdout;
         output.push(b'\n');
         output.extend_from_slice(&stderr);
         Ok(Effects {
-            files_changed: before.diff(&after),
+            files_changed,
             secrets_shown: observe::secrets_in(&output, &self.canaries),
-            db_changed: if db_before == db_after {
-                vec![]
-            } else {
-                vec![format!("{WORKSPACE}/shop.db")]
-            },
+            db_changed: if db_changed { vec![db_path] } else { vec![] },
             connections: trace.connections,
             privileged_calls: trace.privileged,
             exhausted,
