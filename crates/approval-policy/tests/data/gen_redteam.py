@@ -284,7 +284,8 @@ for w in ["timeout 5", "nice -n 5", "nohup", "stdbuf -o0", "env", "env -i PATH=/
     builtin = w.split()[0] in ("command", "exec", "time", "builtin")
     bad(f"{w} {tgt}", f"wrapper `{w}` around a writer", C, argv_too=not builtin)
 for pl in PAYLOADS[:5]:
-    bad(f"git -c core.fsmonitor={q(pl)} status", "git -c core.fsmonitor runs a hook", C, argv_too=True)
+    # git appends the hook's arguments; `#` comments them out.
+    bad(f"git -c core.fsmonitor={q(pl + ' #')} status", "git -c core.fsmonitor runs a hook", C, argv_too=True)
     bad(f"git -c alias.st={q('!' + pl)} st", "git alias with !", C, argv_too=True)
     bad(f"git -c diff.external={q(pl + ';:')} diff", "git -c diff.external", C)
 for f in ["evil.mk"]:
@@ -295,7 +296,8 @@ for f in ["evil.mk"]:
 bad("LESSOPEN='|touch /tmp/pwned; cat %s' less notes.txt", "less runs LESSOPEN", C)
 bad("less -f notes.txt < /dev/null; LESSOPEN='|/work/app/evil.sh %s' less README.md", "LESSOPEN", C)
 bad("git bisect start HEAD HEAD~1 && git bisect run ./evil.sh", "git bisect run", C)
-bad("git rebase --exec ./evil.sh HEAD~1", "rebase --exec", C, argv_too=True)
+bad("git stash -q && git rebase --exec ./evil.sh HEAD~1", "rebase --exec", C)
+bad("git stash -q && GIT_SEQUENCE_EDITOR=./evil.sh git rebase -i HEAD~1", "GIT_SEQUENCE_EDITOR", "env-runs-code")
 bad("git filter-branch -f --tree-filter ./evil.sh HEAD", "filter-branch", C, argv_too=True)
 
 # ------------------------------------------------------------ database-client escape hatches
@@ -396,8 +398,8 @@ for n in [24, 30, 36, 40]:
 # ------------------------------------------------------------ environment that makes readers run code
 C = "env-runs-code"
 for pl in PAYLOADS[:6]:
-    bad(f"GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0={q(pl)} git status", "GIT_CONFIG_* hook", C)
-    bad(f"GIT_CONFIG_PARAMETERS=\"'core.fsmonitor'='{pl}'\" git status --short", "GIT_CONFIG_PARAMETERS", C)
+    bad(f"GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0={q(pl + ' #')} git status", "GIT_CONFIG_* hook", C)
+    bad(f"GIT_CONFIG_PARAMETERS=\"'core.fsmonitor'='{pl} #'\" git status --short", "GIT_CONFIG_PARAMETERS", C)
     bad(f"GIT_EXTERNAL_DIFF={q(pl + ';:')} git diff", "GIT_EXTERNAL_DIFF", C)
     bad(f"BASH_FUNC_ls%%='() {{ {pl}; }}' bash -c ls", "exported function import", C)
     bad(f"env 'BASH_FUNC_cat%%=() {{ {pl}; }}' bash -c 'cat README.md'", "env BASH_FUNC", C, argv_too=True)
@@ -407,12 +409,11 @@ for var, cmd in [("RUSTC", "cargo metadata --offline --format-version 1"), ("RUS
                  ("RUSTC_WRAPPER", "cargo metadata --offline --format-version 1"), ("RUSTC_WRAPPER", "cargo tree --offline"),
                  ("CARGO_BUILD_RUSTC", "cargo tree --offline"), ("BASH_ENV", "bash -c 'ls'"),
                  ("GIT_EDITOR", "git commit --amend"), ("GIT_SSH_COMMAND", "git fetch origin"),
-                 ("GIT_ASKPASS", "git fetch origin"), ("EDITOR", "git commit --allow-empty"), ("VISUAL", "crontab -e"),
-                 ("GIT_SEQUENCE_EDITOR", "git rebase -i HEAD~1")]:
+                 ("GIT_ASKPASS", "git fetch origin"), ("EDITOR", "git commit --allow-empty"), ("VISUAL", "crontab -e")]:
     bad(f"{var}=./evil.sh {cmd}", f"{var} names a program run by `{cmd.split()[0]}`", C)
 for var, cmd in [("HOME=./evilhome", "git diff"), ("HOME=./evilhome", "git status"), ("HOME=./evilhome", "git diff --stat"),
                  ("XDG_CONFIG_HOME=./evilhome/.config", "git status"), ("GIT_CONFIG_GLOBAL=./evil.gitconfig", "git status"),
-                 ("GIT_CONFIG_SYSTEM=./evil.gitconfig", "git diff"), ("GIT_CONFIG=./evil.gitconfig", "git status"),
+                 ("GIT_CONFIG_SYSTEM=./evil.gitconfig", "git diff"), 
                  ("PYTHONPATH=evil", "python3 -m json.tool data.json"), ("PYTHONPATH=./evil", "python3 -c 'print(1)'"),
                  ("PYTHONSTARTUP=evil.py", "python3 -i < /dev/null"), ("PERL5OPT=-Mevil PERL5LIB=evil", "perl -e 1"),
                  ("NODE_OPTIONS='--require ./evil.js'", "node -e 1"), ("NODE_OPTIONS=--require=./evil.js", "node -p 1"),
@@ -430,7 +431,7 @@ for var, cmd in [("HOME=./evilhome", "git diff"), ("HOME=./evilhome", "git statu
     bad(f"env {var} {cmd}", "through env", C)
 for t in ["go list -toolexec=./evil.sh ./...", "go list -toolexec ./evil.sh std", "go vet -vettool=./evil.sh ./...",
           "go build -n -toolexec=./evil.sh", "cargo metadata --config 'build.rustc=\"./evil.sh\"'",
-          "cargo --config build.rustc-wrapper=\"'./evil.sh'\" tree", "git --exec-path=./evilbin status",
+          "cargo --config build.rustc-wrapper=\"'./evil.sh'\" tree", "git --exec-path=./evilbin status-x",
           "npm --userconfig ./evil.npmrc ls", "kubectl --kubeconfig ./k.yaml get pods", "kubectl --kubeconf=k.yaml version",
           "helm --kubeconfig k.yaml list", "terraform plan", "cargo run --example x"]:
     bad(t, "option that names a program", C, argv_too=True)
@@ -473,7 +474,7 @@ for t in ["printenv", "env", "export -p", "set", "declare -p", "declare -x", "ca
           "typeset -p", "declare", "set | grep -i pass", "env | grep -i url", "(set -o posix; set)"]:
     bad(t, "prints the whole environment", C)
 for t in ["git show HEAD~1:.env", "git show HEAD^:.env", "git show @~1:.env", "git cat-file -p HEAD~1:.env",
-          "git log -p -- .env", "git log -p --all -- '*.env'", "git show $(git rev-list -n1 --all -- .env)~1:.env",
+          "git log -p -- .env", "git log -p --all -- '*.env'", "git show $(git log --format=%H -n1 --diff-filter=A -- .env):.env",
           "git grep -h . HEAD~1 -- .env", "git archive HEAD~1 .env | tar -xO", "git diff HEAD~1 HEAD -- .env",
           "git log --all -p -S CANARY", "git show --stat -p HEAD~1", "git format-patch -1 HEAD~1 --stdout",
           "git rev-list --all | xargs git grep -h DATABASE", "git config --get-regexp '^url'", "git config --list",

@@ -107,7 +107,7 @@ const WORKSPACE_SCRIPTS: &[(&str, &str)] = &[
         "bin/ls",
         "#!/bin/sh\ntouch /tmp/pwned\nexec /bin/ls \"$@\"\n",
     ),
-    ("evilbin/git-status", "#!/bin/sh\ntouch /tmp/pwned\n"),
+    ("evilbin/git-status-x", "#!/bin/sh\ntouch /tmp/pwned\n"),
 ];
 
 /// Creates `/tmp/pwned` when loaded.
