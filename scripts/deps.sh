@@ -24,6 +24,14 @@ install_debian_packages() {
   command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
   command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
+  # The approval-policy sandbox oracle (crates/testkit/src/sandbox.rs) runs commands in
+  # bubblewrap and watches them with strace; its red-team lines use these programs too.
+  command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+  command -v strace >/dev/null 2>&1 || missing+=(strace)
+  command -v gawk >/dev/null 2>&1 || missing+=(gawk)
+  command -v jq >/dev/null 2>&1 || missing+=(jq)
+  command -v xxd >/dev/null 2>&1 || missing+=(xxd)
+  command -v git >/dev/null 2>&1 || missing+=(git)
   if ((${#missing[@]})); then
     echo "== installing Debian packages: ${missing[*]}"
     local sudo; sudo=$(_need_root "${missing[*]}") || return 1

@@ -9,5 +9,6 @@ mod demo;
 mod engines;
 mod mcp_server;
 mod offline;
+mod policy_oracle;
 mod sql_allowlist;
 mod util;

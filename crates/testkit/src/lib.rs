@@ -5,8 +5,12 @@
 //! - [`codex`]: locate the pinned `codex` binary that `scripts/test.sh` installs.
 //! - [`fake_model`]: a scripted fake OpenAI Responses API server (SSE) on loopback, and the
 //!   `CODEX_HOME/config.toml` that points a real `codex` at it.
+//! - [`sandbox`]: run a command for real in a seeded, network-less sandbox and report its
+//!   effects (files, secrets shown, database changes, programs, connections): the approval
+//!   policy's oracle.
 //! - [`servers`]: throwaway PostgreSQL, MariaDB and ClickHouse servers on random loopback ports.
 
 pub mod codex;
 pub mod fake_model;
+pub mod sandbox;
 pub mod servers;
