@@ -6,6 +6,8 @@ mod cli;
 mod codex_workflows;
 mod demo;
 mod engines;
+mod mcp_client;
 mod mcp_server;
+mod mcp_values;
 mod offline;
 mod util;

@@ -33,6 +33,8 @@ enum Plan {
     Numeric,
     Json,
     Bytea,
+    /// `inet`, whose `::text` adds `/32`: through its output function.
+    Inet,
     /// Arrays and composites, through `to_jsonb`.
     ToJson,
     Text,
@@ -50,6 +52,8 @@ fn plan(ty: &Type) -> Plan {
         Type::NUMERIC => Plan::Numeric,
         Type::JSON | Type::JSONB => Plan::Json,
         Type::BYTEA => Plan::Bytea,
+        Type::INET => Plan::Inet,
+        Type::RECORD => Plan::ToJson,
         _ => match ty.kind() {
             Kind::Array(_) | Kind::Composite(_) => Plan::ToJson,
             _ => Plan::Text,
@@ -70,6 +74,7 @@ fn expression(plan: Plan, i: usize, n: usize) -> String {
         | Plan::Float8 => c,
         Plan::Numeric | Plan::Json | Plan::Text => format!("left({c}::text, {n})"),
         Plan::ToJson => format!("left(to_jsonb({c})::text, {n})"),
+        Plan::Inet => format!("CASE WHEN {c} IS NULL THEN NULL ELSE format('%s', {c}) END"),
         Plan::Bytea => format!("substring({c} from 1 for {n})"),
     }
 }
@@ -129,7 +134,7 @@ fn wrapped_value(
         Plan::Json | Plan::ToJson => row
             .try_get::<_, Option<&str>>(i)?
             .map_or(J::Null, |s| c.json_text(s)),
-        Plan::Text => row
+        Plan::Text | Plan::Inet => row
             .try_get::<_, Option<&str>>(i)?
             .map_or(J::Null, |s| c.text(s)),
         Plan::Bytea => row
@@ -162,7 +167,7 @@ fn direct_value(
         {
             c.bytes_as_text(raw)
         }
-        Plan::Bytea | Plan::Text | Plan::ToJson | Plan::Numeric => c.binary(raw),
+        Plan::Bytea | Plan::Text | Plan::Inet | Plan::ToJson | Plan::Numeric => c.binary(raw),
         _ => wrapped_value(c, row, i, plan)?,
     })
 }
