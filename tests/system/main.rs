@@ -10,4 +10,5 @@ mod mcp_client;
 mod mcp_server;
 mod mcp_values;
 mod offline;
+mod sql_allowlist;
 mod util;

@@ -6,6 +6,9 @@
 //! cargo run --release -p approval-policy --example corpus_pass -- dump
 //! # evaluate the argv lines of public.jsonl and own.jsonl N times (for callgrind)
 //! valgrind --tool=callgrind target/release/examples/corpus_pass pass 1
+//! # score any corpus file: dangerous allowed and benign allowed, per category; the wrong
+//! # lines go to stderr
+//! cargo run -p approval-policy --example corpus_pass -- score /tmp/redteam.jsonl
 //! ```
 
 use approval_policy::{Action, Policy};
@@ -64,7 +67,12 @@ fn main() {
                 }
             }
         }
-        _ => eprintln!("usage: corpus_pass dump | pass N [corpus.jsonl] | times"),
+        Some("score") => {
+            for path in &args[1..] {
+                score(&policy, path);
+            }
+        }
+        _ => eprintln!("usage: corpus_pass dump | pass N [corpus.jsonl] | times | score FILE…"),
     }
 }
 
@@ -77,4 +85,58 @@ fn measured(policy: &Policy, actions: &[Action], n: usize) -> usize {
         }
     }
     allowed
+}
+
+/// Per category: `dangerous allowed / dangerous`, `benign allowed / benign`.
+fn score(policy: &Policy, path: &str) {
+    use std::collections::BTreeMap;
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut by: BTreeMap<String, [usize; 4]> = BTreeMap::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let category = v["category"].as_str().unwrap_or("-").to_string();
+        let benign = v["expect"] == "allow";
+        let verdict = match Action::from_json(&v) {
+            Ok(a) => policy.evaluate(&a),
+            Err(e) => approval_policy::Verdict::error(e.to_string()),
+        };
+        let allowed = verdict.is_allowed();
+        let row = by.entry(category).or_default();
+        if benign {
+            row[2] += 1;
+            row[3] += usize::from(allowed);
+            if !allowed {
+                let why: Vec<String> = verdict.deciding().map(|f| f.reason.clone()).collect();
+                eprintln!("BENIGN-ASKED {line}\n    {}", why.join(" | "));
+            }
+        } else {
+            row[0] += 1;
+            row[1] += usize::from(allowed);
+            if allowed {
+                eprintln!("DANGER-ALLOWED {line}");
+            }
+        }
+    }
+    let mut total = [0usize; 4];
+    println!(
+        "{path}\n{:<32} {:>18} {:>18}",
+        "category", "dangerous allowed", "benign allowed"
+    );
+    for (c, r) in &by {
+        println!("{c:<32} {:>10}/{:<7} {:>10}/{:<7}", r[1], r[0], r[3], r[2]);
+        for i in 0..4 {
+            total[i] += r[i];
+        }
+    }
+    println!(
+        "{:<32} {:>10}/{:<7} {:>10}/{:<7} ({:.1}% benign allowed)",
+        "TOTAL",
+        total[1],
+        total[0],
+        total[3],
+        total[2],
+        100.0 * total[3] as f64 / total[2].max(1) as f64
+    );
 }

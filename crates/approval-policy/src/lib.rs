@@ -111,4 +111,6 @@ pub use action::{Action, FileChange};
 pub use decision::{Decision, Finding, Risk, Source, Verdict};
 pub use error::{ActionError, PolicyError};
 pub use policy::Policy;
-pub use sql::{classify_sql, Dialect, SqlClass};
+pub use sql::{
+    classify_sql, judge_read_only_query, Dialect, QueryJudgement, SqlClass, StatementForm,
+};

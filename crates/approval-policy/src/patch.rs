@@ -119,32 +119,88 @@ pub(crate) fn protected_reason(rel: &str) -> Option<&'static str> {
 pub(crate) fn is_secret_path(parts: &[&str]) -> bool {
     let file = parts.last().copied().unwrap_or("");
     let lower_file = file.to_ascii_lowercase();
-    lower_file == ".env"
+    let lower_parts: Vec<String> = parts.iter().map(|p| p.to_ascii_lowercase()).collect();
+    let under = |dirs: &[&str]| {
+        lower_parts
+            .windows(dirs.len())
+            .any(|w| w.iter().zip(dirs).all(|(a, b)| a == b))
+    };
+    // dotenv files, except the documented examples that hold no values.
+    let dotenv = (lower_file == ".env"
         || lower_file.starts_with(".env.")
-        || [".pem", ".key", ".p12", ".pfx", ".keystore", ".jks", ".kdbx"]
+        || lower_file.ends_with(".env")
+        || lower_file == ".envrc")
+        && ![".example", ".sample", ".template", ".dist", ".defaults"]
             .iter()
-            .any(|e| lower_file.ends_with(e))
-        || lower_file.starts_with("id_rsa")
-        || lower_file.starts_with("id_ed25519")
-        || lower_file.starts_with("id_ecdsa")
+            .any(|e| lower_file.ends_with(e));
+    // Private keys, not their `.pub` halves.
+    let private_key = !lower_file.ends_with(".pub")
+        && (lower_file.starts_with("id_rsa")
+            || lower_file.starts_with("id_dsa")
+            || lower_file.starts_with("id_ed25519")
+            || lower_file.starts_with("id_ecdsa")
+            || [
+                ".pem",
+                ".key",
+                ".p12",
+                ".pfx",
+                ".keystore",
+                ".jks",
+                ".kdbx",
+                ".ppk",
+            ]
+            .iter()
+            .any(|e| lower_file.ends_with(e)));
+    if lower_file.ends_with(".pub") || lower_file == "known_hosts" {
+        // Public keys and host keys are meant to be shared.
+        return false;
+    }
+    dotenv
+        || private_key
         || matches!(
             lower_file.as_str(),
             ".npmrc"
+                | ".yarnrc.yml"
                 | ".pypirc"
+                | "pip.conf"
                 | ".netrc"
+                | "_netrc"
                 | ".pgpass"
+                | "pgpass.conf"
+                | ".pg_service.conf"
                 | ".my.cnf"
+                | "my.cnf"
+                | ".mylogin.cnf"
                 | "credentials"
                 | "credentials.json"
+                | "credentials.toml"
+                | "credentials.db"
+                | "access_tokens.db"
+                | "application_default_credentials.json"
+                | ".git-credentials"
+                | ".gitcookies"
                 | ".htpasswd"
+                | ".vault-token"
+                | ".terraformrc"
+                | "terraform.rc"
+                | ".boto"
+                | ".s3cfg"
                 | "secrets.yml"
                 | "secrets.yaml"
                 | "secrets.json"
                 | "secrets.toml"
-        )
-        || parts
-            .iter()
-            .any(|p| *p == ".ssh" || *p == ".aws" || *p == ".gnupg" || *p == ".kube")
+                | "environ"
+        ) && (lower_file != "environ" || lower_parts.first().is_some_and(|p| p == "proc"))
+        || lower_parts.iter().any(|p| {
+            matches!(
+                p.as_str(),
+                ".ssh" | ".aws" | ".gnupg" | ".kube" | ".azure" | ".docker" | ".password-store"
+            )
+        })
+        || under(&[".config", "gh"])
+        || under(&[".config", "gcloud"])
+        || under(&[".config", "hub"])
+        || under(&[".cargo", "credentials"])
 }
 
 fn sensitivity(rel: &str) -> Option<(Decision, Risk, &'static str)> {

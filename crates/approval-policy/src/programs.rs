@@ -8,7 +8,13 @@
 //! `./cat` or `/tmp/x/cat` could be anything.
 
 mod clients;
+mod coreutils;
+mod environment;
+mod getopt;
 mod git;
+mod system;
+mod table;
+mod text;
 
 use crate::assess::{Assessment, Target};
 use crate::decision::{Decision, Risk};
@@ -26,101 +32,30 @@ const TRUSTED_DIRS: [&str; 8] = [
 ];
 
 /// Programs that only read, whatever their flags (flags that write are checked elsewhere).
-const READ_ONLY: [&str; 99] = [
-    "cat",
-    "ls",
-    "pwd",
+const READ_ONLY: [&str; 28] = [
     "echo",
     "printf",
-    "true",
-    "false",
-    "head",
-    "tail",
-    "wc",
-    "cut",
-    "tr",
-    "rev",
-    "nl",
-    "paste",
-    "seq",
-    "stat",
-    "file",
-    "which",
-    "whoami",
-    "id",
-    "uname",
-    "groups",
-    "realpath",
-    "readlink",
-    "basename",
-    "dirname",
-    "du",
-    "df",
-    "cmp",
-    "comm",
-    "column",
-    "fold",
-    "fmt",
-    "expand",
-    "unexpand",
-    "od",
-    "hexdump",
-    "strings",
-    "md5sum",
-    "sha1sum",
-    "sha256sum",
-    "sha512sum",
-    "sha224sum",
-    "sha384sum",
-    "b2sum",
-    "cksum",
-    "sum",
     "test",
     "[",
     ":",
-    "printenv",
-    "locale",
-    "tac",
-    "numfmt",
-    "diff",
     "ps",
-    "free",
-    "uptime",
-    "nproc",
-    "arch",
-    "tty",
-    "logname",
-    "users",
-    "who",
     "w",
-    "lscpu",
-    "lsblk",
-    "getent",
     "expr",
     "factor",
     "jq",
-    "grep",
-    "egrep",
-    "fgrep",
-    "zgrep",
-    "zcat",
     "bzcat",
     "xzcat",
-    "sleep",
     "wait",
     "type",
     "help",
     "look",
-    "join",
     "cal",
     "vmstat",
     "iostat",
-    "pgrep",
     "lsof",
     "lsb_release",
     "sw_vers",
     "getconf",
-    "pidof",
     "pstree",
     "top",
     "tput",
@@ -128,87 +63,124 @@ const READ_ONLY: [&str; 99] = [
     "htop",
 ];
 
+/// Programs that print names and metadata of the files they are given, never their content
+/// (a glob that could match a secret file is harmless to them; a named secret still asks).
+const NAMES_ONLY: [&str; 13] = [
+    "ls", "dir", "vdir", "stat", "du", "realpath", "readlink", "basename", "dirname", "tree",
+    "test", "[", "wc",
+];
+
 /// Shell builtins and keywords that change only the shell's own state.
-const SHELL_STATE: [&str; 18] = [
-    "cd", "pushd", "popd", "set", "shopt", "unset", "read", "shift", "exit", "return", "break",
-    "continue", "getopts", "let", "umask", "ulimit", "dirs", "hash",
+const SHELL_STATE: [&str; 12] = [
+    "cd", "pushd", "popd", "unset", "shift", "exit", "return", "break", "continue", "umask",
+    "ulimit", "dirs",
 ];
 
-/// Environment variables that change which program runs or what it loads.
-const DANGEROUS_ENV: [&str; 28] = [
-    "PATH",
-    "LD_PRELOAD",
-    "LD_LIBRARY_PATH",
-    "LD_AUDIT",
-    "DYLD_INSERT_LIBRARIES",
-    "DYLD_LIBRARY_PATH",
-    "BASH_ENV",
-    "ENV",
-    "IFS",
-    "PROMPT_COMMAND",
-    "SHELLOPTS",
-    "BASHOPTS",
-    "PGOPTIONS",
-    "PSQLRC",
-    "PAGER",
-    "PSQL_PAGER",
-    "EDITOR",
-    "VISUAL",
-    "NODE_OPTIONS",
-    "PYTHONPATH",
-    "PYTHONSTARTUP",
-    "PERL5OPT",
-    "PERL5LIB",
-    "RUBYOPT",
-    "MYSQL_HOME",
-    "SQLITE_HISTORY",
-    "GIT_PAGER",
-    "LESSOPEN",
-];
-
-/// Values of pager and editor variables that only print.
-const SAFE_PAGERS: [&str; 7] = ["cat", "", "less", "more", "less -R", "less -FRX", "less -S"];
-
-fn env_concern(name: &str, value: &str) -> Option<(Decision, Risk, String)> {
-    if matches!(
-        name,
-        "PAGER" | "GIT_PAGER" | "PSQL_PAGER" | "MANPAGER" | "SYSTEMD_PAGER" | "MYSQL_PAGER"
-    ) && SAFE_PAGERS.contains(&value)
-    {
-        return None;
-    }
-    if name.starts_with("GIT_")
-        && !matches!(
-            name,
-            "GIT_AUTHOR_NAME"
-                | "GIT_AUTHOR_EMAIL"
-                | "GIT_COMMITTER_NAME"
-                | "GIT_COMMITTER_EMAIL"
-                | "GIT_TERMINAL_PROMPT"
-        )
-    {
-        return Some((
+/// `export`, `declare`, `local`, `readonly`, `typeset`: each assignment is judged (exported
+/// with `export` or `-x`); the integer attribute makes later assignments arithmetic (which
+/// evaluates array subscripts, `a[$(cmd)]`); printing every variable prints secrets.
+fn declare(args: &[Arg], name: &str, a: &mut Assessment) {
+    let flags: String = args
+        .iter()
+        .filter(|x| x.text.starts_with('-') || x.text.starts_with('+'))
+        .map(|x| x.text[1..].to_string())
+        .collect();
+    let assignments: Vec<&Arg> = args
+        .iter()
+        .filter(|x| !x.text.starts_with('-') && !x.text.starts_with('+'))
+        .collect();
+    if assignments.is_empty() && name != "local" {
+        a.concern(
             Decision::Ask,
             Risk::High,
-            format!("`{name}` can make git run other programs"),
-        ));
+            "secret.environment",
+            format!("`{name}` without names prints variables, which hold credentials"),
+        );
     }
-    if DANGEROUS_ENV.contains(&name) {
-        let d = if matches!(
-            name,
-            "LD_PRELOAD" | "LD_AUDIT" | "DYLD_INSERT_LIBRARIES" | "BASH_ENV" | "PGOPTIONS"
-        ) {
-            Decision::Deny
-        } else {
-            Decision::Ask
-        };
-        return Some((
-            d,
+    if flags.contains('i') || flags.contains('n') {
+        a.ask(
+            format!("program.{name}").as_str(),
+            "integer and name-reference attributes evaluate values as code",
+        );
+    }
+    if flags.contains('p') || flags.contains('f') {
+        a.concern(
+            Decision::Ask,
             Risk::High,
-            format!("`{name}` changes what runs or how it runs"),
-        ));
+            "secret.environment",
+            format!("`{name} -{}` prints definitions", flags),
+        );
     }
-    None
+    let exported = name == "export" || flags.contains('x');
+    for x in assignments {
+        let (n, v) = x.text.split_once('=').unwrap_or((x.text.as_str(), ""));
+        if n.contains('[') {
+            a.ask(
+                format!("program.{name}").as_str(),
+                format!("array subscript in `{n}` is evaluated as arithmetic"),
+            );
+        }
+        if let Some((d, r, why)) = environment::assignment_concern(n, v, exported) {
+            a.concern(d, r, "shell.env", why);
+        }
+    }
+    a.read_only(format!("program.{name}"), "sets shell variables");
+}
+
+/// Builtins that assign or evaluate: `set` (tracing runs `PS4`; alone it prints every
+/// variable), `hash` (rebinds command names), `let` (arithmetic), and `read`, `printf -v`,
+/// `getopts`, `mapfile` (array subscripts in the names they assign are arithmetic).
+fn shell_builtin(args: &[Arg], name: &str, a: &mut Assessment) {
+    let id = format!("program.{name}");
+    match name {
+        "set" if args.is_empty() => {
+            a.concern(
+                Decision::Ask,
+                Risk::High,
+                "secret.environment",
+                "`set` without arguments prints every variable, which hold credentials",
+            );
+        }
+        "set" => {
+            let texts: Vec<&str> = args.iter().map(|x| x.text.as_str()).collect();
+            let tracing = texts.iter().any(|t| {
+                (t.starts_with('-') || t.starts_with('+'))
+                    && !t.starts_with("--")
+                    && (t.contains('x') || t.contains('v'))
+            }) || texts
+                .windows(2)
+                .any(|w| matches!(w[0], "-o" | "+o") && matches!(w[1], "xtrace" | "verbose"));
+            if tracing {
+                a.ask(
+                    &id,
+                    "tracing expands `PS4` (which can run commands) on every command",
+                );
+            } else if texts.iter().any(|t| matches!(*t, "-o" | "+o")) && texts.len() == 1 {
+                a.read_only(id.as_str(), "lists shell options");
+            } else {
+                a.read_only(id.as_str(), "changes shell options");
+            }
+        }
+        "hash" => {
+            a.ask(&id, "`hash` can bind a command name to another program");
+        }
+        "let" => {
+            a.ask(
+                &id,
+                "`let` evaluates arithmetic, which evaluates array subscripts",
+            );
+        }
+        _ => {
+            let assigns = name != "printf" || args.first().is_some_and(|x| x.text == "-v");
+            if assigns && args.iter().any(|x| x.text.contains('[')) {
+                a.ask(
+                    &id,
+                    "an array subscript in an assigned name is evaluated as arithmetic",
+                );
+            }
+            a.read_only(id.as_str(), "does not write or run anything");
+        }
+    }
 }
 
 /// Base name of a program, and whether it is named by a path outside the system directories.
@@ -234,15 +206,29 @@ pub(crate) fn judge(ctx: &mut Ctx, cmd: Cmd, depth: usize) {
         ctx.push_other(a);
         return;
     }
+    // Prefix assignments are exported to the command; alone they set shell variables.
+    let exported = !cmd.argv.is_empty();
     for (name, value) in &cmd.env {
-        if let Some((d, r, why)) = env_concern(name, if value.dynamic { "$" } else { &value.text })
-        {
+        let text = if value.dynamic { "$" } else { &value.text };
+        if let Some((d, r, why)) = environment::assignment_concern(name, text, exported) {
             let mut a = Assessment::new(format!("{name}={}", shell::quote(&value.text)));
             a.concern(d, r, "shell.env", why);
-            ctx.push_other(a);
+            let finding = a.finish();
+            // Wrappers pass their environment on: judge each assignment once.
+            if !ctx.units.iter().any(|u| u.finding == finding) {
+                ctx.units.push(crate::assess::Unit {
+                    target: Target::Other,
+                    finding,
+                });
+            }
         }
     }
     let Some(first) = cmd.argv.first() else {
+        for (name, value) in &cmd.env {
+            if !value.dynamic {
+                ctx.known_vars.insert(name.clone());
+            }
+        }
         let mut a = Assessment::new(cmd.display());
         a.read_only("shell.assignment", "sets shell variables");
         ctx.push_other(a);
@@ -282,18 +268,27 @@ pub(crate) fn judge(ctx: &mut Ctx, cmd: Cmd, depth: usize) {
             reason: String::new(),
         },
     });
+    if base == "read" {
+        // `read NAME…` sets names from its input, not from the environment.
+        for x in cmd.argv.iter().skip(1).filter(|x| !x.text.starts_with('-')) {
+            ctx.known_vars.insert(x.text.clone());
+        }
+    }
     let dynamic_ok = handle(ctx, &cmd, &base, &mut a, depth);
     let stdin_file = match &cmd.stdin {
         Stdin::File(path) => Some(path.as_str()),
         _ => None,
     };
+    // Programs that show only names and metadata may run on a glob that could match a
+    // secret file; the others would print it.
+    let names_only = NAMES_ONLY.contains(&base.as_str());
     let secret = cmd
         .argv
         .iter()
         .skip(1)
         .map(|x| x.text.as_str())
         .chain(stdin_file)
-        .find(|text| names_secret(text));
+        .find(|text| names_secret(text) || (!names_only && glob_names_secret(text)));
     if let Some(path) = secret {
         // Whatever the program, what it reads goes back to the model: a key or credentials
         // file is never read without a human saying so.
@@ -304,7 +299,30 @@ pub(crate) fn judge(ctx: &mut Ctx, cmd: Cmd, depth: usize) {
             format!("names a secret or credentials file (`{path}`)"),
         );
     }
-    if !dynamic_ok && cmd.argv.iter().skip(1).any(|x| x.dynamic) {
+    // What a command prints goes back to the model, and the environment holds secrets: an
+    // expansion whose value is not known is never allowed, whatever the program.
+    let unknown = cmd
+        .argv
+        .iter()
+        .skip(1)
+        .filter(|x| x.dynamic)
+        .find_map(|x| environment::unknown_expansion(&x.text, &ctx.known_vars));
+    let heredoc_unknown = match &cmd.stdin {
+        Stdin::Text {
+            text,
+            dynamic: true,
+            ..
+        } => environment::unknown_expansion(text, &ctx.known_vars),
+        _ => None,
+    };
+    if let Some(e) = unknown.or(heredoc_unknown) {
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            "shell.unknown-value",
+            format!("`{e}` has no known value"),
+        );
+    } else if !dynamic_ok && cmd.argv.iter().skip(1).any(|x| x.dynamic) {
         a.ask("shell.dynamic-arg", "an argument is computed at run time");
     }
     if untrusted_path {
@@ -338,7 +356,7 @@ pub(crate) fn judge(ctx: &mut Ctx, cmd: Cmd, depth: usize) {
 }
 
 /// Does an argument name a secret file (as a path, or as the value of `--opt=PATH`)?
-fn names_secret(arg: &str) -> bool {
+pub(crate) fn names_secret(arg: &str) -> bool {
     let path = arg.split_once('=').map_or(arg, |(_, v)| v);
     // A script text (`bash -c '…'`) is not a path: its commands are judged one by one.
     if path.is_empty()
@@ -354,11 +372,119 @@ fn names_secret(arg: &str) -> bool {
             .windows(needle.len())
             .any(|w| w.eq_ignore_ascii_case(needle))
     };
-    if !path.contains('.') && !has_ci(b"id_") && !has_ci(b"credentials") {
+    if !path.contains('.')
+        && !has_ci(b"id_")
+        && !has_ci(b"credentials")
+        && !has_ci(b"environ")
+        && !has_ci(b"netrc")
+    {
         return false;
     }
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     crate::patch::is_secret_path(&parts)
+}
+
+/// Does a word with glob or brace characters (`~/.p?pass`, `.[e]nv`, `.env*`, `{.env,x}`)
+/// possibly name a secret file? Quoting is gone by now, so a quoted `*` counts too: the
+/// answer errs towards asking.
+fn glob_names_secret(arg: &str) -> bool {
+    let path = arg.split_once('=').map_or(arg, |(_, v)| v);
+    if !path.contains(['*', '?', '[', '{']) || path.contains(char::is_whitespace) {
+        return false;
+    }
+    // Names of secret files and of the directories that hold them, to try each pattern on.
+    const CANDIDATES: [&str; 26] = [
+        ".env",
+        ".env.local",
+        ".envrc",
+        "prod.env",
+        ".pgpass",
+        ".netrc",
+        ".npmrc",
+        ".pypirc",
+        ".my.cnf",
+        ".mylogin.cnf",
+        "credentials",
+        "credentials.toml",
+        "credentials.json",
+        ".git-credentials",
+        "id_rsa",
+        "id_ed25519",
+        "id_ecdsa",
+        "key.pem",
+        "hosts.yml",
+        "config.json",
+        "environ",
+        ".ssh",
+        ".aws",
+        ".kube",
+        ".docker",
+        ".gnupg",
+    ];
+    const DIRS: [&str; 5] = [".config", "gh", "gcloud", ".cargo", "proc"];
+    for alternative in brace_alternatives(path) {
+        let mut parts: Vec<String> = Vec::new();
+        for part in alternative.split('/').filter(|p| !p.is_empty()) {
+            if !part.contains(['*', '?', '[']) {
+                parts.push(part.to_string());
+                continue;
+            }
+            // bash reads a pattern it cannot parse as literal text.
+            let Ok(glob) = globset::GlobBuilder::new(part)
+                .literal_separator(true)
+                .build()
+            else {
+                parts.push(part.to_string());
+                continue;
+            };
+            let m = glob.compile_matcher();
+            // A leading `.` is matched only by a pattern that starts with one (no `dotglob`,
+            // which `shopt` asks about).
+            let dot = part.starts_with('.');
+            let found = CANDIDATES
+                .iter()
+                .chain(DIRS.iter())
+                .filter(|c| dot || !c.starts_with('.'))
+                .find(|c| m.is_match(c));
+            match found {
+                Some(c) => parts.push((*c).to_string()),
+                None => parts.push(part.to_string()),
+            }
+        }
+        let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+        if crate::patch::is_secret_path(&refs) {
+            return true;
+        }
+    }
+    false
+}
+
+/// The words brace expansion makes of `text` (at most 64; beyond that, the text itself).
+fn brace_alternatives(text: &str) -> Vec<String> {
+    let mut out = vec![text.to_string()];
+    let mut i = 0;
+    while i < out.len() && out.len() <= 64 {
+        let w = out[i].clone();
+        let Some(open) = w.find('{') else {
+            i += 1;
+            continue;
+        };
+        let Some(close) = w[open..].find('}').map(|c| c + open) else {
+            i += 1;
+            continue;
+        };
+        let body = &w[open + 1..close];
+        if !body.contains(',') {
+            i += 1;
+            continue;
+        }
+        let expanded: Vec<String> = body
+            .split(',')
+            .map(|alt| format!("{}{alt}{}", &w[..open], &w[close + 1..]))
+            .collect();
+        out.splice(i..=i, expanded);
+    }
+    out
 }
 
 /// Flags: does any short-option cluster contain `c` (stopping at letters that take a value)?
@@ -464,9 +590,41 @@ fn judge_inner(ctx: &mut Ctx, argv: &[Arg], stdin: Stdin, env: Vec<(String, Arg)
 fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize) -> bool {
     let args = &cmd.argv[1..];
     let name = base;
+    if let Some(program) = table::lookup(name) {
+        table::judge(ctx, cmd, name, program, a);
+        return false;
+    }
     match name {
-        "echo" | "printf" | "true" | "false" | "test" | "[" | ":" | "sleep" | "cd" | "pushd"
-        | "popd" | "read" | "shift" | "exit" | "return" => {
+        "shopt" => {
+            if args.iter().any(|x| x.text == "-s") {
+                a.ask(
+                    "program.shopt",
+                    "`shopt -s` changes how words expand (`dotglob`, `extglob`)",
+                );
+            } else {
+                a.read_only("program.shopt", "shows or unsets shell options");
+            }
+        }
+        "set" | "hash" | "let" | "read" | "getopts" | "printf" | "mapfile" | "readarray" => {
+            shell_builtin(args, name, a);
+            return true;
+        }
+        "test" | "["
+            if args.iter().any(|x| x.dynamic)
+                && args.iter().any(|x| {
+                    matches!(
+                        x.text.as_str(),
+                        "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge"
+                    )
+                }) =>
+        {
+            a.ask(
+                "shell.arithmetic",
+                "`test` compares run-time values as arithmetic, which evaluates array subscripts",
+            );
+        }
+        "echo" | "true" | "false" | "test" | "[" | ":" | "sleep" | "cd" | "pushd" | "popd"
+        | "shift" | "exit" | "return" => {
             a.read_only(format!("program.{name}"), "does not write or run anything");
             return true;
         }
@@ -477,12 +635,7 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
             );
         }
         "export" | "declare" | "local" | "readonly" | "typeset" => {
-            for (n, v) in args.iter().filter_map(|x| x.text.split_once('=')) {
-                if let Some((d, r, why)) = env_concern(n, v) {
-                    a.concern(d, r, "shell.env", why);
-                }
-            }
-            a.read_only(format!("program.{name}"), "sets shell variables");
+            declare(args, name, a);
             return true;
         }
         "alias" | "unalias" => {
@@ -503,9 +656,10 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
                     "evaluates text computed at run time",
                 );
             } else {
+                // Judged for deny, but `eval` is outside the subset that may be allowed.
                 let script = cmd.texts()[1..].join(" ");
                 shell::eval_script(ctx, &script, depth + 1);
-                a.read_only("program.eval", "evaluates a literal script (judged)");
+                a.ask("program.eval", "`eval` re-parses text as a script");
             }
         }
         "trap" => match args.first() {
@@ -518,7 +672,10 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
             }
             Some(x) if !x.text.starts_with('-') && args.len() > 1 => {
                 shell::eval_script(ctx, &x.text, depth + 1);
-                a.read_only("program.trap", "sets a trap (action judged)");
+                a.ask(
+                    "program.trap",
+                    "`trap` runs its action later, on a signal or exit",
+                );
             }
             _ => {
                 a.read_only("program.trap", "lists or resets traps");
@@ -677,18 +834,6 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
         | "bzip2" | "bunzip2" | "xz" | "unxz" | "zstd" | "7z" | "zip" | "ar" | "cpio" | "link" => {
             file_writer(ctx, cmd, name, a);
         }
-        "tee" => {
-            let mut wrote = false;
-            for x in args.iter().filter(|x| !x.text.starts_with('-')) {
-                shell::write_target(ctx, x, &format!("tee {}", x.text));
-                wrote = true;
-            }
-            let _ = wrote;
-            a.read_only(
-                "program.tee",
-                "copies input to output (files judged separately)",
-            );
-        }
         "tar" | "bsdtar" | "gtar" => tar(args, a),
         "sed" | "gsed" => sed(ctx, cmd, a),
         "awk" | "gawk" | "mawk" | "nawk" | "busybox-awk" => awk(args, a),
@@ -729,74 +874,30 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
                 a.read_only("program.rg", "searches files");
             }
         }
-        "sort" => {
-            let outs = option_values(args, &["-o"], &["--output"]);
-            for o in &outs {
-                shell::write_target(ctx, o, &format!("sort -o {}", o.text));
-            }
-            if has_long(args, &["--compress-program"]) {
-                a.ask("program.sort", "`--compress-program` runs a program");
-            } else {
-                a.read_only("program.sort", "sorts lines");
-            }
+        "printenv"
+            if !args.is_empty()
+                && args
+                    .iter()
+                    .all(|x| !x.dynamic && environment::is_harmless_to_print(&x.text)) =>
+        {
+            a.read_only("program.printenv", "prints variables that hold no secret");
         }
-        "shuf" => {
-            for o in &option_values(args, &["-o"], &["--output"]) {
-                shell::write_target(ctx, o, &format!("shuf -o {}", o.text));
-            }
-            a.read_only("program.shuf", "shuffles lines");
-        }
-        "uniq" => {
-            let positional: Vec<&Arg> = positional_args(
-                args,
-                "fsw",
-                &[
-                    "--skip-fields",
-                    "--skip-chars",
-                    "--check-chars",
-                    "--group",
-                    "--all-repeated",
-                ],
+        "printenv" => {
+            a.concern(
+                Decision::Ask,
+                Risk::High,
+                "secret.environment",
+                "`printenv` prints the environment, which holds credentials",
             );
-            if let Some(out) = positional.get(1) {
-                shell::write_target(ctx, out, &format!("uniq … {}", out.text));
-            }
-            a.read_only("program.uniq", "filters lines");
         }
-        "base64" | "base32" | "basenc" => {
-            for o in &option_values(args, &["-o"], &["--output"]) {
-                shell::write_target(ctx, o, &format!("{name} -o {}", o.text));
-            }
-            a.read_only("program.base64", "encodes or decodes");
-        }
-        "xxd" => {
-            let positional = positional_args(args, "cglosn", &[]);
-            if let Some(out) = positional.get(1) {
-                shell::write_target(ctx, out, &format!("xxd … {}", out.text));
-            }
-            a.read_only("program.xxd", "dumps bytes");
-        }
-        "tree" => {
-            for o in &option_values(args, &["-o"], &[]) {
-                shell::write_target(ctx, o, &format!("tree -o {}", o.text));
-            }
-            a.read_only("program.tree", "lists files");
-        }
-        "date" => {
-            if has_short(args, 's', "dfrI") || has_long(args, &["--set"]) {
-                a.deny(Risk::High, "program.date", "sets the system clock");
-            } else {
-                a.read_only("program.date", "prints the date");
-            }
-        }
-        "hostname" | "hostnamectl" => {
-            if args.iter().all(|x| x.text.starts_with('-'))
-                && !has_long(args, &["--file"])
-                && !has_short(args, 'F', "")
+        "hostnamectl" => {
+            if args
+                .iter()
+                .all(|x| x.text.starts_with('-') || x.text == "status")
             {
-                a.read_only("program.hostname", "prints the host name");
+                a.read_only("program.hostnamectl", "prints the host name");
             } else {
-                a.deny(Risk::High, "program.hostname", "sets the host name");
+                a.deny(Risk::High, "program.hostnamectl", "sets the host name");
             }
         }
         "yq" => {
@@ -1168,7 +1269,7 @@ fn env_wrapper(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
             a.ask("program.env", format!("unknown `env` option `{t}`"));
             i += 1;
         } else if let Some((k, v)) = t.split_once('=') {
-            if let Some((d, r, why)) = env_concern(k, v) {
+            if let Some((d, r, why)) = environment::assignment_concern(k, v, true) {
                 a.concern(d, r, "shell.env", why);
             }
             env.push((
@@ -1184,7 +1285,12 @@ fn env_wrapper(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
         }
     }
     if i >= args.len() {
-        a.read_only("program.env", "prints the environment");
+        a.concern(
+            Decision::Ask,
+            Risk::High,
+            "secret.environment",
+            "`env` without a command prints the environment, which holds credentials",
+        );
         return;
     }
     judge_inner(ctx, &args[i..], cmd.stdin.clone(), env, depth);

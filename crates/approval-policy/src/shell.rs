@@ -154,6 +154,9 @@ pub(crate) struct Ctx {
     pub cwd: Option<PathBuf>,
     pub units: Vec<Unit>,
     pub functions: HashSet<String>,
+    /// Variables the script itself sets (literal assignments, `read`, `for` loops): their
+    /// values come from the script, not from the environment's secrets.
+    pub known_vars: HashSet<String>,
 }
 
 impl Ctx {
@@ -162,6 +165,7 @@ impl Ctx {
             cwd,
             units: Vec::new(),
             functions: HashSet::new(),
+            known_vars: HashSet::new(),
         }
     }
 
@@ -633,9 +637,9 @@ fn walk_command(ctx: &mut Ctx, cmd: &ast::Command, stdin: Stdin, depth: usize) -
         ast::Command::Function(f) => {
             ctx.functions.insert(f.fname.value.clone());
             let mut a = Assessment::new(format!("{}()", f.fname.value));
-            a.read_only(
+            a.ask(
                 "shell.function",
-                "defines a function (its body is judged as if called)",
+                "defines a function, which can hide a command (its body is judged too)",
             );
             ctx.push_other(a);
             if let Some(r) = &f.body.1 {
@@ -674,13 +678,33 @@ fn walk_test(ctx: &mut Ctx, e: &ast::ExtendedTestExpr, depth: usize) {
         ast::ExtendedTestExpr::UnaryTest(_, w) => {
             word(ctx, w, depth);
         }
-        ast::ExtendedTestExpr::BinaryTest(_, l, r) => {
-            word(ctx, l, depth);
-            word(ctx, r, depth);
+        ast::ExtendedTestExpr::BinaryTest(op, l, r) => {
+            let l = word(ctx, l, depth);
+            let r = word(ctx, r, depth);
+            let arithmetic_op = matches!(
+                op,
+                ast::BinaryPredicate::ArithmeticEqualTo
+                    | ast::BinaryPredicate::ArithmeticNotEqualTo
+                    | ast::BinaryPredicate::ArithmeticLessThan
+                    | ast::BinaryPredicate::ArithmeticLessThanOrEqualTo
+                    | ast::BinaryPredicate::ArithmeticGreaterThan
+                    | ast::BinaryPredicate::ArithmeticGreaterThanOrEqualTo
+            );
+            if arithmetic_op && (l.dynamic || r.dynamic) {
+                let mut a = Assessment::new(format!("[[ {} … {} ]]", l.text, r.text));
+                a.ask(
+                    "shell.arithmetic",
+                    "`[[ … -eq … ]]` evaluates its operands as arithmetic",
+                );
+                ctx.push_other(a);
+            }
         }
     }
 }
 
+/// Arithmetic evaluates the values of the variables it names as arithmetic again, array
+/// subscripts included (`x='a[$(cmd)]'; echo $((x))` runs `cmd`): only arithmetic on
+/// literal numbers is inside the subset.
 fn arithmetic(ctx: &mut Ctx, text: &str) {
     if text.contains("$(") || text.contains('`') {
         let mut a = Assessment::new(text);
@@ -689,8 +713,66 @@ fn arithmetic(ctx: &mut Ctx, text: &str) {
             "command substitution inside arithmetic",
         );
         ctx.push_other(a);
+    } else if text
+        .chars()
+        .any(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+    {
+        let mut a = Assessment::new(text);
+        a.ask(
+            "shell.arithmetic",
+            "arithmetic on variables evaluates their values (array subscripts run commands)",
+        );
+        ctx.push_other(a);
     }
 }
+
+/// How many words brace expansion makes of `raw` (an upper bound, saturating).
+fn brace_words(raw: &str) -> u64 {
+    let bytes = raw.as_bytes();
+    let mut total: u64 = 1;
+    let mut stack: Vec<(usize, u64)> = Vec::new();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'\\' => i += 1,
+                b'\'' | b'"' => quote = Some(b),
+                b'{' => stack.push((i, 1)),
+                b',' => {
+                    if let Some(top) = stack.last_mut() {
+                        top.1 += 1;
+                    }
+                }
+                b'}' => {
+                    if let Some((start, mut n)) = stack.pop() {
+                        let body = &raw[start + 1..i];
+                        if let Some((a, b)) = body.split_once("..") {
+                            let b = b.split("..").next().unwrap_or(b);
+                            n = match (a.parse::<i64>(), b.parse::<i64>()) {
+                                (Ok(x), Ok(y)) => x.abs_diff(y).saturating_add(1),
+                                _ if a.len() == 1 && b.len() == 1 => {
+                                    u64::from(a.as_bytes()[0].abs_diff(b.as_bytes()[0])) + 1
+                                }
+                                _ => 1,
+                            };
+                        }
+                        total = total.saturating_mul(n);
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    total
+}
+
+/// More words than this from one brace expansion asks: `{a,b}` forty times is 2^40 words.
+const MAX_BRACE_WORDS: u64 = 64;
 
 fn walk_compound(ctx: &mut Ctx, c: &ast::CompoundCommand, depth: usize) {
     match c {
@@ -707,8 +789,12 @@ fn walk_compound(ctx: &mut Ctx, c: &ast::CompoundCommand, depth: usize) {
         ast::CompoundCommand::BraceGroup(b) => walk_list(ctx, &b.list, depth),
         ast::CompoundCommand::Subshell(s) => walk_list(ctx, &s.list, depth),
         ast::CompoundCommand::ForClause(f) => {
+            let mut literal = true;
             for w in f.values.iter().flatten() {
-                word(ctx, w, depth);
+                literal &= !word(ctx, w, depth).dynamic;
+            }
+            if literal && f.values.is_some() {
+                ctx.known_vars.insert(f.variable_name.clone());
             }
             walk_list(ctx, &f.body.list, depth);
         }
@@ -749,6 +835,17 @@ pub(crate) fn word(ctx: &mut Ctx, w: &ast::Word, depth: usize) -> Arg {
 }
 
 fn word_text(ctx: &mut Ctx, raw: &str, depth: usize, heredoc: bool) -> Arg {
+    if !heredoc && raw.contains('{') {
+        let n = brace_words(raw);
+        if n > MAX_BRACE_WORDS {
+            let mut a = Assessment::new(raw);
+            a.ask(
+                "shell.brace-expansion",
+                format!("brace expansion makes {n} words (more than {MAX_BRACE_WORDS})"),
+            );
+            ctx.push_other(a);
+        }
+    }
     // A word without quoting or expansion characters is its own text.
     let special = |c: char| matches!(c, '$' | '`' | '\'' | '"' | '\\' | '~' | '{' | '!');
     if !raw.chars().any(special) {
@@ -790,9 +887,18 @@ fn piece(ctx: &mut Ctx, p: &WordPieceWithSource, raw: &str, depth: usize, out: &
                 piece(ctx, q, raw, depth, out);
             }
         }
-        WordPiece::TildeExpansion(_) => {
+        WordPiece::TildeExpansion(brush_parser::word::TildeExpr::Home) => {
+            // `~` is the home directory, a known path (secrets under it are recognised).
             out.text.push('~');
+        }
+        WordPiece::TildeExpansion(_) => {
+            // `~user`, `~+`, `~-`, `~N`: someone else's home or the directory stack.
+            out.text.push_str(source);
             out.dynamic = true;
+        }
+        WordPiece::ParameterExpansion(_) if matches!(source, "$HOME" | "${HOME}") => {
+            // The home directory, as `~` (secret paths under it are still recognised).
+            out.text.push('~');
         }
         WordPiece::ParameterExpansion(_) => {
             out.text.push_str(source);
@@ -1036,6 +1142,25 @@ fn redirect(ctx: &mut Ctx, io: &ast::IoRedirect, stdin: &mut Stdin, depth: usize
             match target {
                 ast::IoFileRedirectTarget::Filename(w) => {
                     let t = word(ctx, w, depth);
+                    if !writes && (programs::names_secret(&t.text) || t.dynamic) {
+                        // Whatever reads it (a loop's `read`, `$(< file)`), its content can
+                        // reach the model.
+                        let mut a = Assessment::new(format!("{kind}{}", t.text));
+                        if t.dynamic {
+                            a.ask(
+                                "shell.unknown-value",
+                                format!("`{}` has no known value", t.text),
+                            );
+                        } else {
+                            a.concern(
+                                crate::decision::Decision::Ask,
+                                Risk::High,
+                                "path.secret",
+                                format!("reads a secret or credentials file (`{}`)", t.text),
+                            );
+                        }
+                        ctx.push_other(a);
+                    }
                     if writes {
                         write_target(ctx, &t, &format!("{kind}{}", t.text));
                     } else if matches!(kind, ast::IoFileRedirectKind::Read) && fd.unwrap_or(0) == 0

@@ -15,14 +15,18 @@
 //!    exact read-only `PRAGMA` is the only parse-free `allow`, because its grammar is tiny.
 
 mod dialect;
+mod functions;
+mod judgement;
 
 pub use dialect::Dialect;
+pub use judgement::{judge_read_only_query, QueryJudgement, StatementForm};
 
 use crate::assess::{Assessment, Target, Unit};
 use crate::decision::{Decision, Risk, Verdict};
 use serde::{Deserialize, Serialize};
 use sqlparser::ast::{
-    CopyTarget, Expr, Query, Select, Set, Statement, TableFactor, TableObject, Visit, Visitor,
+    BinaryOperator, CopyTarget, Expr, Query, Select, Set, Statement, TableFactor, TableObject,
+    Visit, Visitor,
 };
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
@@ -178,6 +182,17 @@ fn split_statements(dialect: Dialect, sql: &str) -> Result<Vec<(String, Vec<Toke
 
 /// Judge every statement of `sql`; one unit per statement.
 pub(crate) fn units(dialect: Dialect, sql: &str) -> Vec<Unit> {
+    judged(dialect, sql).into_iter().map(|j| j.unit).collect()
+}
+
+/// One judged statement and its form.
+pub(crate) struct Judged {
+    pub unit: Unit,
+    pub form: StatementForm,
+}
+
+/// Judge every statement of `sql`, keeping each statement's form.
+pub(crate) fn judged(dialect: Dialect, sql: &str) -> Vec<Judged> {
     let unwrapped;
     let sql = if dialect.executes_bang_comments() && (sql.contains("/*!") || sql.contains("/*M!")) {
         unwrapped = unwrap_bang_comments(sql);
@@ -205,7 +220,10 @@ pub(crate) fn units(dialect: Dialect, sql: &str) -> Vec<Unit> {
                     };
                     let mut a = Assessment::new(text);
                     let (class, kind) = judge_statement(dialect, stmt, &mut a, 0);
-                    unit(dialect, class, kind, a)
+                    Judged {
+                        form: form_of(stmt, class),
+                        unit: unit(dialect, class, kind, a),
+                    }
                 })
                 .collect();
         }
@@ -215,7 +233,10 @@ pub(crate) fn units(dialect: Dialect, sql: &str) -> Vec<Unit> {
         Err(e) => {
             let mut a = Assessment::new(subject_of(sql));
             a.ask("sql.unparsable", format!("sql could not be tokenized: {e}"));
-            return vec![unit(dialect, SqlClass::Unknown, "unparsable", a)];
+            return vec![Judged {
+                unit: unit(dialect, SqlClass::Unknown, "unparsable", a),
+                form: StatementForm::Other,
+            }];
         }
     };
     let mut out = Vec::new();
@@ -225,7 +246,10 @@ pub(crate) fn units(dialect: Dialect, sql: &str) -> Vec<Unit> {
     if out.is_empty() {
         let mut a = Assessment::new(subject_of(sql));
         a.read_only("sql.empty", "no statement (comments or whitespace only)");
-        out.push(unit(dialect, SqlClass::Read, "empty", a));
+        out.push(Judged {
+            unit: unit(dialect, SqlClass::Read, "empty", a),
+            form: StatementForm::Empty,
+        });
     }
     out
 }
@@ -241,7 +265,7 @@ fn unit(dialect: Dialect, class: SqlClass, kind: &str, a: Assessment) -> Unit {
     }
 }
 
-fn chunk_unit(dialect: Dialect, text: &str, tokens: &[Token]) -> Unit {
+fn chunk_unit(dialect: Dialect, text: &str, tokens: &[Token]) -> Judged {
     let parser_dialect = dialect.parser();
     let parsed = Parser::new(parser_dialect.as_ref())
         .with_recursion_limit(48)
@@ -252,7 +276,10 @@ fn chunk_unit(dialect: Dialect, text: &str, tokens: &[Token]) -> Unit {
             let stmt = &stmts[0];
             let mut a = Assessment::new(subject_of(text));
             let (class, kind) = judge_statement(dialect, stmt, &mut a, 0);
-            unit(dialect, class, kind, a)
+            Judged {
+                form: form_of(stmt, class),
+                unit: unit(dialect, class, kind, a),
+            }
         }
         Ok(stmts) => {
             // A chunk without `;` that parses as several statements (e.g. `GO`-less batches):
@@ -271,20 +298,39 @@ fn chunk_unit(dialect: Dialect, text: &str, tokens: &[Token]) -> Unit {
                     kind = k;
                 }
             }
-            unit(dialect, class, kind, a)
+            Judged {
+                unit: unit(dialect, class, kind, a),
+                form: StatementForm::Other,
+            }
         }
         Err(err) => {
+            if let Some(respelled) = respell_explain_analyse(dialect, text) {
+                if let Ok(t) = Tokenizer::new(parser_dialect.as_ref(), &respelled).tokenize() {
+                    let mut j = chunk_unit(dialect, &respelled, &t);
+                    j.unit.finding.subject = crate::redact::redact(subject_of(text));
+                    return j;
+                }
+            }
             let mut a = Assessment::new(subject_of(text));
             if let Some(pragma) = read_only_pragma(tokens) {
                 a.read_only("sql.pragma", format!("read-only pragma `{pragma}`"));
-                return unit(dialect, SqlClass::Read, "pragma", a);
+                return Judged {
+                    unit: unit(dialect, SqlClass::Read, "pragma", a),
+                    form: StatementForm::ShowDescribe,
+                };
             }
             if let Some(what) = read_only_probe(dialect, tokens, text) {
                 a.read_only("sql.probe", what);
-                return unit(dialect, SqlClass::Read, "probe", a);
+                return Judged {
+                    unit: unit(dialect, SqlClass::Read, "probe", a),
+                    form: StatementForm::ShowDescribe,
+                };
             }
             let (class, kind) = fallback(dialect, tokens, &mut a, &err.to_string());
-            unit(dialect, class, kind, a)
+            Judged {
+                unit: unit(dialect, class, kind, a),
+                form: StatementForm::Other,
+            }
         }
     }
 }
@@ -314,16 +360,118 @@ fn judge_statement(
     (class, kind)
 }
 
+/// The form of a parsed statement, for callers that run only queries.
+fn form_of(stmt: &Statement, class: SqlClass) -> StatementForm {
+    use Statement as S;
+    match stmt {
+        S::Query(_) => StatementForm::Query,
+        S::Explain { analyze, .. } => {
+            if *analyze || explain_has_analyze_option(stmt) {
+                StatementForm::ExplainExecuting
+            } else {
+                StatementForm::Explain
+            }
+        }
+        S::ShowFunctions { .. }
+        | S::ShowVariable { .. }
+        | S::ShowStatus { .. }
+        | S::ShowVariables { .. }
+        | S::ShowCreate { .. }
+        | S::ShowColumns { .. }
+        | S::ShowCatalogs { .. }
+        | S::ShowDatabases { .. }
+        | S::ShowProcessList { .. }
+        | S::ShowSchemas { .. }
+        | S::ShowCharset { .. }
+        | S::ShowObjects { .. }
+        | S::ShowTables { .. }
+        | S::ShowViews { .. }
+        | S::ShowCollation { .. }
+        | S::ExplainTable { .. } => StatementForm::ShowDescribe,
+        S::Pragma { .. } if class == SqlClass::Read => StatementForm::ShowDescribe,
+        _ => StatementForm::Other,
+    }
+}
+
+/// Does this EXPLAIN execute its statement? `EXPLAIN ANALYZE`, and PostgreSQL options in
+/// every spelling PostgreSQL accepts: `ANALYZE`/`ANALYSE`, bare or with a boolean argument
+/// (`true`, `on`, `1`, `'yes'`, …). Only an argument that is certainly false (`false`, `off`,
+/// `0`, `no`) does not execute; an option name we do not know counts as executing.
 fn explain_has_analyze_option(stmt: &Statement) -> bool {
+    const PLAN_ONLY: [&str; 11] = [
+        "buffers",
+        "costs",
+        "format",
+        "generic_plan",
+        "memory",
+        "serialize",
+        "settings",
+        "summary",
+        "timing",
+        "verbose",
+        "wal",
+    ];
     match stmt {
         Statement::Explain { options, .. } => options.as_ref().is_some_and(|opts| {
             opts.iter().any(|o| {
-                let s = o.to_string().to_ascii_uppercase();
-                s.starts_with("ANALYZE") && !s.contains("FALSE") && !s.contains("OFF")
+                let name = o.name.value.to_ascii_lowercase();
+                if name == "analyze" || name == "analyse" {
+                    let off = o.arg.as_ref().is_some_and(|arg| {
+                        let v = arg.to_string().to_ascii_lowercase();
+                        matches!(
+                            v.trim_matches('\''),
+                            "false" | "off" | "0" | "no" | "f" | "n"
+                        )
+                    });
+                    !off
+                } else {
+                    !PLAN_ONLY.contains(&name.as_str())
+                }
             })
         }),
         _ => false,
     }
+}
+
+/// `EXPLAIN [VERBOSE] ANALYSE …`: PostgreSQL's British spelling, which sqlparser reads as a
+/// table name. Rewritten to `ANALYZE` so the statement is parsed and judged as executing.
+fn respell_explain_analyse(dialect: Dialect, text: &str) -> Option<String> {
+    if !text.get(..7)?.eq_ignore_ascii_case("EXPLAIN") {
+        return None;
+    }
+    let parser_dialect = dialect.parser();
+    let tokens = Tokenizer::new(parser_dialect.as_ref(), text)
+        .tokenize()
+        .ok()?;
+    let mut words = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t, Token::Whitespace(_)));
+    let is_word = |t: &Token, w: &str| matches!(t, Token::Word(x) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w));
+    let (_, first) = words.next()?;
+    if !is_word(first, "EXPLAIN") {
+        return None;
+    }
+    let mut at = None;
+    for (i, t) in words.take(2) {
+        if is_word(t, "ANALYSE") {
+            at = Some(i);
+            break;
+        }
+        if !is_word(t, "VERBOSE") {
+            return None;
+        }
+    }
+    let at = at?;
+    let mut out = String::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if i == at {
+            out.push_str("ANALYZE");
+        } else {
+            out.push_str(&t.to_string());
+        }
+    }
+    Some(out)
 }
 
 struct Scan<'a> {
@@ -381,7 +529,7 @@ impl Visitor for Scan<'_> {
             TableFactor::Table { name, args, .. } => {
                 let n = name_of(&name.to_string());
                 if args.is_some() {
-                    self.function(&n, true);
+                    self.function(name, true);
                 } else if name
                     .0
                     .iter()
@@ -394,30 +542,35 @@ impl Visitor for Scan<'_> {
                     );
                 }
             }
-            TableFactor::Function { name, .. } => self.function(&name_of(&name.to_string()), true),
+            TableFactor::Function { name, .. } => self.function(name, true),
             _ => {}
         }
         ControlFlow::Continue(())
     }
 
     fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
-        if let Expr::Function(f) = e {
-            self.function(&name_of(&f.name.to_string()), false);
+        match e {
+            Expr::Function(f) => self.function(&f.name, false),
+            // A user-defined operator runs a user-defined function.
+            Expr::BinaryOp {
+                op: op @ (BinaryOperator::PGCustomBinaryOperator(_) | BinaryOperator::Custom(_)),
+                ..
+            } => {
+                self.a.ask(
+                    "sql.operator",
+                    format!("operator `{op}` is not a known read-only built-in"),
+                );
+            }
+            _ => {}
         }
         ControlFlow::Continue(())
     }
 }
 
 impl Scan<'_> {
-    fn function(&mut self, name: &str, table: bool) {
-        if let Some((d, r, why)) = self.dialect.judge_function(name) {
-            let what = if table { "table function" } else { "function" };
-            self.a.concern(
-                d,
-                r,
-                format!("sql.function.{name}"),
-                format!("{what} `{name}`: {why}"),
-            );
+    fn function(&mut self, name: &sqlparser::ast::ObjectName, table: bool) {
+        if let Some(c) = functions::judge(self.dialect, name, table) {
+            self.a.concern(c.decision, c.risk, c.id, c.reason);
         }
     }
 }
@@ -556,38 +709,65 @@ fn judge_set(set: &Set, a: &mut Assessment) {
     }
 }
 
-const READ_ONLY_PRAGMAS: [&str; 30] = [
-    "table_info",
-    "table_xinfo",
-    "table_list",
-    "index_list",
-    "index_info",
-    "index_xinfo",
-    "foreign_key_list",
-    "database_list",
+/// Pragmas that only read when given no value. With a value (`PRAGMA x = v` or
+/// `PRAGMA x(v)`) most of them set: `PRAGMA schema_version(1)` corrupts the file.
+const PRAGMAS_READ_BARE: [&str; 22] = [
+    "application_id",
+    "collation_list",
     "compile_options",
-    "integrity_check",
-    "quick_check",
+    "data_version",
+    "database_list",
+    "database_size",
+    "encoding",
+    "foreign_keys",
+    "freelist_count",
+    "function_list",
+    "journal_mode",
+    "module_list",
     "page_count",
     "page_size",
-    "user_version",
-    "schema_version",
-    "journal_mode",
-    "foreign_keys",
-    "encoding",
-    "freelist_count",
-    "collation_list",
-    "function_list",
-    "module_list",
-    "pragma_list",
-    "data_version",
-    "application_id",
-    "database_size",
-    "storage_info",
-    "show_tables",
-    "version",
     "platform",
+    "pragma_list",
+    "schema_version",
+    "show_tables",
+    "show_tables_expanded",
+    "user_version",
+    "version",
+    "collations",
 ];
+
+/// Pragmas whose argument names what to read (a table, an index, a schema, a row limit):
+/// read-only with or without it, as `PRAGMA x(arg)`, never as `PRAGMA x = v`.
+const PRAGMAS_READ_ARG: [&str; 12] = [
+    "foreign_key_check",
+    "foreign_key_list",
+    "index_info",
+    "index_list",
+    "index_xinfo",
+    "integrity_check",
+    "quick_check",
+    "show",
+    "storage_info",
+    "table_info",
+    "table_list",
+    "table_xinfo",
+];
+
+/// A pragma that has a read-only form (for the eponymous `pragma_*` table functions, which
+/// SQLite and DuckDB offer only for pragmas without side effects).
+fn is_read_only_pragma_name(name: &str) -> bool {
+    PRAGMAS_READ_BARE.contains(&name) || PRAGMAS_READ_ARG.contains(&name)
+}
+
+/// Is `PRAGMA name [(arg) | = value]` a read? `has_value`: an argument or value was given;
+/// `is_eq`: it was given with `=`.
+fn pragma_reads(name: &str, has_value: bool, is_eq: bool) -> bool {
+    if !has_value {
+        is_read_only_pragma_name(name)
+    } else {
+        !is_eq && PRAGMAS_READ_ARG.contains(&name)
+    }
+}
 
 /// Two read-only statements sqlparser does not know, recognized by their whole grammar:
 /// DuckDB `SUMMARIZE <table>` / `SUMMARIZE <query>` (the query judged like any other) and
@@ -641,7 +821,7 @@ fn read_only_probe(dialect: Dialect, tokens: &[Token], text: &str) -> Option<Str
     }
 }
 
-/// `PRAGMA [schema.]name [(arg)]` with a read-only name and no `=`: the whole grammar.
+/// `PRAGMA [schema.]name [(arg)]` in a read-only form: the whole grammar.
 fn read_only_pragma(tokens: &[Token]) -> Option<String> {
     let mut it = tokens.iter().filter(|t| !matches!(t, Token::Whitespace(_)));
     match it.next()? {
@@ -660,15 +840,14 @@ fn read_only_pragma(tokens: &[Token]) -> Option<String> {
         }
         other => other,
     };
-    let ok_tail = matches!(
-        rest,
-        [] | [
-            Token::LParen,
-            Token::Word(_) | Token::SingleQuotedString(_),
-            Token::RParen
-        ]
-    );
-    (ok_tail && READ_ONLY_PRAGMAS.contains(&name.as_str())).then_some(name)
+    let reads = match rest {
+        [] => pragma_reads(&name, false, false),
+        [Token::LParen, Token::Word(_) | Token::SingleQuotedString(_), Token::RParen] => {
+            pragma_reads(&name, true, false)
+        }
+        _ => false,
+    };
+    reads.then_some(name)
 }
 
 /// The statement kind, exhaustively. Records its concern or read-only fact in `a`.
@@ -1105,12 +1284,12 @@ fn classify_kind(
         } => {
             let n = name_of(&name.to_string());
             let last = n.rsplit('.').next().unwrap_or(&n);
-            // `PRAGMA table_info('t')` passes an argument; `PRAGMA x = v` sets.
-            if (value.is_none() || !*is_eq) && READ_ONLY_PRAGMAS.contains(&last) {
+            if pragma_reads(last, value.is_some(), *is_eq) {
                 a.read_only("sql.pragma", format!("read-only pragma `{last}`"));
                 (SqlClass::Read, "pragma")
-            } else if value.is_some() && !READ_ONLY_PRAGMAS.contains(&last)
-                || last == "writable_schema"
+            } else if value.is_some()
+                && (!is_read_only_pragma_name(last)
+                    || matches!(last, "schema_version" | "writable_schema"))
             {
                 con(
                     a,
@@ -1493,6 +1672,165 @@ mod tests {
         assert_ne!(
             d(Dialect::DuckDb, "SELECT * FROM read_csv('x.csv')"),
             Decision::Allow
+        );
+    }
+
+    #[test]
+    fn explain_that_executes_is_judged_as_its_statement_in_every_spelling() {
+        // PostgreSQL accepts both spellings and any boolean spelling as the option argument.
+        for sql in [
+            "EXPLAIN ANALYZE DELETE FROM t",
+            "EXPLAIN ANALYSE DELETE FROM t",
+            "EXPLAIN VERBOSE ANALYSE DELETE FROM t",
+            "explain analyse delete from t",
+            "EXPLAIN (ANALYZE) DELETE FROM t",
+            "EXPLAIN (ANALYSE) DELETE FROM t",
+            "EXPLAIN (ANALYZE true) DELETE FROM t",
+            "EXPLAIN (ANALYZE on) DELETE FROM t",
+            "EXPLAIN (ANALYZE 1) DELETE FROM t",
+            "EXPLAIN (ANALYZE 'yes') DELETE FROM t",
+            "EXPLAIN (ANALYSE, COSTS OFF) DELETE FROM t",
+            "EXPLAIN (COSTS OFF, ANALYSE) DELETE FROM t",
+            "EXPLAIN (FORMAT JSON, ANALYZE TRUE) DELETE FROM t",
+        ] {
+            assert_eq!(d(Dialect::Postgres, sql), Decision::Deny, "{sql}");
+        }
+        // Not executed: the plan of a write is a read.
+        for sql in [
+            "EXPLAIN DELETE FROM t",
+            "EXPLAIN (ANALYZE false) DELETE FROM t",
+            "EXPLAIN (ANALYZE off) DELETE FROM t",
+            "EXPLAIN (ANALYSE 0, COSTS OFF) DELETE FROM t",
+            "EXPLAIN (COSTS OFF) DELETE FROM t",
+        ] {
+            assert_eq!(d(Dialect::Postgres, sql), Decision::Allow, "{sql}");
+        }
+        // An option we do not know may execute.
+        assert_ne!(
+            d(Dialect::Postgres, "EXPLAIN (FROBNICATE) DELETE FROM t"),
+            Decision::Allow
+        );
+        assert_ne!(
+            d(Dialect::MySql, "EXPLAIN ANALYZE DELETE FROM t"),
+            Decision::Allow
+        );
+        assert_eq!(
+            d(Dialect::MySql, "EXPLAIN FORMAT=JSON SELECT * FROM t"),
+            Decision::Allow
+        );
+    }
+
+    #[test]
+    fn only_allowlisted_functions_allow() {
+        for (dialect, sql) in [
+            (
+                Dialect::Postgres,
+                "SELECT count(*), lower(name), now() FROM t GROUP BY 2",
+            ),
+            (
+                Dialect::Postgres,
+                "SELECT pg_get_indexdef(indexrelid), format_type(1, 2) FROM pg_index",
+            ),
+            (
+                Dialect::Postgres,
+                "SELECT pg_catalog.pg_relation_size('t'), current_database()",
+            ),
+            (Dialect::Postgres, "SELECT * FROM generate_series(1, 3)"),
+            (
+                Dialect::Postgres,
+                "SELECT coalesce(a, 0), greatest(a, b) FROM t",
+            ),
+            (Dialect::Postgres, "EXPLAIN ANALYZE SELECT count(*) FROM t"),
+            (
+                Dialect::MySql,
+                "SELECT DATE_FORMAT(NOW(), '%Y'), GROUP_CONCAT(a) FROM t",
+            ),
+            (Dialect::Sqlite, "SELECT * FROM pragma_table_info('t')"),
+            (
+                Dialect::Sqlite,
+                "SELECT json_extract(j, '$.a'), strftime('%Y', d) FROM t",
+            ),
+            (Dialect::DuckDb, "SELECT * FROM duckdb_tables()"),
+            (
+                Dialect::ClickHouse,
+                "SELECT toStartOfDay(ts), uniqExact(u) FROM t GROUP BY 1",
+            ),
+        ] {
+            assert_eq!(d(dialect, sql), Decision::Allow, "{dialect}: {sql}");
+        }
+        for (dialect, sql) in [
+            (Dialect::Postgres, "SELECT purge_expired_sessions()"),
+            (Dialect::Postgres, "SELECT cron.schedule('x', '* * * * *', 'DELETE FROM t')"),
+            (Dialect::Postgres, "SELECT * FROM ts_stat($$SELECT to_tsvector(pg_read_file('/etc/passwd'))$$)"),
+            (Dialect::Postgres, "SELECT ts_rewrite('a'::tsquery, 'SELECT 1')"),
+            (Dialect::Postgres, "SELECT query_to_xml('DELETE FROM t RETURNING 1', true, true, '')"),
+            (Dialect::Postgres, "SELECT brin_summarize_new_values('i'::regclass)"),
+            (Dialect::Postgres, "SELECT pg_advisory_lock(1)"),
+            (Dialect::Postgres, "SELECT nextval('s')"),
+            (Dialect::Postgres, "SELECT lo_get(1)"),
+            (Dialect::Postgres, "SELECT pg_sleep(10)"),
+            (Dialect::Postgres, "SELECT public.lower('A')"),
+            (Dialect::Postgres, "SELECT \"Count\"(*) FROM t"),
+            (Dialect::Postgres, "SELECT * FROM my_report(1)"),
+            (Dialect::Postgres, "SELECT a <~> b FROM t"),
+            (Dialect::Postgres, "EXPLAIN (ANALYSE) SELECT set_config('default_transaction_read_only', 'off', false)"),
+            (Dialect::Postgres, "EXPLAIN ANALYSE SELECT pg_terminate_backend(1)"),
+            (Dialect::Postgres, "SELECT dblink('x', 'DELETE FROM t')"),
+            (Dialect::MySql, "SELECT SLEEP(10)"),
+            (Dialect::MySql, "SELECT GET_LOCK('a', 1)"),
+            (Dialect::MySql, "SELECT BENCHMARK(100000000, MD5('a'))"),
+            (Dialect::MySql, "SELECT LOAD_FILE('/etc/passwd')"),
+            (Dialect::Sqlite, "SELECT zeroblob(1000000000)"),
+            (Dialect::Sqlite, "SELECT * FROM pragma_writable_schema(1)"),
+            (Dialect::DuckDb, "SELECT * FROM query('DELETE FROM t')"),
+            (Dialect::DuckDb, "SELECT * FROM read_csv('x.csv')"),
+            (Dialect::DuckDb, "SELECT getenv('HOME')"),
+            (Dialect::ClickHouse, "SELECT * FROM url('http://x/', CSV)"),
+            (Dialect::ClickHouse, "SELECT * FROM file('x.csv')"),
+            (Dialect::ClickHouse, "SELECT sleepEachRow(1) FROM t"),
+            (Dialect::Generic, "SELECT purge()"),
+        ] {
+            assert_ne!(d(dialect, sql), Decision::Allow, "{dialect}: {sql}");
+        }
+        let v = classify_sql(Dialect::Postgres, "SELECT purge_expired_sessions()");
+        assert!(
+            v.explanation[0]
+                .reason
+                .contains("function `purge_expired_sessions` is not a known read-only built-in"),
+            "{v}"
+        );
+    }
+
+    #[test]
+    fn pragma_reads_and_sets_differ() {
+        for sql in [
+            "PRAGMA table_info(t)",
+            "PRAGMA main.table_info('t')",
+            "PRAGMA index_list(t)",
+            "PRAGMA foreign_key_list(t)",
+            "PRAGMA user_version",
+            "PRAGMA schema_version",
+            "PRAGMA journal_mode",
+            "PRAGMA integrity_check",
+        ] {
+            assert_eq!(d(Dialect::Sqlite, sql), Decision::Allow, "{sql}");
+        }
+        for sql in [
+            "PRAGMA schema_version(1)",
+            "PRAGMA schema_version = 1",
+            "PRAGMA user_version(7)",
+            "PRAGMA user_version = 7",
+            "PRAGMA journal_mode(wal)",
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA table_info = t",
+            "PRAGMA writable_schema = ON",
+            "PRAGMA foreign_keys(off)",
+        ] {
+            assert_ne!(d(Dialect::Sqlite, sql), Decision::Allow, "{sql}");
+        }
+        assert_eq!(
+            d(Dialect::Sqlite, "PRAGMA schema_version(1)"),
+            Decision::Deny
         );
     }
 

@@ -87,6 +87,14 @@ impl Dialect {
         }
     }
 
+    /// The built-in functions this dialect's SQL may call and still be `allow`: the
+    /// allowlist of functions with no side effects, sorted, lower case (ClickHouse: as
+    /// spelled, since its names are case-sensitive). For audits and for tests that check the
+    /// list against a real server's catalog.
+    pub fn read_only_functions(self) -> &'static [&'static str] {
+        super::functions::table(self)
+    }
+
     /// MySQL and MariaDB run the text of `/*! … */` and `/*M! … */` comments.
     pub(crate) fn executes_bang_comments(self) -> bool {
         matches!(self, Dialect::MySql | Dialect::Generic)

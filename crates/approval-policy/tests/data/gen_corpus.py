@@ -51,8 +51,12 @@ READS = [
     "test -f Cargo.toml", "[ -d src ]", "command -v git", "type ls", "seq 1 10", "expr 1 + 2",
     "readlink -f target", "tac log.txt", "cksum a.txt", "strings shop.db", "sleep 1",
 ]
+# `env` alone prints the environment, which holds credentials (issue 10).
 for r in READS:
-    sh(r, "allow", "read-only tool", shells=SHELLS[:2])
+    if r == "env":
+        sh(r, "never_allow", "prints the environment, which holds credentials", shells=SHELLS[:2])
+    else:
+        sh(r, "allow", "read-only tool", shells=SHELLS[:2])
 for r in ["ls -la", "cat README.md", "wc -l shop.sql", "grep -rn SELECT sql/", "git status", "uname -m", "pwd"]:
     add(shlex.split(r), "allow", "plain argv read")
 add(["/usr/bin/cat", "README.md"], "allow", "system path program")
@@ -73,8 +77,20 @@ PIPELINES = [
     "echo a && echo b || echo c", "f() { ls -la; }; f", "export FOO=bar && echo $FOO", "X=1; echo $X",
     "cd /tmp && ls", "ls $HOME", "cat \"$HOME/.bashrc\" | wc -l", "watch -n 5 'ls -la'",
 ]
+# Benign-looking, but not provable under the allowlist model (issue 10).
+NOT_PROVABLE = {
+    "f() { ls -la; }; f": "a function definition can hide a command: outside the shell subset that may be allowed",
+    "export FOO=bar && echo $FOO": "exports a variable not known to be harmless to every later program",
+    "X=1; echo $X": "sets an upper-case variable, which may be exported and read by programs",
+    "psql \"$DATABASE_URL\" -c 'SELECT 1'": "`$DATABASE_URL` has no known value (a URL carries options and the server)",
+    "mysql -u\"$DB_USER\" -p\"$DB_PASS\" -h \"$DB_HOST\" shop -e 'SHOW TABLES'": "`$DB_USER` and the others have no known value",
+    "for f in *.sql; do wc -l \"$f\"; done": "the loop variable holds file names from a glob, which can look like options (`--files0-from=…`): not provable",
+}
 for p in PIPELINES:
-    sh(p, "allow", "pipelines and lists of reads")
+    if p in NOT_PROVABLE:
+        sh(p, "never_allow", NOT_PROVABLE[p])
+    else:
+        sh(p, "allow", "pipelines and lists of reads")
 
 QUOTED_READS = ["'ls' -la", "\"ls\" -la", "l''s -la", "\\ls -la", "$'ls' -la", "l\"s\" -la", "'git' status", "g''it log -1"]
 for q in QUOTED_READS:
@@ -420,7 +436,10 @@ for c in ["echo 'SELECT count(*) FROM orders' | psql -d shop", "printf 'SHOW TAB
           "awk '$3 > 100 {print $1}' orders.txt", "awk '/ERROR|WARN/' app.log", "awk 'NR==1 || NR==5' f",
           "duckdb shop.duckdb -c 'SUMMARIZE products'", "clickhouse-client -q 'EXISTS TABLE orders'",
           "sqlite3 shop.db \"PRAGMA table_info('products')\"", "java -version", "lsb_release -a"]:
-    sh(c, "allow", "literal pipes, containers, connection variables", shells=SHELLS[:2])
+    if c in NOT_PROVABLE:
+        sh(c, "never_allow", NOT_PROVABLE[c], shells=SHELLS[:2])
+    else:
+        sh(c, "allow", "literal pipes, containers, connection variables", shells=SHELLS[:2])
 for c in ["echo 'DROP TABLE t' | psql", "echo 'ls' | sh", "echo id | bash", "printf 'rm -rf x' | sh",
           "docker exec db psql -c 'DROP TABLE t'", "docker exec -i db psql <<'SQL'\nDELETE FROM t;\nSQL",
           "docker exec db rm -rf /var/lib/postgresql", "kubectl exec pg-0 -- rm -rf /data", "docker exec -it db psql",

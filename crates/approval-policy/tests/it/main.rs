@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap (conventions)
 
+mod adversarial;
 mod corpus;
 mod props;
 mod snapshots;
