@@ -56,7 +56,7 @@ fn postgres_values_round_trip_typed() {
         }),
     );
     // a composite row becomes an object; duplicate names stay apart
-    let r = c.query("SELECT ROW(1, 'x') AS rec, 1 AS a, 2 AS a");
+    let r = c.query("SELECT (1, 'x') AS rec, 1 AS a, 2 AS a");
     assert_row(&r, &json!({"rec": {"f1": 1, "f2": "x"}, "a": 1, "a_2": 2}));
     // EXPLAIN and SHOW run unwrapped
     let r = c.query("EXPLAIN (FORMAT JSON) SELECT * FROM v");
@@ -142,14 +142,15 @@ fn mariadb_values_round_trip_typed() {
 }
 
 #[test]
-fn sqlite_values_round_trip_and_huge_blobs_fail_cleanly() {
+fn sqlite_values_round_trip_and_long_values_are_cut() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v.db");
     rusqlite::Connection::open(&path)
         .unwrap()
         .execute_batch(
             "CREATE TABLE v (i INTEGER, r REAL, t TEXT, b BLOB, n);
-             INSERT INTO v VALUES (9007199254740993, 1.5, 'héllo', X'000102', NULL);",
+             INSERT INTO v VALUES (9007199254740993, 1.5, 'héllo', X'000102', NULL);
+             CREATE TABLE big (b BLOB); INSERT INTO big VALUES (zeroblob(5000));",
         )
         .unwrap();
     let url = format!("sqlite://{}", path.display());
@@ -159,9 +160,10 @@ fn sqlite_values_round_trip_and_huge_blobs_fail_cleanly() {
         &r,
         &json!({"i": 9007199254740993i64, "r": 1.5, "t": "héllo", "b": "AAEC", "n": null}),
     );
+    // refused by the gate; the runner's own limit is tested in db-schema
     let r = c.query("SELECT zeroblob(1000000000) AS z");
     assert_eq!(r["isError"], true, "{r}");
-    let r = c.query("SELECT zeroblob(5000) AS z");
+    let r = c.query("SELECT b FROM big");
     assert_eq!(r["structuredContent"]["values_truncated"], 1, "{r}");
     assert_eq!(
         c.query("SELECT 1 AS one -- trailing")["structuredContent"]["rows"][0]["one"],

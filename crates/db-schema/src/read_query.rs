@@ -34,6 +34,11 @@ pub trait CancelQuery: Send + Sync + std::fmt::Debug {
 /// Appended to a value that was cut at [`ReadLimits::max_value_bytes`].
 pub const TRUNCATED_MARKER: &str = "…[truncated]";
 
+/// Why a statement without a result (transaction control, `SET`, a setting `PRAGMA`) is
+/// refused: whatever a gate let through, a read-only query returns columns.
+pub(crate) const NOT_A_QUERY: &str =
+    "the statement returns no rows, so it is not a query (transaction control, settings and writes are not run)";
+
 /// Bounds of one read-only query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadLimits {

@@ -1,11 +1,8 @@
 //! The read-only gate: may this SQL run on the user's database?
 //!
 //! [`check_query`] is the stricter gate of the MCP `execute_query` tool, where no human can be
-//! asked: on top of [`check_read_only`] it takes exactly one statement of a query form
-//! (SELECT, TABLE, VALUES, WITH … SELECT, SHOW, DESCRIBE, EXPLAIN without execution), and
-//! refuses text the server could read differently from our parser: control characters,
-//! non-ASCII characters other than letters and digits outside string literals, and MySQL
-//! executable comments (`/*! … */`, `/*M! … */`).
+//! asked: the approval policy's read-only-query judgement, one statement of a query form,
+//! every function on the dialect's allowlist, no lexical trap.
 //!
 //! One answer for every place that runs SQL on Codex's behalf (the MCP `execute_query` tool,
 //! `analyze query --verify`) and for checking the SQL Codex proposes: the approval policy's SQL
@@ -15,7 +12,7 @@
 //! read-only database session the runners open.
 
 use crate::engine::Engine;
-use approval_policy::{classify_sql, Decision, Dialect};
+use approval_policy::{classify_sql, judge_read_only_query, Decision, Dialect};
 use serde::Serialize;
 
 /// The gate's answer.
@@ -71,7 +68,12 @@ pub fn check_read_only(engine: Engine, sql: &str) -> ReadOnlyVerdict {
 }
 
 /// The gate of a query run on an agent's behalf with no human to ask (MCP `execute_query`):
-/// [`check_read_only`] plus one statement of a query form and a character screen.
+/// the approval policy's own judgement ([`approval_policy::judge_read_only_query`]), so the
+/// MCP server and the policy never disagree. It takes exactly one statement of a query form
+/// (SELECT, TABLE, VALUES, WITH … SELECT, SHOW, DESCRIBE, EXPLAIN without execution) whose
+/// every function is on the dialect's read-only allowlist, and refuses text the server could
+/// read differently from our parser (MySQL executable comments, non-ASCII whitespace and
+/// control characters outside string literals).
 ///
 /// ```
 /// use xldb_workflows::{check_query, Engine};
@@ -80,151 +82,18 @@ pub fn check_read_only(engine: Engine, sql: &str) -> ReadOnlyVerdict {
 /// assert!(!check_query(Engine::Mysql, "SELECT 1 /*!50000 , LOAD_FILE('/etc/passwd') */").allowed);
 /// ```
 pub fn check_query(engine: Engine, sql: &str) -> ReadOnlyVerdict {
-    let refuse = |reason: String| ReadOnlyVerdict {
-        allowed: false,
-        decision: "deny".into(),
-        reason,
-    };
-    if let Err(reason) = screen_characters(engine, sql) {
-        return refuse(reason);
-    }
-    let verdict = check_read_only(engine, sql);
-    if !verdict.allowed {
-        return verdict;
-    }
-    match engine.parse(sql) {
-        Ok(statements) => match statements.as_slice() {
-            [one] => match query_form(one) {
-                Ok(()) => verdict,
-                Err(reason) => refuse(reason),
-            },
-            _ => refuse(format!(
-                "exactly one statement is allowed, found {}",
-                statements.len()
-            )),
+    let j = judge_read_only_query(policy_dialect(engine), sql);
+    ReadOnlyVerdict {
+        allowed: j.is_read_only_query(),
+        decision: if j.is_read_only_query() {
+            j.verdict.decision.to_string()
+        } else if j.verdict.decision == Decision::Allow {
+            "deny".to_string()
+        } else {
+            j.verdict.decision.to_string()
         },
-        Err(e) => refuse(e.to_string()),
+        reason: j.refusals.join("; "),
     }
-}
-
-/// `EXPLAIN` options that only change how a plan is shown (none executes the statement).
-const EXPLAIN_OPTIONS: &[&str] = &[
-    "verbose",
-    "costs",
-    "settings",
-    "format",
-    "summary",
-    "generic_plan",
-    "memory",
-];
-
-/// Is `stmt` a query form (reads and shows, never executes something else)?
-fn query_form(stmt: &sqlparser::ast::Statement) -> Result<(), String> {
-    use sqlparser::ast::Statement as S;
-    match stmt {
-        S::Query(q) => {
-            if q.locks.is_empty() {
-                Ok(())
-            } else {
-                Err("`FOR UPDATE`/`FOR SHARE` takes row locks".into())
-            }
-        }
-        S::Explain {
-            analyze,
-            statement,
-            options,
-            ..
-        } => {
-            if *analyze {
-                return Err("`EXPLAIN ANALYZE` executes the statement".into());
-            }
-            for o in options.iter().flatten() {
-                let name = o.name.value.to_ascii_lowercase();
-                if !EXPLAIN_OPTIONS.contains(&name.as_str()) {
-                    return Err(format!("`EXPLAIN` option `{name}` is not allowed"));
-                }
-            }
-            match statement.as_ref() {
-                S::Query(_) => query_form(statement),
-                _ => Err("`EXPLAIN` of anything but a query is not allowed".into()),
-            }
-        }
-        S::ExplainTable { .. }
-        | S::ShowFunctions { .. }
-        | S::ShowVariable { .. }
-        | S::ShowStatus { .. }
-        | S::ShowVariables { .. }
-        | S::ShowCreate { .. }
-        | S::ShowColumns { .. }
-        | S::ShowDatabases { .. }
-        | S::ShowSchemas { .. }
-        | S::ShowTables { .. }
-        | S::ShowViews { .. }
-        | S::ShowCollation { .. } => Ok(()),
-        _ => Err("only queries (SELECT, TABLE, VALUES, WITH … SELECT, SHOW, DESCRIBE, EXPLAIN) are allowed".into()),
-    }
-}
-
-/// Refuse characters the server may read differently from our parser, outside string
-/// literals: control characters (other than tab and line ends), non-ASCII characters other
-/// than letters and digits (no-break and other Unicode spaces, zero-width and direction
-/// marks), and MySQL executable comments.
-fn screen_characters(engine: Engine, sql: &str) -> Result<(), String> {
-    let mysql = engine == Engine::Mysql;
-    let chars: Vec<char> = sql.chars().collect();
-    let mut i = 0;
-    // inside a string literal: its quote and whether a backslash escapes
-    let mut string: Option<(char, bool)> = None;
-    while let Some(&c) = chars.get(i) {
-        if let Some((q, backslash)) = string {
-            if backslash && c == '\\' {
-                i += 2;
-                continue;
-            }
-            if c == q {
-                if chars.get(i + 1) == Some(&q) {
-                    i += 2;
-                    continue;
-                }
-                string = None;
-            }
-            i += 1;
-            continue;
-        }
-        match c {
-            '\'' => {
-                // PostgreSQL E'…' strings take backslash escapes; MySQL strings always do
-                let e_prefix = i > 0
-                    && matches!(chars[i - 1], 'e' | 'E')
-                    && (i < 2 || !(chars[i - 2].is_alphanumeric() || chars[i - 2] == '_'));
-                string = Some(('\'', mysql || e_prefix));
-            }
-            '"' if mysql => string = Some(('"', true)),
-            '/' if mysql
-                && chars.get(i + 1) == Some(&'*')
-                && (chars.get(i + 2) == Some(&'!')
-                    || (matches!(chars.get(i + 2), Some('M' | 'm'))
-                        && chars.get(i + 3) == Some(&'!'))) =>
-            {
-                return Err("MySQL executable comments (`/*! … */`) are not allowed".into());
-            }
-            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {
-                return Err(format!(
-                    "control character U+{:04X} outside a string literal",
-                    u32::from(c)
-                ));
-            }
-            c if !c.is_ascii() && !c.is_alphanumeric() => {
-                return Err(format!(
-                    "character U+{:04X} outside a string literal (only ASCII, letters and digits are allowed there)",
-                    u32::from(c)
-                ));
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -656,7 +656,11 @@ mod runner {
                 .query_drop("START TRANSACTION READ ONLY")
                 .await
                 .map_err(fail)?;
-            let result = read::run(&mut self.conn, sql, limits).await.map_err(fail);
+            let result = match read::run(&mut self.conn, sql, limits).await {
+                Ok(Ok(r)) => Ok(r),
+                Ok(Err(why)) => Err(Error::query_failed(why)),
+                Err(e) => Err(fail(e)),
+            };
             let rollback = self.conn.query_drop("ROLLBACK").await;
             if rollback.is_ok() {
                 self.in_transaction = false;

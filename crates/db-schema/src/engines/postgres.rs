@@ -609,9 +609,11 @@ mod runner {
                 ))
                 .await
                 .map_err(|e| fail(e, &self.secret))?;
-            let result = read::run(&self.client, sql, limits)
-                .await
-                .map_err(|e| fail(e, &self.secret));
+            let result = match read::run(&self.client, sql, limits).await {
+                Ok(Ok(r)) => Ok(r),
+                Ok(Err(why)) => Err(Error::query_failed(why)),
+                Err(e) => Err(fail(e, &self.secret)),
+            };
             let rollback = self.client.batch_execute("ROLLBACK").await;
             if rollback.is_ok() {
                 self.in_transaction = false;

@@ -371,7 +371,7 @@ mod runner {
 
     /// One statement in a deferred transaction that is rolled back.
     fn read(conn: &Connection, sql: &str, limits: &ReadLimits) -> rusqlite::Result<ReadResult> {
-        conn.execute_batch("BEGIN DEFERRED")?;
+        conn.execute_batch("PRAGMA query_only = 1; BEGIN DEFERRED")?;
         let result = read_in_transaction(conn, sql, limits);
         conn.execute_batch("ROLLBACK")?;
         result
@@ -384,7 +384,8 @@ mod runner {
     ) -> rusqlite::Result<ReadResult> {
         // `prepare` refuses text after the first statement
         let mut stmt = conn.prepare(sql)?;
-        if !stmt.readonly() {
+        // a statement without columns is not a query (`PRAGMA query_only = 0`, `BEGIN`)
+        if !stmt.readonly() || stmt.column_count() == 0 {
             return Err(rusqlite::Error::InvalidQuery);
         }
         let columns: Vec<String> = stmt.column_names().map(str::to_owned).collect();
@@ -445,7 +446,7 @@ mod runner {
                     .map_err(|_| Error::query_failed("the connection is poisoned"))?;
                 job(&guard).map_err(|e| match e {
                     rusqlite::Error::InvalidQuery => {
-                        Error::query_failed("the statement is not read-only")
+                        Error::query_failed(crate::read_query::NOT_A_QUERY)
                     }
                     e => Error::query_failed(e.to_string()),
                 })

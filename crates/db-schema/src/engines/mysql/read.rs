@@ -14,7 +14,7 @@
 //! other text as text. MariaDB reports its JSON columns as text, and they come back as text.
 
 use crate::engine::quote_doubling;
-use crate::read_query::{decimal, float, is_wrappable, Collector};
+use crate::read_query::{decimal, float, is_wrappable, Collector, NOT_A_QUERY};
 use crate::{ReadLimits, ReadResult};
 use mysql_async::consts::ColumnType;
 use mysql_async::prelude::Queryable;
@@ -109,14 +109,19 @@ fn value(c: &mut Collector, column: &Column, v: Value) -> Json {
     }
 }
 
-/// Run `sql` inside the open read-only transaction.
+/// Run `sql` inside the open read-only transaction. The inner error: the statement is not
+/// a query (it returns no rows: `COMMIT`, `SET`, …) and was not run.
 pub(super) async fn run(
     conn: &mut Conn,
     sql: &str,
     limits: &ReadLimits,
-) -> Result<ReadResult, mysql_async::Error> {
+) -> Result<Result<ReadResult, &'static str>, mysql_async::Error> {
     let original = conn.prep(sql).await?;
     let columns = original.columns();
+    if columns.is_empty() {
+        conn.close(original).await?;
+        return Ok(Err(NOT_A_QUERY));
+    }
     let stmt = match wrap(sql, &columns, limits) {
         // a derived table the server refuses (an odd form): run the statement as it is
         Some(w) => conn.prep(w).await.unwrap_or(original),
@@ -137,5 +142,5 @@ pub(super) async fn run(
         }
     }
     result.drop_result().await?;
-    Ok(c.finish())
+    Ok(Ok(c.finish()))
 }

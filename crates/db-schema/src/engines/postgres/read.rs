@@ -14,7 +14,7 @@
 //! `left`. A 1 GB value therefore never crosses the wire. The newline before `)` ends a
 //! trailing `--` comment. `EXPLAIN` and `SHOW` (text or json columns) run as prepared.
 
-use crate::read_query::{decimal, float, is_wrappable, Collector};
+use crate::read_query::{decimal, float, is_wrappable, Collector, NOT_A_QUERY};
 use crate::{ReadLimits, ReadResult};
 use futures::{pin_mut, TryStreamExt};
 use tokio_postgres::types::{FromSql, Kind, Type};
@@ -172,12 +172,13 @@ fn direct_value(
     })
 }
 
-/// Run `sql` inside the open read-only transaction.
+/// Run `sql` inside the open read-only transaction. The inner error: the statement is not
+/// a query (it returns no rows: transaction control, `SET`, …) and was not run.
 pub(super) async fn run(
     client: &Client,
     sql: &str,
     limits: &ReadLimits,
-) -> Result<ReadResult, tokio_postgres::Error> {
+) -> Result<Result<ReadResult, &'static str>, tokio_postgres::Error> {
     let original = client.prepare(sql).await?;
     let columns: Vec<String> = original
         .columns()
@@ -189,6 +190,9 @@ pub(super) async fn run(
         .iter()
         .map(|c| c.type_().clone())
         .collect();
+    if columns.is_empty() {
+        return Ok(Err(NOT_A_QUERY));
+    }
     let plans: Vec<Plan> = types.iter().map(plan).collect();
     let wrapped = match wrap(sql, &plans, limits) {
         Some(w) => Some(client.prepare(&w).await?),
@@ -211,7 +215,7 @@ pub(super) async fn run(
             break;
         }
     }
-    Ok(c.finish())
+    Ok(Ok(c.finish()))
 }
 
 #[cfg(test)]
