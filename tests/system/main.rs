@@ -7,6 +7,7 @@ mod codex_workflows;
 mod demo;
 mod engines;
 mod mcp_client;
+mod mcp_hostile;
 mod mcp_server;
 mod mcp_values;
 mod offline;

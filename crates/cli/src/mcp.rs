@@ -33,6 +33,10 @@ struct ServeArgs {
     /// Seconds each tool call may take (also the server-side statement and lock timeout).
     #[arg(long, default_value_t = 30)]
     query_timeout: u64,
+    /// Refuse to start when the database role can do more than read (see the README for
+    /// the recommended read-only role of each engine).
+    #[arg(long)]
+    require_read_only_role: bool,
     /// Maximum bytes of one tool result (its JSON).
     #[arg(long, default_value_t = 4 << 20)]
     max_result_bytes: usize,

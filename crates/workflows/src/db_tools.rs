@@ -167,6 +167,12 @@ impl DbTools {
         self.runner.canceller()
     }
 
+    /// What the connected role may do beyond reading, one warning a line (empty: a
+    /// read-only role); see [`crate::privileges`].
+    pub async fn privilege_warnings(&mut self) -> Vec<String> {
+        crate::privileges::role_warnings(self.engine, self.runner.as_mut()).await
+    }
+
     /// Is `name` one of the tools?
     pub fn has_tool(name: &str) -> bool {
         Self::definitions()
@@ -301,7 +307,32 @@ impl DbTools {
         {
             Ok(Ok(out)) => out,
             Ok(Err(e)) => ToolOutput::error(e.to_string()),
-            Err(_) => ToolOutput::error(format!("timed out after {} s {what}", timeout.as_secs())),
+            Err(_) => {
+                self.settle().await;
+                ToolOutput::error(format!("timed out after {} s {what}", timeout.as_secs()))
+            }
+        }
+    }
+
+    /// After a call was abandoned at the time limit: cancel its statement on the server and
+    /// wait (bounded) until the session is free again, so no backend keeps running for it
+    /// and no transaction stays open.
+    async fn settle(&mut self) {
+        if let Some(c) = self.runner.canceller() {
+            c.cancel().await;
+        }
+        let limits = ReadLimits {
+            max_rows: 1,
+            timeout: self.options.timeout,
+            ..ReadLimits::default()
+        };
+        let settled = tokio::time::timeout(
+            self.options.timeout + Duration::from_secs(5),
+            self.runner.read_only_query("SELECT 1", &limits),
+        )
+        .await;
+        if !matches!(settled, Ok(Ok(_))) {
+            tracing::warn!("the database session did not settle after a timed-out call");
         }
     }
 

@@ -54,6 +54,7 @@ mod extract;
 mod finding;
 mod fingerprint;
 mod mcp_server;
+mod privileges;
 mod prompts;
 mod query_lint;
 mod read_only;
