@@ -8,6 +8,7 @@ mod demo;
 mod engines;
 mod mcp_client;
 mod mcp_hostile;
+mod mcp_sdk;
 mod mcp_server;
 mod mcp_values;
 mod offline;
