@@ -7,6 +7,8 @@ XLDB_ROOT=${XLDB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 XLDB_CODEX_VERSIONS=${XLDB_CODEX_VERSIONS:-"0.39.0 0.80.0 0.169.0"}
 # libduckdb.so from npm; its DuckDB version (1.5.6) must match the duckdb crate (=1.10506.1).
 XLDB_DUCKDB_NPM=${XLDB_DUCKDB_NPM:-"@duckdb/node-bindings-linux-x64@1.5.6-r.1"}
+# The official Python MCP SDK that drives `xldb-codex mcp serve` in the system tests.
+XLDB_PYTHON_MCP=${XLDB_PYTHON_MCP:-"mcp==2.3.0"}
 
 _need_root() {
   if [[ $(id -u) -ne 0 ]]; then
@@ -67,6 +69,20 @@ install_duckdb_lib() {
   fi
 }
 
+python_mcp_dir() { echo "$XLDB_ROOT/.deps/python-mcp"; }
+
+# A venv with the pinned Python MCP SDK, in .deps/python-mcp (needs python3 with venv).
+install_python_mcp() {
+  local dir; dir=$(python_mcp_dir)
+  if [[ ! -x "$dir/bin/python" ]] || ! "$dir/bin/python" -c "import mcp" 2>/dev/null \
+     || [[ $("$dir/bin/pip" show mcp 2>/dev/null | sed -n 's/^Version: //p') != "${XLDB_PYTHON_MCP#mcp==}" ]]; then
+    echo "== installing $XLDB_PYTHON_MCP into $dir"
+    command -v python3 >/dev/null 2>&1 || { echo "error: python3 (with venv) is needed for the MCP SDK tests" >&2; return 1; }
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check "$XLDB_PYTHON_MCP"
+  fi
+}
+
 export_deps() {
   local v
   for v in $XLDB_CODEX_VERSIONS; do
@@ -75,5 +91,8 @@ export_deps() {
   if [[ -f "$XLDB_ROOT/.deps/duckdb/lib/libduckdb.so" ]]; then
     export DUCKDB_LIB_DIR="$XLDB_ROOT/.deps/duckdb/lib"
     export LD_LIBRARY_PATH="$DUCKDB_LIB_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  fi
+  if [[ -x "$(python_mcp_dir)/bin/python" ]]; then
+    export XLDB_PYTHON_MCP_PYTHON="$(python_mcp_dir)/bin/python"
   fi
 }

@@ -4,6 +4,7 @@
 # 1. Installs what the tests need, only if it is missing:
 #    - Debian packages: postgresql, mariadb-server, clickhouse-server, sqlite3 (apt-get, as root);
 #    - the pinned `@openai/codex` versions from npm, into .deps/codex/<version>/ (git-ignored);
+#    - the official Python MCP SDK (pinned) into a venv in .deps/python-mcp/;
 #    - DuckDB's prebuilt libduckdb.so from npm `@duckdb/node-bindings-linux-x64`, into
 #      .deps/duckdb/ (the duckdb crate links it instead of compiling DuckDB for 20 minutes).
 # 2. Exports where they are (XLDB_CODEX_<version>, DUCKDB_LIB_DIR, LD_LIBRARY_PATH).
@@ -22,6 +23,7 @@ if [[ "${XLDB_SKIP_INSTALL:-0}" != 1 ]]; then
   install_debian_packages
   install_codex_versions
   install_duckdb_lib
+  install_python_mcp
 fi
 export_deps
 

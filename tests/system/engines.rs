@@ -30,6 +30,9 @@ fn mcp_queries(url: &str, sqls: &[&str]) -> Vec<Value> {
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut out = Vec::new();
+    let init = json!({"jsonrpc": "2.0", "id": "init", "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "0"}}});
+    writeln!(stdin, "{init}").unwrap();
+    stdout.read_line(&mut String::new()).unwrap();
     for (i, sql) in sqls.iter().enumerate() {
         let msg = json!({"jsonrpc": "2.0", "id": i, "method": "tools/call", "params": {"name": "execute_query", "arguments": {"sql": sql}}});
         writeln!(stdin, "{msg}").unwrap();

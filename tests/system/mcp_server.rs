@@ -1,76 +1,22 @@
-//! `xldb-codex mcp serve` driven by an MCP client exchange over stdio.
+//! `xldb-codex mcp serve` driven by an MCP client exchange over stdio: the tools, and the
+//! protocol's rules for bad input, session state, versions and batches.
 
 // Tests and their helpers fail loudly on setup errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::util::{count, demo_db, xldb};
+use crate::mcp_client::McpClient;
+use crate::util::{count, demo_db};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Stdio};
-
-struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
-}
-
-impl Client {
-    fn send(&mut self, msg: &Value) {
-        writeln!(self.stdin, "{msg}").unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn send_raw(&mut self, line: &str) {
-        writeln!(self.stdin, "{line}").unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn recv(&mut self) -> Value {
-        let mut line = String::new();
-        self.stdout.read_line(&mut line).unwrap();
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not json ({e}): {line:?}"))
-    }
-
-    fn call(&mut self, id: i64, method: &str, params: Value) -> Value {
-        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        let reply = self.recv();
-        assert_eq!(reply["id"], id, "{reply}");
-        assert_eq!(reply["jsonrpc"], "2.0");
-        reply
-    }
-}
 
 #[test]
 fn an_mcp_client_lists_describes_queries_and_is_refused_writes() {
     let dir = tempfile::tempdir().unwrap();
     let (db, url) = demo_db(dir.path());
-    let mut child = xldb(dir.path())
-        .args(["mcp", "serve", "--row-limit", "3", "--db", &url])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdin = child.stdin.take().unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut c = Client {
-        child,
-        stdin,
-        stdout,
-    };
-
-    let init = c.call(1, "initialize", json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "0"}}));
-    assert_eq!(init["result"]["protocolVersion"], "2025-06-18");
-    assert!(init["result"]["capabilities"]["tools"].is_object());
-    c.send(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+    let mut c = McpClient::start(dir.path(), &url, &["--row-limit", "3"]);
 
     let tools = c.call(2, "tools/list", json!({}));
-    let names: Vec<&str> = tools["result"]["tools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let tools = tools["result"]["tools"].as_array().unwrap().clone();
+    let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(
         names,
         [
@@ -80,66 +26,66 @@ fn an_mcp_client_lists_describes_queries_and_is_refused_writes() {
             "execute_query"
         ]
     );
+    for t in &tools {
+        assert!(t["title"].is_string(), "{t}");
+        assert_eq!(t["annotations"]["readOnlyHint"], true, "{t}");
+        assert_eq!(t["annotations"]["openWorldHint"], false, "{t}");
+        assert_eq!(t["annotations"]["idempotentHint"], true, "{t}");
+        assert_eq!(t["outputSchema"]["type"], "object", "{t}");
+        assert_eq!(t["inputSchema"]["additionalProperties"], false, "{t}");
+    }
 
-    let list = c.call(
-        3,
-        "tools/call",
-        json!({"name": "list_tables", "arguments": {}}),
-    );
-    assert_eq!(list["result"]["isError"], false);
-    assert!(list["result"]["content"][0]["text"]
+    let list = c.tool("list_tables", json!({}));
+    assert_eq!(list["isError"], false);
+    assert!(list["content"][0]["text"]
         .as_str()
         .unwrap()
         .contains("order_items"));
-
-    let desc = c.call(
-        4,
-        "tools/call",
-        json!({"name": "describe_table", "arguments": {"table": "orders"}}),
+    let page = c.tool(
+        "list_tables",
+        json!({"pattern": "*ORDER?", "offset": 0, "limit": 5}),
     );
+    assert_eq!(page["structuredContent"]["total"], 1, "{page}");
+    assert_eq!(page["structuredContent"]["tables"][0]["name"], "orders");
+    assert_eq!(page["structuredContent"]["next_offset"], Value::Null);
+
+    let desc = c.tool("describe_table", json!({"table": "orders"}));
     assert_eq!(
-        desc["result"]["structuredContent"]["foreign_keys"][0]["referenced_table"],
+        desc["structuredContent"]["tables"][0]["foreign_keys"][0]["referenced_table"],
         "customers"
     );
-
-    let q = c.call(
-        5,
-        "tools/call",
-        json!({"name": "execute_query", "arguments": {"sql": "SELECT id FROM orders ORDER BY id"}}),
-    );
-    assert_eq!(q["result"]["isError"], false, "{q}");
+    let both = c.tool("describe_table", json!({"tables": ["orders", "customers"]}));
     assert_eq!(
-        q["result"]["structuredContent"]["row_count"], 3,
-        "row limit applies"
+        both["structuredContent"]["tables"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
     );
-    assert_eq!(q["result"]["structuredContent"]["truncated"], true);
 
-    for (id, sql) in [
-        (6, "DELETE FROM orders"),
-        (7, "DROP TABLE customers"),
-        (8, "SELECT 1; DELETE FROM orders"),
+    let q = c.query("SELECT id FROM orders ORDER BY id -- the first ones");
+    assert_eq!(q["isError"], false, "{q}");
+    assert_eq!(q["structuredContent"]["row_count"], 3, "row limit applies");
+    assert_eq!(q["structuredContent"]["truncated"], true);
+
+    for sql in [
+        "DELETE FROM orders",
+        "DROP TABLE customers",
+        "SELECT 1; DELETE FROM orders",
     ] {
-        let w = c.call(
-            id,
-            "tools/call",
-            json!({"name": "execute_query", "arguments": {"sql": sql}}),
-        );
-        assert_eq!(w["result"]["isError"], true, "{sql}: {w}");
+        let w = c.query(sql);
+        assert_eq!(w["isError"], true, "{sql}: {w}");
         assert!(
-            w["result"]["content"][0]["text"]
+            w["content"][0]["text"]
                 .as_str()
                 .unwrap()
-                .contains("refused by policy"),
+                .contains("refused"),
             "{w}"
         );
     }
 
-    let a = c.call(
-        9,
-        "tools/call",
-        json!({"name": "analyze_schema", "arguments": {}}),
-    );
-    assert!(a["result"]["content"][0]["text"]
+    let a = c.tool("analyze_schema", json!({}));
+    assert!(a["content"][0]["text"]
         .as_str()
         .unwrap()
         .contains("unindexed-foreign-key"));
@@ -149,21 +95,110 @@ fn an_mcp_client_lists_describes_queries_and_is_refused_writes() {
         c.call(11, "no/such/method", json!({}))["error"]["code"],
         -32601
     );
-    c.send_raw("this is not json");
-    assert_eq!(c.recv()["error"]["code"], -32700);
     let unknown = c.call(
         12,
         "tools/call",
         json!({"name": "drop_everything", "arguments": {}}),
     );
-    assert_eq!(unknown["result"]["isError"], true);
-
-    drop(c.stdin);
-    let status = c.child.wait().unwrap();
+    assert_eq!(unknown["error"]["code"], -32602, "{unknown}");
+    for (args, why) in [
+        (json!({"sql": "SELECT 1", "limit": 0}), "at least 1"),
+        (
+            json!({"sql": "SELECT 1", "limit": "5"}),
+            "must be an integer",
+        ),
+        (
+            json!({"sql": "SELECT 1", "extra": true}),
+            "unknown argument `extra`",
+        ),
+    ] {
+        let r = c.tool("execute_query", args);
+        assert_eq!(r["isError"], true, "{r}");
+        assert!(
+            r["content"][0]["text"].as_str().unwrap().contains(why),
+            "{r}"
+        );
+    }
+    let r = c.tool("describe_table", json!({"tables": "orders"}));
     assert!(
-        status.success(),
-        "the server exits cleanly when the client closes stdin"
+        r["content"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("must be an array"),
+        "{r}"
     );
+
+    c.finish();
     assert_eq!(count(&db, "orders"), 4, "no write went through");
     assert_eq!(count(&db, "customers"), 3);
+}
+
+#[test]
+fn bad_input_gets_an_error_and_the_server_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, url) = demo_db(dir.path());
+    let mut c = McpClient::spawn(dir.path(), &url, &[]);
+
+    // before initialize: refused (ping is allowed)
+    let early = c.call(1, "tools/list", json!({}));
+    assert_eq!(early["error"]["code"], -32600, "{early}");
+    assert_eq!(c.call(2, "ping", json!({}))["result"], json!({}));
+    let init = c.call(3, "initialize", json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}));
+    assert_eq!(init["result"]["protocolVersion"], "2025-11-25");
+    let again = c.call(4, "initialize", json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}));
+    assert_eq!(
+        again["error"]["code"], -32600,
+        "a second initialize is refused"
+    );
+
+    c.send_bytes(b"{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\",\"x\":\"\xff\xfe\"}");
+    assert_eq!(c.recv()["error"]["code"], -32700, "invalid utf-8");
+    c.send_raw("this is not json");
+    assert_eq!(c.recv()["error"]["code"], -32700);
+    for valid_json in [
+        "42",
+        "\"x\"",
+        "{\"jsonrpc\":\"2.0\",\"id\":6}",
+        "{\"jsonrpc\":\"1.0\",\"id\":7,\"method\":\"ping\"}",
+        "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":5}",
+    ] {
+        c.send_raw(valid_json);
+        let r = c.recv();
+        assert_eq!(r["error"]["code"], -32600, "{valid_json}: {r}");
+    }
+    // batches are not part of 2025-11-25
+    c.send_raw("[{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}]");
+    assert_eq!(c.recv()["error"]["code"], -32600);
+
+    // an over-long line: an error with its id, and the server goes on
+    let big = format!(
+        "{{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/call\",\"params\":{{\"name\":\"execute_query\",\"arguments\":{{\"sql\":\"SELECT '{}'\"}}}}}}",
+        "x".repeat(5 << 20)
+    );
+    c.send_raw(&big);
+    let r = c.recv();
+    assert_eq!(r["id"], 10, "{r}");
+    assert_eq!(r["error"]["code"], -32600);
+    assert_eq!(c.call(11, "ping", json!({}))["result"], json!({}));
+    c.finish();
+}
+
+#[test]
+fn batches_are_served_on_2025_03_26() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, url) = demo_db(dir.path());
+    let mut c = McpClient::spawn(dir.path(), &url, &[]);
+    let init = c.call(1, "initialize", json!({"protocolVersion": "2025-03-26", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}));
+    assert_eq!(init["result"]["protocolVersion"], "2025-03-26");
+    c.send(&json!([
+        {"jsonrpc": "2.0", "id": 2, "method": "ping"},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "execute_query", "arguments": {"sql": "SELECT count(*) AS n FROM orders"}}}
+    ]));
+    let replies = c.recv();
+    let replies = replies.as_array().unwrap();
+    assert_eq!(replies.len(), 2, "{replies:?}");
+    assert_eq!(replies[0]["id"], 2);
+    assert_eq!(replies[1]["result"]["structuredContent"]["rows"][0]["n"], 4);
+    c.finish();
 }

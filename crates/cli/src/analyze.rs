@@ -485,6 +485,7 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
             wf::DbToolsOptions {
                 row_limit: 200,
                 timeout: Duration::from_secs(30),
+                ..wf::DbToolsOptions::default()
             },
         )
         .await
@@ -662,6 +663,7 @@ async fn caching(a: CachingArgs) -> anyhow::Result<Exit> {
             wf::DbToolsOptions {
                 row_limit: 1000,
                 timeout: Duration::from_secs(30),
+                ..wf::DbToolsOptions::default()
             },
         )
         .await

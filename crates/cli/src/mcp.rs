@@ -30,9 +30,19 @@ struct ServeArgs {
     /// Maximum rows `execute_query` returns.
     #[arg(long, default_value_t = 200)]
     row_limit: usize,
-    /// Seconds each tool call may take.
+    /// Seconds each tool call may take (also the server-side statement and lock timeout).
     #[arg(long, default_value_t = 30)]
     query_timeout: u64,
+    /// Refuse to start when the database role can do more than read (see the README for
+    /// the recommended read-only role of each engine).
+    #[arg(long)]
+    require_read_only_role: bool,
+    /// Maximum bytes of one tool result (its JSON).
+    #[arg(long, default_value_t = 4 << 20)]
+    max_result_bytes: usize,
+    /// Maximum bytes of one value; longer values are cut and end with `…[truncated]`.
+    #[arg(long, default_value_t = 64 << 10)]
+    max_value_bytes: usize,
 }
 
 /// Run `xldb-codex mcp …`.
@@ -46,10 +56,13 @@ pub fn run(args: McpArgs) -> anyhow::Result<Exit> {
             .to_string(),
         (None, None) => return Err(UsageError("give --db or --db-file".into()).into()),
     };
-    if a.row_limit == 0 || a.query_timeout == 0 {
-        return Err(
-            UsageError("`--row-limit` and `--query-timeout` must be at least 1".into()).into(),
-        );
+    if a.row_limit == 0 || a.query_timeout == 0 || a.max_result_bytes == 0 || a.max_value_bytes == 0
+    {
+        return Err(UsageError(
+            "`--row-limit`, `--query-timeout`, `--max-result-bytes` and `--max-value-bytes` must be at least 1"
+                .into(),
+        )
+        .into());
     }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -60,14 +73,35 @@ pub fn run(args: McpArgs) -> anyhow::Result<Exit> {
             wf::DbToolsOptions {
                 row_limit: a.row_limit,
                 timeout: Duration::from_secs(a.query_timeout),
+                max_result_bytes: a.max_result_bytes,
+                max_value_bytes: a.max_value_bytes,
             },
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
         tracing::info!(engine = %tools.engine(), "mcp server ready on stdio");
+        let canceller = tools.canceller();
         let stdin = tokio::io::BufReader::new(tokio::io::stdin());
-        let n = wf::serve_mcp(tools, stdin, tokio::io::stdout()).await?;
-        tracing::info!(requests = n, "mcp client closed the connection");
+        let serve = wf::serve_mcp_with(
+            tools,
+            stdin,
+            tokio::io::stdout(),
+            wf::ServeOptions::default(),
+        );
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            n = serve => {
+                tracing::info!(messages = n?, "mcp client closed the connection");
+            }
+            _ = tokio::signal::ctrl_c() => {
+                tracing::info!("interrupted: cancelling the running query");
+                if let Some(c) = canceller { c.cancel().await; }
+            }
+            _ = term.recv() => {
+                tracing::info!("terminated: cancelling the running query");
+                if let Some(c) = canceller { c.cancel().await; }
+            }
+        }
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(Exit::Ok)

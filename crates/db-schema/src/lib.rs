@@ -90,6 +90,7 @@ mod engines;
 mod error;
 mod extract;
 mod model;
+mod read_query;
 mod runner;
 mod table_names;
 
@@ -105,4 +106,5 @@ pub use model::{
     Check, Column, Extra, ForeignKey, Index, IndexColumn, PrimaryKey, Schema, Table, TableKind,
     UniqueConstraint,
 };
+pub use read_query::{CancelQuery, ReadLimits, ReadResult, Truncation, TRUNCATED_MARKER};
 pub use runner::{CatalogQuery, CountingRunner, Param, QueryRunner, Row, Rows, Value};

@@ -5,7 +5,9 @@
 //! queries cast what they select to text, integers and booleans (arrays travel as JSON text),
 //! so every driver can answer them and every engine maps them the same way.
 
+use crate::read_query::{CancelQuery, Collector, ReadLimits, ReadResult};
 use crate::Error;
+use std::sync::Arc;
 
 /// A bound parameter of a catalog query (each engine's SQL uses its own placeholder style:
 /// `$1`, `?`, `?1`, `@P1`, `:1`).
@@ -80,6 +82,32 @@ impl CatalogQuery {
 pub trait QueryRunner: Send {
     /// Run one statement with bound parameters and return all its rows.
     async fn query(&mut self, sql: &str, params: &[Param]) -> Result<Rows, Error>;
+
+    /// Run one statement on an agent's behalf, read-only and bounded (see
+    /// [`crate::read_query`]). The built-in runners open a read-only transaction of their own,
+    /// prepare the statement (one statement only), read values by type and roll back. The
+    /// default runs [`QueryRunner::query`] without parameters and bounds its rows: a caller's
+    /// runner must be read-only itself.
+    async fn read_only_query(
+        &mut self,
+        sql: &str,
+        limits: &ReadLimits,
+    ) -> Result<ReadResult, Error> {
+        let rows = self.query(sql, &[]).await?;
+        let mut c = Collector::new(rows.columns, limits);
+        for row in rows.rows {
+            let values = row.into_iter().map(|v| c.value(v)).collect();
+            if !c.push(values) {
+                break;
+            }
+        }
+        Ok(c.finish())
+    }
+
+    /// A handle that cancels, from another task, the statement this runner is running.
+    fn canceller(&self) -> Option<Arc<dyn CancelQuery>> {
+        None
+    }
 }
 
 impl Rows {
@@ -210,12 +238,37 @@ impl<R: QueryRunner> QueryRunner for CountingRunner<R> {
         self.statements += 1;
         self.inner.query(sql, params).await
     }
+
+    async fn read_only_query(
+        &mut self,
+        sql: &str,
+        limits: &ReadLimits,
+    ) -> Result<ReadResult, Error> {
+        self.statements += 1;
+        self.inner.read_only_query(sql, limits).await
+    }
+
+    fn canceller(&self) -> Option<Arc<dyn CancelQuery>> {
+        self.inner.canceller()
+    }
 }
 
 #[async_trait::async_trait]
 impl QueryRunner for Box<dyn QueryRunner> {
     async fn query(&mut self, sql: &str, params: &[Param]) -> Result<Rows, Error> {
         (**self).query(sql, params).await
+    }
+
+    async fn read_only_query(
+        &mut self,
+        sql: &str,
+        limits: &ReadLimits,
+    ) -> Result<ReadResult, Error> {
+        (**self).read_only_query(sql, limits).await
+    }
+
+    fn canceller(&self) -> Option<Arc<dyn CancelQuery>> {
+        (**self).canceller()
     }
 }
 

@@ -54,11 +54,14 @@ mod extract;
 mod finding;
 mod fingerprint;
 mod mcp_server;
+mod privileges;
 mod prompts;
 mod query_lint;
 mod read_only;
 mod redact;
 mod schema_lint;
+mod secret_columns;
+mod tool_args;
 
 pub use assistant::{
     action_for, ask_codex, AssistantConfig, AssistantError, AssistantOutcome, CodexServer,
@@ -80,7 +83,7 @@ pub use extract::{
 };
 pub use finding::{sort_findings, Finding, Location, Severity};
 pub use fingerprint::{fingerprint, Fingerprint};
-pub use mcp_server::{serve_mcp, MCP_PROTOCOL_VERSIONS};
+pub use mcp_server::{serve_mcp, serve_mcp_with, ServeOptions, MAX_LINE, MCP_PROTOCOL_VERSIONS};
 pub use prompts::{
     base_instructions, caching_prompt, config_review_prompt, query_optimization_prompt,
     schema_analysis_prompt, QueryPrompt, SchemaPrompt, MCP_SERVER_NAME,
@@ -88,6 +91,6 @@ pub use prompts::{
 pub use query_lint::{
     analyze_query, referenced_tables, ColumnFacts, QueryAnalysis, QueryLintOptions, SchemaFacts,
 };
-pub use read_only::{check_read_only, policy_dialect, ReadOnlyVerdict};
+pub use read_only::{check_query, check_read_only, policy_dialect, ReadOnlyVerdict};
 pub use redact::{redact_toml, redact_toml_table};
 pub use schema_lint::{analyze_schema, schema_facts, SchemaLintOptions};

@@ -1,5 +1,9 @@
 //! The read-only gate: may this SQL run on the user's database?
 //!
+//! [`check_query`] is the stricter gate of the MCP `execute_query` tool, where no human can be
+//! asked: the approval policy's read-only-query judgement, one statement of a query form,
+//! every function on the dialect's allowlist, no lexical trap.
+//!
 //! One answer for every place that runs SQL on Codex's behalf (the MCP `execute_query` tool,
 //! `analyze query --verify`) and for checking the SQL Codex proposes: the approval policy's SQL
 //! classifier ([`approval_policy::classify_sql`]) must say `allow`. Anything it does not allow
@@ -8,7 +12,7 @@
 //! read-only database session the runners open.
 
 use crate::engine::Engine;
-use approval_policy::{classify_sql, Decision, Dialect};
+use approval_policy::{classify_sql, judge_read_only_query, Decision, Dialect};
 use serde::Serialize;
 
 /// The gate's answer.
@@ -63,9 +67,68 @@ pub fn check_read_only(engine: Engine, sql: &str) -> ReadOnlyVerdict {
     }
 }
 
+/// The gate of a query run on an agent's behalf with no human to ask (MCP `execute_query`):
+/// the approval policy's own judgement ([`approval_policy::judge_read_only_query`]), so the
+/// MCP server and the policy never disagree. It takes exactly one statement of a query form
+/// (SELECT, TABLE, VALUES, WITH … SELECT, SHOW, DESCRIBE, EXPLAIN without execution) whose
+/// every function is on the dialect's read-only allowlist, and refuses text the server could
+/// read differently from our parser (MySQL executable comments, non-ASCII whitespace and
+/// control characters outside string literals).
+///
+/// ```
+/// use xldb_workflows::{check_query, Engine};
+/// assert!(check_query(Engine::Postgres, "SELECT 1 -- note").allowed);
+/// assert!(!check_query(Engine::Postgres, "EXPLAIN (ANALYZE) SELECT 1").allowed);
+/// assert!(!check_query(Engine::Mysql, "SELECT 1 /*!50000 , LOAD_FILE('/etc/passwd') */").allowed);
+/// ```
+pub fn check_query(engine: Engine, sql: &str) -> ReadOnlyVerdict {
+    let j = judge_read_only_query(policy_dialect(engine), sql);
+    ReadOnlyVerdict {
+        allowed: j.is_read_only_query(),
+        decision: if j.is_read_only_query() {
+            j.verdict.decision.to_string()
+        } else if j.verdict.decision == Decision::Allow {
+            "deny".to_string()
+        } else {
+            j.verdict.decision.to_string()
+        },
+        reason: j.refusals.join("; "),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_query_gate_takes_one_query_and_screens_characters() {
+        for (engine, sql) in [
+            (Engine::Postgres, "SELECT 1 -- trailing comment"),
+            (Engine::Postgres, "SELECT 'a\u{a0}b'"),
+            (Engine::Mysql, "SELECT 'it\\'s \u{a0}', \"x\u{a0}\""),
+            (Engine::Postgres, "EXPLAIN (FORMAT JSON) SELECT 1"),
+            (Engine::Postgres, "SELECT café FROM t"),
+        ] {
+            let v = check_query(engine, sql);
+            assert!(v.allowed, "{sql}: {v:?}");
+        }
+        for (engine, sql) in [
+            (Engine::Postgres, "EXPLAIN (ANALYSE) SELECT 1"),
+            (Engine::Postgres, "EXPLAIN ANALYZE SELECT 1"),
+            (Engine::Postgres, "SELECT 1; SELECT 2"),
+            (Engine::Postgres, "SELECT * FROM t FOR UPDATE"),
+            (Engine::Postgres, "BEGIN READ WRITE"),
+            (Engine::Postgres, "SET statement_timeout = 0"),
+            (Engine::Mysql, "SELECT 1 --\u{a0}x"),
+            (Engine::Mysql, "SELECT 1 /*!50000 , 2 */"),
+            (Engine::Mysql, "SELECT 1 /*M! , 2 */"),
+            (Engine::Postgres, "SELECT\u{200b}1"),
+            (Engine::Sqlite, "SELECT 1\u{0}"),
+        ] {
+            let v = check_query(engine, sql);
+            assert!(!v.allowed, "{sql}: {v:?}");
+        }
+    }
 
     #[test]
     fn reads_pass_everything_else_is_refused_with_a_reason() {

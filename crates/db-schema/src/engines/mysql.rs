@@ -494,15 +494,22 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
 }
 
 #[cfg(feature = "mysql")]
+mod read;
+
+#[cfg(feature = "mysql")]
 mod runner {
+    use super::read;
     use crate::runner::{Param, QueryRunner, Rows, Value};
-    use crate::{ConnectOptions, DatabaseUrl, Error, Secret};
+    use crate::{CancelQuery, ConnectOptions, DatabaseUrl, Error, ReadLimits, ReadResult, Secret};
     use mysql_async::prelude::Queryable;
-    use mysql_async::{Conn, OptsBuilder};
+    use mysql_async::{Conn, Opts, OptsBuilder};
+    use std::sync::Arc;
 
     pub(super) struct MysqlRunner {
         conn: Conn,
         secret: Secret,
+        /// A read-only transaction of ours may still be open (a call was dropped mid-way).
+        in_transaction: bool,
     }
 
     impl std::fmt::Debug for MysqlRunner {
@@ -553,6 +560,13 @@ mod runner {
             target: target.clone(),
             message: message(&e, &secret),
         };
+        // The character set and SQL mode our SQL reading assumes (backslash escapes on,
+        // `"` quotes strings, `||` is OR); SET is refused afterwards, so they hold.
+        conn.query_drop(
+            "SET NAMES utf8mb4, SESSION sql_mode = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
+        )
+        .await
+        .map_err(fail)?;
         conn.query_drop("SET SESSION TRANSACTION READ ONLY")
             .await
             .map_err(fail)?;
@@ -570,7 +584,11 @@ mod runner {
             .await
             .map_err(fail)?;
         }
-        Ok(Box::new(MysqlRunner { conn, secret }))
+        Ok(Box::new(MysqlRunner {
+            conn,
+            secret,
+            in_transaction: false,
+        }))
     }
 
     fn to_value(v: mysql_async::Value) -> Value {
@@ -624,6 +642,71 @@ mod runner {
                 .map(|r| r.unwrap().into_iter().map(to_value).collect())
                 .collect();
             Ok(Rows { columns, rows })
+        }
+
+        async fn read_only_query(
+            &mut self,
+            sql: &str,
+            limits: &ReadLimits,
+        ) -> Result<ReadResult, Error> {
+            let secret = &self.secret;
+            let fail = |e: mysql_async::Error| Error::query_failed(message(&e, secret));
+            if self.in_transaction {
+                self.conn.query_drop("ROLLBACK").await.map_err(fail)?;
+                self.in_transaction = false;
+            }
+            self.in_transaction = true;
+            self.conn
+                .query_drop("START TRANSACTION READ ONLY")
+                .await
+                .map_err(fail)?;
+            let result = match read::run(&mut self.conn, sql, limits).await {
+                Ok(Ok(r)) => Ok(r),
+                Ok(Err(why)) => Err(Error::query_failed(why)),
+                Err(e) => Err(fail(e)),
+            };
+            let rollback = self.conn.query_drop("ROLLBACK").await;
+            if rollback.is_ok() {
+                self.in_transaction = false;
+            }
+            let result = result?;
+            rollback.map_err(fail)?;
+            Ok(result)
+        }
+
+        fn canceller(&self) -> Option<Arc<dyn CancelQuery>> {
+            Some(Arc::new(MysqlCancel {
+                opts: self.conn.opts().clone(),
+                id: self.conn.id(),
+            }))
+        }
+    }
+
+    /// Cancels with `KILL QUERY <id>` from a second connection as the same user.
+    struct MysqlCancel {
+        opts: Opts,
+        id: u32,
+    }
+
+    impl std::fmt::Debug for MysqlCancel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("MysqlCancel")
+                .field("id", &self.id)
+                .finish_non_exhaustive()
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl CancelQuery for MysqlCancel {
+        async fn cancel(&self) {
+            let kill = async {
+                let mut conn = Conn::new(self.opts.clone()).await?;
+                conn.query_drop(format!("KILL QUERY {}", self.id)).await?;
+                conn.disconnect().await
+            };
+            if let Err(e) = kill.await {
+                tracing::debug!(error = %e, "mysql cancel failed");
+            }
         }
     }
 }

@@ -381,15 +381,22 @@ pub(crate) fn strip_outer_parens(expr: &str) -> String {
 }
 
 #[cfg(feature = "postgres")]
+mod read;
+
+#[cfg(feature = "postgres")]
 mod runner {
+    use super::read;
     use crate::runner::{Param, QueryRunner, Rows, Value};
-    use crate::{ConnectOptions, DatabaseUrl, Error, Secret};
+    use crate::{CancelQuery, ConnectOptions, DatabaseUrl, Error, ReadLimits, ReadResult, Secret};
+    use std::sync::Arc;
     use tokio_postgres::types::{to_sql_checked, IsNull, ToSql, Type};
     use tokio_postgres::{Client, NoTls};
 
     pub(super) struct PgRunner {
         client: Client,
         secret: Secret,
+        /// A read-only transaction of ours may still be open (a call was dropped mid-way).
+        in_transaction: bool,
     }
 
     impl std::fmt::Debug for PgRunner {
@@ -440,8 +447,10 @@ mod runner {
             )
             .application_name("xldb-codex-schema")
             .connect_timeout(options.connect_timeout)
+            // tokio-postgres fixes client_encoding to UTF8 itself; DateStyle fixes how dates
+            // read as text.
             .options(format!(
-                "-c default_transaction_read_only=on -c statement_timeout={} -c lock_timeout={}",
+                "-c default_transaction_read_only=on -c statement_timeout={} -c lock_timeout={} -c DateStyle=ISO,MDY",
                 options.statement_timeout.as_millis(),
                 options.statement_timeout.as_millis()
             ));
@@ -472,7 +481,11 @@ mod runner {
                 tracing::debug!(error = %e, "postgres connection ended");
             }
         });
-        Ok(Box::new(PgRunner { client, secret }))
+        Ok(Box::new(PgRunner {
+            client,
+            secret,
+            in_transaction: false,
+        }))
     }
 
     /// A parameter that binds to whatever type the server inferred for its placeholder.
@@ -572,6 +585,68 @@ mod runner {
                 out.push(values);
             }
             Ok(Rows { columns, rows: out })
+        }
+
+        async fn read_only_query(
+            &mut self,
+            sql: &str,
+            limits: &ReadLimits,
+        ) -> Result<ReadResult, Error> {
+            let fail = |e: tokio_postgres::Error, secret: &Secret| {
+                Error::query_failed(message(&e, secret))
+            };
+            if self.in_transaction {
+                self.client
+                    .batch_execute("ROLLBACK")
+                    .await
+                    .map_err(|e| fail(e, &self.secret))?;
+                self.in_transaction = false;
+            }
+            let ms = limits.timeout.as_millis().max(1);
+            self.in_transaction = true;
+            self.client
+                .batch_execute(&format!(
+                    "BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = {ms}; \
+                     SET LOCAL lock_timeout = {ms}; \
+                     SET LOCAL idle_in_transaction_session_timeout = {}",
+                    ms.saturating_add(60_000)
+                ))
+                .await
+                .map_err(|e| fail(e, &self.secret))?;
+            let result = match read::run(&self.client, sql, limits).await {
+                Ok(Ok(r)) => Ok(r),
+                Ok(Err(why)) => Err(Error::query_failed(why)),
+                Err(e) => Err(fail(e, &self.secret)),
+            };
+            let rollback = self.client.batch_execute("ROLLBACK").await;
+            if rollback.is_ok() {
+                self.in_transaction = false;
+            }
+            let result = result?;
+            rollback.map_err(|e| fail(e, &self.secret))?;
+            Ok(result)
+        }
+
+        fn canceller(&self) -> Option<Arc<dyn CancelQuery>> {
+            Some(Arc::new(PgCancel(self.client.cancel_token())))
+        }
+    }
+
+    /// Cancels through PostgreSQL's cancel request (a new connection naming the backend).
+    struct PgCancel(tokio_postgres::CancelToken);
+
+    impl std::fmt::Debug for PgCancel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PgCancel").finish_non_exhaustive()
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl CancelQuery for PgCancel {
+        async fn cancel(&self) {
+            if let Err(e) = self.0.cancel_query(NoTls).await {
+                tracing::debug!(error = %e, "postgres cancel request failed");
+            }
         }
     }
 }

@@ -305,9 +305,13 @@ fn is_rowid_alias(create_sql: &BTreeMap<String, String>, table: &str) -> bool {
 
 #[cfg(feature = "sqlite")]
 mod runner {
+    use crate::read_query::{float, Collector};
     use crate::runner::{Param, QueryRunner, Rows, Value};
-    use crate::{ConnectOptions, DatabaseUrl, Error, Location};
-    use rusqlite::{types::ValueRef, Connection, OpenFlags};
+    use crate::{
+        CancelQuery, ConnectOptions, DatabaseUrl, Error, Location, ReadLimits, ReadResult,
+    };
+    use rusqlite::limits::Limit;
+    use rusqlite::{types::ValueRef, Connection, InterruptHandle, OpenFlags};
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
 
@@ -346,8 +350,12 @@ mod runner {
             target: target.clone(),
             message: e.to_string(),
         })?;
+        // No string or blob above MAX_VALUE_LENGTH is ever built (`zeroblob(1e9)` fails
+        // instead of allocating); no database can be attached.
         conn.busy_timeout(options.statement_timeout)
             .and_then(|_| conn.execute_batch("PRAGMA query_only = 1;"))
+            .and_then(|_| conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, MAX_VALUE_LENGTH))
+            .and_then(|_| conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0))
             .map_err(|e| Error::Connect {
                 target,
                 message: e.to_string(),
@@ -356,6 +364,104 @@ mod runner {
             conn: Arc::new(Mutex::new(conn)),
             timeout: options.statement_timeout,
         }))
+    }
+
+    /// The longest string or blob SQLite may build on this connection (bytes).
+    const MAX_VALUE_LENGTH: i32 = 64 << 20;
+
+    /// One statement in a deferred transaction that is rolled back.
+    fn read(conn: &Connection, sql: &str, limits: &ReadLimits) -> rusqlite::Result<ReadResult> {
+        conn.execute_batch("PRAGMA query_only = 1; BEGIN DEFERRED")?;
+        let result = read_in_transaction(conn, sql, limits);
+        conn.execute_batch("ROLLBACK")?;
+        result
+    }
+
+    fn read_in_transaction(
+        conn: &Connection,
+        sql: &str,
+        limits: &ReadLimits,
+    ) -> rusqlite::Result<ReadResult> {
+        // `prepare` refuses text after the first statement
+        let mut stmt = conn.prepare(sql)?;
+        // a statement without columns is not a query (`PRAGMA query_only = 0`, `BEGIN`)
+        if !stmt.readonly() || stmt.column_count() == 0 {
+            return Err(rusqlite::Error::InvalidQuery);
+        }
+        let columns: Vec<String> = stmt.column_names().map(str::to_owned).collect();
+        let n = columns.len();
+        let mut c = Collector::new(columns, limits);
+        let mut rows = stmt.raw_query();
+        while let Some(row) = rows.next()? {
+            let mut values = Vec::with_capacity(n);
+            for i in 0..n {
+                values.push(match row.get_ref(i)? {
+                    ValueRef::Null => serde_json::Value::Null,
+                    ValueRef::Integer(v) => serde_json::Value::from(v),
+                    ValueRef::Real(v) => float(v),
+                    ValueRef::Text(t) => c.bytes_as_text(t),
+                    ValueRef::Blob(b) => c.binary(b),
+                });
+            }
+            if !c.push(values) {
+                break;
+            }
+        }
+        Ok(c.finish())
+    }
+
+    /// Cancels with `sqlite3_interrupt`.
+    struct SqliteCancel(InterruptHandle);
+
+    impl std::fmt::Debug for SqliteCancel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("SqliteCancel").finish_non_exhaustive()
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl CancelQuery for SqliteCancel {
+        async fn cancel(&self) {
+            self.0.interrupt();
+        }
+    }
+
+    impl SqliteRunner {
+        /// Run `job` on the connection in a blocking thread, interrupted at the time limit.
+        async fn blocking<T: Send + 'static>(
+            &self,
+            during: &str,
+            job: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+        ) -> Result<T, Error> {
+            let conn = Arc::clone(&self.conn);
+            let interrupt = {
+                let guard = conn
+                    .lock()
+                    .map_err(|_| Error::query_failed("the connection is poisoned"))?;
+                guard.get_interrupt_handle()
+            };
+            let task = tokio::task::spawn_blocking(move || {
+                let guard = conn
+                    .lock()
+                    .map_err(|_| Error::query_failed("the connection is poisoned"))?;
+                job(&guard).map_err(|e| match e {
+                    rusqlite::Error::InvalidQuery => {
+                        Error::query_failed(crate::read_query::NOT_A_QUERY)
+                    }
+                    e => Error::query_failed(e.to_string()),
+                })
+            });
+            match tokio::time::timeout(self.timeout, task).await {
+                Ok(joined) => joined.map_err(|e| Error::query_failed(e.to_string()))?,
+                Err(_) => {
+                    interrupt.interrupt();
+                    Err(Error::Timeout {
+                        during: during.into(),
+                        seconds: self.timeout.as_secs(),
+                    })
+                }
+            }
+        }
     }
 
     fn run(conn: &Connection, sql: &str, params: &[Param]) -> rusqlite::Result<Rows> {
@@ -398,31 +504,29 @@ mod runner {
     #[async_trait::async_trait]
     impl QueryRunner for SqliteRunner {
         async fn query(&mut self, sql: &str, params: &[Param]) -> Result<Rows, Error> {
-            let conn = Arc::clone(&self.conn);
-            let interrupt = {
-                let guard = conn
-                    .lock()
-                    .map_err(|_| Error::query_failed("the connection is poisoned"))?;
-                guard.get_interrupt_handle()
-            };
             let sql = sql.to_owned();
             let params = params.to_vec();
-            let job = tokio::task::spawn_blocking(move || {
-                let guard = conn
-                    .lock()
-                    .map_err(|_| Error::query_failed("the connection is poisoned"))?;
-                run(&guard, &sql, &params).map_err(|e| Error::query_failed(e.to_string()))
-            });
-            match tokio::time::timeout(self.timeout, job).await {
-                Ok(joined) => joined.map_err(|e| Error::query_failed(e.to_string()))?,
-                Err(_) => {
-                    interrupt.interrupt();
-                    Err(Error::Timeout {
-                        during: "running a catalog query".into(),
-                        seconds: self.timeout.as_secs(),
-                    })
-                }
-            }
+            self.blocking("running a catalog query", move |conn| {
+                run(conn, &sql, &params)
+            })
+            .await
+        }
+
+        async fn read_only_query(
+            &mut self,
+            sql: &str,
+            limits: &ReadLimits,
+        ) -> Result<ReadResult, Error> {
+            let during = format!("running `{}`", crate::read_query::excerpt(sql));
+            let sql = sql.to_owned();
+            let limits = *limits;
+            self.blocking(&during, move |conn| read(conn, &sql, &limits))
+                .await
+        }
+
+        fn canceller(&self) -> Option<Arc<dyn CancelQuery>> {
+            let guard = self.conn.lock().ok()?;
+            Some(Arc::new(SqliteCancel(guard.get_interrupt_handle())))
         }
     }
 }

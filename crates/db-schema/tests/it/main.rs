@@ -18,5 +18,6 @@ mod mysql;
 mod oracle;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod read_only_query;
 #[cfg(feature = "sqlite")]
 mod sqlite;

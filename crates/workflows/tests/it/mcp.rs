@@ -15,6 +15,7 @@ async fn initialize_list_call_and_refuse() {
         DbToolsOptions {
             row_limit: 10,
             timeout: Duration::from_secs(5),
+            ..DbToolsOptions::default()
         },
     )
     .await
