@@ -8,4 +8,5 @@ mod demo;
 mod engines;
 mod mcp_server;
 mod offline;
+mod scale;
 mod util;
