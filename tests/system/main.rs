@@ -14,5 +14,6 @@ mod mcp_server;
 mod mcp_values;
 mod offline;
 mod policy_oracle;
+mod scale;
 mod sql_allowlist;
 mod util;

@@ -37,9 +37,14 @@ struct SchemaArgs {
     /// Database URL (`sqlite:///path.db`, `postgres://user@host/db`, …).
     #[arg(long, env = "XLDB_CODEX_DB")]
     db: String,
-    /// Only these tables (comma-separated).
+    /// Focus on these tables (comma-separated): they and their foreign-key neighbours come
+    /// first in the schema map sent to Codex.
     #[arg(long, value_delimiter = ',')]
     tables: Vec<String>,
+    /// Cover the whole schema: split it into parts that each fit the prompt budget (along
+    /// foreign keys), analyse each in its own turn, then merge the answers in one more turn.
+    #[arg(long)]
+    thorough: bool,
     #[command(flatten)]
     codex: CodexArgs,
     #[command(flatten)]
@@ -256,38 +261,109 @@ fn progress(format: Format) -> impl FnMut(wf::Progress<'_>) + Send {
     }
 }
 
-/// Ask Codex unless offline; `Ok(None)` means fall back (the reason is printed).
+/// Why Codex's answer is missing: it could not be used, or it refused our input.
+#[derive(Debug, Clone)]
+pub(crate) struct Fallback {
+    /// `true`: Codex or the model refused the prompt as too long (not an outage).
+    pub(crate) refused: bool,
+    /// The reason, redacted.
+    pub(crate) why: String,
+}
+
+/// The one-line progress report of a prompt about to be sent.
+pub(crate) fn report_prompt(prompt: &wf::Prompt, format: Format, part: Option<(usize, usize)>) {
+    if format == Format::Json {
+        return;
+    }
+    let part = part.map_or(String::new(), |(n, of)| format!("part {n}/{of}: "));
+    let left_out = if prompt.left_out.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", prompt.left_out.join("; "))
+    };
+    eprintln!(
+        "· {part}prompt of {} tokens (budget {}, {}){left_out}",
+        prompt.tokens,
+        prompt.budget,
+        wf::TOKENIZER
+    );
+}
+
+/// Ask Codex unless offline; `Ok((None, Some(fallback)))` means fall back (the reason is
+/// printed).
 async fn consult(
     s: &Settings,
     db: Option<&str>,
-    prompt: &str,
+    prompt: &wf::Prompt,
     format: Format,
-) -> anyhow::Result<(Option<AssistantOutcome>, Option<String>)> {
+) -> anyhow::Result<(Option<AssistantOutcome>, Option<Fallback>)> {
     if s.offline {
         return Ok((None, None));
     }
+    report_prompt(prompt, format, None);
+    ask(s, db, &prompt.text, format).await
+}
+
+/// One question to Codex (a new session and conversation), with the fallback rules: an audit
+/// failure is fatal, `--no-fallback` turns any other failure into an error.
+async fn ask(
+    s: &Settings,
+    db: Option<&str>,
+    text: &str,
+    format: Format,
+) -> anyhow::Result<(Option<AssistantOutcome>, Option<Fallback>)> {
+    match ask_once(s, db, text, format).await? {
+        Ok(outcome) => Ok((Some(outcome), None)),
+        Err(fallback) => {
+            // A refusal of our input is said as it is: Codex is there, the prompt is too big.
+            let said = if fallback.refused {
+                fallback.why.clone()
+            } else {
+                format!("Codex unavailable: {}", fallback.why)
+            };
+            if s.no_fallback {
+                anyhow::bail!("{said} (--no-fallback given)");
+            }
+            if format != Format::Json {
+                eprintln!("{said}; showing local analysis");
+            }
+            Ok((None, Some(fallback)))
+        }
+    }
+}
+
+/// One question to Codex: its answer, or why there is none. The outer error is fatal (the
+/// audit log cannot be opened, the policy does not load).
+pub(crate) async fn ask_once(
+    s: &Settings,
+    db: Option<&str>,
+    text: &str,
+    format: Format,
+) -> anyhow::Result<Result<AssistantOutcome, Fallback>> {
     let url_file = match db {
         Some(url) => Some(UrlFile::create(url)?),
         None => None,
     };
     let config = assistant_config(s, url_file.as_ref())?;
-    match wf::ask_codex(&config, prompt, progress(format)).await {
-        Ok(outcome) => Ok((Some(outcome), None)),
+    match wf::ask_codex(&config, text, progress(format)).await {
+        Ok(outcome) => Ok(Ok(outcome)),
         Err(e @ AssistantError::Audit { .. }) => Err(e.into()),
-        Err(e) => {
-            let why = codex_session::redact_text(&e.to_string()).into_owned();
-            if s.no_fallback {
-                anyhow::bail!("Codex unavailable: {why} (--no-fallback given)");
-            }
-            if format != Format::Json {
-                eprintln!("Codex unavailable: {why}; showing local analysis");
-            }
-            Ok((None, Some(why)))
-        }
+        Err(e) => Ok(Err(Fallback {
+            refused: matches!(e, AssistantError::PromptTooLarge { .. }),
+            why: codex_session::redact_text(&e.to_string()).into_owned(),
+        })),
     }
 }
 
-fn print_answer(outcome: &AssistantOutcome, format: Format) {
+/// `--print-prompt`: the prompt exactly as it would be sent.
+pub(crate) fn print_prompt(prompt: &wf::Prompt) {
+    print!("{}", prompt.text);
+    if !prompt.text.ends_with('\n') {
+        println!();
+    }
+}
+
+pub(crate) fn print_answer(outcome: &AssistantOutcome, format: Format) {
     match format {
         Format::Markdown => println!("\n## Codex\n\n{}\n", outcome.final_message),
         _ => println!("\n== Codex ==\n{}\n", outcome.final_message),
@@ -306,17 +382,31 @@ fn print_answer(outcome: &AssistantOutcome, format: Format) {
     }
 }
 
-fn json_result(
+pub(crate) fn json_result(
     kind: &str,
     local: serde_json::Value,
     outcome: &Option<AssistantOutcome>,
-    unavailable: &Option<String>,
+    fallback: &Option<Fallback>,
+    prompt: Option<&wf::Prompt>,
     extra: serde_json::Value,
 ) -> serde_json::Value {
+    let why = |refused: bool| {
+        fallback
+            .as_ref()
+            .filter(|f| f.refused == refused)
+            .map(|f| f.why.clone())
+    };
     let mut doc = json!({
         "analysis": kind,
         "source": if outcome.is_some() { "codex" } else { "local" },
-        "codex_unavailable": unavailable,
+        "codex_unavailable": why(false),
+        "codex_refused": why(true),
+        "prompt": prompt.map(|p| json!({
+            "tokens": p.tokens,
+            "budget": p.budget,
+            "tokenizer": wf::TOKENIZER,
+            "left_out": p.left_out,
+        })),
         "local": local,
         "codex": outcome,
     });
@@ -342,25 +432,33 @@ async fn schema(a: SchemaArgs) -> anyhow::Result<Exit> {
     let s = a.codex.resolve()?;
     let format = a.output.format();
     let engine = engine_of(Some(&a.db), None).unwrap_or(Engine::Generic);
-    let schema = extract_schema(&a.db, &a.tables).await?;
+    // The whole schema: `--tables` focuses the map, it does not hide the rest from the model.
+    let schema = extract_schema(&a.db, &[]).await?;
     let findings = wf::analyze_schema(&schema, wf::SchemaLintOptions::for_schema(&schema));
-    let schema_json: serde_json::Value = serde_json::from_str(&codex_session::redact_text(
-        &serde_json::to_string(&schema)?,
-    ))?;
+    if a.thorough {
+        return crate::thorough::run(&s, &a.db, engine, &schema, &findings, format).await;
+    }
     let prompt = wf::schema_analysis_prompt(&wf::SchemaPrompt {
         engine,
-        schema: &schema_json,
+        schema: &schema,
         focus_tables: &a.tables,
         findings: &findings,
         tools: true,
+        budget: s.prompt_budget,
+        part: None,
     });
-    let (outcome, unavailable) = consult(&s, Some(&a.db), &prompt, format).await?;
+    if s.print_prompt {
+        print_prompt(&prompt);
+        return Ok(Exit::Ok);
+    }
+    let (outcome, fallback) = consult(&s, Some(&a.db), &prompt, format).await?;
     if format == Format::Json {
         let doc = json_result(
             "schema",
             json!({"tables": schema.tables.len(), "findings": findings}),
             &outcome,
-            &unavailable,
+            &fallback,
+            Some(&prompt),
             json!({}),
         );
         println!("{}", serde_json::to_string_pretty(&doc)?);
@@ -465,21 +563,28 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
     };
     let engine = engine_of(a.db.as_deref(), a.engine.as_deref())?;
     let mut facts = wf::SchemaFacts::default();
-    let mut involved: Option<serde_json::Value> = None;
+    let mut involved: Vec<db_schema::Table> = Vec::new();
     let mut tools = None;
     let mut measured = None;
     if let Some(db) = &a.db {
         let schema = extract_schema(db, &[]).await?;
         facts = wf::schema_facts(&schema);
         let names = wf::referenced_tables(engine, &sql);
-        let tables: Vec<&db_schema::Table> = schema
+        // Only the tables the query names go to the model (the map of the rest is a
+        // `list_tables` call away).
+        involved = schema
             .tables
             .iter()
-            .filter(|t| names.contains(&t.name.to_ascii_lowercase()))
+            .filter(|t| {
+                let qualified = t
+                    .schema
+                    .as_ref()
+                    .map(|s| format!("{s}.{}", t.name).to_ascii_lowercase());
+                names.contains(&t.name.to_ascii_lowercase())
+                    || qualified.is_some_and(|q| names.contains(&q))
+            })
+            .cloned()
             .collect();
-        involved = Some(serde_json::from_str(&codex_session::redact_text(
-            &serde_json::to_string(&tables)?,
-        ))?);
         let mut t = wf::DbTools::connect(
             db,
             wf::DbToolsOptions {
@@ -507,7 +612,24 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
     let cached = cache
         .as_ref()
         .and_then(|c| c.get(&fp, engine).ok().flatten());
-    let (outcome, unavailable, from_cache) = match cached {
+    let involved_refs: Vec<&db_schema::Table> = involved.iter().collect();
+    let m = measured.as_ref();
+    let prompt = wf::query_optimization_prompt(&wf::QueryPrompt {
+        engine,
+        sql: &codex_session::redact_text(&sql),
+        plan: m.and_then(|m| m.plan.as_deref()),
+        elapsed_ms: m.and_then(|m| m.elapsed_ms),
+        rows: m.and_then(|m| m.rows),
+        tables: &involved_refs,
+        findings: &local.findings,
+        tools: a.db.is_some(),
+        budget: s.prompt_budget,
+    });
+    if s.print_prompt {
+        print_prompt(&prompt);
+        return Ok(Exit::Ok);
+    }
+    let (outcome, fallback, from_cache) = match cached {
         Some(hit) => (
             serde_json::from_value::<AssistantOutcomeOwned>(hit.payload)
                 .ok()
@@ -516,17 +638,6 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
             true,
         ),
         None => {
-            let m = measured.as_ref();
-            let prompt = wf::query_optimization_prompt(&wf::QueryPrompt {
-                engine,
-                sql: &codex_session::redact_text(&sql),
-                plan: m.and_then(|m| m.plan.as_deref()),
-                elapsed_ms: m.and_then(|m| m.elapsed_ms),
-                rows: m.and_then(|m| m.rows),
-                schema: involved.as_ref(),
-                findings: &local.findings,
-                tools: a.db.is_some(),
-            });
             let (o, u) = consult(&s, a.db.as_deref(), &prompt, format).await?;
             (o, u, false)
         }
@@ -559,7 +670,8 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
             "query",
             json!({"engine": engine, "fingerprint": fp, "findings": local.findings, "measured": measured}),
             &outcome,
-            &unavailable,
+            &fallback,
+            (!from_cache).then_some(&prompt),
             json!({"cached": from_cache, "proposals": proposals, "verification": verification}),
         );
         println!("{}", serde_json::to_string_pretty(&doc)?);
@@ -693,14 +805,19 @@ async fn caching(a: CachingArgs) -> anyhow::Result<Exit> {
         return Err(UsageError("no queries to analyze (give --queries FILE)".into()).into());
     }
     let report = wf::analyze_caching(engine, &entries);
-    let prompt = wf::caching_prompt(&report, a.db.is_some());
-    let (outcome, unavailable) = consult(&s, a.db.as_deref(), &prompt, format).await?;
+    let prompt = wf::caching_prompt(&report, a.db.is_some(), s.prompt_budget);
+    if s.print_prompt {
+        print_prompt(&prompt);
+        return Ok(Exit::Ok);
+    }
+    let (outcome, fallback) = consult(&s, a.db.as_deref(), &prompt, format).await?;
     if format == Format::Json {
         let doc = json_result(
             "caching",
             serde_json::to_value(&report)?,
             &outcome,
-            &unavailable,
+            &fallback,
+            Some(&prompt),
             json!({"sources": sources}),
         );
         println!("{}", serde_json::to_string_pretty(&doc)?);
@@ -765,14 +882,19 @@ async fn config(a: ConfigArgs) -> anyhow::Result<Exit> {
     let text = read_file(&a.file)?;
     let review =
         wf::review_config(&text).map_err(|e| UsageError(format!("`{}`: {e}", a.file.display())))?;
-    let prompt = wf::config_review_prompt(&review);
-    let (outcome, unavailable) = consult(&s, None, &prompt, format).await?;
+    let prompt = wf::config_review_prompt(&review, s.prompt_budget);
+    if s.print_prompt {
+        print_prompt(&prompt);
+        return Ok(Exit::Ok);
+    }
+    let (outcome, fallback) = consult(&s, None, &prompt, format).await?;
     if format == Format::Json {
         let doc = json_result(
             "config",
             json!({"findings": review.findings, "secrets_redacted": review.secrets_redacted}),
             &outcome,
-            &unavailable,
+            &fallback,
+            Some(&prompt),
             json!({}),
         );
         println!("{}", serde_json::to_string_pretty(&doc)?);

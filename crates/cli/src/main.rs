@@ -26,6 +26,7 @@ mod policy_bridge;
 mod render;
 mod schema;
 mod settings;
+mod thorough;
 
 /// Let the OpenAI Codex engine work on your databases, safely.
 #[derive(Debug, Parser)]

@@ -16,6 +16,7 @@
 //! policy = "/etc/xldb-codex/policy.toml"
 //! audit_log = "/var/log/xldb-codex/audit.jsonl"
 //! cache_ttl = 86400            # seconds, suggestion cache
+//! prompt_budget = 24000        # tokens (o200k_base) per prompt sent to Codex
 //! ```
 
 use crate::exit::UsageError;
@@ -104,6 +105,13 @@ pub struct CodexArgs {
     /// Fail instead of falling back to local analysis when Codex is unavailable.
     #[arg(long, conflicts_with = "offline")]
     pub no_fallback: bool,
+    /// The most tokens (o200k_base) a prompt may take (default 24000): the schema is sent as
+    /// a ranked map, a workload as its top groups, a long plan or configuration cut, to fit.
+    #[arg(long, env = "XLDB_CODEX_PROMPT_BUDGET", value_name = "TOKENS")]
+    pub prompt_budget: Option<usize>,
+    /// Print exactly the prompt that would be sent to Codex, and stop (Codex is not started).
+    #[arg(long, conflicts_with = "offline")]
+    pub print_prompt: bool,
     /// Settings file (TOML); default: `config.toml` in the user's config folder.
     #[arg(long, env = "XLDB_CODEX_SETTINGS", value_name = "FILE")]
     pub settings: Option<PathBuf>,
@@ -122,6 +130,7 @@ struct SettingsFile {
     policy: Option<PathBuf>,
     audit_log: Option<PathBuf>,
     cache_ttl: Option<u64>,
+    prompt_budget: Option<usize>,
 }
 
 /// The resolved settings.
@@ -151,6 +160,10 @@ pub struct Settings {
     pub no_fallback: bool,
     /// Suggestion cache TTL.
     pub cache_ttl: Duration,
+    /// The prompt budget in tokens.
+    pub prompt_budget: usize,
+    /// Print the prompt instead of sending it.
+    pub print_prompt: bool,
 }
 
 /// The user's default settings file, if a config folder exists.
@@ -242,7 +255,20 @@ impl CodexArgs {
         if timeout == 0 {
             return Err(UsageError("`--codex-timeout` must be at least 1 second".into()).into());
         }
+        let prompt_budget = self
+            .prompt_budget
+            .or(file.prompt_budget)
+            .unwrap_or(xldb_workflows::DEFAULT_PROMPT_BUDGET);
+        if prompt_budget < xldb_workflows::MIN_PROMPT_BUDGET {
+            return Err(UsageError(format!(
+                "`--prompt-budget` must be at least {} tokens (got {prompt_budget})",
+                xldb_workflows::MIN_PROMPT_BUDGET
+            ))
+            .into());
+        }
         Ok(Settings {
+            prompt_budget,
+            print_prompt: self.print_prompt,
             codex_bin: self.codex_bin.clone().or(file.codex_bin),
             protocol,
             codex_timeout: Duration::from_secs(timeout),
@@ -321,5 +347,24 @@ mod tests {
         for name in &names {
             assert!(message.contains(name), "`{name}` missing: {message}");
         }
+    }
+
+    #[test]
+    fn the_prompt_budget_comes_from_the_flag_the_file_or_the_default() {
+        assert_eq!(
+            resolve(&[], "").unwrap().prompt_budget,
+            xldb_workflows::DEFAULT_PROMPT_BUDGET
+        );
+        let file = "prompt_budget = 8000\n";
+        assert_eq!(resolve(&[], file).unwrap().prompt_budget, 8000);
+        assert_eq!(
+            resolve(&["--prompt-budget", "12000"], file)
+                .unwrap()
+                .prompt_budget,
+            12000
+        );
+        let err = resolve(&["--prompt-budget", "10"], "").unwrap_err();
+        assert_eq!(crate::exit::code_for(&err), crate::exit::Exit::Usage);
+        assert!(err.to_string().contains("at least 2000"), "{err}");
     }
 }

@@ -15,9 +15,11 @@
 //! before each MCP tool call: the tools of our own `xldb` server are trusted (all of them only
 //! read), any other MCP tool is an `ask`.
 //!
-//! Every failure to get a complete answer is an [`AssistantError`] whose message is meant for
-//! "Codex unavailable: …; showing local analysis": the caller falls back, and never prints a
-//! partial answer as if it were complete.
+//! Every failure to get a complete answer is an [`AssistantError`]: the caller falls back to
+//! the local analysis, and never prints a partial answer as if it were complete. A prompt that
+//! Codex (its input limit, 1,048,576 characters on 0.169) or the model (its context window)
+//! refuses as too long is [`AssistantError::PromptTooLarge`], whose message says so and what
+//! to do: that is our input's fault, never "Codex unavailable".
 
 use crate::extract::{extract_recommendations, extract_sql_blocks};
 use crate::prompts::{base_instructions, MCP_SERVER_NAME};
@@ -114,6 +116,19 @@ pub enum AssistantError {
     /// The turn ended without an answer (error event, aborted, timed out).
     #[error("{0}")]
     NoAnswer(String),
+    /// Codex or the model refused the prompt as too long: not an outage, the input must shrink.
+    #[error(
+        "the prompt ({tokens} tokens) exceeds what {refused_by} accepts ({}); lower `--prompt-budget` or use `--thorough`",
+        limit.map_or_else(|| "its context window".to_string(), |m| format!("{m} characters"))
+    )]
+    PromptTooLarge {
+        /// The prompt's size in tokens ([`count_tokens`](crate::count_tokens)).
+        tokens: usize,
+        /// Who refused it: `codex` (its input limit) or `the model` (its context window).
+        refused_by: &'static str,
+        /// The limit in characters, when the refusal named it.
+        limit: Option<u64>,
+    },
     /// The audit log cannot be opened (fatal: nothing runs unaudited).
     #[error("cannot open the audit log `{path}`: {message}")]
     Audit {
@@ -401,10 +416,11 @@ async fn converse(
             );
     }
     let result = async {
-        let mut conversation = session
-            .new_conversation(conv_opts)
-            .await
-            .map_err(|e| AssistantError::Unavailable(redact_text(&e.to_string()).into_owned()))?;
+        let mut conversation = session.new_conversation(conv_opts).await.map_err(|e| {
+            refused(&e, prompt).unwrap_or_else(|| {
+                AssistantError::Unavailable(redact_text(&e.to_string()).into_owned())
+            })
+        })?;
         let mut tool_calls = Vec::new();
         let mut seen_calls = std::collections::HashSet::new();
         let outcome = conversation
@@ -422,7 +438,9 @@ async fn converse(
             })
             .await
             .map_err(|e| {
-                if e.is_unavailable() {
+                if let Some(refusal) = refused(&e, prompt) {
+                    refusal
+                } else if e.is_unavailable() {
                     AssistantError::Unavailable(redact_text(&e.to_string()).into_owned())
                 } else {
                     AssistantError::NoAnswer(redact_text(&e.to_string()).into_owned())
@@ -441,6 +459,9 @@ async fn converse(
                 redact_text(reason)
             )))
         }
+        TurnEnd::Failed { message } if is_context_overflow(message) => {
+            return Err(too_large(prompt, "the model", None))
+        }
         TurnEnd::Failed { message } => {
             return Err(AssistantError::NoAnswer(format!(
                 "the model failed: {}",
@@ -453,6 +474,9 @@ async fn converse(
         .clone()
         .filter(|m| !m.trim().is_empty())
     else {
+        if outcome.errors.iter().any(|e| is_context_overflow(e)) {
+            return Err(too_large(prompt, "the model", None));
+        }
         let why = outcome
             .errors
             .first()
@@ -500,6 +524,46 @@ async fn converse(
         }),
         server: Some(server),
     })
+}
+
+/// Codex 0.169 refuses a `turn/start` whose input is longer than its limit with a JSON-RPC
+/// error (`-32602`, "Input exceeds the maximum length of 1048576 characters"); `codex-session`
+/// hands it over as [`codex_session::Error::Server`]. That is a refusal of our input, not an
+/// outage: say so, with the limit when the message names it.
+fn refused(e: &codex_session::Error, prompt: &str) -> Option<AssistantError> {
+    let codex_session::Error::Server { code, message, .. } = e else {
+        return None;
+    };
+    let lower = message.to_ascii_lowercase();
+    if *code == -32602 && lower.contains("exceeds the maximum length") {
+        let limit = lower
+            .split("maximum length of")
+            .nth(1)
+            .and_then(|rest| {
+                rest.split(|c: char| !c.is_ascii_digit())
+                    .find(|w| !w.is_empty())
+            })
+            .and_then(|digits| digits.parse().ok());
+        return Some(too_large(prompt, "codex", limit));
+    }
+    is_context_overflow(message).then(|| too_large(prompt, "the model", None))
+}
+
+/// Whether a model error says the input is longer than its context window (the Responses
+/// API's `context_length_exceeded`, and the wordings Codex shows for it).
+fn is_context_overflow(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("context_length_exceeded")
+        || m.contains("context window")
+        || m.contains("maximum context length")
+}
+
+fn too_large(prompt: &str, refused_by: &'static str, limit: Option<u64>) -> AssistantError {
+    AssistantError::PromptTooLarge {
+        tokens: crate::tokens::count_tokens(prompt),
+        refused_by,
+        limit,
+    }
 }
 
 /// Passes every audit record on to the user's audit log (when there is one) and keeps the
@@ -671,5 +735,45 @@ mod tests {
         assert_eq!(probe.protocol().as_deref(), Some("app-server-v2"));
         let events: Vec<String> = inner.records().into_iter().map(|r| r.event).collect();
         assert_eq!(events, ["session_started", "shutdown"]);
+    }
+
+    #[test]
+    fn a_refused_input_is_a_prompt_too_large_error_naming_the_limit() {
+        let prompt = "x ".repeat(100);
+        let too_long = codex_session::Error::Server {
+            method: "turn/start".into(),
+            code: -32602,
+            message: "Input exceeds the maximum length of 1048576 characters".into(),
+        };
+        let err = refused(&too_long, &prompt).expect("a refusal");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "the prompt ({} tokens) exceeds what codex accepts (1048576 characters); lower `--prompt-budget` or use `--thorough`",
+                crate::count_tokens(&prompt)
+            )
+        );
+        let context = codex_session::Error::Server {
+            method: "turn/start".into(),
+            code: -32000,
+            message: "Your input exceeds the context window of this model".into(),
+        };
+        assert!(matches!(
+            refused(&context, &prompt),
+            Some(AssistantError::PromptTooLarge {
+                refused_by: "the model",
+                limit: None,
+                ..
+            })
+        ));
+        // any other server error is not a refusal of the input
+        let other = codex_session::Error::Server {
+            method: "turn/start".into(),
+            code: -32602,
+            message: "invalid params".into(),
+        };
+        assert!(refused(&other, &prompt).is_none());
+        assert!(is_context_overflow("stream error: context_length_exceeded"));
+        assert!(!is_context_overflow("the model is on fire"));
     }
 }

@@ -11,7 +11,9 @@
 //!   and [`analyze_caching`] group a workload by fingerprint and rank cache candidates;
 //!   [`SuggestionCache`] keeps Codex's answers per fingerprint and engine in SQLite with a TTL.
 //! - **Talking to Codex**: the prompt renderers ([`schema_analysis_prompt`],
-//!   [`query_optimization_prompt`], [`caching_prompt`], [`config_review_prompt`]) and the answer
+//!   [`query_optimization_prompt`], [`caching_prompt`], [`config_review_prompt`]), each within a
+//!   token budget ([`count_tokens`], `o200k_base`; the schema as a ranked [`schema_map`] in the
+//!   [`compact_table`] shorthand), and the answer
 //!   readers ([`extract_sql_blocks`], [`extract_recommendations`], [`check_proposals`]);
 //!   [`ask_codex`] runs one turn with every approval put to the policy, on whichever Codex
 //!   generation is installed ([`AssistantConfig::protocol`]: detected by default, or forced),
@@ -53,6 +55,7 @@ mod error;
 mod extract;
 mod finding;
 mod fingerprint;
+mod fk_graph;
 mod mcp_server;
 mod privileges;
 mod prompts;
@@ -60,7 +63,10 @@ mod query_lint;
 mod read_only;
 mod redact;
 mod schema_lint;
+mod schema_map;
+mod schema_parts;
 mod secret_columns;
+mod tokens;
 mod tool_args;
 
 pub use assistant::{
@@ -85,8 +91,9 @@ pub use finding::{sort_findings, Finding, Location, Severity};
 pub use fingerprint::{fingerprint, Fingerprint};
 pub use mcp_server::{serve_mcp, serve_mcp_with, ServeOptions, MAX_LINE, MCP_PROTOCOL_VERSIONS};
 pub use prompts::{
-    base_instructions, caching_prompt, config_review_prompt, query_optimization_prompt,
-    schema_analysis_prompt, QueryPrompt, SchemaPrompt, MCP_SERVER_NAME,
+    base_instructions, caching_prompt, config_review_prompt, merge_prompt,
+    query_optimization_prompt, schema_analysis_prompt, Prompt, QueryPrompt, SchemaPart,
+    SchemaPrompt, DEFAULT_PROMPT_BUDGET, MCP_SERVER_NAME, MIN_PROMPT_BUDGET,
 };
 pub use query_lint::{
     analyze_query, referenced_tables, ColumnFacts, QueryAnalysis, QueryLintOptions, SchemaFacts,
@@ -94,3 +101,6 @@ pub use query_lint::{
 pub use read_only::{check_query, check_read_only, policy_dialect, ReadOnlyVerdict};
 pub use redact::{redact_toml, redact_toml_table};
 pub use schema_lint::{analyze_schema, schema_facts, SchemaLintOptions};
+pub use schema_map::{compact_table, schema_map, MapRequest, SchemaMap};
+pub use schema_parts::schema_parts;
+pub use tokens::{count_tokens, TOKENIZER};

@@ -43,7 +43,9 @@ impl SchemaLintOptions {
     }
 }
 
-fn table_name(t: &Table) -> String {
+/// The name findings use for `t`: qualified with its schema unless that is the engine's
+/// default one (`public`, `main`, `dbo`).
+pub(crate) fn table_name(t: &Table) -> String {
     match &t.schema {
         Some(s) if !matches!(s.as_str(), "public" | "main" | "dbo") => format!("{s}.{}", t.name),
         _ => t.name.clone(),
