@@ -28,7 +28,8 @@ install_debian_packages() {
   command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
   # The approval-policy sandbox oracle (crates/testkit/src/sandbox.rs) runs commands in
   # bubblewrap and watches them with strace; its red-team lines use these programs too.
-  command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+  # bubblewrap is NOT installed system-wide (see install_bubblewrap_local): codex 0.169 uses a
+  # system `bwrap` for its own sandbox and then fails to run any command.
   command -v strace >/dev/null 2>&1 || missing+=(strace)
   command -v gawk >/dev/null 2>&1 || missing+=(gawk)
   command -v jq >/dev/null 2>&1 || missing+=(jq)
@@ -39,6 +40,27 @@ install_debian_packages() {
     local sudo; sudo=$(_need_root "${missing[*]}") || return 1
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+# bubblewrap for the sandbox oracle, unpacked into .deps/bubblewrap rather than installed: a
+# system-wide /usr/bin/bwrap makes codex >= 0.16x sandbox its commands with it, and they then
+# fail ("bwrap: execvp codex-linux-sandbox: No such file or directory").
+install_bubblewrap_local() {
+  local dir="$XLDB_ROOT/.deps/bubblewrap"
+  [[ -x "$dir/usr/bin/bwrap" ]] && return 0
+  echo "== unpacking Debian's bubblewrap into $dir"
+  local tmp; tmp=$(mktemp -d)
+  if ! (cd "$tmp" && apt-get download bubblewrap >/dev/null 2>&1); then
+    local sudo; sudo=$(_need_root "apt-get update") || return 1
+    $sudo apt-get update -qq
+    (cd "$tmp" && apt-get download bubblewrap >/dev/null)
+  fi
+  rm -rf "$dir" && mkdir -p "$dir"
+  dpkg -x "$tmp"/bubblewrap_*.deb "$dir"
+  rm -rf "$tmp"
+  if [[ -x /usr/bin/bwrap ]]; then
+    echo "warning: /usr/bin/bwrap is installed system-wide; codex 0.169 then fails to run commands in its sandbox (apt-get remove bubblewrap)" >&2
   fi
 }
 
@@ -88,6 +110,9 @@ export_deps() {
   for v in $XLDB_CODEX_VERSIONS; do
     export "XLDB_CODEX_${v//[.-]/_}=$(codex_dir "$v")/node_modules/.bin/codex"
   done
+  if [[ -x "$XLDB_ROOT/.deps/bubblewrap/usr/bin/bwrap" ]]; then
+    export XLDB_BWRAP="$XLDB_ROOT/.deps/bubblewrap/usr/bin/bwrap"
+  fi
   if [[ -f "$XLDB_ROOT/.deps/duckdb/lib/libduckdb.so" ]]; then
     export DUCKDB_LIB_DIR="$XLDB_ROOT/.deps/duckdb/lib"
     export LD_LIBRARY_PATH="$DUCKDB_LIB_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"

@@ -2,7 +2,9 @@
 # The whole test suite, on a fresh Debian machine or a warm one.
 #
 # 1. Installs what the tests need, only if it is missing:
-#    - Debian packages: postgresql, mariadb-server, clickhouse-server, sqlite3 (apt-get, as root);
+#    - Debian packages: postgresql, mariadb-server, clickhouse-server, sqlite3, strace and the
+#      sandbox oracle's tools (apt-get, as root); bubblewrap unpacked into .deps/bubblewrap (not
+#      installed system-wide: codex 0.169 would use it for its own sandbox and fail);
 #    - the pinned `@openai/codex` versions from npm, into .deps/codex/<version>/ (git-ignored);
 #    - the official Python MCP SDK (pinned) into a venv in .deps/python-mcp/;
 #    - DuckDB's prebuilt libduckdb.so from npm `@duckdb/node-bindings-linux-x64`, into
@@ -23,6 +25,7 @@ if [[ "${XLDB_SKIP_INSTALL:-0}" != 1 ]]; then
   install_debian_packages
   install_codex_versions
   install_duckdb_lib
+  install_bubblewrap_local
   install_python_mcp
 fi
 export_deps

@@ -182,6 +182,18 @@ impl std::fmt::Display for Effects {
     }
 }
 
+/// `XLDB_BWRAP` (scripts/deps.sh unpacks Debian's bubblewrap into `.deps/`, because a
+/// system-wide `bwrap` changes how codex sandboxes its own commands), else a system `bwrap`.
+fn bwrap() -> Result<PathBuf> {
+    match std::env::var_os("XLDB_BWRAP").map(PathBuf::from) {
+        Some(p) if p.is_file() => Ok(p),
+        Some(p) => bail!("XLDB_BWRAP names `{}`, which does not exist", p.display()),
+        None => which("bwrap", "bubblewrap").map_err(|e| {
+            e.context("set XLDB_BWRAP (scripts/deps.sh `install_bubblewrap_local` unpacks it into .deps/bubblewrap)")
+        }),
+    }
+}
+
 fn which(program: &str, package: &str) -> Result<PathBuf> {
     for dir in ["/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin"] {
         let p = Path::new(dir).join(program);
@@ -196,7 +208,7 @@ impl Sandbox {
     /// Build the seeded world. Fails when a required tool is missing or namespaces are denied.
     pub fn new() -> Result<Sandbox> {
         let tools = Tools {
-            bwrap: which("bwrap", "bubblewrap")?,
+            bwrap: bwrap()?,
             strace: which("strace", "strace")?,
             prlimit: which("prlimit", "util-linux")?,
         };
