@@ -464,6 +464,19 @@ fn long(spec: &Spec<'_>, t: &str, body: &str, args: &[Arg], i: &mut usize, out: 
         },
         _ => None,
     };
+    push_found(spec, t, out, opt, spelled, value, negated);
+}
+
+/// Record a found option; a value computed at run time is unknown.
+fn push_found(
+    spec: &Spec<'_>,
+    t: &str,
+    out: &mut Parsed,
+    opt: &'static Opt,
+    spelled: String,
+    value: Option<Arg>,
+    negated: bool,
+) {
     if value.as_ref().is_some_and(|v| v.dynamic) {
         out.unknown.push(Unknown {
             spelled: t.to_string(),
@@ -535,21 +548,7 @@ fn short_cluster(spec: &Spec<'_>, t: &str, args: &[Arg], i: &mut usize, out: &mu
                 } else {
                     Arg::lit(rest)
                 };
-                if value.dynamic {
-                    out.unknown.push(Unknown {
-                        spelled: t.to_string(),
-                        why: format!(
-                            "the value of option `-{c}` of `{}` has no known value",
-                            spec.program
-                        ),
-                    });
-                }
-                out.items.push(Item::Opt(Found {
-                    opt,
-                    spelled,
-                    value: Some(value),
-                    negated: false,
-                }));
+                push_found(spec, t, out, opt, spelled, Some(value), false);
                 return;
             }
         }

@@ -174,6 +174,23 @@ fn sql_subcommand_classifies_per_dialect() {
         .code(4);
 }
 
+/// The verdicts `policy check --jsonl` writes for `input`, one per line.
+fn jsonl_verdicts(input: impl Into<Vec<u8>>) -> Vec<serde_json::Value> {
+    let out = cli()
+        .args(["policy", "check", "--jsonl"])
+        .write_stdin(input.into())
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 #[test]
 fn jsonl_answers_every_line_in_order_and_survives_bad_lines() {
     let input = concat!(
@@ -185,19 +202,7 @@ fn jsonl_answers_every_line_in_order_and_survives_bad_lines() {
         "\n",
         "{\"argv\": [\"git\", \"status\"]}\n",
     );
-    let out = cli()
-        .args(["policy", "check", "--jsonl"])
-        .write_stdin(input)
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let lines: Vec<serde_json::Value> = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = jsonl_verdicts(input);
     let decisions: Vec<&str> = lines
         .iter()
         .map(|v| v["decision"].as_str().unwrap())
@@ -217,19 +222,7 @@ fn jsonl_answers_every_line_in_order_and_survives_bad_lines() {
 fn jsonl_denies_an_undecodable_line_and_goes_on() {
     let mut input = b"{\"argv\": [\"ls\"]}\n{\"argv\": [\"cat\", \"\xff\"]}\n".to_vec();
     input.extend_from_slice(b"\xc3\x28 not even json\n{\"argv\": [\"rm\", \"-rf\", \"/\"]}\n");
-    let out = cli()
-        .args(["policy", "check", "--jsonl"])
-        .write_stdin(input)
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let lines: Vec<serde_json::Value> = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = jsonl_verdicts(input);
     let decisions: Vec<&str> = lines
         .iter()
         .map(|v| v["decision"].as_str().unwrap())
