@@ -182,7 +182,17 @@ fn split_statements(dialect: Dialect, sql: &str) -> Result<Vec<(String, Vec<Toke
 
 /// Judge every statement of `sql`; one unit per statement.
 pub(crate) fn units(dialect: Dialect, sql: &str) -> Vec<Unit> {
-    judged(dialect, sql).into_iter().map(|j| j.unit).collect()
+    let mut units: Vec<Unit> = judged(dialect, sql).into_iter().map(|j| j.unit).collect();
+    // Where the server may read the text differently from our parser (MariaDB does not end
+    // `--` at a no-break space), what we judged may not be what runs.
+    let mut traps = Vec::new();
+    judgement::lexical_refusals(dialect, sql, false, &mut traps);
+    for trap in traps {
+        let mut a = Assessment::new(subject_of(sql));
+        a.concern(Decision::Ask, Risk::High, "sql.lexical", trap);
+        units.push(unit(dialect, SqlClass::Unknown, "lexical", a));
+    }
+    units
 }
 
 /// One judged statement and its form.
@@ -1811,6 +1821,20 @@ mod tests {
         assert_eq!(
             d(Dialect::Sqlite, "PRAGMA schema_version(1)"),
             Decision::Deny
+        );
+    }
+
+    #[test]
+    fn text_the_server_may_read_differently_is_not_allowed() {
+        // MariaDB: `--` followed by U+00A0 is not a comment, so the DROP runs.
+        assert_ne!(
+            d(Dialect::MySql, "SELECT 1 --\u{a0}; DROP TABLE t"),
+            Decision::Allow
+        );
+        assert_ne!(d(Dialect::Postgres, "SELECT\u{200b}1"), Decision::Allow);
+        assert_eq!(
+            d(Dialect::MySql, "SELECT 'caf\u{e9}\u{a0}'"),
+            Decision::Allow
         );
     }
 

@@ -118,7 +118,7 @@ pub fn judge_read_only_query(dialect: Dialect, sql: &str) -> QueryJudgement {
         .count();
     let form = all.first().map_or(StatementForm::Empty, |j| j.form);
     let mut refusals = Vec::new();
-    lexical_refusals(dialect, sql, &mut refusals);
+    lexical_refusals(dialect, sql, true, &mut refusals);
     match statements {
         0 => refusals.push("no statement to run".to_string()),
         1 => {}
@@ -186,7 +186,14 @@ fn is_string_literal(t: &Token) -> bool {
 }
 
 /// Text-level traps: executable comments, and suspicious characters outside string literals.
-pub(crate) fn lexical_refusals(dialect: Dialect, sql: &str, out: &mut Vec<String>) {
+/// `executable_comments`: refuse `/*! … */` too (the approval policy instead unwraps and
+/// judges their text).
+pub(crate) fn lexical_refusals(
+    dialect: Dialect,
+    sql: &str,
+    executable_comments: bool,
+    out: &mut Vec<String>,
+) {
     let suspicious: Vec<(u64, u64, char)> = {
         let (mut line, mut col) = (1u64, 1u64);
         let mut found = Vec::new();
@@ -203,7 +210,7 @@ pub(crate) fn lexical_refusals(dialect: Dialect, sql: &str, out: &mut Vec<String
         }
         found
     };
-    let has_bang = sql.contains("/*!") || sql.contains("/*M!");
+    let has_bang = executable_comments && (sql.contains("/*!") || sql.contains("/*M!"));
     if suspicious.is_empty() && !has_bang {
         return;
     }
@@ -226,7 +233,7 @@ pub(crate) fn lexical_refusals(dialect: Dialect, sql: &str, out: &mut Vec<String
         }
     }
     // A dialect that does not know `/*!` may still tokenize it as a comment; MySQL runs it.
-    if bang || (has_bang && dialect.executes_bang_comments()) {
+    if has_bang && (bang || dialect.executes_bang_comments()) {
         out.push("MySQL executable comment `/*! … */`: the server runs its text".to_string());
     }
     for (line, col, c) in suspicious {
