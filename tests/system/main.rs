@@ -6,6 +6,7 @@ mod cli;
 mod codex_workflows;
 mod demo;
 mod engines;
+mod mcp_cancel;
 mod mcp_client;
 mod mcp_hostile;
 mod mcp_sdk;
