@@ -29,7 +29,7 @@ fn cancelling_a_call_stops_the_query_on_the_server() {
     let mut c = McpClient::start(home.path(), &url, &["--query-timeout", "60"]);
     c.send(&json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "execute_query", "arguments": {"sql": SLOW}}}));
     std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(active(&pg), "1", "the slow query runs");
+    assert_eq!(active(pg), "1", "the slow query runs");
     let t = Instant::now();
     c.send(&json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 1, "reason": "test"}}));
     let next = c.query("SELECT 42 AS answer");
@@ -39,12 +39,12 @@ fn cancelling_a_call_stops_the_query_on_the_server() {
         "freed at once: {:?}",
         t.elapsed()
     );
-    assert_eq!(active(&pg), "0", "nothing left running");
+    assert_eq!(active(pg), "0", "nothing left running");
 
     // closing stdin cancels too
     c.send(&json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "execute_query", "arguments": {"sql": SLOW}}}));
     std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(active(&pg), "1");
+    assert_eq!(active(pg), "1");
     let t = Instant::now();
     c.finish();
     assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
