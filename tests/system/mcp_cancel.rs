@@ -14,7 +14,7 @@ const SLOW: &str = "SELECT count(*) FROM generate_series(1, 2000000000) a";
 fn active(pg: &Postgres) -> String {
     pg.psql(
         "postgres",
-        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'xldb-codex-schema' AND state <> 'idle'",
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = 'xldb_mcp_cancel' AND application_name = 'xldb-codex-schema' AND state <> 'idle'",
     )
     .unwrap()
     .trim()
@@ -52,7 +52,7 @@ fn cancelling_a_call_stops_the_query_on_the_server() {
     assert_eq!(
         pg.psql(
             "postgres",
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'xldb-codex-schema'"
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = 'xldb_mcp_cancel' AND application_name = 'xldb-codex-schema'"
         )
         .unwrap()
         .trim(),
