@@ -9,6 +9,7 @@ mod engines;
 mod mcp_cancel;
 mod mcp_client;
 mod mcp_hostile;
+mod mcp_privileges;
 mod mcp_sdk;
 mod mcp_server;
 mod mcp_values;
