@@ -22,8 +22,12 @@
 //!   [`Policy::evaluate`] returns a [`Verdict`]: a [`Decision`] (`allow < ask < deny`, the
 //!   strictest part wins), a [`Risk`], and the explanation, one [`Finding`] per judged part
 //!   (each simple command, SQL statement, written file), serializable to JSON.
-//! - [`classify_sql`] / [`Policy::evaluate_sql`]: the SQL classifier on its own, for gating
-//!   database tools (e.g. an MCP `execute_query`) with the engine's [`Dialect`].
+//! - [`classify_sql`] / [`Policy::evaluate_sql`]: the SQL classifier on its own, with the
+//!   engine's [`Dialect`].
+//! - [`judge_read_only_query`]: the one judgement for tools that run SQL unattended (the MCP
+//!   server's `execute_query`): exactly one statement, a query form ([`StatementForm`]), verdict
+//!   `allow`, no executable comment or look-alike whitespace; [`QueryJudgement::refusals`] says
+//!   why not.
 //!
 //! # The default policy
 //! Fail closed: every part starts *unknown* (`ask`) and only a known read-only fact lowers it
@@ -45,14 +49,23 @@
 //!   that names a secret or credentials file (keys, `.env`, `.pgpass`, `~/.ssh`, `~/.aws`, …)
 //!   as an argument or input redirect asks: what it prints would go to the model.
 //! - **Databases**: `psql`, `mysql`/`mariadb`, `sqlite3`, `duckdb`, `clickhouse-client`/`-local`,
-//!   `sqlcmd`, `sqlplus`, `mongosh`, `redis-cli` and admin tools: SQL from flags, here-documents
-//!   and here-strings is classified per statement; client escapes (`\!`, `system`, `.shell`,
-//!   `!!`, `HOST`) are denied; script files and piped input ask.
-//! - **SQL**: reads (`SELECT`, `SHOW`, `DESCRIBE`, `EXPLAIN` without `ANALYZE`, read-only
-//!   `PRAGMA`) are allowed; `INSERT`/DDL ask; `UPDATE`/`DELETE`/`DROP`/`TRUNCATE`/`ALTER`/`GRANT`,
-//!   `COPY … PROGRAM`, `SELECT … INTO`, `INTO OUTFILE`, `LOAD DATA`, extensions and
-//!   side-effecting functions (`pg_terminate_backend`, `nextval`, `dblink_exec`, `LOAD_FILE`,
-//!   `url()`, …) are denied or ask. Text the parser rejects never allows.
+//!   `sqlcmd`, `sqlplus`, `mongosh`, `redis-cli` (one file each behind one `Client` trait,
+//!   `src/programs/clients/`) and admin tools: options read as the client reads them (GNU
+//!   abbreviations: `psql --comm=` is `--command`), SQL from flags, here-documents and
+//!   here-strings classified per statement in the order the client runs it; read-only client
+//!   commands are an allowlist, escapes (`\!`, `system`, `.shell`, `!!`, `HOST`) are denied;
+//!   interpolated variables (`psql -v`, `sqlcmd -v`) must be known harmless; script files and
+//!   piped input ask.
+//! - **SQL**: a statement is `allow` only when its form is a read (`SELECT`, `SHOW`,
+//!   `DESCRIBE`, `EXPLAIN` that does not execute, read-only `PRAGMA` forms) *and* every
+//!   function it calls is on its dialect's allowlist of built-ins with no side effects
+//!   (`src/sql/functions/`, generated from the engines' catalogs and reviewed). Unknown,
+//!   user-defined and extension functions ask ("function `purge_expired_sessions` is not a
+//!   known read-only built-in"); `INSERT`/DDL ask; `UPDATE`/`DELETE`/`DROP`/`TRUNCATE`/
+//!   `ALTER`/`GRANT`, `COPY … PROGRAM`, `SELECT … INTO`, `INTO OUTFILE`, `LOAD DATA`,
+//!   extensions and known side-effecting functions (`pg_terminate_backend`, `nextval`,
+//!   `dblink_exec`, `LOAD_FILE`, `url()`, …) are denied or ask. `EXPLAIN ANALYZE` in any
+//!   spelling is judged as the statement it runs. Text the parser rejects never allows.
 //! - **Patches**: edits inside the workspace are allowed; deletions, CI and tool configuration,
 //!   migrations, lockfiles and large or binary content ask; paths outside the workspace,
 //!   `.git/`, `.codex/` and secrets are denied.

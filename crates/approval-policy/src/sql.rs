@@ -182,7 +182,17 @@ fn split_statements(dialect: Dialect, sql: &str) -> Result<Vec<(String, Vec<Toke
 
 /// Judge every statement of `sql`; one unit per statement.
 pub(crate) fn units(dialect: Dialect, sql: &str) -> Vec<Unit> {
-    judged(dialect, sql).into_iter().map(|j| j.unit).collect()
+    let mut units: Vec<Unit> = judged(dialect, sql).into_iter().map(|j| j.unit).collect();
+    // Where the server may read the text differently from our parser (MariaDB does not end
+    // `--` at a no-break space), what we judged may not be what runs.
+    let mut traps = Vec::new();
+    judgement::lexical_refusals(dialect, sql, false, &mut traps);
+    for trap in traps {
+        let mut a = Assessment::new(subject_of(sql));
+        a.concern(Decision::Ask, Risk::High, "sql.lexical", trap);
+        units.push(unit(dialect, SqlClass::Unknown, "lexical", a));
+    }
+    units
 }
 
 /// One judged statement and its form.
@@ -221,7 +231,7 @@ pub(crate) fn judged(dialect: Dialect, sql: &str) -> Vec<Judged> {
                     let mut a = Assessment::new(text);
                     let (class, kind) = judge_statement(dialect, stmt, &mut a, 0);
                     Judged {
-                        form: form_of(stmt, class),
+                        form: form_of(kind, class),
                         unit: unit(dialect, class, kind, a),
                     }
                 })
@@ -277,7 +287,7 @@ fn chunk_unit(dialect: Dialect, text: &str, tokens: &[Token]) -> Judged {
             let mut a = Assessment::new(subject_of(text));
             let (class, kind) = judge_statement(dialect, stmt, &mut a, 0);
             Judged {
-                form: form_of(stmt, class),
+                form: form_of(kind, class),
                 unit: unit(dialect, class, kind, a),
             }
         }
@@ -360,35 +370,15 @@ fn judge_statement(
     (class, kind)
 }
 
-/// The form of a parsed statement, for callers that run only queries.
-fn form_of(stmt: &Statement, class: SqlClass) -> StatementForm {
-    use Statement as S;
-    match stmt {
-        S::Query(_) => StatementForm::Query,
-        S::Explain { analyze, .. } => {
-            if *analyze || explain_has_analyze_option(stmt) {
-                StatementForm::ExplainExecuting
-            } else {
-                StatementForm::Explain
-            }
-        }
-        S::ShowFunctions { .. }
-        | S::ShowVariable { .. }
-        | S::ShowStatus { .. }
-        | S::ShowVariables { .. }
-        | S::ShowCreate { .. }
-        | S::ShowColumns { .. }
-        | S::ShowCatalogs { .. }
-        | S::ShowDatabases { .. }
-        | S::ShowProcessList { .. }
-        | S::ShowSchemas { .. }
-        | S::ShowCharset { .. }
-        | S::ShowObjects { .. }
-        | S::ShowTables { .. }
-        | S::ShowViews { .. }
-        | S::ShowCollation { .. }
-        | S::ExplainTable { .. } => StatementForm::ShowDescribe,
-        S::Pragma { .. } if class == SqlClass::Read => StatementForm::ShowDescribe,
+/// The form of a judged statement, for callers that run only queries, from the kind
+/// [`classify_kind`] named (its exhaustive match is the one list of statement kinds).
+fn form_of(kind: &str, class: SqlClass) -> StatementForm {
+    match kind {
+        "select" => StatementForm::Query,
+        "show" | "describe" => StatementForm::ShowDescribe,
+        "pragma" if class == SqlClass::Read => StatementForm::ShowDescribe,
+        "explain" => StatementForm::Explain,
+        "explain-analyze" => StatementForm::ExplainExecuting,
         _ => StatementForm::Other,
     }
 }
@@ -1831,6 +1821,20 @@ mod tests {
         assert_eq!(
             d(Dialect::Sqlite, "PRAGMA schema_version(1)"),
             Decision::Deny
+        );
+    }
+
+    #[test]
+    fn text_the_server_may_read_differently_is_not_allowed() {
+        // MariaDB: `--` followed by U+00A0 is not a comment, so the DROP runs.
+        assert_ne!(
+            d(Dialect::MySql, "SELECT 1 --\u{a0}; DROP TABLE t"),
+            Decision::Allow
+        );
+        assert_ne!(d(Dialect::Postgres, "SELECT\u{200b}1"), Decision::Allow);
+        assert_eq!(
+            d(Dialect::MySql, "SELECT 'caf\u{e9}\u{a0}'"),
+            Decision::Allow
         );
     }
 

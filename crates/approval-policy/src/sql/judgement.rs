@@ -118,7 +118,7 @@ pub fn judge_read_only_query(dialect: Dialect, sql: &str) -> QueryJudgement {
         .count();
     let form = all.first().map_or(StatementForm::Empty, |j| j.form);
     let mut refusals = Vec::new();
-    lexical_refusals(dialect, sql, &mut refusals);
+    lexical_refusals(dialect, sql, true, &mut refusals);
     match statements {
         0 => refusals.push("no statement to run".to_string()),
         1 => {}
@@ -186,7 +186,14 @@ fn is_string_literal(t: &Token) -> bool {
 }
 
 /// Text-level traps: executable comments, and suspicious characters outside string literals.
-pub(crate) fn lexical_refusals(dialect: Dialect, sql: &str, out: &mut Vec<String>) {
+/// `executable_comments`: refuse `/*! … */` too (the approval policy instead unwraps and
+/// judges their text).
+pub(crate) fn lexical_refusals(
+    dialect: Dialect,
+    sql: &str,
+    executable_comments: bool,
+    out: &mut Vec<String>,
+) {
     let suspicious: Vec<(u64, u64, char)> = {
         let (mut line, mut col) = (1u64, 1u64);
         let mut found = Vec::new();
@@ -203,7 +210,7 @@ pub(crate) fn lexical_refusals(dialect: Dialect, sql: &str, out: &mut Vec<String
         }
         found
     };
-    let has_bang = sql.contains("/*!") || sql.contains("/*M!");
+    let has_bang = executable_comments && (sql.contains("/*!") || sql.contains("/*M!"));
     if suspicious.is_empty() && !has_bang {
         return;
     }
@@ -226,7 +233,7 @@ pub(crate) fn lexical_refusals(dialect: Dialect, sql: &str, out: &mut Vec<String
         }
     }
     // A dialect that does not know `/*!` may still tokenize it as a comment; MySQL runs it.
-    if bang || (has_bang && dialect.executes_bang_comments()) {
+    if has_bang && (bang || dialect.executes_bang_comments()) {
         out.push("MySQL executable comment `/*! … */`: the server runs its text".to_string());
     }
     for (line, col, c) in suspicious {
@@ -333,6 +340,57 @@ mod tests {
         assert!(!ok(Dialect::Postgres, "SELECT\u{200b}1"));
         // Inside a string literal the same characters are data.
         assert!(ok(Dialect::MySql, "SELECT 'x\u{a0}y'"));
+    }
+
+    #[test]
+    fn forms_are_named() {
+        let form = |d, sql| judge_read_only_query(d, sql).form;
+        assert_eq!(
+            form(Dialect::Sqlite, "PRAGMA table_info(t)"),
+            StatementForm::ShowDescribe
+        );
+        assert_eq!(
+            form(Dialect::MySql, "DESCRIBE t"),
+            StatementForm::ShowDescribe
+        );
+        assert_eq!(
+            form(Dialect::Postgres, "EXPLAIN SELECT 1"),
+            StatementForm::Explain
+        );
+        assert_eq!(
+            form(Dialect::Postgres, "EXPLAIN (ANALYSE) SELECT 1"),
+            StatementForm::ExplainExecuting
+        );
+        assert_eq!(form(Dialect::Postgres, "-- nothing"), StatementForm::Empty);
+        assert_eq!(form(Dialect::Postgres, "BEGIN"), StatementForm::Other);
+        assert!(ok(Dialect::Sqlite, "PRAGMA table_info(t)"));
+        assert!(!ok(Dialect::Sqlite, "PRAGMA user_version(7)"));
+    }
+
+    #[test]
+    fn unknown_functions_are_refused_and_named() {
+        let j = judge_read_only_query(Dialect::Postgres, "SELECT purge_expired_sessions()");
+        assert_eq!(j.form, StatementForm::Query);
+        assert!(!j.is_read_only_query());
+        assert!(
+            j.refusals.iter().any(|r| r
+                .contains("function `purge_expired_sessions` is not a known read-only built-in")),
+            "{:?}",
+            j.refusals
+        );
+        for sql in [
+            "SELECT * FROM ts_stat($$SELECT 1$$)",
+            "EXPLAIN (ANALYSE) SELECT set_config('default_transaction_read_only', 'off', false)",
+            "SELECT pg_terminate_backend(1)",
+            "SELECT brin_summarize_new_values('i')",
+            "SELECT pg_advisory_lock(1)",
+            "SELECT nextval('s')",
+            "SELECT lo_import('/etc/passwd')",
+        ] {
+            assert!(!ok(Dialect::Postgres, sql), "{sql}");
+        }
+        assert!(!ok(Dialect::MySql, "SELECT LOAD_FILE('/etc/passwd')"));
+        assert!(!ok(Dialect::Sqlite, "SELECT zeroblob(1000000000)"));
     }
 
     #[test]
