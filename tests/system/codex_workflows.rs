@@ -253,8 +253,14 @@ async fn analyze_schema_speaking(version: &str, forced: Option<&str>) {
         json!(["xldb.execute_query"]),
         "{version}: {v}"
     );
-    // 0.169 asked first: the trusted read-only tool was approved by the policy, and audited
-    if version == "0.169.0" {
+    // 0.169 asks first unless the tool says it only reads: ours carry `readOnlyHint: true`
+    // (issue 11), which 0.169 honours without asking; if it does ask, the policy approves the
+    // trusted read-only tool, and audits it
+    let asked = std::fs::read_to_string(&audit)
+        .unwrap()
+        .lines()
+        .any(|l| l.contains("execute_query") && l.contains("\"approval\""));
+    if version == "0.169.0" && asked {
         let record = approval_record(&audit, "execute_query");
         let record: Value = serde_json::from_str(&record).unwrap();
         assert_eq!(record["request"]["kind"], "mcp_tool_call", "{record}");

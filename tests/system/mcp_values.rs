@@ -9,6 +9,14 @@ use crate::mcp_client::McpClient;
 use serde_json::{json, Value};
 use xldb_testkit::servers::{ClickHouse, MariaDb, Postgres};
 
+/// Column `column` of the first row was cut on the server near the 1,000-byte value limit.
+fn assert_cut(result: &Value, column: &str) {
+    let v = result["structuredContent"]["rows"][0][column]
+        .as_str()
+        .unwrap();
+    assert!(v.len() < 1100 && v.ends_with("…[truncated]"), "{}", v.len());
+}
+
 /// Compare the first row of `result` with `expected`, column by column.
 fn assert_row(result: &Value, expected: &Value) {
     assert_eq!(result["isError"], false, "{result}");
@@ -69,12 +77,7 @@ fn postgres_values_round_trip_typed() {
     // a huge value is cut by the server: 100 MB never crosses the wire
     let r =
         c.query("SELECT repeat('x', 100000000) AS big, decode(repeat('ab', 5000), 'hex') AS bin");
-    let big = r["structuredContent"]["rows"][0]["big"].as_str().unwrap();
-    assert!(
-        big.len() < 1100 && big.ends_with("…[truncated]"),
-        "{}",
-        big.len()
-    );
+    assert_cut(&r, "big");
     assert_eq!(r["structuredContent"]["values_truncated"], 2, "{r}");
     // an error ends the transaction: the session is idle, not idle in transaction
     let e = c.query("SELECT 1/0");
@@ -89,7 +92,7 @@ fn postgres_values_round_trip_typed() {
     let states = pg
         .psql(
             "postgres",
-            "SELECT state FROM pg_stat_activity WHERE application_name = 'xldb-codex-schema'",
+            "SELECT state FROM pg_stat_activity WHERE datname = 'xldb_mcp_values' AND application_name = 'xldb-codex-schema'",
         )
         .unwrap();
     assert_eq!(
@@ -130,12 +133,7 @@ fn mariadb_values_round_trip_typed() {
         }),
     );
     let r = c.query("SELECT repeat('x', 10000000) AS big");
-    let big = r["structuredContent"]["rows"][0]["big"].as_str().unwrap();
-    assert!(
-        big.len() < 1100 && big.ends_with("…[truncated]"),
-        "{}",
-        big.len()
-    );
+    assert_cut(&r, "big");
     let r = c.query("SELECT id FROM (SELECT 1 AS id UNION SELECT 2) x -- note");
     assert_eq!(r["structuredContent"]["row_count"], 2, "{r}");
     c.finish();

@@ -79,15 +79,30 @@ pub fn run(args: McpArgs) -> anyhow::Result<Exit> {
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut tools = tools;
+        let warnings = tools.privilege_warnings().await;
+        for w in &warnings {
+            eprintln!("xldb-codex: warning: {w}");
+        }
+        if a.require_read_only_role && !warnings.is_empty() {
+            return Err(UsageError(format!(
+                "`--require-read-only-role`: {}",
+                warnings.join("; ")
+            ))
+            .into());
+        }
+        let options = wf::ServeOptions {
+            instructions: (!warnings.is_empty()).then(|| {
+                format!(
+                    "Warning: {}. Every query still runs in a read-only transaction that is rolled back.",
+                    warnings.join("; ")
+                )
+            }),
+        };
         tracing::info!(engine = %tools.engine(), "mcp server ready on stdio");
         let canceller = tools.canceller();
         let stdin = tokio::io::BufReader::new(tokio::io::stdin());
-        let serve = wf::serve_mcp_with(
-            tools,
-            stdin,
-            tokio::io::stdout(),
-            wf::ServeOptions::default(),
-        );
+        let serve = wf::serve_mcp_with(tools, stdin, tokio::io::stdout(), options);
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         tokio::select! {
             n = serve => {

@@ -13,6 +13,10 @@
 //! - [`QueryRunner`]: how queries reach the database. Built-in runners (one per cargo feature)
 //!   open read-only sessions with statement timeouts; a proxy can implement the trait over its
 //!   own connection and call [`extract`].
+//! - [`QueryRunner::read_only_query`]: one statement on an agent's behalf, in a read-only
+//!   transaction of its own that is always rolled back, values typed for JSON and bounded by
+//!   [`ReadLimits`] (rows, bytes, value size cut on the server); [`CancelQuery`] stops it from
+//!   another task (PostgreSQL cancel request, MariaDB `KILL QUERY`, SQLite interrupt).
 //! - [`extract_url`]: parse a URL ([`DatabaseUrl`], password never printed), connect, extract.
 //!
 //! ```
