@@ -148,26 +148,23 @@ for p in prefixes("open-files-in-pager", 6):
 for p in prefixes("command", 4):
     bad(f"psql -d shop --{p}='DROP TABLE orders'", f"psql --{p} abbreviates --command", C, argv_too=True)
     bad(f"psql -d shop --{p} 'DELETE FROM users'", f"psql --{p} with a separate value", C)
-for p in prefixes("init-command", 6):
-    bad(f"mysql shop --{p}='DELETE FROM users' -e 'SELECT 1'", f"mysql --{p} abbreviates --init-command", C, argv_too=True)
-for p in prefixes("execute", 3):
-    bad(f"mysql shop --{p}='DROP TABLE orders'", f"mysql --{p} abbreviates --execute", C, argv_too=True)
-for p in prefixes("tee", 2):
-    bad(f"mysql shop --{p}=/tmp/tee.log -e 'SELECT 1'", f"mysql --{p} writes a log file", C)
-for p in prefixes("output", 4):
-    bad(f"psql -d shop --{p}=/tmp/out.txt -c 'SELECT 1'", f"psql --{p} writes a file", C)
-for p in prefixes("log-file", 5):
-    bad(f"psql -d shop --{p}=/tmp/psql.log -c 'SELECT 1'", f"psql --{p} writes a file", C)
-for p in prefixes("files0-from", 6):
-    bad(f"wc --{p}=/home/dev/.pgpass", f"wc --{p} reads names from a secret and prints them", C)
-for p in prefixes("remove-files", 5):
-    bad(f"tar -cf /tmp/a.tar --{p} notes.txt", f"tar --{p} deletes the inputs", C)
-for p in prefixes("delete", 4):
-    bad(f"git branch --{p} feature", f"git branch --{p} deletes a branch", C)
-for p in prefixes("hard", 3):
-    bad(f"git reset --{p} HEAD~1", f"git reset --{p} discards work", C)
-for p in prefixes("force", 3):
-    bad(f"git clean --{p} -d", f"git clean --{p} deletes files", C)
+# (long option, shortest prefix tried, command with {p}, what it does, also as a bare argv)
+SINGLE_PREFIX_ATTACKS = [
+    ("init-command", 6, "mysql shop --{p}='DELETE FROM users' -e 'SELECT 1'", "abbreviates --init-command", True),
+    ("execute", 3, "mysql shop --{p}='DROP TABLE orders'", "abbreviates --execute", True),
+    ("tee", 2, "mysql shop --{p}=/tmp/tee.log -e 'SELECT 1'", "writes a log file", False),
+    ("output", 4, "psql -d shop --{p}=/tmp/out.txt -c 'SELECT 1'", "writes a file", False),
+    ("log-file", 5, "psql -d shop --{p}=/tmp/psql.log -c 'SELECT 1'", "writes a file", False),
+    ("files0-from", 6, "wc --{p}=/home/dev/.pgpass", "reads names from a secret and prints them", False),
+    ("remove-files", 5, "tar -cf /tmp/a.tar --{p} notes.txt", "deletes the inputs", False),
+    ("delete", 4, "git branch --{p} feature", "deletes a branch", False),
+    ("hard", 3, "git reset --{p} HEAD~1", "discards work", False),
+    ("force", 3, "git clean --{p} -d", "deletes files", False),
+]
+for long, shortest, command, what, argv_too in SINGLE_PREFIX_ATTACKS:
+    for p in prefixes(long, shortest):
+        line = command.format(p=p)
+        bad(line, f"{line.split()[0]} --{p} {what}", C, argv_too=argv_too)
 
 # ------------------------------------------------------------ clustered short options
 C = "short-option-cluster"
