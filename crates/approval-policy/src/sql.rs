@@ -518,8 +518,9 @@ impl Visitor for Scan<'_> {
         match t {
             TableFactor::Table { name, args, .. } => {
                 let n = name_of(&name.to_string());
-                if args.is_some() {
+                if let Some(args) = args {
                     self.function(name, true);
+                    self.size(name, args.args.iter());
                 } else if name
                     .0
                     .iter()
@@ -532,7 +533,10 @@ impl Visitor for Scan<'_> {
                     );
                 }
             }
-            TableFactor::Function { name, .. } => self.function(name, true),
+            TableFactor::Function { name, args, .. } => {
+                self.function(name, true);
+                self.size(name, args.iter());
+            }
             _ => {}
         }
         ControlFlow::Continue(())
@@ -540,7 +544,12 @@ impl Visitor for Scan<'_> {
 
     fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
         match e {
-            Expr::Function(f) => self.function(&f.name, false),
+            Expr::Function(f) => {
+                self.function(&f.name, false);
+                if let sqlparser::ast::FunctionArguments::List(list) = &f.args {
+                    self.size(&f.name, list.args.iter());
+                }
+            }
             // A user-defined operator runs a user-defined function.
             Expr::BinaryOp {
                 op: op @ (BinaryOperator::PGCustomBinaryOperator(_) | BinaryOperator::Custom(_)),
@@ -563,7 +572,84 @@ impl Scan<'_> {
             self.a.concern(c.decision, c.risk, c.id, c.reason);
         }
     }
+
+    /// A generator asked for more than [`MAX_GENERATED`] rows or bytes (`repeat('x', 1e9)`,
+    /// `generate_series(1, 1e12)`, `zeroblob(1e9)`) would exhaust the server or the reader of
+    /// its output: ask.
+    fn size<'a>(
+        &mut self,
+        name: &sqlparser::ast::ObjectName,
+        args: impl Iterator<Item = &'a sqlparser::ast::FunctionArg>,
+    ) {
+        let shown = name_of(&name.to_string());
+        let base = shown.rsplit('.').next().unwrap_or(&shown);
+        if !GENERATORS.contains(&base) {
+            return;
+        }
+        for arg in args {
+            let expr = match arg {
+                sqlparser::ast::FunctionArg::Unnamed(sqlparser::ast::FunctionArgExpr::Expr(e))
+                | sqlparser::ast::FunctionArg::Named {
+                    arg: sqlparser::ast::FunctionArgExpr::Expr(e),
+                    ..
+                }
+                | sqlparser::ast::FunctionArg::ExprNamed {
+                    arg: sqlparser::ast::FunctionArgExpr::Expr(e),
+                    ..
+                } => e,
+                _ => continue,
+            };
+            let number = match expr {
+                Expr::Value(v) => match &v.value {
+                    sqlparser::ast::Value::Number(n, _) => n.parse::<f64>().ok(),
+                    _ => None,
+                },
+                Expr::UnaryOp { expr, .. } => match expr.as_ref() {
+                    Expr::Value(v) => match &v.value {
+                        sqlparser::ast::Value::Number(n, _) => n.parse::<f64>().ok(),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                _ => None,
+            };
+            if number.is_some_and(|n| n.abs() > MAX_GENERATED) {
+                self.a.ask(
+                    "sql.exhaustion",
+                    format!(
+                        "`{base}` with an argument of {} would generate more than {} rows or bytes",
+                        number.map_or(String::new(), |n| format!("{n:e}")),
+                        MAX_GENERATED
+                    ),
+                );
+                return;
+            }
+        }
+    }
 }
+
+/// The most rows or bytes a generator may be asked for before a read asks.
+const MAX_GENERATED: f64 = 10_000_000.0;
+
+/// Functions whose numeric arguments size their output.
+const GENERATORS: &[&str] = &[
+    "array_fill",
+    "generate_series",
+    "lpad",
+    "numbers",
+    "numbers_mt",
+    "randomblob",
+    "randomprintableascii",
+    "randomstring",
+    "range",
+    "repeat",
+    "replicate",
+    "rpad",
+    "space",
+    "zeroblob",
+    "zeros",
+    "zeros_mt",
+];
 
 fn looks_like_file(n: &str) -> bool {
     [

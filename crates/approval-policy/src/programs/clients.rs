@@ -396,7 +396,47 @@ pub(super) fn judge_sources(
             },
         }
     }
+    if !input.sources.iter().any(|s| matches!(s, Source::Stdin)) {
+        unread_stdin(ctx, cmd, client, a, judge_text);
+    }
     a.read_only(format!("client.{client}"), "connects to run the judged SQL");
+}
+
+/// Standard input the client is not expected to read (SQL was given on the command line). That
+/// it is ignored is the client's documented behaviour, not something to presume: a version,
+/// an option or a wrapper may make it read both, so it is judged as if it ran too.
+fn unread_stdin(
+    ctx: &mut Ctx,
+    cmd: &Cmd,
+    client: &str,
+    a: &mut Assessment,
+    judge_text: &dyn Fn(&mut Ctx, &str),
+) {
+    match &cmd.stdin {
+        Stdin::Text { text, dynamic, .. } => {
+            if *dynamic {
+                a.ask("client.dynamic-sql", "here-document with expansions");
+            }
+            judge_text(ctx, text);
+        }
+        Stdin::File(f) => {
+            a.concern(
+                Decision::Ask,
+                Risk::High,
+                "client.stdin-file",
+                format!("standard input of `{client}` is the file `{f}`, which may run too"),
+            );
+        }
+        Stdin::Pipe => {
+            a.concern(
+                Decision::Ask,
+                Risk::High,
+                "client.stdin-pipe",
+                format!("`{client}` is fed a pipeline besides its SQL arguments"),
+            );
+        }
+        Stdin::Inherit => {}
+    }
 }
 
 pub(super) fn push_directive(

@@ -341,8 +341,11 @@ for m in ["\\! touch /tmp/pwned", "\\o /tmp/out", "\\copy users to '/tmp/u.csv'"
 for m in ["system touch /tmp/pwned", "\\! touch /tmp/pwned", "tee /tmp/t.log", "source drop.sql", "pager touch /tmp/pwned"]:
     bad(f"mysql shop -e {q(m)}", f"mysql client command {m.split()[0]}", C, argv_too=True)
     bad(f"echo {q(m)} | mysql shop", f"mysql client command on stdin", C)
-for pg in ["--pager='touch /tmp/pwned'", "--pager=/work/app/evil.sh", "--queries-file=drop.sql", "--multiquery", "--param_x='1'"]:
+for pg in ["--pager='touch /tmp/pwned'", "--pager=/work/app/evil.sh", "--queries-file=drop.sql"]:
     bad(f"clickhouse-client {pg} -q 'SELECT 1'", f"clickhouse-client {pg.split('=')[0]}", C)
+# Not escape hatches (relabelled by the lead): one read either way.
+for pg in ["--multiquery", "--param_x='1'"]:
+    good(f"clickhouse-client {pg} -q 'SELECT 1'", "benign: one read; --multiquery only lets one -q hold several statements (each judged), --param_NAME binds a typed value, never SQL text (relabelled by the lead: the generator had used these options as escape hatches)", "benign-sql")
 for v in ["sqlcmd -v t='1; DROP TABLE orders' -Q 'SELECT $(t)'", "sqlcmd -Q 'SELECT 1' -i drop.sql",
           "sqlcmd -Q ':!! touch /tmp/pwned'", "sqlcmd -Q 'SELECT 1' -o /tmp/out", "duckdb shop.duckdb -c '.shell touch /tmp/pwned'",
           "duckdb -c \".sh touch /tmp/pwned\"", "duckdb -cmd 'DROP TABLE orders' shop.duckdb 'SELECT 1'",

@@ -368,3 +368,57 @@ fn wrappers_find_the_command_where_the_wrapper_does() {
         ],
     );
 }
+
+/// Standard input beside SQL arguments: the client is documented to ignore it, but that is
+/// not presumed (a version, an option or a wrapper can make it read both).
+#[test]
+fn stdin_beside_sql_arguments_is_judged_too() {
+    never_allowed(
+        "stdin beside -c/-e/-q",
+        &[
+            "echo 'DROP TABLE orders;' | psql -d shop -c 'SELECT 1'",
+            "psql -d shop -c 'SELECT 1' <<'EOF'\nDELETE FROM users;\nEOF",
+            "mysql shop -e 'SELECT 1' < drop.sql",
+            "clickhouse-client -q 'SELECT 1' < drop.sql",
+        ],
+    );
+    allowed(
+        "a read on both",
+        &["psql -d shop -c 'SELECT 1' <<'EOF'\nSELECT 2;\nEOF"],
+    );
+}
+
+/// A generator asked for billions of rows or bytes exhausts the server or its reader.
+#[test]
+fn generators_past_ten_million_ask() {
+    never_allowed(
+        "exhaustion",
+        &[
+            "psql -d shop -c \"SELECT repeat('x', 1000000000)\"",
+            "psql -d shop -c 'SELECT * FROM generate_series(1, 1e12)'",
+            "psql -d shop -c 'SELECT count(*) FROM generate_series(1, 100000000) g'",
+            "sqlite3 shop.db 'SELECT zeroblob(1000000000)'",
+            "clickhouse-client -q 'SELECT count() FROM numbers(100000000000)'",
+        ],
+    );
+    allowed(
+        "small generators",
+        &[
+            "psql -d shop -c 'SELECT * FROM generate_series(1, 100)'",
+            "psql -d shop -c \"SELECT repeat('-', 40)\"",
+        ],
+    );
+    explains(
+        "psql -d shop -c \"SELECT repeat('x', 1000000000)\"",
+        "would generate more than",
+    );
+}
+
+/// XML parsers can be handed a DOCTYPE naming external entities (files).
+#[test]
+fn xml_parsers_are_not_presumed_safe() {
+    never_allowed(
+        "xml",
+        &["psql -d shop -c \"SELECT xmlparse(document '<!DOCTYPE x [<!ENTITY e SYSTEM \\\"/home/dev/.pgpass\\\">]><x>&e;</x>')\""],
+    );
+}
