@@ -363,7 +363,7 @@ pub(crate) fn print_prompt(prompt: &wf::Prompt) {
     }
 }
 
-pub(crate) fn print_answer(outcome: &AssistantOutcome, format: Format) {
+fn print_answer(outcome: &AssistantOutcome, format: Format) {
     match format {
         Format::Markdown => println!("\n## Codex\n\n{}\n", outcome.final_message),
         _ => println!("\n== Codex ==\n{}\n", outcome.final_message),
@@ -464,6 +464,18 @@ async fn schema(a: SchemaArgs) -> anyhow::Result<Exit> {
         println!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(Exit::Ok);
     }
+    print_schema_result(&schema, &findings, outcome.as_ref(), format);
+    Ok(Exit::Ok)
+}
+
+/// The text result of `analyze schema`: the local findings, then Codex's answer when there is
+/// one.
+pub(crate) fn print_schema_result(
+    schema: &db_schema::Schema,
+    findings: &[wf::Finding],
+    outcome: Option<&AssistantOutcome>,
+    format: Format,
+) {
     print!(
         "{}",
         render::heading(
@@ -471,11 +483,10 @@ async fn schema(a: SchemaArgs) -> anyhow::Result<Exit> {
             format
         )
     );
-    print!("{}", render::findings(&findings, format));
-    if let Some(o) = &outcome {
+    print!("{}", render::findings(findings, format));
+    if let Some(o) = outcome {
         print_answer(o, format);
     }
-    Ok(Exit::Ok)
 }
 
 async fn run_tool(tools: &mut wf::DbTools, sql: &str) -> Result<serde_json::Value, String> {

@@ -6,9 +6,10 @@
 //! that fails is reported (in the merge prompt, on stderr and in `--json`), never dropped
 //! silently; when every part fails, the command falls back to the local analysis.
 
-use crate::analyze::{ask_once, json_result, print_answer, print_prompt, report_prompt, Fallback};
+use crate::analyze::{
+    ask_once, json_result, print_prompt, print_schema_result, report_prompt, Fallback,
+};
 use crate::exit::Exit;
-use crate::render;
 use crate::settings::{Format, Settings};
 use serde_json::json;
 use xldb_workflows as wf;
@@ -107,17 +108,7 @@ pub(crate) async fn run(
         println!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(Exit::Ok);
     }
-    print!(
-        "{}",
-        render::heading(
-            &format!("Local analysis of {} table(s)", schema.tables.len()),
-            format
-        )
-    );
-    print!("{}", render::findings(findings, format));
-    if let Some(o) = &outcome {
-        print_answer(o, format);
-    }
+    print_schema_result(schema, findings, outcome.as_ref(), format);
     Ok(Exit::Ok)
 }
 
