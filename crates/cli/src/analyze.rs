@@ -289,6 +289,24 @@ pub(crate) fn report_prompt(prompt: &wf::Prompt, format: Format, part: Option<(u
     );
 }
 
+/// The progress line of the token usage Codex reported for an answer.
+pub(crate) fn report_usage(
+    outcome: &AssistantOutcome,
+    format: Format,
+    part: Option<(usize, usize)>,
+) {
+    if format == Format::Json {
+        return;
+    }
+    if let Some(t) = outcome.token_usage {
+        let part = part.map_or(String::new(), |(n, of)| format!("part {n}/{of}: "));
+        eprintln!(
+            "· {part}Codex used {} input and {} output tokens ({} total)",
+            t.input, t.output, t.total
+        );
+    }
+}
+
 /// Ask Codex unless offline; `Ok((None, Some(fallback)))` means fall back (the reason is
 /// printed).
 async fn consult(
@@ -313,7 +331,10 @@ async fn ask(
     format: Format,
 ) -> anyhow::Result<(Option<AssistantOutcome>, Option<Fallback>)> {
     match ask_once(s, db, text, format).await? {
-        Ok(outcome) => Ok((Some(outcome), None)),
+        Ok(outcome) => {
+            report_usage(&outcome, format, None);
+            Ok((Some(outcome), None))
+        }
         Err(fallback) => {
             // A refusal of our input is said as it is: Codex is there, the prompt is too big.
             let said = if fallback.refused {

@@ -7,7 +7,7 @@
 //! silently; when every part fails, the command falls back to the local analysis.
 
 use crate::analyze::{
-    ask_once, json_result, print_prompt, print_schema_result, report_prompt, Fallback,
+    ask_once, json_result, print_prompt, print_schema_result, report_prompt, report_usage, Fallback,
 };
 use crate::exit::Exit;
 use crate::settings::{Format, Settings};
@@ -80,7 +80,10 @@ pub(crate) async fn run(
         }
         report_prompt(&merge, format, None);
         match ask_once(s, Some(db), &merge.text, format).await? {
-            Ok(o) => (Some(o), None, Some(merge)),
+            Ok(o) => {
+                report_usage(&o, format, None);
+                (Some(o), None, Some(merge))
+            }
             Err(f) => {
                 fail_or_say(s, format, &f, "the merge turn")?;
                 (None, Some(f), Some(merge))
@@ -129,6 +132,7 @@ fn part_result(
     });
     let answer = match result {
         Ok(o) => {
+            report_usage(&o, format, Some((number, of)));
             report["token_usage"] = json!(o.token_usage);
             report["recommendations"] = json!(o.recommendations);
             Ok(o.final_message)
