@@ -25,8 +25,9 @@ async fn run_with_codex(
     run_with_codex_version(DEFAULT_CODEX_VERSION, home, args).await
 }
 
-/// [`run_with_codex`] with the pinned codex `version` (installed by scripts/test.sh).
-async fn run_with_codex_version(
+/// [`run_with_codex`] with the pinned codex `version` (installed by scripts/test.sh). The
+/// guard against a hang is generous: a 5,000-table analysis (`scale`) runs a minute on 2 cores.
+pub(crate) async fn run_with_codex_version(
     version: &str,
     home: &CodexHome,
     args: &[&str],
@@ -47,7 +48,7 @@ async fn run_with_codex_version(
     for (k, v) in home.envs() {
         cmd.env(k, v);
     }
-    let out = tokio::time::timeout(Duration::from_secs(180), cmd.output())
+    let out = tokio::time::timeout(Duration::from_secs(400), cmd.output())
         .await
         .expect("xldb-codex finished in time")
         .expect("run xldb-codex");

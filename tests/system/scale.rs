@@ -11,11 +11,10 @@
 // Tests and their helpers fail loudly on setup errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::util::{run, run_json, xldb_bin};
+use crate::codex_workflows::run_with_codex_version;
+use crate::util::{run, run_json};
 use serde_json::{json, Value};
 use std::path::Path;
-use std::time::Duration;
-use xldb_testkit::codex::codex_bin;
 use xldb_testkit::fake_model::{CodexHome, FakeModel, Item, Script, Step};
 use xldb_workflows::count_tokens;
 
@@ -61,40 +60,6 @@ fn generated_db(dir: &Path, n: usize) -> (String, Vec<String>) {
     tx.commit().unwrap();
     let names = planted.iter().map(|i| format!("t{i:04}")).collect();
     (format!("sqlite://{}", path.display()), names)
-}
-
-/// Run the CLI with the real codex `version` against `home`'s fake model; (status, stdout,
-/// stderr).
-async fn run_codex(
-    version: &str,
-    home: &CodexHome,
-    args: &[&str],
-) -> (std::process::ExitStatus, String, String) {
-    let codex = codex_bin(version).unwrap_or_else(|e| panic!("{e}"));
-    let mut cmd = tokio::process::Command::new(xldb_bin());
-    cmd.args(args)
-        .arg("--codex-bin")
-        .arg(&codex)
-        .args(["--codex-timeout", "60"])
-        .current_dir(home.work_dir())
-        .env("HOME", home.root())
-        .env("XDG_CONFIG_HOME", home.root().join("config"))
-        .env("XDG_DATA_HOME", home.root().join("data"))
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("CODEX_BIN")
-        .kill_on_drop(true);
-    for (k, v) in home.envs() {
-        cmd.env(k, v);
-    }
-    let out = tokio::time::timeout(Duration::from_secs(400), cmd.output())
-        .await
-        .expect("xldb-codex finished in time")
-        .expect("run xldb-codex");
-    (
-        out.status,
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// The model's call of our `xldb` server's MCP tool `tool`, as each version offers it
@@ -181,7 +146,7 @@ async fn schema_map_scenario(version: &str, n: usize) {
     .select_by_tool_outputs();
     let model = FakeModel::start(script).await.unwrap();
     let home = CodexHome::new(&model).unwrap();
-    let (status, stdout, stderr) = run_codex(
+    let (status, stdout, stderr) = run_with_codex_version(
         version,
         &home,
         &["analyze", "schema", "--db", &url, "--json"],
@@ -261,7 +226,7 @@ async fn thorough_on_1000_tables(version: &str) {
     steps.push(Step::new().message("RECOMMENDATION: merged-answer"));
     let model = FakeModel::start(Script::new(steps)).await.unwrap();
     let home = CodexHome::new(&model).unwrap();
-    let (status, stdout, stderr) = run_codex(
+    let (status, stdout, stderr) = run_with_codex_version(
         version,
         &home,
         &["analyze", "schema", "--thorough", "--db", &url],
@@ -314,7 +279,7 @@ async fn a_prompt_over_codex_input_limit_is_reported_as_such() {
         .await
         .unwrap();
     let home = CodexHome::new(&model).unwrap();
-    let (status, stdout, stderr) = run_codex(
+    let (status, stdout, stderr) = run_with_codex_version(
         "0.169.0",
         &home,
         &[
@@ -418,4 +383,37 @@ fn a_huge_workload_is_ranked_locally_and_sent_within_the_budget() {
     );
     assert_eq!(v["local"]["total"], 100_000);
     assert!(v["prompt"]["tokens"].as_u64().unwrap() <= BUDGET as u64);
+}
+
+/// The model refusing the input for its context window (`context_length_exceeded`) is said as
+/// such too, on the `codex mcp` generation, and the analysis falls back to local.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_model_context_overflow_is_reported_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _) = generated_db(dir.path(), 100);
+    let overflow = Step::response_failed(
+        "context_length_exceeded",
+        "Your input exceeds the context window of this model.",
+    );
+    let model = FakeModel::start(Script::new([overflow.clone()]).when_exhausted(overflow))
+        .await
+        .unwrap();
+    let home = CodexHome::new(&model).unwrap();
+    let (status, stdout, stderr) = run_with_codex_version(
+        "0.39.0",
+        &home,
+        &["analyze", "schema", "--db", &url, "--json"],
+    )
+    .await;
+    assert!(status.success(), "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["source"], "local", "{v}");
+    assert_eq!(v["codex_unavailable"], Value::Null, "{v}");
+    let refused = v["codex_refused"].as_str().unwrap_or_default();
+    assert!(
+        refused.contains(
+            "exceeds what the model accepts (its context window); lower `--prompt-budget`"
+        ),
+        "{v}"
+    );
 }

@@ -289,6 +289,24 @@ pub(crate) fn report_prompt(prompt: &wf::Prompt, format: Format, part: Option<(u
     );
 }
 
+/// The progress line of the token usage Codex reported for an answer.
+pub(crate) fn report_usage(
+    outcome: &AssistantOutcome,
+    format: Format,
+    part: Option<(usize, usize)>,
+) {
+    if format == Format::Json {
+        return;
+    }
+    if let Some(t) = outcome.token_usage {
+        let part = part.map_or(String::new(), |(n, of)| format!("part {n}/{of}: "));
+        eprintln!(
+            "· {part}Codex used {} input and {} output tokens ({} total)",
+            t.input, t.output, t.total
+        );
+    }
+}
+
 /// Ask Codex unless offline; `Ok((None, Some(fallback)))` means fall back (the reason is
 /// printed).
 async fn consult(
@@ -313,7 +331,10 @@ async fn ask(
     format: Format,
 ) -> anyhow::Result<(Option<AssistantOutcome>, Option<Fallback>)> {
     match ask_once(s, db, text, format).await? {
-        Ok(outcome) => Ok((Some(outcome), None)),
+        Ok(outcome) => {
+            report_usage(&outcome, format, None);
+            Ok((Some(outcome), None))
+        }
         Err(fallback) => {
             // A refusal of our input is said as it is: Codex is there, the prompt is too big.
             let said = if fallback.refused {
@@ -363,7 +384,7 @@ pub(crate) fn print_prompt(prompt: &wf::Prompt) {
     }
 }
 
-pub(crate) fn print_answer(outcome: &AssistantOutcome, format: Format) {
+fn print_answer(outcome: &AssistantOutcome, format: Format) {
     match format {
         Format::Markdown => println!("\n## Codex\n\n{}\n", outcome.final_message),
         _ => println!("\n== Codex ==\n{}\n", outcome.final_message),
@@ -464,6 +485,18 @@ async fn schema(a: SchemaArgs) -> anyhow::Result<Exit> {
         println!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(Exit::Ok);
     }
+    print_schema_result(&schema, &findings, outcome.as_ref(), format);
+    Ok(Exit::Ok)
+}
+
+/// The text result of `analyze schema`: the local findings, then Codex's answer when there is
+/// one.
+pub(crate) fn print_schema_result(
+    schema: &db_schema::Schema,
+    findings: &[wf::Finding],
+    outcome: Option<&AssistantOutcome>,
+    format: Format,
+) {
     print!(
         "{}",
         render::heading(
@@ -471,11 +504,10 @@ async fn schema(a: SchemaArgs) -> anyhow::Result<Exit> {
             format
         )
     );
-    print!("{}", render::findings(&findings, format));
-    if let Some(o) = &outcome {
+    print!("{}", render::findings(findings, format));
+    if let Some(o) = outcome {
         print_answer(o, format);
     }
-    Ok(Exit::Ok)
 }
 
 async fn run_tool(tools: &mut wf::DbTools, sql: &str) -> Result<serde_json::Value, String> {

@@ -6,9 +6,10 @@
 //! that fails is reported (in the merge prompt, on stderr and in `--json`), never dropped
 //! silently; when every part fails, the command falls back to the local analysis.
 
-use crate::analyze::{ask_once, json_result, print_answer, print_prompt, report_prompt, Fallback};
+use crate::analyze::{
+    ask_once, json_result, print_prompt, print_schema_result, report_prompt, report_usage, Fallback,
+};
 use crate::exit::Exit;
-use crate::render;
 use crate::settings::{Format, Settings};
 use serde_json::json;
 use xldb_workflows as wf;
@@ -79,7 +80,10 @@ pub(crate) async fn run(
         }
         report_prompt(&merge, format, None);
         match ask_once(s, Some(db), &merge.text, format).await? {
-            Ok(o) => (Some(o), None, Some(merge)),
+            Ok(o) => {
+                report_usage(&o, format, None);
+                (Some(o), None, Some(merge))
+            }
             Err(f) => {
                 fail_or_say(s, format, &f, "the merge turn")?;
                 (None, Some(f), Some(merge))
@@ -107,17 +111,7 @@ pub(crate) async fn run(
         println!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(Exit::Ok);
     }
-    print!(
-        "{}",
-        render::heading(
-            &format!("Local analysis of {} table(s)", schema.tables.len()),
-            format
-        )
-    );
-    print!("{}", render::findings(findings, format));
-    if let Some(o) = &outcome {
-        print_answer(o, format);
-    }
+    print_schema_result(schema, findings, outcome.as_ref(), format);
     Ok(Exit::Ok)
 }
 
@@ -138,6 +132,7 @@ fn part_result(
     });
     let answer = match result {
         Ok(o) => {
+            report_usage(&o, format, Some((number, of)));
             report["token_usage"] = json!(o.token_usage);
             report["recommendations"] = json!(o.recommendations);
             Ok(o.final_message)

@@ -11,7 +11,7 @@
 //!   PK(id); FK(customer_id) -> customers(id) ON DELETE CASCADE; INDEX orders_status_idx(status)
 //! ```
 //!
-//! It is about 5x smaller than the pretty-printed JSON model in tokens (every JSON field is
+//! It is about 7x smaller than the pretty-printed JSON model in tokens (every JSON field is
 //! always present, `"extra": {}` and `"comment": null` included); `docs/benchmarks.md` has the
 //! measurement.
 //!
