@@ -108,8 +108,54 @@ fn postgres_plans_limits_and_refuses_writes() {
     let url = pg.create_database(SHOP_DB).unwrap();
     let run_sql = |sql: &str| pg.psql(SHOP_DB, sql).unwrap();
     shop_and_check(&url, run_sql);
-    // PostgreSQL leaves foreign keys unindexed: the analyzer says so
+    // `--analyze` runs EXPLAIN ANALYZE of a read in the read-only transaction (regression: the
+    // MCP gate, which refuses an executing EXPLAIN, refused it too), and never of a write.
     let home = tempfile::tempdir().unwrap();
+    let v = run_json(
+        home.path(),
+        [
+            "analyze",
+            "query",
+            "--offline",
+            "--json",
+            "--analyze",
+            "--db",
+            &url,
+            "--sql",
+            "SELECT id FROM orders WHERE status = 'paid'",
+        ],
+    );
+    let plan = v["local"]["measured"]["plan"].as_str().unwrap_or_default();
+    assert!(plan.contains("actual time="), "{v}");
+    let out = run(
+        home.path(),
+        [
+            "analyze",
+            "query",
+            "--offline",
+            "--json",
+            "--analyze",
+            "--db",
+            &url,
+            "--sql",
+            "DELETE FROM orders",
+        ],
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    assert!(
+        !v["local"]["measured"]["plan"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("actual time="),
+        "{v}"
+    );
+    assert_eq!(
+        pg.psql(SHOP_DB, "SELECT count(*) FROM orders")
+            .unwrap()
+            .trim(),
+        "4"
+    );
+    // PostgreSQL leaves foreign keys unindexed: the analyzer says so
     let out = run(
         home.path(),
         ["analyze", "schema", "--offline", "--db", &url],

@@ -455,6 +455,13 @@ async fn schema(a: SchemaArgs) -> anyhow::Result<Exit> {
     let engine = engine_of(Some(&a.db), None).unwrap_or(Engine::Generic);
     // The whole schema: `--tables` focuses the map, it does not hide the rest from the model.
     let schema = extract_schema(&a.db, &[]).await?;
+    // A typo in `--tables` is an error naming the nearest tables, never a silent "no findings".
+    let focus = if a.tables.is_empty() {
+        Vec::new()
+    } else {
+        db_schema::resolve_table_names(&schema, &a.tables)
+            .map_err(|e| UsageError(codex_session::redact_text(&e.to_string()).into_owned()))?
+    };
     let findings = wf::analyze_schema(&schema, wf::SchemaLintOptions::for_schema(&schema));
     if a.thorough {
         return crate::thorough::run(&s, &a.db, engine, &schema, &findings, format).await;
@@ -462,7 +469,7 @@ async fn schema(a: SchemaArgs) -> anyhow::Result<Exit> {
     let prompt = wf::schema_analysis_prompt(&wf::SchemaPrompt {
         engine,
         schema: &schema,
-        focus_tables: &a.tables,
+        focus_tables: &focus,
         findings: &findings,
         tools: true,
         budget: s.prompt_budget,
@@ -558,8 +565,17 @@ struct Measured {
 
 async fn measure(tools: &mut wf::DbTools, engine: Engine, sql: &str, analyze: bool) -> Measured {
     let read_only = wf::check_read_only(engine, sql).allowed;
-    let explain = engine.explain(sql, analyze && read_only);
-    let (plan, plan_error) = match run_tool(tools, &explain).await {
+    let planned = if analyze && read_only {
+        let out = tools.explain_analyze(sql).await;
+        if out.is_error {
+            Err(out.text)
+        } else {
+            Ok(out.structured)
+        }
+    } else {
+        run_tool(tools, &engine.explain(sql, false)).await
+    };
+    let (plan, plan_error) = match planned {
         Ok(v) => (Some(plan_text(&v)), None),
         Err(e) => (None, Some(e)),
     };

@@ -112,3 +112,4 @@ pub use model::{
 };
 pub use read_query::{CancelQuery, ReadLimits, ReadResult, Truncation, TRUNCATED_MARKER};
 pub use runner::{CatalogQuery, CountingRunner, Param, QueryRunner, Row, Rows, Value};
+pub use table_names::resolve_table_names;

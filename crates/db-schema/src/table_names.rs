@@ -58,6 +58,38 @@ pub(crate) fn normalize(filter: &Filter) -> Result<Filter, Error> {
     })
 }
 
+/// Resolve names a person typed (`--tables`) against an extracted schema, as extraction's own
+/// filter does: trimmed, a `schema.` qualifier dropped, a single case-insensitive match taken;
+/// a name that matches nothing is [`Error::UnknownTables`] naming the nearest tables.
+///
+/// ```
+/// let schema = db_schema::Schema {
+///     engine: "sqlite".into(),
+///     server_version: None,
+///     tables: vec![db_schema::Table::new(Some("main".into()), "orders", db_schema::TableKind::Table)],
+///     extra: Default::default(),
+/// };
+/// let typed = vec!["main.Orders ".to_string()];
+/// assert_eq!(db_schema::resolve_table_names(&schema, &typed).unwrap(), ["orders"]);
+/// let e = db_schema::resolve_table_names(&schema, &["ordrs".to_string()]).unwrap_err();
+/// assert!(e.to_string().contains("did you mean `orders`?"));
+/// ```
+pub fn resolve_table_names(schema: &Schema, typed: &[String]) -> Result<Vec<String>, Error> {
+    let filter = normalize(&Filter {
+        schema: None,
+        tables: Some(typed.to_vec()),
+    })?;
+    let wanted = filter.tables.unwrap_or_default();
+    let missing = missing(schema, &wanted);
+    if missing.is_empty() {
+        return Ok(wanted);
+    }
+    match resolve(&wanted, &missing, schema) {
+        Resolution::Corrected(names) => Ok(names),
+        Resolution::Unknown(e) => Err(e),
+    }
+}
+
 /// The requested names that are neither a table nor a view of `schema`.
 pub(crate) fn missing<'a>(schema: &Schema, wanted: &'a [String]) -> Vec<&'a str> {
     wanted

@@ -389,7 +389,41 @@ impl DbTools {
         })
     }
 
+    /// The plan of `sql` with its run-time statistics (`EXPLAIN ANALYZE` in the engine's
+    /// spelling), for a person who asked for it (`analyze query --analyze`); not an MCP tool,
+    /// since an executing `EXPLAIN` is refused there. `sql` must pass the same judgement as
+    /// `execute_query`, and the `EXPLAIN` runs it in the same read-only transaction, rolled back.
+    pub async fn explain_analyze(&mut self, sql: &str) -> ToolOutput {
+        let limit = self.options.row_limit.max(1000);
+        match tokio::time::timeout(
+            self.options.timeout + Duration::from_secs(1),
+            self.execute_as(sql, limit, true),
+        )
+        .await
+        {
+            Ok(Ok(out)) => out,
+            Ok(Err(e)) => ToolOutput::error(e.to_string()),
+            Err(_) => {
+                self.settle().await;
+                ToolOutput::error(format!(
+                    "timed out after {} s running `EXPLAIN ANALYZE {}`",
+                    self.options.timeout.as_secs(),
+                    excerpt(sql)
+                ))
+            }
+        }
+    }
+
     async fn execute(&mut self, sql: &str, limit: usize) -> Result<ToolOutput, WorkflowError> {
+        self.execute_as(sql, limit, false).await
+    }
+
+    async fn execute_as(
+        &mut self,
+        sql: &str,
+        limit: usize,
+        explain_analyze: bool,
+    ) -> Result<ToolOutput, WorkflowError> {
         let gate = check_query(self.engine, sql);
         if !gate.allowed {
             return Ok(ToolOutput::error(format!(
@@ -407,7 +441,13 @@ impl DbTools {
             }
             SecretUse::Redact(positions) => positions,
         };
-        let trimmed = trim_statement(sql);
+        let explained;
+        let trimmed = if explain_analyze {
+            explained = self.engine.explain(trim_statement(sql), true);
+            explained.as_str()
+        } else {
+            trim_statement(sql)
+        };
         let limits = ReadLimits {
             max_rows: limit,
             max_bytes: self.options.max_result_bytes,
