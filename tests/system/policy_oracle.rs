@@ -290,7 +290,7 @@ fn labels_sample(lines: Vec<Line>) -> Vec<Line> {
         .filter(|l| {
             let n = seen.entry(l.category.clone()).or_default();
             *n += 1;
-            (*n - 1) % stride == 0
+            (*n - 1).is_multiple_of(stride)
         })
         .collect()
 }
