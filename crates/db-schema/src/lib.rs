@@ -103,6 +103,6 @@ pub use error::Error;
 pub use extract::{connect, extract, extract_url, Options, Progress};
 pub use model::{
     Check, Column, Extra, ForeignKey, Index, IndexColumn, PrimaryKey, Schema, Table, TableKind,
-    UniqueConstraint,
+    UniqueConstraint, MODEL_VERSION,
 };
 pub use runner::{CatalogQuery, CountingRunner, Param, QueryRunner, Row, Rows, Value};

@@ -299,7 +299,7 @@ mod tests {
             unique,
             method: None,
             predicate: None,
-            extra: Default::default(),
+            ..Default::default()
         }
     }
 
@@ -309,6 +309,7 @@ mod tests {
         customers.primary_key = Some(PrimaryKey {
             name: None,
             columns: vec!["id".into()],
+            ..Default::default()
         });
         customers.indexes = vec![
             index("customers_email", &["email"], true),
@@ -324,6 +325,7 @@ mod tests {
         orders.primary_key = Some(PrimaryKey {
             name: None,
             columns: vec!["id".into()],
+            ..Default::default()
         });
         orders.foreign_keys = vec![ForeignKey {
             name: None,
@@ -333,6 +335,7 @@ mod tests {
             referenced_columns: vec!["id".into()],
             on_delete: None,
             on_update: None,
+            ..Default::default()
         }];
         orders.indexes = vec![
             index("orders_status", &["status"], false),
@@ -348,11 +351,13 @@ mod tests {
             referenced_columns: vec!["id".into()],
             on_delete: None,
             on_update: None,
+            ..Default::default()
         }];
         items.indexes = vec![index("items_order", &["order_id", "sku"], false)];
         let mut view = Table::new(None, "v", TableKind::View);
         view.columns = vec![col("x", "int", true)];
         Schema {
+            version: db_schema::MODEL_VERSION,
             engine: "sqlite".into(),
             server_version: None,
             tables: vec![customers, orders, items, view],

@@ -124,7 +124,12 @@ fn extras_partitions_enums_sequences_and_expression_indexes() {
     assert_eq!(lower.columns[0].column, None);
     assert_eq!(lower.columns[0].expression.as_deref(), Some("lower(name)"));
     assert!(lower.columns[0].descending);
-    assert_eq!(lower.extra["include"], serde_json::json!(["feeling"]));
+    assert_eq!(lower.include, ["feeling"]);
+    assert_eq!(
+        lower.columns[0].nulls.as_deref(),
+        Some("last"),
+        "DESC NULLS LAST"
+    );
     let hash = person.index("person_hash").unwrap();
     assert!(!hash.unique);
     assert_eq!(hash.method.as_deref(), Some("hash"));
@@ -150,7 +155,10 @@ fn round_trips_do_not_grow_with_the_number_of_tables() {
     let (l, nl) = count_round_trips("postgres", &large);
     assert_eq!((ns, nl), (11, 1001));
     assert_eq!(s, l);
-    assert_eq!(s, 7, "version probe + 6 catalog queries");
+    assert_eq!(
+        s, 7,
+        "version probe + 6 catalog queries (types: enums and domains in one)"
+    );
 }
 
 #[test]
@@ -203,4 +211,200 @@ fn unreachable_servers_and_unknown_databases_are_runtime_errors() {
     assert!(!format!("{e} {e:?}").contains("pw-9f2"));
     let e = extract_default(&server().url("no_such_db")).unwrap_err();
     assert!(e.to_string().contains("no_such_db"), "{e}");
+}
+
+const FACTS: &str = r#"
+    CREATE SCHEMA facts;
+    CREATE SCHEMA parts;
+    CREATE DOMAIN facts.year AS integer NOT NULL DEFAULT 2000
+        CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155);
+    CREATE TABLE facts.film (
+        id int PRIMARY KEY,
+        title varchar(100) NOT NULL,
+        code text,
+        release facts.year,
+        during tsrange,
+        CONSTRAINT title_code UNIQUE NULLS NOT DISTINCT (title, code) DEFERRABLE,
+        CONSTRAINT no_overlap EXCLUDE USING gist (during WITH &&)
+    );
+    ALTER TABLE facts.film ADD CONSTRAINT code_len CHECK (length(code) < 10) NOT VALID;
+    CREATE INDEX film_pattern ON facts.film
+        (title varchar_pattern_ops, code text_pattern_ops DESC NULLS LAST) INCLUDE (release);
+    CREATE INDEX film_code_nulls ON facts.film (code NULLS FIRST);
+    CREATE UNIQUE INDEX film_code_nnd ON facts.film (code) NULLS NOT DISTINCT;
+    CREATE TABLE facts.rental (id int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, film_id int);
+    ALTER TABLE facts.rental ADD CONSTRAINT rental_film FOREIGN KEY (film_id)
+        REFERENCES facts.film (id) ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED NOT VALID;
+    CREATE TABLE facts.payment (
+        id int NOT NULL, film_id int, paid date NOT NULL,
+        amount numeric CONSTRAINT amount_positive CHECK (amount >= 0)
+    ) PARTITION BY RANGE (paid);
+    CREATE INDEX payment_paid ON facts.payment (paid);
+    CREATE TABLE facts.payment_2023 PARTITION OF facts.payment
+        FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');
+    CREATE TABLE parts.payment_2024 PARTITION OF facts.payment
+        FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+    ALTER TABLE parts.payment_2024 ADD CONSTRAINT payment_2024_film FOREIGN KEY (film_id)
+        REFERENCES facts.film (id);
+    ALTER TABLE parts.payment_2024 ADD CONSTRAINT payment_2024_id CHECK (id > 0);
+    CREATE INDEX payment_2024_film_ix ON parts.payment_2024 (film_id);
+"#;
+
+fn facts_url() -> String {
+    static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    URL.get_or_init(|| fresh_db("facts", FACTS)).clone()
+}
+
+fn facts(schema: Option<&str>, tables: Option<&[&str]>) -> db_schema::Schema {
+    let mut options = Options::default();
+    options.filter.schema = schema.map(str::to_owned);
+    options.filter.tables = tables.map(|t| t.iter().map(|s| s.to_string()).collect());
+    let schema = block_on(extract_url(&facts_url(), &options, &())).unwrap();
+    crate::json_schema::validate(&serde_json::to_value(&schema).unwrap());
+    schema
+}
+
+#[test]
+fn index_facts_operator_classes_nulls_order_nulls_not_distinct_include() {
+    let schema = facts(None, None);
+    assert_eq!(schema.version, db_schema::MODEL_VERSION);
+    let film = schema.table(Some("facts"), "film").unwrap();
+    let ix = film.index("film_pattern").unwrap();
+    let parts: Vec<_> = ix
+        .columns
+        .iter()
+        .map(|p| {
+            (
+                p.column.as_deref().unwrap(),
+                p.opclass.as_deref(),
+                p.descending,
+                p.nulls.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("title", Some("varchar_pattern_ops"), false, Some("last")),
+            ("code", Some("text_pattern_ops"), true, Some("last")),
+        ]
+    );
+    assert_eq!(ix.include, ["release"]);
+    let nulls = film.index("film_code_nulls").unwrap();
+    assert_eq!(nulls.columns[0].nulls.as_deref(), Some("first"));
+    assert_eq!(nulls.columns[0].opclass, None, "default opclass not named");
+    assert!(!nulls.nulls_not_distinct);
+    let nnd = film.index("film_code_nnd").unwrap();
+    assert!(nnd.unique && nnd.nulls_not_distinct);
+}
+
+#[test]
+fn constraint_facts_not_valid_deferrable_exclusion() {
+    let schema = facts(None, None);
+    let film = schema.table(Some("facts"), "film").unwrap();
+    let pk = film.primary_key.as_ref().unwrap();
+    assert!(!pk.deferrable && !pk.initially_deferred);
+    let rental = schema.table(Some("facts"), "rental").unwrap();
+    let pk = rental.primary_key.as_ref().unwrap();
+    assert!(pk.deferrable && pk.initially_deferred);
+    let uq = &film.unique_constraints[0];
+    assert_eq!(uq.name.as_deref(), Some("title_code"));
+    assert!(uq.nulls_not_distinct && uq.deferrable && !uq.initially_deferred);
+    let check = film
+        .checks
+        .iter()
+        .find(|c| c.name.as_deref() == Some("code_len"));
+    assert!(check.unwrap().not_valid);
+    assert_eq!(
+        film.extra["exclusion_constraints"],
+        serde_json::json!([{
+            "name": "no_overlap",
+            "definition": "EXCLUDE USING gist (during WITH &&)",
+            "deferrable": false,
+            "initially_deferred": false,
+        }])
+    );
+    let fk = &rental.foreign_keys[0];
+    assert_eq!(fk.on_update.as_deref(), Some("CASCADE"));
+    assert!(fk.deferrable && fk.initially_deferred && fk.not_valid);
+    let payment = schema.table(Some("facts"), "payment").unwrap();
+    assert!(!payment.checks[0].not_valid);
+}
+
+#[test]
+fn domains_are_listed_and_columns_point_to_them() {
+    let schema = facts(None, None);
+    assert_eq!(
+        schema.extra["domains"],
+        serde_json::json!([{
+            "schema": "facts",
+            "name": "year",
+            "type": "integer",
+            "not_null": true,
+            "default": "2000",
+            "checks": [{
+                "name": "year_check",
+                "expression": "(VALUE >= 1901) AND (VALUE <= 2155)",
+                "not_valid": false,
+            }],
+        }])
+    );
+    let film = schema.table(Some("facts"), "film").unwrap();
+    assert_eq!(
+        film.column("release").unwrap().extra["domain"],
+        serde_json::json!({"schema": "facts", "name": "year"})
+    );
+    assert!(!film.column("code").unwrap().extra.contains_key("domain"));
+}
+
+#[test]
+fn partitions_carry_their_own_constraints_and_indexes() {
+    let schema = facts(None, None);
+    assert_eq!(table_names(&schema), ["film", "payment", "rental"]);
+    let payment = schema.table(Some("facts"), "payment").unwrap();
+    let parts = payment.extra["partitioning"]["partitions"]
+        .as_array()
+        .unwrap();
+    let names: Vec<_> = parts.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["payment_2023", "payment_2024"]);
+    // Nothing cloned from the parent (its check, its index) is repeated.
+    let p2023 = &parts[0];
+    for key in ["foreign_keys", "checks", "indexes", "unique_constraints"] {
+        assert_eq!(p2023[key], serde_json::json!([]), "{key}");
+    }
+    let p2024 = &parts[1];
+    assert_eq!(p2024["schema"], "parts");
+    assert!(p2024["bound"].as_str().unwrap().contains("2024-01-01"));
+    assert_eq!(p2024["foreign_keys"][0]["name"], "payment_2024_film");
+    assert_eq!(p2024["foreign_keys"][0]["referenced_table"], "film");
+    assert_eq!(p2024["checks"][0]["name"], "payment_2024_id");
+    assert_eq!(p2024["checks"].as_array().unwrap().len(), 1);
+    let ix: Vec<_> = p2024["indexes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(ix, ["payment_2024_film_ix"]);
+}
+
+#[test]
+fn a_schema_of_partitions_and_a_named_partition_are_returned_whole() {
+    for schema in [
+        facts(Some("parts"), None),
+        facts(None, Some(&["payment_2024"])),
+        facts(None, Some(&["parts.payment_2024"])),
+    ] {
+        assert_eq!(table_names(&schema), ["payment_2024"]);
+        let t = &schema.tables[0];
+        assert_eq!(t.extra["partition_of"]["name"], "payment", "{:?}", t.extra);
+        assert_eq!(t.columns.len(), 4);
+        assert_eq!(t.foreign_keys.len(), 1);
+        let mut ix: Vec<_> = t.indexes.iter().map(|i| i.name.as_str()).collect();
+        ix.sort();
+        assert_eq!(ix, ["payment_2024_film_ix", "payment_2024_paid_idx"]);
+    }
+    // A partition of another schema's parent, named with its parent: still whole.
+    let schema = facts(Some("facts"), Some(&["payment", "payment_2023"]));
+    assert_eq!(table_names(&schema), ["payment", "payment_2023"]);
 }
