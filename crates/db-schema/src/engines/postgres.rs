@@ -5,7 +5,8 @@
 //! and it lacks partitions, enums, index details and comments. Filters are bound: `$1` the
 //! schema, `$2` a `text[]` of table names. Column lists come back as JSON text so any runner
 //! can carry them. Version differences are handled by switching column expressions
-//! (`attgenerated` needs 12, `indnkeyatts` 11); 10 is the oldest version supported
+//! (`attgenerated` needs 12, `indnkeyatts` and `conparentid` 11, `indnullsnotdistinct` 15);
+//! 10 is the oldest version supported
 //! (`relispartition`).
 //!
 //! Scope (`sql/postgres/scope.sql`, prefixed to four queries): a partition is folded under its
@@ -731,7 +732,14 @@ mod tests {
         let q = Postgres.catalog_queries(&Filter::default(), "10.1");
         let ix = q.iter().find(|q| q.name == "indexes").unwrap();
         assert!(!ix.sql.contains("indnkeyatts"));
+        let q = Postgres.catalog_queries(&Filter::default(), "10.1");
+        let con = q.iter().find(|q| q.name == "constraints").unwrap();
+        assert!(!con.sql.contains("conparentid"));
+        let q = Postgres.catalog_queries(&Filter::default(), "14.9");
+        assert!(q.iter().all(|q| !q.sql.contains("indnullsnotdistinct")));
         let q = Postgres.catalog_queries(&Filter::default(), "15.1");
         assert!(q.iter().any(|q| q.sql.contains("attgenerated")));
+        assert!(q.iter().any(|q| q.sql.contains("indnullsnotdistinct")));
+        assert!(q.iter().any(|q| q.sql.contains("conparentid")));
     }
 }

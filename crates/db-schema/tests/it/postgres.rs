@@ -36,6 +36,31 @@ fn conformance() {
         .tables
         .iter()
         .all(|t| t.schema.as_deref() == Some("public")));
+    // PostgreSQL's own facts in the fixture: domain, NOT VALID, operator class, NULLS FIRST,
+    // INCLUDE, DEFERRABLE.
+    let customers = schema.table(None, "Customers").unwrap();
+    let name = customers.column("名前").unwrap();
+    assert_eq!(name.data_type, "\"short text\"");
+    assert_eq!(
+        name.extra["domain"],
+        serde_json::json!({"schema": "public", "name": "short text"})
+    );
+    assert_eq!(schema.extra["domains"][0]["checks"][0]["name"], "short");
+    let check = customers
+        .checks
+        .iter()
+        .find(|c| c.name.as_deref() == Some("id positive"));
+    assert!(check.unwrap().not_valid);
+    let ix = customers.index("ix pattern").unwrap();
+    assert_eq!(ix.columns[0].opclass.as_deref(), Some("text_pattern_ops"));
+    assert_eq!(ix.columns[0].nulls.as_deref(), Some("first"));
+    assert_eq!(ix.include, ["select"]);
+    let weird = schema.table(None, "we;ird \"name\"").unwrap();
+    assert!(weird.index("ix desc").unwrap().columns[1].nulls.as_deref() == Some("first"));
+    assert!(!weird.foreign_keys[0].deferrable);
+    let order = schema.table(None, "order").unwrap();
+    let fk = &order.foreign_keys[0];
+    assert!(fk.deferrable && fk.initially_deferred && !fk.not_valid);
 }
 
 #[test]
