@@ -10,11 +10,12 @@ SELECT a.attrelid::int8 AS oid,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
        CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
-       CASE WHEN t.typtype = 'd' THEN json_build_array(tn.nspname, t.typname)::text END AS domain
+       CASE WHEN t.typtype = 'd' THEN
+            (SELECT json_build_array(tn.nspname, t.typname)::text
+             FROM pg_catalog.pg_namespace AS tn WHERE tn.oid = t.typnamespace) END AS domain
 FROM rels AS r
 JOIN pg_catalog.pg_attribute AS a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_catalog.pg_type AS t ON t.oid = a.atttypid
-JOIN pg_catalog.pg_namespace AS tn ON tn.oid = t.typnamespace
 LEFT JOIN pg_catalog.pg_collation AS co ON co.oid = a.attcollation
 LEFT JOIN pg_catalog.pg_attrdef AS ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN pg_catalog.pg_description AS d
