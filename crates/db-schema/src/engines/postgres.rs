@@ -247,7 +247,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
         if generated.is_some() {
             extra.insert(
                 "generated".into(),
-                json!({ "kind": "stored", "expression": default }),
+                json!({ "kind": "stored", "expression": default.as_deref().map(strip_outer_parens) }),
             );
         }
         if let Some(c) = row.opt_text("collation")? {

@@ -144,6 +144,11 @@ fn extras_partitions_enums_sequences_and_expression_indexes() {
         "stored"
     );
     assert!(person.column("doubled").unwrap().default.is_none());
+    assert_eq!(
+        person.column("doubled").unwrap().extra["generated"]["expression"],
+        "id * 2",
+        "outer parentheses stripped, as for checks"
+    );
     let lower = person.index("person_lower").unwrap();
     assert_eq!(lower.columns.len(), 1);
     assert_eq!(lower.columns[0].column, None);
