@@ -438,3 +438,39 @@ fn a_schema_of_partitions_and_a_named_partition_are_returned_whole() {
     let schema = facts(Some("facts"), Some(&["payment", "payment_2023"]));
     assert_eq!(table_names(&schema), ["payment", "payment_2023"]);
 }
+
+/// The SQL switched for older servers (10: no `conparentid`, `indnkeyatts`, `attgenerated`;
+/// 14: no `NULLS NOT DISTINCT`) still parses and maps: run against this server.
+#[test]
+fn version_switched_sql_runs() {
+    let url = facts_url();
+    let engine = engine_by_name("postgres").unwrap();
+    for version in ["10.23", "11.22", "14.13"] {
+        let filter = db_schema::Filter::default();
+        let schema = block_on(async {
+            let mut runner = connect("postgres", &url).await;
+            let mut results = Vec::new();
+            for q in engine.catalog_queries(&filter, version) {
+                let rows = runner.query(&q.sql, &q.params).await.unwrap();
+                results.push((q.name, rows));
+            }
+            engine
+                .build(&db_schema::Catalog {
+                    server_version: version.into(),
+                    filter: filter.clone(),
+                    results,
+                })
+                .unwrap()
+        });
+        assert_eq!(
+            table_names(&schema),
+            ["film", "payment", "rental"],
+            "{version}"
+        );
+        let film = schema.table(Some("facts"), "film").unwrap();
+        assert!(
+            !film.index("film_code_nnd").unwrap().nulls_not_distinct,
+            "{version}"
+        );
+    }
+}
