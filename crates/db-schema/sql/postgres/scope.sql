@@ -1,9 +1,20 @@
 -- The relations in scope, shared by the relations, columns, constraints and indexes queries.
 -- $1: schema filter (NULL: every non-system schema); $2: table names (NULL: all).
--- Partitions of a selected table come too. A partition is `whole` (reported as a table of its
--- own) when it was named in $2 or its parent is outside the schema filter; otherwise it is
--- folded under its parent, and only its own constraints and indexes are read.
-WITH rels AS (
+-- Partitions (at any depth) of a selected table come too. A partition is `whole` (reported as a
+-- table of its own) when it was named in $2 or its parent is outside the schema filter;
+-- otherwise it is folded under its parent, and only its own constraints and indexes are read.
+WITH RECURSIVE under_named(oid) AS (
+    -- the partitions, at any depth, of the partitioned tables named in $2
+    SELECT ih.inhrelid
+    FROM pg_catalog.pg_class AS c
+    JOIN pg_catalog.pg_inherits AS ih ON ih.inhparent = c.oid
+    WHERE $2::text[] IS NOT NULL AND c.relkind = 'p' AND c.relname = ANY($2::text[])
+    UNION ALL
+    SELECT ih.inhrelid
+    FROM pg_catalog.pg_inherits AS ih
+    JOIN under_named AS u ON ih.inhparent = u.oid
+),
+rels AS (
     SELECT c.oid,
            ih.inhparent AS parent_oid,
            (NOT c.relispartition
@@ -20,5 +31,6 @@ WITH rels AS (
             AND n.nspname NOT LIKE 'pg\_toast%'
             AND n.nspname NOT LIKE 'pg\_temp\_%')
            OR n.nspname = $1::text)
-      AND ($2::text[] IS NULL OR c.relname = ANY($2::text[]) OR pc.relname = ANY($2::text[]))
+      AND ($2::text[] IS NULL OR c.relname = ANY($2::text[])
+           OR c.oid IN (SELECT oid FROM under_named))
 )

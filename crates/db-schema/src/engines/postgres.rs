@@ -398,10 +398,14 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
 /// `partitioning.partitions` (`parent` names the direct parent when it is itself a partition).
 fn fold_partitions(rels: &mut BTreeMap<i64, Table>, folded: &[(i64, i64, Option<String>)]) {
     let parent_of: BTreeMap<i64, i64> = folded.iter().map(|(p, parent, _)| (*p, *parent)).collect();
+    // Direct parents' names, read before any partition leaves `rels`.
+    let direct: Vec<Option<String>> = folded
+        .iter()
+        .map(|(_, parent, _)| rels.get(parent).map(|t| t.name.clone()))
+        .collect();
     let mut entries = Vec::new();
-    for (oid, parent, bound) in folded {
+    for ((oid, parent, bound), direct) in folded.iter().zip(direct) {
         let Some(p) = rels.remove(oid) else { continue };
-        let direct = rels.get(parent).map(|t| t.name.clone());
         entries.push((*oid, *parent, bound.clone(), direct, p));
     }
     for (_, parent, bound, direct, p) in entries {

@@ -278,6 +278,10 @@ const FACTS: &str = r#"
         REFERENCES facts.film (id);
     ALTER TABLE parts.payment_2024 ADD CONSTRAINT payment_2024_id CHECK (id > 0);
     CREATE INDEX payment_2024_film_ix ON parts.payment_2024 (film_id);
+    CREATE TABLE facts.payment_2025 PARTITION OF facts.payment
+        FOR VALUES FROM ('2025-01-01') TO ('2026-01-01') PARTITION BY LIST (film_id);
+    CREATE TABLE facts.payment_2025_a PARTITION OF facts.payment_2025 FOR VALUES IN (1);
+    CREATE INDEX payment_2025_a_own ON facts.payment_2025_a (amount);
 "#;
 
 fn facts_url() -> String {
@@ -391,18 +395,42 @@ fn domains_are_listed_and_columns_point_to_them() {
 fn partitions_carry_their_own_constraints_and_indexes() {
     let schema = facts(None, None);
     assert_eq!(table_names(&schema), ["film", "payment", "rental"]);
+    // Naming the parent brings its partitions at every depth.
+    let named = facts(None, Some(&["payment"]));
+    assert_eq!(table_names(&named), ["payment"]);
+    for schema in [&schema, &named] {
+        check_payment_partitions(schema);
+    }
+}
+
+fn check_payment_partitions(schema: &db_schema::Schema) {
     let payment = schema.table(Some("facts"), "payment").unwrap();
     let parts = payment.extra["partitioning"]["partitions"]
         .as_array()
         .unwrap();
     let names: Vec<_> = parts.iter().map(|p| p["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["payment_2023", "payment_2024"]);
+    assert_eq!(
+        names,
+        [
+            "payment_2023",
+            "payment_2025",
+            "payment_2025_a",
+            "payment_2024"
+        ]
+    );
+    let sub = &parts[2];
+    assert_eq!(
+        sub["parent"], "payment_2025",
+        "a sub-partition names its parent"
+    );
+    assert_eq!(sub["indexes"][0]["name"], "payment_2025_a_own");
+    assert_eq!(parts[1]["parent"], serde_json::Value::Null);
     // Nothing cloned from the parent (its check, its index) is repeated.
     let p2023 = &parts[0];
     for key in ["foreign_keys", "checks", "indexes", "unique_constraints"] {
         assert_eq!(p2023[key], serde_json::json!([]), "{key}");
     }
-    let p2024 = &parts[1];
+    let p2024 = &parts[3];
     assert_eq!(p2024["schema"], "parts");
     assert!(p2024["bound"].as_str().unwrap().contains("2024-01-01"));
     assert_eq!(p2024["foreign_keys"][0]["name"], "payment_2024_film");
