@@ -287,6 +287,7 @@ impl Assembler {
 
     pub(crate) fn finish(self, engine: &str, server_version: &str, extra: Extra) -> Schema {
         Schema {
+            version: crate::model::MODEL_VERSION,
             engine: engine.to_owned(),
             server_version: (!server_version.is_empty()).then(|| server_version.to_owned()),
             tables: self.tables.into_values().collect(),

@@ -108,7 +108,7 @@ pub use error::Error;
 pub use extract::{connect, extract, extract_url, Options, Progress};
 pub use model::{
     Check, Column, Extra, ForeignKey, Index, IndexColumn, PrimaryKey, Schema, Table, TableKind,
-    UniqueConstraint,
+    UniqueConstraint, MODEL_VERSION,
 };
 pub use read_query::{CancelQuery, ReadLimits, ReadResult, Truncation, TRUNCATED_MARKER};
 pub use runner::{CatalogQuery, CountingRunner, Param, QueryRunner, Row, Rows, Value};

@@ -18,9 +18,18 @@ use std::collections::BTreeMap;
 /// Engine-specific facts, keyed by a name the engine documents.
 pub type Extra = BTreeMap<String, serde_json::Value>;
 
+/// The version of the JSON model in [`Schema::version`]; raised when fields are added.
+///
+/// 2: domains, operator classes, `NULLS FIRST/LAST`, `NULLS NOT DISTINCT`, typed `include`,
+/// `NOT VALID`, `DEFERRABLE`, partitions' own constraints and indexes.
+pub const MODEL_VERSION: u32 = 2;
+
 /// Everything extracted from one database (or one schema of it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Schema {
+    /// The model version ([`MODEL_VERSION`]), so consumers can tell which fields to expect.
+    #[serde(default = "first_version")]
+    pub version: u32,
     /// The engine's registry name: `postgres`, `mysql`, `clickhouse`, `duckdb`, `sqlite`,
     /// `mssql` or `oracle`.
     pub engine: String,
@@ -30,6 +39,11 @@ pub struct Schema {
     pub tables: Vec<Table>,
     /// Database-level engine extras (PostgreSQL `enums`, `sequences`; ...).
     pub extra: Extra,
+}
+
+/// Documents written before the version field was added.
+fn first_version() -> u32 {
+    1
 }
 
 impl Schema {
@@ -175,16 +189,20 @@ pub struct Column {
 }
 
 /// A primary key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PrimaryKey {
     /// Constraint name, when the engine names it.
     pub name: Option<String>,
     /// Key columns in key order.
     pub columns: Vec<String>,
+    /// `DEFERRABLE` (checked at commit when deferred).
+    pub deferrable: bool,
+    /// `INITIALLY DEFERRED`.
+    pub initially_deferred: bool,
 }
 
 /// A foreign key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ForeignKey {
     /// Constraint name, when the engine names it.
     pub name: Option<String>,
@@ -200,28 +218,42 @@ pub struct ForeignKey {
     pub on_delete: Option<String>,
     /// `CASCADE`, `SET NULL`, `SET DEFAULT`, `RESTRICT` or `NO ACTION`.
     pub on_update: Option<String>,
+    /// `DEFERRABLE`.
+    pub deferrable: bool,
+    /// `INITIALLY DEFERRED`.
+    pub initially_deferred: bool,
+    /// `NOT VALID`: rows that existed when the key was added were never checked.
+    pub not_valid: bool,
 }
 
 /// A unique constraint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UniqueConstraint {
     /// Constraint name, when the engine names it.
     pub name: Option<String>,
     /// Columns in constraint order.
     pub columns: Vec<String>,
+    /// `DEFERRABLE`.
+    pub deferrable: bool,
+    /// `INITIALLY DEFERRED`.
+    pub initially_deferred: bool,
+    /// `NULLS NOT DISTINCT`: two NULLs count as equal (PostgreSQL 15).
+    pub nulls_not_distinct: bool,
 }
 
 /// A check constraint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Check {
     /// Constraint name, when the engine names it.
     pub name: Option<String>,
     /// The boolean expression as the engine renders it.
     pub expression: String,
+    /// `NOT VALID`: rows that existed when the check was added were never checked.
+    pub not_valid: bool,
 }
 
 /// An index.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Index {
     /// Index name.
     pub name: String,
@@ -233,12 +265,16 @@ pub struct Index {
     pub method: Option<String>,
     /// The `WHERE` predicate of a partial index.
     pub predicate: Option<String>,
-    /// Engine extras (included columns, ClickHouse granularity, ...).
+    /// Covering (`INCLUDE`) columns, stored but not part of the key.
+    pub include: Vec<String>,
+    /// `NULLS NOT DISTINCT` on a unique index: two NULLs count as equal (PostgreSQL 15).
+    pub nulls_not_distinct: bool,
+    /// Engine extras (ClickHouse granularity, ...).
     pub extra: Extra,
 }
 
 /// One key part of an [`Index`]: a column or an expression, with its direction.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexColumn {
     /// The column, when the part is a plain column.
     pub column: Option<String>,
@@ -246,6 +282,11 @@ pub struct IndexColumn {
     pub expression: Option<String>,
     /// `true` for `DESC`.
     pub descending: bool,
+    /// Where NULLs sort: `first` or `last`, when the engine reports it (PostgreSQL always does;
+    /// the default is `last` ascending, `first` descending).
+    pub nulls: Option<String>,
+    /// The operator class, when it is not the type's default (`text_pattern_ops`).
+    pub opclass: Option<String>,
 }
 
 impl IndexColumn {
@@ -253,8 +294,7 @@ impl IndexColumn {
     pub fn column(name: impl Into<String>) -> IndexColumn {
         IndexColumn {
             column: Some(name.into()),
-            expression: None,
-            descending: false,
+            ..IndexColumn::default()
         }
     }
 }

@@ -301,7 +301,7 @@ mod tests {
             unique,
             method: None,
             predicate: None,
-            extra: Default::default(),
+            ..Default::default()
         }
     }
 
@@ -311,6 +311,7 @@ mod tests {
         customers.primary_key = Some(PrimaryKey {
             name: None,
             columns: vec!["id".into()],
+            ..Default::default()
         });
         customers.indexes = vec![
             index("customers_email", &["email"], true),
@@ -326,6 +327,7 @@ mod tests {
         orders.primary_key = Some(PrimaryKey {
             name: None,
             columns: vec!["id".into()],
+            ..Default::default()
         });
         orders.foreign_keys = vec![ForeignKey {
             name: None,
@@ -335,6 +337,7 @@ mod tests {
             referenced_columns: vec!["id".into()],
             on_delete: None,
             on_update: None,
+            ..Default::default()
         }];
         orders.indexes = vec![
             index("orders_status", &["status"], false),
@@ -350,11 +353,13 @@ mod tests {
             referenced_columns: vec!["id".into()],
             on_delete: None,
             on_update: None,
+            ..Default::default()
         }];
         items.indexes = vec![index("items_order", &["order_id", "sku"], false)];
         let mut view = Table::new(None, "v", TableKind::View);
         view.columns = vec![col("x", "int", true)];
         Schema {
+            version: db_schema::MODEL_VERSION,
             engine: "sqlite".into(),
             server_version: None,
             tables: vec![customers, orders, items, view],

@@ -1,18 +1,7 @@
--- Primary keys, foreign keys, unique, check and exclusion constraints. $1, $2 as above.
--- Column lists travel as JSON text arrays in key order.
-WITH rels AS (
-    SELECT c.oid
-    FROM pg_catalog.pg_class AS c
-    JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
-      AND NOT c.relispartition
-      AND (($1::text IS NULL
-            AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-            AND n.nspname NOT LIKE 'pg\_toast%'
-            AND n.nspname NOT LIKE 'pg\_temp\_%')
-           OR n.nspname = $1::text)
-      AND ($2::text[] IS NULL OR c.relname = ANY($2::text[]))
-)
+-- Primary keys, foreign keys, unique, check and exclusion constraints of the relations in scope
+-- (scope.sql); for a folded partition only the ones it declares itself (not cloned from its
+-- parent). Column lists travel as JSON text arrays in key order. `definition` is
+-- pg_get_constraintdef's text, read for exclusion constraints only.
 SELECT con.conrelid::int8 AS oid,
        con.conname AS name,
        con.contype::text AS type,
@@ -26,11 +15,17 @@ SELECT con.conrelid::int8 AS oid,
           JOIN pg_catalog.pg_attribute AS a ON a.attrelid = con.confrelid AND a.attnum = k.attnum)::text AS referenced_columns,
        NULLIF(con.confdeltype::text, ' ') AS on_delete,
        NULLIF(con.confupdtype::text, ' ') AS on_update,
+       con.condeferrable AS deferrable,
+       con.condeferred AS initially_deferred,
+       NOT con.convalidated AS not_valid,
+       COALESCE(ix.indnullsnotdistinct, false) AS nulls_not_distinct,
        CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END AS expression,
-       pg_catalog.pg_get_constraintdef(con.oid, true) AS definition
+       CASE WHEN con.contype = 'x' THEN pg_catalog.pg_get_constraintdef(con.oid, true) END AS definition
 FROM rels AS r
 JOIN pg_catalog.pg_constraint AS con ON con.conrelid = r.oid
 LEFT JOIN pg_catalog.pg_class AS fc ON fc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace AS fn ON fn.oid = fc.relnamespace
+LEFT JOIN pg_catalog.pg_index AS ix ON ix.indexrelid = con.conindid AND con.contype = 'u'
 WHERE con.contype IN ('p', 'f', 'u', 'c', 'x')
+  AND (r.whole OR (con.conislocal AND con.conparentid = 0))
 ORDER BY 1, 2

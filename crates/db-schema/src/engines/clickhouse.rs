@@ -331,11 +331,13 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                     column: is_column.then(|| expr.clone()),
                     expression: (!is_column).then_some(expr),
                     descending: false,
+                    ..Default::default()
                 }],
                 unique: false,
                 method: Some(ty.split('(').next().unwrap_or_default().to_owned()),
                 predicate: None,
                 extra,
+                ..Default::default()
             });
         }
     }

@@ -146,16 +146,25 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
         let name = row.opt_text("constraint_name")?;
         let columns = row.text_list("constraint_column_names")?;
         match row.text("constraint_type")?.as_str() {
-            "PRIMARY KEY" => t.primary_key = Some(PrimaryKey { name, columns }),
-            "UNIQUE" => t
-                .unique_constraints
-                .push(UniqueConstraint { name, columns }),
+            "PRIMARY KEY" => {
+                t.primary_key = Some(PrimaryKey {
+                    name,
+                    columns,
+                    ..Default::default()
+                })
+            }
+            "UNIQUE" => t.unique_constraints.push(UniqueConstraint {
+                name,
+                columns,
+                ..Default::default()
+            }),
             "CHECK" => t.checks.push(Check {
                 name,
                 expression: row
                     .opt_text("expression")?
                     .or(row.opt_text("constraint_text")?)
                     .unwrap_or_default(),
+                ..Default::default()
             }),
             _ => {
                 // DuckDB lists a foreign key on the referencing table only when the text says
@@ -172,6 +181,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                     referenced_columns: row.text_list("referenced_column_names")?,
                     on_delete: Some("NO ACTION".into()),
                     on_update: Some("NO ACTION".into()),
+                    ..Default::default()
                 });
             }
         }
@@ -196,11 +206,13 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                                 column: Some(c),
                                 expression: None,
                                 descending: *descending,
+                                ..Default::default()
                             },
                             None => IndexColumn {
                                 column: None,
                                 expression: Some(text.clone()),
                                 descending: *descending,
+                                ..Default::default()
                             },
                         },
                     )
@@ -214,6 +226,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
             method: Some("art".into()),
             predicate: def.and_then(|d| d.predicate),
             extra: Extra::new(),
+            ..Default::default()
         });
     }
     Ok(asm.finish("duckdb", &catalog.server_version, Extra::new()))

@@ -12,7 +12,7 @@
 //! when `DB_SCHEMA_MSSQL_URL` names a server.
 //!
 //! Extras: column `identity`, `computed` (expression), `collation`; index `type`
-//! (`CLUSTERED`, `NONCLUSTERED`, ...) as the method, `include` (covering columns).
+//! (`CLUSTERED`, `NONCLUSTERED`, ...) as the method; covering columns are the index's `include`.
 //!
 //! Built-in runner (feature `mssql`): `tiberius` over rustls. SQL Server has no read-only
 //! session setting, so the runner turns `IMPLICIT_TRANSACTIONS` on and never commits (any
@@ -26,7 +26,6 @@ use crate::model::{
 };
 use crate::runner::{CatalogQuery, QueryRunner};
 use crate::{DatabaseUrl, Error};
-use serde_json::json;
 
 /// Microsoft SQL Server (2016 and later) and Azure SQL.
 #[derive(Debug, Clone, Copy)]
@@ -179,6 +178,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                     t.primary_key = Some(PrimaryKey {
                         name: Some(name),
                         columns: vec![column],
+                        ..Default::default()
                     })
                 }
             }
@@ -188,6 +188,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                 _ => t.unique_constraints.push(UniqueConstraint {
                     name: Some(name),
                     columns: vec![column],
+                    ..Default::default()
                 }),
             }
         }
@@ -212,6 +213,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                 referenced_columns: vec![referenced],
                 on_delete: normalize_action(&row.opt_text("on_delete")?.unwrap_or_default()),
                 on_update: normalize_action(&row.opt_text("on_update")?.unwrap_or_default()),
+                ..Default::default()
             }),
         }
     }
@@ -223,6 +225,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
         t.checks.push(Check {
             name: row.opt_text("name")?,
             expression: unwrap_parens(&row.text("definition")?),
+            ..Default::default()
         });
     }
     for row in catalog.rows("indexes")?.iter("indexes") {
@@ -239,6 +242,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                 method: row.opt_text("method")?.map(|m| m.to_ascii_lowercase()),
                 predicate: row.opt_text("predicate")?.map(|p| unwrap_parens(&p)),
                 extra: Extra::new(),
+                ..Default::default()
             });
         }
         let Some(ix) = t.indexes.last_mut() else {
@@ -246,18 +250,13 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
         };
         let column = row.text("column_name")?;
         if row.flag("is_included")? {
-            let entry = ix
-                .extra
-                .entry("include".to_owned())
-                .or_insert_with(|| json!([]));
-            if let Some(list) = entry.as_array_mut() {
-                list.push(column.into());
-            }
+            ix.include.push(column);
         } else {
             ix.columns.push(IndexColumn {
                 column: Some(column),
                 expression: None,
                 descending: row.flag("is_descending")?,
+                ..Default::default()
             });
         }
     }

@@ -381,6 +381,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                     t.primary_key = Some(PrimaryKey {
                         name: Some(name),
                         columns: vec![column],
+                        ..Default::default()
                     })
                 }
             }
@@ -404,6 +405,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                         referenced_columns: vec![referenced_column],
                         on_delete,
                         on_update,
+                        ..Default::default()
                     })
                 }
             }
@@ -413,6 +415,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                 _ => t.unique_constraints.push(UniqueConstraint {
                     name: Some(name),
                     columns: vec![column],
+                    ..Default::default()
                 }),
             }
         }
@@ -426,6 +429,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
         t.checks.push(Check {
             name: row.opt_text("name")?,
             expression: row.text("expression")?,
+            ..Default::default()
         });
     }
 
@@ -447,6 +451,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                 method: row.opt_text("method")?.map(|m| m.to_ascii_lowercase()),
                 predicate: None,
                 extra,
+                ..Default::default()
             });
         }
         let Some(ix) = t.indexes.last_mut() else {
@@ -468,6 +473,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
             },
             column,
             descending: row.opt_text("collation")?.as_deref() == Some("D"),
+            ..Default::default()
         });
     }
 

@@ -163,6 +163,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                     t.primary_key = Some(PrimaryKey {
                         name: Some(name),
                         columns: column.into_iter().collect(),
+                        ..Default::default()
                     })
                 }
             },
@@ -171,6 +172,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                 _ => t.unique_constraints.push(UniqueConstraint {
                     name: Some(name),
                     columns: column.into_iter().collect(),
+                    ..Default::default()
                 }),
             },
             "R" => match t.foreign_keys.last_mut() {
@@ -188,6 +190,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                     on_delete: normalize_action(&row.opt_text("delete_rule")?.unwrap_or_default()),
                     // Oracle has no ON UPDATE actions.
                     on_update: Some("NO ACTION".into()),
+                    ..Default::default()
                 }),
             },
             _ => {
@@ -203,6 +206,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                 t.checks.push(Check {
                     name: Some(name),
                     expression: condition.trim().to_owned(),
+                    ..Default::default()
                 });
             }
         }
@@ -226,6 +230,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                 ),
                 predicate: None,
                 extra: Extra::new(),
+                ..Default::default()
             });
         }
         let Some(ix) = t.indexes.last_mut() else {
@@ -239,17 +244,20 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                     column: Some(col),
                     expression: None,
                     descending,
+                    ..Default::default()
                 },
                 None => IndexColumn {
                     column: None,
                     expression: Some(expr.trim().to_owned()),
                     descending,
+                    ..Default::default()
                 },
             },
             None => IndexColumn {
                 column: row.opt_text("column_name")?,
                 expression: None,
                 descending,
+                ..Default::default()
             },
         };
         ix.columns.push(part);

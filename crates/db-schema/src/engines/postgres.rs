@@ -1,20 +1,35 @@
-//! PostgreSQL: seven bulk queries on `pg_catalog`, whatever the number of tables.
+//! PostgreSQL: six bulk queries on `pg_catalog`, whatever the number of tables.
 //!
 //! `pg_catalog`, not `information_schema`: the latter only shows objects the role has
 //! privileges on (measured: 2 of 2,000 tables and no constraints for a low-privilege role),
 //! and it lacks partitions, enums, index details and comments. Filters are bound: `$1` the
 //! schema, `$2` a `text[]` of table names. Column lists come back as JSON text so any runner
 //! can carry them. Version differences are handled by switching column expressions
-//! (`attgenerated` needs 12, `indnkeyatts` 11); 10 is the oldest version supported
+//! (`attgenerated` needs 12, `indnkeyatts` and `conparentid` 11, `indnullsnotdistinct` 15);
+//! 10 is the oldest version supported
 //! (`relispartition`).
 //!
+//! Scope (`sql/postgres/scope.sql`, prefixed to four queries): a partition is folded under its
+//! parent, except when it was named in the table filter or its parent is outside the schema
+//! filter: then it is a table of its own with `extra.partition_of`. A folded partition costs no
+//! column rows; only the constraints and indexes it declares itself are read (not the ones
+//! cloned from its parent: `conparentid`, `conislocal`, `pg_inherits` of the index).
+//!
 //! Extras:
-//! - schema: `enums` (`[{schema, name, labels}]`), `sequences` (`[{schema, name, type, start,
-//!   increment, owned_by}]`, identity sequences excluded: see the column's `identity`);
-//! - table: `partitioning` (`{key, partitions: [{schema, name, bound}]}`: partitions are not
-//!   listed as tables), exclusion constraints as `exclusion_constraints`;
-//! - column: `identity` (`always`/`by_default`), `generated` (`stored`), `collation`;
-//! - index: `include` (covering columns).
+//! - schema: `enums` (`[{schema, name, labels}]`), `domains` (`[{schema, name, type, not_null,
+//!   default, checks: [{name, expression, not_valid}]}]`), `sequences` (`[{schema, name, type,
+//!   start, increment, owned_by}]`, identity sequences excluded: see the column's `identity`);
+//! - table: `partitioning` (`{key, partitions: [{schema, name, bound, parent, primary_key,
+//!   foreign_keys, unique_constraints, checks, indexes, exclusion_constraints}]}`: each
+//!   partition's own facts, in the model's shapes; `parent` names the direct parent of a
+//!   sub-partition, else null), `partition_of` (`{schema, name, bound}`, a partition returned
+//!   whole), `exclusion_constraints` (`[{name, definition, deferrable, initially_deferred}]`,
+//!   `definition` as `pg_get_constraintdef` prints it);
+//! - column: `identity` (`always`/`by_default`), `generated` (`{kind: stored, expression}`),
+//!   `collation` (when not the type's), `domain` (`{schema, name}` when the type is a domain).
+//!
+//! Typed facts read here and nowhere cheaper: operator classes (non-default only), `NULLS
+//! FIRST/LAST` (btree), `NULLS NOT DISTINCT` (15+), `INCLUDE`, `NOT VALID`, `DEFERRABLE`.
 //!
 //! Built-in runner (feature `postgres`): `tokio-postgres` without TLS, started with
 //! `default_transaction_read_only=on` and `statement_timeout` as startup options, so no extra
@@ -27,7 +42,7 @@ use crate::model::{
     normalize_action, Check, Column, Extra, ForeignKey, Index, IndexColumn, PrimaryKey, Schema,
     Table, UniqueConstraint,
 };
-use crate::runner::{CatalogQuery, Param, QueryRunner};
+use crate::runner::{CatalogQuery, Param, QueryRunner, Row};
 use crate::{DatabaseUrl, Error};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -40,7 +55,8 @@ const RELATIONS: &str = include_str!("../../sql/postgres/relations.sql");
 const COLUMNS: &str = include_str!("../../sql/postgres/columns.sql");
 const CONSTRAINTS: &str = include_str!("../../sql/postgres/constraints.sql");
 const INDEXES: &str = include_str!("../../sql/postgres/indexes.sql");
-const ENUMS: &str = include_str!("../../sql/postgres/enums.sql");
+const TYPES: &str = include_str!("../../sql/postgres/types.sql");
+const SCOPE: &str = include_str!("../../sql/postgres/scope.sql");
 const SEQUENCES: &str = include_str!("../../sql/postgres/sequences.sql");
 
 /// The major version from `server_version` (`15.18 (Debian …)` → 15); unknown → newest.
@@ -95,18 +111,25 @@ impl Engine for Postgres {
             filter.tables.clone().map_or(Param::Null, Param::TextArray),
         ];
         let one = vec![filter.schema_param()];
-        let mut columns = COLUMNS.to_owned();
+        let scoped = |body: &str| format!("{SCOPE}{body}");
+        let mut columns = scoped(COLUMNS);
         if v < 12 {
             columns = columns.replace("a.attgenerated::text", "''::text");
         }
-        let mut indexes = INDEXES.to_owned();
+        let mut indexes = scoped(INDEXES);
+        let mut constraints = scoped(CONSTRAINTS);
+        if v < 15 {
+            indexes = indexes.replace("i.indnullsnotdistinct", "false");
+            constraints = constraints.replace("ix.indnullsnotdistinct", "false");
+        }
         if v < 11 {
             indexes = indexes.replace("i.indnkeyatts", "i.indnatts");
+            constraints = constraints.replace("con.conparentid = 0", "true");
         }
         vec![
             CatalogQuery {
                 name: "relations",
-                sql: RELATIONS.to_owned(),
+                sql: scoped(RELATIONS),
                 params: both.clone(),
             },
             CatalogQuery {
@@ -116,7 +139,7 @@ impl Engine for Postgres {
             },
             CatalogQuery {
                 name: "constraints",
-                sql: CONSTRAINTS.to_owned(),
+                sql: constraints,
                 params: both.clone(),
             },
             CatalogQuery {
@@ -125,8 +148,8 @@ impl Engine for Postgres {
                 params: both,
             },
             CatalogQuery {
-                name: "enums",
-                sql: ENUMS.to_owned(),
+                name: "types",
+                sql: TYPES.to_owned(),
                 params: one.clone(),
             },
             CatalogQuery {
@@ -166,28 +189,18 @@ impl Engine for Postgres {
 }
 
 fn build(catalog: &Catalog) -> Result<Schema, Error> {
-    let mut asm = Assembler::default();
-    // oid -> (schema, name) of the tables in the model.
-    let mut by_oid: BTreeMap<i64, (String, String)> = BTreeMap::new();
-    let mut partitions: BTreeMap<(String, String), Vec<serde_json::Value>> = BTreeMap::new();
+    // Every relation read, by oid: the model's tables and the folded partitions alike (a
+    // partition's own constraints and indexes land in its `Table` and are carried under its
+    // parent at the end).
+    let mut rels: BTreeMap<i64, Table> = BTreeMap::new();
+    // Folded partition oid -> (parent oid, bound), in schema/name order.
+    let mut folded: Vec<(i64, i64, Option<String>)> = Vec::new();
     for row in catalog.rows("relations")?.iter("relations") {
+        let oid = row.int("oid")?;
         let schema = row.text("schema_name")?;
-        let name = row.text("name")?;
-        if row.flag("is_partition")? {
-            if let (Some(ps), Some(pn)) =
-                (row.opt_text("parent_schema")?, row.opt_text("parent_name")?)
-            {
-                partitions.entry((ps, pn)).or_default().push(json!({
-                    "schema": schema,
-                    "name": name,
-                    "bound": row.opt_text("partition_bound")?,
-                }));
-            }
-            continue;
-        }
         let mut t = Table::new(
-            Some(schema.clone()),
-            name.clone(),
+            Some(schema),
+            row.text("name")?,
             kind_from(&row.text("kind")?),
         );
         t.comment = row.opt_text("comment")?;
@@ -198,21 +211,25 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                 json!({ "key": key, "partitions": [] }),
             );
         }
-        by_oid.insert(row.int("oid")?, (schema, name));
-        asm.add_table(t);
-    }
-    for ((schema, name), parts) in partitions {
-        if let Some(t) = asm.table_mut(Some(&schema), &name) {
-            if let Some(p) = t.extra.get_mut("partitioning") {
-                p["partitions"] = serde_json::Value::Array(parts);
+        let bound = row.opt_text("partition_bound")?;
+        if row.flag("is_partition")? {
+            if row.flag("whole")? {
+                t.extra.insert(
+                    "partition_of".into(),
+                    json!({
+                        "schema": row.opt_text("parent_schema")?,
+                        "name": row.opt_text("parent_name")?,
+                        "bound": bound,
+                    }),
+                );
+            } else if let Some(parent) = row.opt_int("parent_oid")? {
+                folded.push((oid, parent, bound));
             }
         }
+        rels.insert(oid, t);
     }
     for row in catalog.rows("columns")?.iter("columns") {
-        let Some((s, n)) = by_oid.get(&row.int("oid")?) else {
-            continue;
-        };
-        let Some(t) = asm.table_mut(Some(s), n) else {
+        let Some(t) = rels.get_mut(&row.int("oid")?) else {
             continue;
         };
         let mut extra = Extra::new();
@@ -230,11 +247,14 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
         if generated.is_some() {
             extra.insert(
                 "generated".into(),
-                json!({ "kind": "stored", "expression": default }),
+                json!({ "kind": "stored", "expression": default.as_deref().map(strip_outer_parens) }),
             );
         }
         if let Some(c) = row.opt_text("collation")? {
             extra.insert("collation".into(), c.into());
+        }
+        if let [schema, name] = row.text_list("domain")?.as_slice() {
+            extra.insert("domain".into(), json!({ "schema": schema, "name": name }));
         }
         let position = u32::try_from(t.columns.len() + 1).unwrap_or(u32::MAX);
         t.columns.push(Column {
@@ -249,22 +269,34 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
     }
 
     for row in catalog.rows("constraints")?.iter("constraints") {
-        let Some((s, n)) = by_oid.get(&row.int("oid")?) else {
-            continue;
-        };
-        let Some(t) = asm.table_mut(Some(s), n) else {
+        let Some(t) = rels.get_mut(&row.int("oid")?) else {
             continue;
         };
         let name = Some(row.text("name")?);
         let columns = row.text_list("columns")?;
+        let deferrable = row.flag("deferrable")?;
+        let initially_deferred = row.flag("initially_deferred")?;
+        let not_valid = row.flag("not_valid")?;
         match row.text("type")?.as_str() {
-            "p" => t.primary_key = Some(PrimaryKey { name, columns }),
-            "u" => t
-                .unique_constraints
-                .push(UniqueConstraint { name, columns }),
+            "p" => {
+                t.primary_key = Some(PrimaryKey {
+                    name,
+                    columns,
+                    deferrable,
+                    initially_deferred,
+                })
+            }
+            "u" => t.unique_constraints.push(UniqueConstraint {
+                name,
+                columns,
+                deferrable,
+                initially_deferred,
+                nulls_not_distinct: row.flag("nulls_not_distinct")?,
+            }),
             "c" => t.checks.push(Check {
                 name,
                 expression: strip_outer_parens(&row.opt_text("expression")?.unwrap_or_default()),
+                not_valid,
             }),
             "f" => t.foreign_keys.push(ForeignKey {
                 name,
@@ -274,6 +306,9 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                 referenced_columns: row.text_list("referenced_columns")?,
                 on_delete: normalize_action(&row.opt_text("on_delete")?.unwrap_or_default()),
                 on_update: normalize_action(&row.opt_text("on_update")?.unwrap_or_default()),
+                deferrable,
+                initially_deferred,
+                not_valid,
             }),
             _ => {
                 let entry = t
@@ -281,17 +316,19 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                     .entry("exclusion_constraints".to_owned())
                     .or_insert_with(|| json!([]));
                 if let Some(list) = entry.as_array_mut() {
-                    list.push(json!({ "name": name, "definition": row.opt_text("definition")? }));
+                    list.push(json!({
+                        "name": name,
+                        "definition": row.opt_text("definition")?,
+                        "deferrable": deferrable,
+                        "initially_deferred": initially_deferred,
+                    }));
                 }
             }
         }
     }
 
     for row in catalog.rows("indexes")?.iter("indexes") {
-        let Some((s, n)) = by_oid.get(&row.int("oid")?) else {
-            continue;
-        };
-        let Some(t) = asm.table_mut(Some(s), n) else {
+        let Some(t) = rels.get_mut(&row.int("oid")?) else {
             continue;
         };
         let name = row.text("name")?;
@@ -302,6 +339,8 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                 unique: row.flag("is_unique")?,
                 method: row.opt_text("method")?,
                 predicate: row.opt_text("predicate")?,
+                include: Vec::new(),
+                nulls_not_distinct: row.flag("nulls_not_distinct")?,
                 extra: Extra::new(),
             });
         }
@@ -310,15 +349,13 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
         };
         let column = row.opt_text("column_name")?;
         if row.flag("included")? {
-            let entry = ix
-                .extra
-                .entry("include".to_owned())
-                .or_insert_with(|| json!([]));
-            if let Some(list) = entry.as_array_mut() {
-                list.push(column.or(row.opt_text("expression")?).into());
+            if let Some(c) = column.or(row.opt_text("expression")?) {
+                ix.include.push(c);
             }
             continue;
         }
+        let nulls = opt_flag(&row, "nulls_first")?
+            .map(|first| if first { "first" } else { "last" }.to_owned());
         ix.columns.push(IndexColumn {
             expression: if column.is_none() {
                 row.opt_text("expression")?
@@ -327,18 +364,17 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
             },
             column,
             descending: row.flag("descending")?,
+            nulls,
+            opclass: row.opt_text("opclass")?,
         });
     }
 
-    let mut extra = Extra::new();
-    let mut enums = Vec::new();
-    for row in catalog.rows("enums")?.iter("enums") {
-        enums.push(json!({
-            "schema": row.text("schema_name")?,
-            "name": row.text("name")?,
-            "labels": row.text_list("labels")?,
-        }));
+    fold_partitions(&mut rels, &folded);
+    let mut asm = Assembler::default();
+    for t in rels.into_values() {
+        asm.add_table(t);
     }
+    let mut extra = types(catalog)?;
     let mut sequences = Vec::new();
     for row in catalog.rows("sequences")?.iter("sequences") {
         let owned_by = row.opt_text("owned_by")?.map(|o| {
@@ -353,9 +389,109 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
             "owned_by": owned_by,
         }));
     }
-    extra.insert("enums".into(), enums.into());
     extra.insert("sequences".into(), sequences.into());
     Ok(asm.finish("postgres", &catalog.server_version, extra))
+}
+
+/// Move each folded partition out of `rels` and under the nearest ancestor that is a table of
+/// the model, as `{schema, name, bound, parent, primary_key, ...}` in its
+/// `partitioning.partitions` (`parent` names the direct parent when it is itself a partition).
+fn fold_partitions(rels: &mut BTreeMap<i64, Table>, folded: &[(i64, i64, Option<String>)]) {
+    let parent_of: BTreeMap<i64, i64> = folded.iter().map(|(p, parent, _)| (*p, *parent)).collect();
+    // Direct parents' names, read before any partition leaves `rels`.
+    let direct: Vec<Option<String>> = folded
+        .iter()
+        .map(|(_, parent, _)| rels.get(parent).map(|t| t.name.clone()))
+        .collect();
+    let mut entries = Vec::new();
+    for ((oid, parent, bound), direct) in folded.iter().zip(direct) {
+        let Some(p) = rels.remove(oid) else { continue };
+        entries.push((*oid, *parent, bound.clone(), direct, p));
+    }
+    for (_, parent, bound, direct, p) in entries {
+        // Walk up through folded ancestors (sub-partitions) to a table of the model.
+        let mut top = parent;
+        let mut hops = 0;
+        while let Some(up) = parent_of.get(&top) {
+            top = *up;
+            hops += 1;
+            if hops > 64 {
+                break;
+            }
+        }
+        let Some(t) = rels.get_mut(&top) else {
+            continue;
+        };
+        let entry = json!({
+            "schema": p.schema,
+            "name": p.name,
+            "bound": bound,
+            "parent": if top == parent { None } else { direct },
+            "primary_key": p.primary_key,
+            "foreign_keys": p.foreign_keys,
+            "unique_constraints": p.unique_constraints,
+            "checks": p.checks,
+            "indexes": p.indexes,
+            "exclusion_constraints": p.extra.get("exclusion_constraints").cloned().unwrap_or_else(|| json!([])),
+        });
+        let partitioning = t
+            .extra
+            .entry("partitioning".to_owned())
+            .or_insert_with(|| json!({ "key": null, "partitions": [] }));
+        if let Some(list) = partitioning["partitions"].as_array_mut() {
+            list.push(entry);
+        }
+    }
+}
+
+/// Schema-level extras from the `types` query: `enums` and `domains`.
+fn types(catalog: &Catalog) -> Result<Extra, Error> {
+    let mut enums = Vec::new();
+    let mut domains = Vec::new();
+    for row in catalog.rows("types")?.iter("types") {
+        let schema = row.text("schema_name")?;
+        let name = row.text("name")?;
+        if row.text("kind")? == "enum" {
+            enums.push(json!({
+                "schema": schema,
+                "name": name,
+                "labels": row.text_list("labels")?,
+            }));
+            continue;
+        }
+        let checks: Vec<serde_json::Value> = row
+            .opt_text("checks")?
+            .and_then(|c| serde_json::from_str::<Vec<serde_json::Value>>(&c).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|mut c| {
+                if let Some(e) = c["expression"].as_str() {
+                    c["expression"] = strip_outer_parens(e).into();
+                }
+                c
+            })
+            .collect();
+        domains.push(json!({
+            "schema": schema,
+            "name": name,
+            "type": row.opt_text("base_type")?,
+            "not_null": opt_flag(&row, "not_null")?.unwrap_or(false),
+            "default": row.opt_text("default_value")?,
+            "checks": checks,
+        }));
+    }
+    let mut extra = Extra::new();
+    extra.insert("enums".into(), enums.into());
+    extra.insert("domains".into(), domains.into());
+    Ok(extra)
+}
+
+/// A boolean that may be NULL (`None`).
+fn opt_flag(row: &Row<'_>, column: &str) -> Result<Option<bool>, Error> {
+    Ok(match row.opt_text(column)? {
+        None => None,
+        Some(_) => Some(row.flag(column)?),
+    })
 }
 
 /// `(qty > 0)` → `qty > 0`, only when the outer pair encloses everything.
@@ -675,7 +811,14 @@ mod tests {
         let q = Postgres.catalog_queries(&Filter::default(), "10.1");
         let ix = q.iter().find(|q| q.name == "indexes").unwrap();
         assert!(!ix.sql.contains("indnkeyatts"));
+        let q = Postgres.catalog_queries(&Filter::default(), "10.1");
+        let con = q.iter().find(|q| q.name == "constraints").unwrap();
+        assert!(!con.sql.contains("conparentid"));
+        let q = Postgres.catalog_queries(&Filter::default(), "14.9");
+        assert!(q.iter().all(|q| !q.sql.contains("indnullsnotdistinct")));
         let q = Postgres.catalog_queries(&Filter::default(), "15.1");
         assert!(q.iter().any(|q| q.sql.contains("attgenerated")));
+        assert!(q.iter().any(|q| q.sql.contains("indnullsnotdistinct")));
+        assert!(q.iter().any(|q| q.sql.contains("conparentid")));
     }
 }

@@ -125,6 +125,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                 t.checks.push(Check {
                     name: cname,
                     expression: expr,
+                    ..Default::default()
                 });
             }
         }
@@ -181,6 +182,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
             t.primary_key = Some(PrimaryKey {
                 name: None,
                 columns: parts.into_iter().map(|(_, c)| c).collect(),
+                ..Default::default()
             });
         }
     }
@@ -198,6 +200,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
             referenced_columns: Vec::new(),
             on_delete: None,
             on_update: None,
+            ..Default::default()
         });
         fk.referenced_table = row.text("referenced_table")?;
         fk.columns.push(row.text("column_name")?);
@@ -249,6 +252,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                 _ => t.unique_constraints.push(UniqueConstraint {
                     name: None,
                     columns: column.into_iter().collect(),
+                    ..Default::default()
                 }),
             }
             current = Some((table, index));
@@ -267,6 +271,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                     None
                 },
                 extra: Extra::new(),
+                ..Default::default()
             });
             current = Some((table, index));
         }
@@ -285,6 +290,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                 column,
                 expression,
                 descending,
+                ..Default::default()
             });
         }
     }

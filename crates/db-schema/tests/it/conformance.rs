@@ -198,6 +198,11 @@ pub fn check(schema: &Schema, caps: &Capabilities, fixture: &Fixture) {
                         || !fixture.ddl.contains("ON DELETE CASCADE"),
                     format!("on delete: {fk:?}"),
                 );
+                expect(
+                    matches!(fk.on_update.as_deref(), Some("CASCADE"))
+                        || !fixture.ddl.contains("ON UPDATE CASCADE"),
+                    format!("on update: {fk:?}"),
+                );
             }
         }
         if let Some(fk) = o.foreign_keys.first() {

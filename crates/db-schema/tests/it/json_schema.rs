@@ -105,10 +105,10 @@ fn check(root: &Value, s: &Value, v: &Value, at: &str, errs: &mut Vec<String>) {
 
 #[test]
 fn the_validator_rejects_what_the_schema_forbids() {
-    let good =
-        serde_json::json!({"engine": "sqlite", "server_version": null, "tables": [], "extra": {}});
+    let good = serde_json::json!({"version": 2, "engine": "sqlite", "server_version": null, "tables": [], "extra": {}});
     validate(&good);
     for bad in [
+        serde_json::json!({"engine": "sqlite", "server_version": null, "tables": [], "extra": {}}),
         serde_json::json!({"engine": "redis", "server_version": null, "tables": [], "extra": {}}),
         serde_json::json!({"engine": "sqlite", "tables": [], "extra": {}}),
         serde_json::json!({"engine": "sqlite", "server_version": null, "tables": [{"name": 1}], "extra": {}}),

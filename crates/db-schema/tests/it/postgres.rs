@@ -36,6 +36,31 @@ fn conformance() {
         .tables
         .iter()
         .all(|t| t.schema.as_deref() == Some("public")));
+    // PostgreSQL's own facts in the fixture: domain, NOT VALID, operator class, NULLS FIRST,
+    // INCLUDE, DEFERRABLE.
+    let customers = schema.table(None, "Customers").unwrap();
+    let name = customers.column("名前").unwrap();
+    assert_eq!(name.data_type, "\"short text\"");
+    assert_eq!(
+        name.extra["domain"],
+        serde_json::json!({"schema": "public", "name": "short text"})
+    );
+    assert_eq!(schema.extra["domains"][0]["checks"][0]["name"], "short");
+    let check = customers
+        .checks
+        .iter()
+        .find(|c| c.name.as_deref() == Some("id positive"));
+    assert!(check.unwrap().not_valid);
+    let ix = customers.index("ix pattern").unwrap();
+    assert_eq!(ix.columns[0].opclass.as_deref(), Some("text_pattern_ops"));
+    assert_eq!(ix.columns[0].nulls.as_deref(), Some("first"));
+    assert_eq!(ix.include, ["select"]);
+    let weird = schema.table(None, "we;ird \"name\"").unwrap();
+    assert!(weird.index("ix desc").unwrap().columns[1].nulls.as_deref() == Some("first"));
+    assert!(!weird.foreign_keys[0].deferrable);
+    let order = schema.table(None, "order").unwrap();
+    let fk = &order.foreign_keys[0];
+    assert!(fk.deferrable && fk.initially_deferred && !fk.not_valid);
 }
 
 #[test]
@@ -119,12 +144,22 @@ fn extras_partitions_enums_sequences_and_expression_indexes() {
         "stored"
     );
     assert!(person.column("doubled").unwrap().default.is_none());
+    assert_eq!(
+        person.column("doubled").unwrap().extra["generated"]["expression"],
+        "id * 2",
+        "outer parentheses stripped, as for checks"
+    );
     let lower = person.index("person_lower").unwrap();
     assert_eq!(lower.columns.len(), 1);
     assert_eq!(lower.columns[0].column, None);
     assert_eq!(lower.columns[0].expression.as_deref(), Some("lower(name)"));
     assert!(lower.columns[0].descending);
-    assert_eq!(lower.extra["include"], serde_json::json!(["feeling"]));
+    assert_eq!(lower.include, ["feeling"]);
+    assert_eq!(
+        lower.columns[0].nulls.as_deref(),
+        Some("last"),
+        "DESC NULLS LAST"
+    );
     let hash = person.index("person_hash").unwrap();
     assert!(!hash.unique);
     assert_eq!(hash.method.as_deref(), Some("hash"));
@@ -150,7 +185,10 @@ fn round_trips_do_not_grow_with_the_number_of_tables() {
     let (l, nl) = count_round_trips("postgres", &large);
     assert_eq!((ns, nl), (11, 1001));
     assert_eq!(s, l);
-    assert_eq!(s, 7, "version probe + 6 catalog queries");
+    assert_eq!(
+        s, 7,
+        "version probe + 6 catalog queries (types: enums and domains in one)"
+    );
 }
 
 #[test]
@@ -203,4 +241,264 @@ fn unreachable_servers_and_unknown_databases_are_runtime_errors() {
     assert!(!format!("{e} {e:?}").contains("pw-9f2"));
     let e = extract_default(&server().url("no_such_db")).unwrap_err();
     assert!(e.to_string().contains("no_such_db"), "{e}");
+}
+
+const FACTS: &str = r#"
+    CREATE SCHEMA facts;
+    CREATE SCHEMA parts;
+    CREATE DOMAIN facts.year AS integer NOT NULL DEFAULT 2000
+        CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155);
+    CREATE TABLE facts.film (
+        id int PRIMARY KEY,
+        title varchar(100) NOT NULL,
+        code text,
+        release facts.year,
+        during tsrange,
+        CONSTRAINT title_code UNIQUE NULLS NOT DISTINCT (title, code) DEFERRABLE,
+        CONSTRAINT no_overlap EXCLUDE USING gist (during WITH &&)
+    );
+    ALTER TABLE facts.film ADD CONSTRAINT code_len CHECK (length(code) < 10) NOT VALID;
+    CREATE INDEX film_pattern ON facts.film
+        (title varchar_pattern_ops, code text_pattern_ops DESC NULLS LAST) INCLUDE (release);
+    CREATE INDEX film_code_nulls ON facts.film (code NULLS FIRST);
+    CREATE UNIQUE INDEX film_code_nnd ON facts.film (code) NULLS NOT DISTINCT;
+    CREATE TABLE facts.rental (id int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, film_id int);
+    ALTER TABLE facts.rental ADD CONSTRAINT rental_film FOREIGN KEY (film_id)
+        REFERENCES facts.film (id) ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED NOT VALID;
+    CREATE TABLE facts.payment (
+        id int NOT NULL, film_id int, paid date NOT NULL,
+        amount numeric CONSTRAINT amount_positive CHECK (amount >= 0)
+    ) PARTITION BY RANGE (paid);
+    CREATE INDEX payment_paid ON facts.payment (paid);
+    CREATE TABLE facts.payment_2023 PARTITION OF facts.payment
+        FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');
+    CREATE TABLE parts.payment_2024 PARTITION OF facts.payment
+        FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+    ALTER TABLE parts.payment_2024 ADD CONSTRAINT payment_2024_film FOREIGN KEY (film_id)
+        REFERENCES facts.film (id);
+    ALTER TABLE parts.payment_2024 ADD CONSTRAINT payment_2024_id CHECK (id > 0);
+    CREATE INDEX payment_2024_film_ix ON parts.payment_2024 (film_id);
+    CREATE TABLE facts.payment_2025 PARTITION OF facts.payment
+        FOR VALUES FROM ('2025-01-01') TO ('2026-01-01') PARTITION BY LIST (film_id);
+    CREATE TABLE facts.payment_2025_a PARTITION OF facts.payment_2025 FOR VALUES IN (1);
+    CREATE INDEX payment_2025_a_own ON facts.payment_2025_a (amount);
+"#;
+
+fn facts_url() -> String {
+    static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    URL.get_or_init(|| fresh_db("facts", FACTS)).clone()
+}
+
+fn facts(schema: Option<&str>, tables: Option<&[&str]>) -> db_schema::Schema {
+    let mut options = Options::default();
+    options.filter.schema = schema.map(str::to_owned);
+    options.filter.tables = tables.map(|t| t.iter().map(|s| s.to_string()).collect());
+    let schema = block_on(extract_url(&facts_url(), &options, &())).unwrap();
+    crate::json_schema::validate(&serde_json::to_value(&schema).unwrap());
+    schema
+}
+
+#[test]
+fn index_facts_operator_classes_nulls_order_nulls_not_distinct_include() {
+    let schema = facts(None, None);
+    assert_eq!(schema.version, db_schema::MODEL_VERSION);
+    let film = schema.table(Some("facts"), "film").unwrap();
+    let ix = film.index("film_pattern").unwrap();
+    let parts: Vec<_> = ix
+        .columns
+        .iter()
+        .map(|p| {
+            (
+                p.column.as_deref().unwrap(),
+                p.opclass.as_deref(),
+                p.descending,
+                p.nulls.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("title", Some("varchar_pattern_ops"), false, Some("last")),
+            ("code", Some("text_pattern_ops"), true, Some("last")),
+        ]
+    );
+    assert_eq!(ix.include, ["release"]);
+    let nulls = film.index("film_code_nulls").unwrap();
+    assert_eq!(nulls.columns[0].nulls.as_deref(), Some("first"));
+    assert_eq!(nulls.columns[0].opclass, None, "default opclass not named");
+    assert!(!nulls.nulls_not_distinct);
+    let nnd = film.index("film_code_nnd").unwrap();
+    assert!(nnd.unique && nnd.nulls_not_distinct);
+}
+
+#[test]
+fn constraint_facts_not_valid_deferrable_exclusion() {
+    let schema = facts(None, None);
+    let film = schema.table(Some("facts"), "film").unwrap();
+    let pk = film.primary_key.as_ref().unwrap();
+    assert!(!pk.deferrable && !pk.initially_deferred);
+    let rental = schema.table(Some("facts"), "rental").unwrap();
+    let pk = rental.primary_key.as_ref().unwrap();
+    assert!(pk.deferrable && pk.initially_deferred);
+    let uq = &film.unique_constraints[0];
+    assert_eq!(uq.name.as_deref(), Some("title_code"));
+    assert!(uq.nulls_not_distinct && uq.deferrable && !uq.initially_deferred);
+    let check = film
+        .checks
+        .iter()
+        .find(|c| c.name.as_deref() == Some("code_len"));
+    assert!(check.unwrap().not_valid);
+    assert_eq!(
+        film.extra["exclusion_constraints"],
+        serde_json::json!([{
+            "name": "no_overlap",
+            "definition": "EXCLUDE USING gist (during WITH &&)",
+            "deferrable": false,
+            "initially_deferred": false,
+        }])
+    );
+    let fk = &rental.foreign_keys[0];
+    assert_eq!(fk.on_update.as_deref(), Some("CASCADE"));
+    assert!(fk.deferrable && fk.initially_deferred && fk.not_valid);
+    let payment = schema.table(Some("facts"), "payment").unwrap();
+    assert!(!payment.checks[0].not_valid);
+}
+
+#[test]
+fn domains_are_listed_and_columns_point_to_them() {
+    let schema = facts(None, None);
+    assert_eq!(
+        schema.extra["domains"],
+        serde_json::json!([{
+            "schema": "facts",
+            "name": "year",
+            "type": "integer",
+            "not_null": true,
+            "default": "2000",
+            "checks": [{
+                "name": "year_check",
+                "expression": "(VALUE >= 1901) AND (VALUE <= 2155)",
+                "not_valid": false,
+            }],
+        }])
+    );
+    let film = schema.table(Some("facts"), "film").unwrap();
+    assert_eq!(
+        film.column("release").unwrap().extra["domain"],
+        serde_json::json!({"schema": "facts", "name": "year"})
+    );
+    assert!(!film.column("code").unwrap().extra.contains_key("domain"));
+}
+
+#[test]
+fn partitions_carry_their_own_constraints_and_indexes() {
+    let schema = facts(None, None);
+    assert_eq!(table_names(&schema), ["film", "payment", "rental"]);
+    // Naming the parent brings its partitions at every depth.
+    let named = facts(None, Some(&["payment"]));
+    assert_eq!(table_names(&named), ["payment"]);
+    for schema in [&schema, &named] {
+        check_payment_partitions(schema);
+    }
+}
+
+fn check_payment_partitions(schema: &db_schema::Schema) {
+    let payment = schema.table(Some("facts"), "payment").unwrap();
+    let parts = payment.extra["partitioning"]["partitions"]
+        .as_array()
+        .unwrap();
+    let names: Vec<_> = parts.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "payment_2023",
+            "payment_2025",
+            "payment_2025_a",
+            "payment_2024"
+        ]
+    );
+    let sub = &parts[2];
+    assert_eq!(
+        sub["parent"], "payment_2025",
+        "a sub-partition names its parent"
+    );
+    assert_eq!(sub["indexes"][0]["name"], "payment_2025_a_own");
+    assert_eq!(parts[1]["parent"], serde_json::Value::Null);
+    // Nothing cloned from the parent (its check, its index) is repeated.
+    let p2023 = &parts[0];
+    for key in ["foreign_keys", "checks", "indexes", "unique_constraints"] {
+        assert_eq!(p2023[key], serde_json::json!([]), "{key}");
+    }
+    let p2024 = &parts[3];
+    assert_eq!(p2024["schema"], "parts");
+    assert!(p2024["bound"].as_str().unwrap().contains("2024-01-01"));
+    assert_eq!(p2024["foreign_keys"][0]["name"], "payment_2024_film");
+    assert_eq!(p2024["foreign_keys"][0]["referenced_table"], "film");
+    assert_eq!(p2024["checks"][0]["name"], "payment_2024_id");
+    assert_eq!(p2024["checks"].as_array().unwrap().len(), 1);
+    let ix: Vec<_> = p2024["indexes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(ix, ["payment_2024_film_ix"]);
+}
+
+#[test]
+fn a_schema_of_partitions_and_a_named_partition_are_returned_whole() {
+    for schema in [
+        facts(Some("parts"), None),
+        facts(None, Some(&["payment_2024"])),
+        facts(None, Some(&["parts.payment_2024"])),
+    ] {
+        assert_eq!(table_names(&schema), ["payment_2024"]);
+        let t = &schema.tables[0];
+        assert_eq!(t.extra["partition_of"]["name"], "payment", "{:?}", t.extra);
+        assert_eq!(t.columns.len(), 4);
+        assert_eq!(t.foreign_keys.len(), 1);
+        let mut ix: Vec<_> = t.indexes.iter().map(|i| i.name.as_str()).collect();
+        ix.sort();
+        assert_eq!(ix, ["payment_2024_film_ix", "payment_2024_paid_idx"]);
+    }
+    // A partition of another schema's parent, named with its parent: still whole.
+    let schema = facts(Some("facts"), Some(&["payment", "payment_2023"]));
+    assert_eq!(table_names(&schema), ["payment", "payment_2023"]);
+}
+
+/// The SQL switched for older servers (10: no `conparentid`, `indnkeyatts`, `attgenerated`;
+/// 14: no `NULLS NOT DISTINCT`) still parses and maps: run against this server.
+#[test]
+fn version_switched_sql_runs() {
+    let url = facts_url();
+    let engine = engine_by_name("postgres").unwrap();
+    for version in ["10.23", "11.22", "14.13"] {
+        let filter = db_schema::Filter::default();
+        let schema = block_on(async {
+            let mut runner = connect("postgres", &url).await;
+            let mut results = Vec::new();
+            for q in engine.catalog_queries(&filter, version) {
+                let rows = runner.query(&q.sql, &q.params).await.unwrap();
+                results.push((q.name, rows));
+            }
+            engine
+                .build(&db_schema::Catalog {
+                    server_version: version.into(),
+                    filter: filter.clone(),
+                    results,
+                })
+                .unwrap()
+        });
+        assert_eq!(
+            table_names(&schema),
+            ["film", "payment", "rental"],
+            "{version}"
+        );
+        let film = schema.table(Some("facts"), "film").unwrap();
+        assert!(
+            !film.index("film_code_nnd").unwrap().nulls_not_distinct,
+            "{version}"
+        );
+    }
 }
