@@ -55,6 +55,7 @@ fn generated(n: usize) -> Schema {
                 t.primary_key = Some(PrimaryKey {
                     name: None,
                     columns: vec!["id".into()],
+                    ..Default::default()
                 });
             }
             let head = i / CLUSTER * CLUSTER;
@@ -67,6 +68,7 @@ fn generated(n: usize) -> Schema {
                     referenced_columns: vec!["id".into()],
                     on_delete: None,
                     on_update: None,
+                    ..Default::default()
                 });
             }
             t.indexes.push(Index {
@@ -76,11 +78,13 @@ fn generated(n: usize) -> Schema {
                 method: None,
                 predicate: None,
                 extra: Default::default(),
+                ..Default::default()
             });
             t
         })
         .collect();
     Schema {
+        version: db_schema::MODEL_VERSION,
         engine: "sqlite".into(),
         server_version: None,
         tables,

@@ -157,12 +157,14 @@ mod tests {
                         referenced_columns: vec!["id".into()],
                         on_delete: None,
                         on_update: None,
+                        ..Default::default()
                     });
                 }
                 t
             })
             .collect();
         Schema {
+            version: db_schema::MODEL_VERSION,
             engine: "sqlite".into(),
             server_version: None,
             tables,

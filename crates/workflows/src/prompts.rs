@@ -643,6 +643,7 @@ mod tests {
         let mut users = db_schema::Table::new(None, "users", db_schema::TableKind::Table);
         users.comment = Some("see postgres://a:topsecret@h/db".into());
         let schema = Schema {
+            version: db_schema::MODEL_VERSION,
             engine: "sqlite".into(),
             server_version: None,
             tables: vec![users],

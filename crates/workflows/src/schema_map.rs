@@ -472,6 +472,7 @@ mod tests {
                 t.primary_key = Some(PrimaryKey {
                     name: None,
                     columns: vec!["id".into()],
+                    ..Default::default()
                 });
                 if i > 0 {
                     t.foreign_keys.push(ForeignKey {
@@ -482,6 +483,7 @@ mod tests {
                         referenced_columns: vec!["id".into()],
                         on_delete: Some("CASCADE".into()),
                         on_update: None,
+                        ..Default::default()
                     });
                     t.indexes.push(Index {
                         name: format!("t{i:04}_parent_idx"),
@@ -490,12 +492,14 @@ mod tests {
                         method: None,
                         predicate: None,
                         extra: Default::default(),
+                        ..Default::default()
                     });
                 }
                 t
             })
             .collect();
         Schema {
+            version: db_schema::MODEL_VERSION,
             engine: "sqlite".into(),
             server_version: None,
             tables,

@@ -127,12 +127,14 @@ mod tests {
                         referenced_columns: vec!["col_0".into()],
                         on_delete: None,
                         on_update: None,
+                        ..Default::default()
                     });
                 }
                 tables.push(t);
             }
         }
         Schema {
+            version: db_schema::MODEL_VERSION,
             engine: "sqlite".into(),
             server_version: None,
             tables,

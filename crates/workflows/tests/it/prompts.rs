@@ -28,6 +28,7 @@ fn every_prompt_is_redacted() {
         extra: Default::default(),
     });
     let schema = db_schema::Schema {
+        version: db_schema::MODEL_VERSION,
         engine: "postgres".into(),
         server_version: None,
         tables: vec![table.clone()],
