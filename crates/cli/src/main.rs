@@ -195,10 +195,14 @@ fn quiet_on_closed_stdout() {
     }));
 }
 
-/// `true` when writing to stdout failed because the reader went away.
+/// `true` when writing to stdout failed because the reader went away (directly, or inside
+/// serde_json's error, whose `source` skips the I/O error itself).
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    let pipe = Some(std::io::ErrorKind::BrokenPipe);
     err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        e.downcast_ref::<std::io::Error>().map(std::io::Error::kind) == pipe
+            || e.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == pipe
     })
 }

@@ -64,6 +64,7 @@ pub(crate) fn normalize(filter: &Filter) -> Result<Filter, Error> {
 ///
 /// ```
 /// let schema = db_schema::Schema {
+///     version: db_schema::MODEL_VERSION,
 ///     engine: "sqlite".into(),
 ///     server_version: None,
 ///     tables: vec![db_schema::Table::new(Some("main".into()), "orders", db_schema::TableKind::Table)],
