@@ -19,6 +19,7 @@ mod sed;
 mod system;
 mod table;
 mod text;
+mod viewers;
 mod wrappers;
 
 use crate::assess::{Assessment, Target};
@@ -37,17 +38,15 @@ const TRUSTED_DIRS: [&str; 8] = [
 ];
 
 /// Programs that only read, whatever their flags (flags that write are checked elsewhere).
-const READ_ONLY: [&str; 28] = [
+const READ_ONLY: [&str; 24] = [
     "echo",
     "printf",
     "test",
     "[",
     ":",
-    "ps",
     "w",
     "expr",
     "factor",
-    "jq",
     "bzcat",
     "xzcat",
     "wait",
@@ -62,9 +61,7 @@ const READ_ONLY: [&str; 28] = [
     "sw_vers",
     "getconf",
     "pstree",
-    "top",
     "tput",
-    "locate",
     "htop",
 ];
 
@@ -862,23 +859,6 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
                 }
             }
         }
-        "rg" | "ripgrep" => {
-            if has_long(args, &["--pre", "--hostname-bin"]) {
-                a.concern(
-                    Decision::Deny,
-                    Risk::High,
-                    "program.rg-pre",
-                    "`--pre` runs a program on every file",
-                );
-            } else if has_long(args, &["--search-zip"]) || has_short(args, 'z', "egmtATBCfjMrE") {
-                a.ask(
-                    "program.rg-zip",
-                    "`--search-zip` runs decompression programs",
-                );
-            } else {
-                a.read_only("program.rg", "searches files");
-            }
-        }
         "printenv"
             if !args.is_empty()
                 && args
@@ -905,34 +885,26 @@ fn handle(ctx: &mut Ctx, cmd: &Cmd, base: &str, a: &mut Assessment, depth: usize
                 a.deny(Risk::High, "program.hostnamectl", "sets the host name");
             }
         }
-        "yq" => {
-            if has_short(args, 'i', "") || has_long(args, &["--inplace"]) {
-                a.ask("program.yq", "edits files in place");
-            } else {
-                a.read_only("program.yq", "queries YAML");
-            }
+        "less" | "more" | "most" | "zless" | "bzless" | "xzless" => {
+            viewers::pager(ctx, cmd, name, a);
+            return true;
         }
-        "bat" | "batcat" => {
-            if has_long(args, &["--pager"]) {
-                a.ask("program.bat", "`--pager` runs a program");
-            } else {
-                a.read_only("program.bat", "prints files");
-            }
-        }
-        "less" | "more" | "most" | "zless" | "bzless" | "xzless" | "man" => {
-            // Pagers run commands given as `+cmd` or `-P`/`--pager` programs.
-            if args.iter().any(|x| x.text.starts_with('+'))
-                || has_long(
-                    args,
-                    &["-P", "--pager", "-H", "--html", "--lesskey-file", "-k"],
-                )
-                || args
-                    .iter()
-                    .any(|x| x.text.starts_with("-P") && name == "man")
-            {
+        "ps" => viewers::ps(cmd, a),
+        "jq" => viewers::jq(ctx, cmd, a),
+        "man" => {
+            // man runs a pager and preprocessors named by `-P`/`--pager`, `-p`, `-H`.
+            if args.iter().any(|x| {
+                x.text.starts_with('+')
+                    || x.text.starts_with("-P")
+                    || x.text.starts_with("-p")
+                    || x.text.starts_with("-H")
+                    || x.text.starts_with("--pager")
+                    || x.text.starts_with("--html")
+                    || x.text.starts_with("--preprocessor")
+            }) {
                 a.ask("program.pager", "pager told to run a command or program");
             } else {
-                a.read_only(format!("program.{name}"), "shows text");
+                a.read_only("program.man", "shows text");
             }
             return true;
         }
@@ -1409,6 +1381,52 @@ fn xargs(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
     exec_reader_cap(ctx, a, inner, "program.xargs");
 }
 
+/// find primaries that take the next word as their value.
+const FIND_VALUES: &[&str] = &[
+    "-name",
+    "-iname",
+    "-path",
+    "-ipath",
+    "-wholename",
+    "-iwholename",
+    "-regex",
+    "-iregex",
+    "-regextype",
+    "-type",
+    "-xtype",
+    "-maxdepth",
+    "-mindepth",
+    "-newer",
+    "-anewer",
+    "-cnewer",
+    "-newermt",
+    "-newerct",
+    "-newerat",
+    "-newerBt",
+    "-mtime",
+    "-mmin",
+    "-atime",
+    "-amin",
+    "-ctime",
+    "-cmin",
+    "-size",
+    "-user",
+    "-group",
+    "-uid",
+    "-gid",
+    "-perm",
+    "-links",
+    "-inum",
+    "-samefile",
+    "-lname",
+    "-ilname",
+    "-fstype",
+    "-used",
+    "-printf",
+    "-context",
+    "-D",
+];
+
 fn find(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
     let args = &cmd.argv[1..];
     let mut i = 0;
@@ -1435,6 +1453,13 @@ fn find(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
                     shell::write_target(ctx, target, &format!("find {t} {}", target.text));
                 }
                 i += 1;
+            }
+            _ if FIND_VALUES.contains(&t) => i += 1,
+            _ if t.starts_with('-') && !viewers::FIND_PRIMARIES.contains(&t) => {
+                a.ask(
+                    "program.find",
+                    format!("`{t}` is not a known `find` test or action"),
+                );
             }
             _ => {}
         }

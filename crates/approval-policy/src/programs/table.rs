@@ -47,10 +47,11 @@ pub(crate) struct Program {
 }
 
 /// Every family of table-driven programs.
-const FAMILIES: [&[Program]; 3] = [
+const FAMILIES: [&[Program]; 4] = [
     super::coreutils::PROGRAMS,
     super::text::PROGRAMS,
     super::system::PROGRAMS,
+    super::viewers::PROGRAMS,
 ];
 
 /// The table for a program's base name, if it has one.

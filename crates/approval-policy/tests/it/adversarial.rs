@@ -422,3 +422,48 @@ fn xml_parsers_are_not_presumed_safe() {
         &["psql -d shop -c \"SELECT xmlparse(document '<!DOCTYPE x [<!ENTITY e SYSTEM \\\"/home/dev/.pgpass\\\">]><x>&e;</x>')\""],
     );
 }
+
+/// Searchers, pagers and process viewers were allowed with any option; now every option is
+/// known (regression from the lead's probe: `ps e`, `less -O`, `rg --pr=`, `find -delet`).
+#[test]
+fn viewers_know_every_option() {
+    never_allowed(
+        "viewer options",
+        &[
+            "ps e",
+            "ps eww",
+            "ps auxe",
+            "less -Ofile.log notes.txt",
+            "less -o /tmp/copy notes.txt",
+            "less '+!id' notes.txt",
+            "more -k keys notes.txt",
+            "rg --pr=./x.sh foo",
+            "rg --pre ./x.sh foo",
+            "rg -z foo",
+            "find . -fpr /tmp/x",
+            "find . -newer x -delet",
+            "find . -name '*.rs' -fls /tmp/x",
+            "jq -n --rawfile k /home/dev/.ssh/id_rsa '$k'",
+            "jq --slurpfile k .env -n '$k'",
+            "bat --pager='sh -c id' x",
+            "yq -i '.a=1' f.yaml",
+            "locate --database=/home/dev/.pgpass x",
+            "top -bn1 --secret-option",
+        ],
+    );
+    allowed(
+        "everyday viewer use",
+        &[
+            "ps aux",
+            "ps -ef",
+            "ps -o pid,cmd -p 1",
+            "less -N notes.txt",
+            "rg -n --hidden -g '*.sql' 'CREATE TABLE' src",
+            "find . -name '*.rs' -type f -newer Cargo.toml -print",
+            "jq --arg x 1 '.a' data.json",
+            "jq -r '.items[].name' data.json",
+            "top -b -n1",
+            "bat -p src/main.rs",
+        ],
+    );
+}
