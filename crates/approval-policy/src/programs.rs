@@ -1364,11 +1364,38 @@ fn xargs(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
         "--replace",
         "--eof",
     ];
+    let flags = [
+        "-0",
+        "--null",
+        "-r",
+        "--no-run-if-empty",
+        "-t",
+        "--verbose",
+        "-x",
+        "--exit",
+        "--help",
+        "--version",
+    ];
     let mut i = 0;
+    let mut from_file = None;
     while i < args.len() && args[i].text.starts_with('-') {
         let t = args[i].text.as_str();
+        if matches!(t, "-a" | "--arg-file") || t.starts_with("--arg-file=") {
+            from_file = Some(t.to_owned());
+        }
         if with_value.contains(&t) {
             i += 1;
+        } else if !flags.contains(&t)
+            && !with_value.iter().any(|v| {
+                t.len() > v.len()
+                    && t.starts_with(v)
+                    && (v.len() == 2 || t.as_bytes()[v.len()] == b'=')
+            })
+        {
+            a.ask(
+                "program.xargs",
+                format!("option `{t}` of `xargs` is not known to be harmless"),
+            );
         }
         i += 1;
     }
@@ -1376,6 +1403,19 @@ fn xargs(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
     if inner.is_empty() {
         a.read_only("program.xargs", "echoes its input");
         return;
+    }
+    // The arguments xargs adds are read at run time: from a pipeline whose producer is judged
+    // too, but from a file or the terminal nothing says what they are (`xargs cat < list`).
+    if let Some(opt) = from_file {
+        a.ask(
+            "program.xargs",
+            format!("`xargs {opt}` takes its arguments from a file whose content is unknown"),
+        );
+    } else if matches!(cmd.stdin, Stdin::File(_) | Stdin::Inherit) {
+        a.ask(
+            "program.xargs",
+            "`xargs` takes its arguments from standard input, whose content is unknown",
+        );
     }
     judge_inner(ctx, inner, Stdin::Inherit, Vec::new(), depth);
     exec_reader_cap(ctx, a, inner, "program.xargs");

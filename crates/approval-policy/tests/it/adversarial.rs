@@ -467,3 +467,25 @@ fn viewers_know_every_option() {
         ],
     );
 }
+
+/// xargs adds arguments read at run time: from a file or the terminal nothing says what they
+/// are; from a pipeline the producer is judged too.
+#[test]
+fn xargs_arguments_from_unknown_sources_ask() {
+    never_allowed(
+        "xargs",
+        &[
+            "xargs cat < files.txt",
+            "xargs -a list.txt cat",
+            "xargs --arg-file=list.txt head",
+            "find . -name '*.sql' | xargs --frobnicate grep x",
+        ],
+    );
+    allowed(
+        "xargs in a pipeline",
+        &[
+            "git ls-files | xargs wc -l",
+            "find . -name '*.sql' | xargs grep -n orders",
+        ],
+    );
+}
