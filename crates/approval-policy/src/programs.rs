@@ -1421,52 +1421,6 @@ fn xargs(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
     exec_reader_cap(ctx, a, inner, "program.xargs");
 }
 
-/// find primaries that take the next word as their value.
-const FIND_VALUES: &[&str] = &[
-    "-name",
-    "-iname",
-    "-path",
-    "-ipath",
-    "-wholename",
-    "-iwholename",
-    "-regex",
-    "-iregex",
-    "-regextype",
-    "-type",
-    "-xtype",
-    "-maxdepth",
-    "-mindepth",
-    "-newer",
-    "-anewer",
-    "-cnewer",
-    "-newermt",
-    "-newerct",
-    "-newerat",
-    "-newerBt",
-    "-mtime",
-    "-mmin",
-    "-atime",
-    "-amin",
-    "-ctime",
-    "-cmin",
-    "-size",
-    "-user",
-    "-group",
-    "-uid",
-    "-gid",
-    "-perm",
-    "-links",
-    "-inum",
-    "-samefile",
-    "-lname",
-    "-ilname",
-    "-fstype",
-    "-used",
-    "-printf",
-    "-context",
-    "-D",
-];
-
 fn find(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
     let args = &cmd.argv[1..];
     let mut i = 0;
@@ -1494,8 +1448,8 @@ fn find(ctx: &mut Ctx, cmd: &Cmd, a: &mut Assessment, depth: usize) {
                 }
                 i += 1;
             }
-            _ if FIND_VALUES.contains(&t) => i += 1,
-            _ if t.starts_with('-') && !viewers::FIND_PRIMARIES.contains(&t) => {
+            _ if viewers::FIND_VALUES.contains(&t) => i += 1,
+            _ if t.starts_with('-') && !viewers::FIND_FLAGS.contains(&t) => {
                 a.ask(
                     "program.find",
                     format!("`{t}` is not a known `find` test or action"),

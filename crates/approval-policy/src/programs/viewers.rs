@@ -455,9 +455,8 @@ pub(super) fn ps(cmd: &Cmd, a: &mut Assessment) {
     a.read_only(id, "shows processes");
 }
 
-/// find's primaries known to only test or print (`-delete`, `-exec…` and `-fprint…` are
-/// judged by the caller). Any other word starting with `-` asks.
-pub(super) const FIND_PRIMARIES: &[&str] = &[
+/// find's primaries that take the next word as their value; all only test or format.
+pub(super) const FIND_VALUES: &[&str] = &[
     "-name",
     "-iname",
     "-path",
@@ -471,14 +470,6 @@ pub(super) const FIND_PRIMARIES: &[&str] = &[
     "-xtype",
     "-maxdepth",
     "-mindepth",
-    "-depth",
-    "-d",
-    "-mount",
-    "-xdev",
-    "-follow",
-    "-L",
-    "-H",
-    "-P",
     "-newer",
     "-anewer",
     "-cnewer",
@@ -493,13 +484,10 @@ pub(super) const FIND_PRIMARIES: &[&str] = &[
     "-ctime",
     "-cmin",
     "-size",
-    "-empty",
     "-user",
     "-group",
     "-uid",
     "-gid",
-    "-nouser",
-    "-nogroup",
     "-perm",
     "-links",
     "-inum",
@@ -507,16 +495,34 @@ pub(super) const FIND_PRIMARIES: &[&str] = &[
     "-lname",
     "-ilname",
     "-fstype",
+    "-used",
+    "-printf",
+    "-context",
+    "-D",
+];
+
+/// find's primaries without a value known to only test or print (`-delete`, `-exec…` and
+/// `-fprint…` are judged by the caller). Any other word starting with `-` asks.
+pub(super) const FIND_FLAGS: &[&str] = &[
+    "-depth",
+    "-d",
+    "-mount",
+    "-xdev",
+    "-follow",
+    "-L",
+    "-H",
+    "-P",
+    "-empty",
+    "-nouser",
+    "-nogroup",
     "-readable",
     "-writable",
     "-executable",
-    "-used",
     "-daystart",
     "-ignore_readdir_race",
     "-noleaf",
     "-print",
     "-print0",
-    "-printf",
     "-ls",
     "-prune",
     "-quit",
@@ -531,10 +537,8 @@ pub(super) const FIND_PRIMARIES: &[&str] = &[
     "--help",
     "-version",
     "--version",
-    "-D",
     "-O0",
     "-O1",
     "-O2",
     "-O3",
-    "-context",
 ];
