@@ -219,3 +219,51 @@ fn version_verbosity_and_plain_logs() {
     let out = crate::util::run(home.path(), ["-q", "schema", "--db", &url]);
     assert!(out.status.success() && out.stderr.is_empty());
 }
+
+/// `--format table --json` used to pick one silently; JSON statement numbers used to start at
+/// 0 where the text said "statement 1".
+#[test]
+fn format_and_json_conflict_and_statements_count_from_one() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = crate::util::run(
+        home.path(),
+        [
+            "analyze",
+            "query",
+            "--offline",
+            "--engine",
+            "sqlite",
+            "--sql",
+            "SELECT 1",
+            "--format",
+            "table",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        crate::util::all_output(&out)
+    );
+    let v = crate::util::run_json(
+        home.path(),
+        [
+            "analyze",
+            "query",
+            "--offline",
+            "--json",
+            "--engine",
+            "sqlite",
+            "--sql",
+            "SELECT 1; SELECT * FROM t",
+        ],
+    );
+    let statements: Vec<u64> = v["local"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["location"]["statement"].as_u64())
+        .collect();
+    assert_eq!(statements, [2], "{v}");
+}

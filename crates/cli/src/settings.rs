@@ -43,8 +43,8 @@ pub struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Shorthand for `--format json`.
-    #[arg(long)]
+    /// Shorthand for `--format json` (giving both is a usage error).
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
 }
 

@@ -36,7 +36,7 @@ impl fmt::Display for Severity {
 pub enum Location {
     /// A position in a SQL text (1-based line and column; `0` when unknown).
     Sql {
-        /// Index of the statement in the text (0-based).
+        /// Number of the statement in the text, from 1 (as in the text output).
         statement: usize,
         /// Line, from 1.
         line: u64,
@@ -74,13 +74,9 @@ impl fmt::Display for Location {
                 column,
             } => {
                 if *line == 0 {
-                    write!(f, "statement {}", statement + 1)
+                    write!(f, "statement {statement}")
                 } else {
-                    write!(
-                        f,
-                        "statement {}, line {line}, column {column}",
-                        statement + 1
-                    )
+                    write!(f, "statement {statement}, line {line}, column {column}")
                 }
             }
             Location::Table {
@@ -159,12 +155,14 @@ mod tests {
         };
         assert_eq!(l.to_string(), "column `orders.customer_id`");
         let s = Location::Sql {
-            statement: 0,
+            statement: 1,
             line: 1,
             column: 8,
         };
         assert_eq!(s.to_string(), "statement 1, line 1, column 8");
         let json = serde_json::to_value(&s).unwrap();
         assert_eq!(json["kind"], "sql");
+        // Regression: JSON said statement 0 where the text said statement 1.
+        assert_eq!(json["statement"], 1);
     }
 }

@@ -615,7 +615,7 @@ mod tests {
             rule: "select-star",
             severity: Severity::Warning,
             location: Location::Sql {
-                statement: 0,
+                statement: 1,
                 line: 1,
                 column: 8,
             },

@@ -122,7 +122,7 @@ pub fn analyze_query(
         exists_selects: HashSet::new(),
     };
     for (i, statement) in statements.iter().enumerate() {
-        linter.statement = i;
+        linter.statement = i + 1;
         let _ = statement.visit(&mut linter);
     }
     let mut findings = linter.findings;
@@ -732,7 +732,7 @@ mod tests {
         assert_eq!(
             a.findings[0].location,
             Location::Sql {
-                statement: 1,
+                statement: 2,
                 line: 3,
                 column: 8
             }
