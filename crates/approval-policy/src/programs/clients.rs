@@ -362,55 +362,26 @@ pub(super) fn judge_sources(
                     format!("runs the script file `{}`", f.text),
                 );
             }
-            Source::Stdin => match &cmd.stdin {
-                Stdin::Text { text, dynamic, .. } => {
-                    if *dynamic {
-                        a.ask("client.dynamic-sql", "here-document with expansions");
-                    }
-                    judge_text(ctx, text);
-                }
-                Stdin::File(f) => {
-                    a.concern(
-                        Decision::Ask,
-                        Risk::High,
-                        "client.script-file",
-                        format!("runs the script file `{f}` from standard input"),
-                    );
-                }
-                Stdin::Pipe => {
-                    a.concern(
-                        Decision::Ask,
-                        Risk::High,
-                        "client.stdin-pipe",
-                        format!("`{client}` runs whatever the pipeline feeds it"),
-                    );
-                }
-                Stdin::Inherit => {
-                    a.concern(
-                        Decision::Ask,
-                        Risk::Medium,
-                        "client.interactive",
-                        format!("`{client}` reads commands from standard input"),
-                    );
-                }
-            },
+            Source::Stdin => judge_stdin(ctx, cmd, client, a, judge_text, true),
         }
     }
     if !input.sources.iter().any(|s| matches!(s, Source::Stdin)) {
-        unread_stdin(ctx, cmd, client, a, judge_text);
+        judge_stdin(ctx, cmd, client, a, judge_text, false);
     }
     a.read_only(format!("client.{client}"), "connects to run the judged SQL");
 }
 
-/// Standard input the client is not expected to read (SQL was given on the command line). That
-/// it is ignored is the client's documented behaviour, not something to presume: a version,
-/// an option or a wrapper may make it read both, so it is judged as if it ran too.
-fn unread_stdin(
+/// Judge standard input. `runs` says the client reads it (a listed source); otherwise SQL was
+/// given on the command line and the client is documented to ignore its input, which is not
+/// presumed (a version, an option or a wrapper may make it read both): it is judged as if it
+/// ran too, except a terminal, which then means nothing.
+fn judge_stdin(
     ctx: &mut Ctx,
     cmd: &Cmd,
     client: &str,
     a: &mut Assessment,
     judge_text: &dyn Fn(&mut Ctx, &str),
+    runs: bool,
 ) {
     match &cmd.stdin {
         Stdin::Text { text, dynamic, .. } => {
@@ -420,19 +391,33 @@ fn unread_stdin(
             judge_text(ctx, text);
         }
         Stdin::File(f) => {
-            a.concern(
-                Decision::Ask,
-                Risk::High,
-                "client.stdin-file",
-                format!("standard input of `{client}` is the file `{f}`, which may run too"),
-            );
+            let (id, why) = if runs {
+                (
+                    "client.script-file",
+                    format!("runs the script file `{f}` from standard input"),
+                )
+            } else {
+                (
+                    "client.stdin-file",
+                    format!("standard input of `{client}` is the file `{f}`, which may run too"),
+                )
+            };
+            a.concern(Decision::Ask, Risk::High, id, why);
         }
         Stdin::Pipe => {
+            let why = if runs {
+                format!("`{client}` runs whatever the pipeline feeds it")
+            } else {
+                format!("`{client}` is fed a pipeline besides its SQL arguments")
+            };
+            a.concern(Decision::Ask, Risk::High, "client.stdin-pipe", why);
+        }
+        Stdin::Inherit if runs => {
             a.concern(
                 Decision::Ask,
-                Risk::High,
-                "client.stdin-pipe",
-                format!("`{client}` is fed a pipeline besides its SQL arguments"),
+                Risk::Medium,
+                "client.interactive",
+                format!("`{client}` reads commands from standard input"),
             );
         }
         Stdin::Inherit => {}
