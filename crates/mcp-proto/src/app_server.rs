@@ -7,15 +7,15 @@
 //! without it.
 //!
 //! v1 is the conversation API of `codex mcp` 0.22–0.42 moved over (same method names, same
-//! client params: the `CodexV1` rows serve it), with camelCase approval requests that grew
+//! client params: the `Conversation` rows serve it), with camelCase approval requests that grew
 //! fields over time: `reason`, `risk`, `parsedCmd` (0.53), `risk` gone by 0.80, `approvalId`
-//! (0.107). These get their own rows ([`Protocol::AppServerV1`](crate::Protocol)) with typed
+//! (0.107). These get their own rows ([`MethodFamily::AppServerV1`](crate::MethodFamily)) with typed
 //! params that write camelCase; the answer is the same [`ReviewDecisionResponse`].
 //!
 //! Two shapes changed at 0.59 and are exact at that boundary: file changes are tagged
 //! `{"type":"add","content":…}` (read by [`FileChange`] in both shapes), and
 //! `sendUserTurn.sandboxPolicy` is tagged `{"type":…}`: write [`AppSendUserTurnParams`]
-//! (whose [`TypeTaggedSandboxPolicy`] writes `type`) from 0.59, the `CodexV1`
+//! (whose [`TypeTaggedSandboxPolicy`] writes `type`) from 0.59, the `Conversation`
 //! [`SendUserTurnParams`](crate::SendUserTurnParams) (`mode`) before.
 
 use std::collections::BTreeMap;

@@ -118,13 +118,13 @@
 //! | `item/fileChange/requestApproval` | [`FileChangeRequestApproval`] | request | s→c | [`FileChangeRequestApprovalParams`] | [`V2ApprovalResponse`] |
 //! | `mcpServer/elicitation/request` | [`McpServerElicitationRequest`] | request | s→c | [`McpServerElicitationRequestParams`] | [`McpServerElicitationResponse`] |
 //!
-//! The first ten are standard MCP ([`Protocol::Mcp`]); then the Codex conversation API of
-//! `codex mcp` 0.22–0.42 ([`Protocol::CodexV1`], which `codex app-server` v1 also accepts from
-//! the client); then `codex app-server`: the handshake ([`Protocol::AppServer`]), the v1 rows
-//! whose shape differs from `codex mcp` ([`Protocol::AppServerV1`], module docs of
-//! [`AppInitializeParams`]'s module) and v2 ([`Protocol::AppServerV2`]: `thread/*`, `turn/*`,
-//! `item/*`). A wire name can appear once per protocol: look it up with [`method_info_in`] and
-//! the protocol set of the connection ([`Protocol::MCP_SERVER`], [`Protocol::APP_SERVER`]).
+//! The first ten are standard MCP ([`MethodFamily::Mcp`]); then the Codex conversation API of
+//! `codex mcp` 0.22–0.42 ([`MethodFamily::Conversation`], which `codex app-server` v1 also accepts from
+//! the client); then `codex app-server`: the handshake ([`MethodFamily::AppServer`]), the v1 rows
+//! whose shape differs from `codex mcp` ([`MethodFamily::AppServerV1`], module docs of
+//! [`AppInitializeParams`]'s module) and v2 ([`MethodFamily::AppServerV2`]: `thread/*`, `turn/*`,
+//! `item/*`). A wire name can appear once per family: look it up with [`method_info_in`] and
+//! the family set of the connection ([`MethodFamily::MCP_SERVER`], [`MethodFamily::APP_SERVER`]).
 //! MCP tool mode adds no methods; its `codex` / `codex-reply` arguments are
 //! [`CodexToolArgs`] / [`CodexReplyArgs`].
 //!
@@ -224,8 +224,8 @@ pub use crate::mcp_tool::{
     ToolEventMeta, CODEX_REPLY_TOOL, CODEX_TOOL,
 };
 pub use crate::method::{
-    method_info, method_info_in, Direction, MethodInfo, MethodKind, NotificationMethod, Protocol,
-    RequestMethod, METHODS,
+    method_info, method_info_in, Direction, MethodFamily, MethodInfo, MethodKind,
+    NotificationMethod, RequestMethod, METHODS,
 };
 pub use crate::table::{
     AccountRateLimitsUpdated, AgentMessageDelta, AppApplyPatchApproval, AppExecCommandApproval,
@@ -296,36 +296,36 @@ mod doc_table_tests {
     fn every_method_is_listed_once() {
         let mut names: Vec<(&str, String)> = METHODS
             .iter()
-            .map(|m| (m.method, format!("{:?}", m.protocol)))
+            .map(|m| (m.method, format!("{:?}", m.family)))
             .collect();
         names.sort_unstable();
         names.dedup();
         assert_eq!(
             names.len(),
             METHODS.len(),
-            "one row per protocol and wire name"
+            "one row per family and wire name"
         );
         assert_eq!(
-            method_info("initialize").map(|m| m.protocol),
-            Some(Protocol::Mcp)
+            method_info("initialize").map(|m| m.family),
+            Some(MethodFamily::Mcp)
         );
         assert_eq!(
-            method_info_in(Protocol::APP_SERVER, "initialize").map(|m| m.type_name),
+            method_info_in(MethodFamily::APP_SERVER, "initialize").map(|m| m.type_name),
             Some("AppInitialize")
         );
         assert_eq!(
-            method_info_in(Protocol::APP_SERVER, "execCommandApproval").map(|m| m.type_name),
+            method_info_in(MethodFamily::APP_SERVER, "execCommandApproval").map(|m| m.type_name),
             Some("AppExecCommandApproval")
         );
         assert_eq!(
-            method_info_in(Protocol::APP_SERVER, "newConversation").map(|m| m.protocol),
-            Some(Protocol::CodexV1)
+            method_info_in(MethodFamily::APP_SERVER, "newConversation").map(|m| m.family),
+            Some(MethodFamily::Conversation)
         );
         assert_eq!(
-            method_info_in(Protocol::MCP_SERVER, "execCommandApproval").map(|m| m.type_name),
+            method_info_in(MethodFamily::MCP_SERVER, "execCommandApproval").map(|m| m.type_name),
             Some("ExecCommandApproval")
         );
-        assert!(method_info_in(Protocol::MCP_SERVER, "thread/start").is_none());
+        assert!(method_info_in(MethodFamily::MCP_SERVER, "thread/start").is_none());
         assert_eq!(
             method_info("codex/event/task_started").map(|m| m.type_name),
             Some("CodexEvent")

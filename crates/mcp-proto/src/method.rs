@@ -8,7 +8,7 @@
 //! All marker types come out of one table ([`METHODS`], declared once in `table.rs` with the
 //! `method_table!` macro), so the list of methods, their direction and their payload types
 //! cannot drift apart. A later protocol generation (`codex app-server` v2) adds rows and a
-//! [`Protocol`] variant; nothing existing changes.
+//! [`MethodFamily`] variant; nothing existing changes.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -43,15 +43,20 @@ pub trait NotificationMethod {
     }
 }
 
-/// Which protocol a method belongs to.
+/// Which family of wire methods a method belongs to: the rows one kind of Codex server knows.
+///
+/// A family is not a protocol generation (those are `codex_session::Protocol`): a generation
+/// speaks several families (the MCP handshake plus the conversation API, the app-server
+/// handshake plus v2), and one family serves several generations (the conversation API rows
+/// are spoken by `codex mcp` and by app-server v1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Protocol {
+pub enum MethodFamily {
     /// Standard Model Context Protocol (what every MCP server speaks, `codex mcp` included).
     Mcp,
     /// The Codex conversation API and events of `codex mcp` 0.22–0.42 (v1); also what
     /// `codex app-server` 0.44–0.107 accepts from the client for v1.
-    CodexV1,
+    Conversation,
     /// `codex app-server` handshake (v1 and v2): `initialize` with `clientInfo`, `initialized`.
     AppServer,
     /// `codex app-server` v1 (0.44–0.107): camelCase approval requests, `type`-tagged
@@ -61,17 +66,18 @@ pub enum Protocol {
     AppServerV2,
 }
 
-impl Protocol {
-    /// Protocols a `codex mcp` / `codex mcp-server` connection speaks, in lookup order.
-    pub const MCP_SERVER: &'static [Protocol] = &[Protocol::Mcp, Protocol::CodexV1];
-    /// Protocols a `codex app-server` connection speaks, in lookup order: a wire name both
+impl MethodFamily {
+    /// Families a `codex mcp` / `codex mcp-server` connection speaks, in lookup order.
+    pub const MCP_SERVER: &'static [MethodFamily] =
+        &[MethodFamily::Mcp, MethodFamily::Conversation];
+    /// Families a `codex app-server` connection speaks, in lookup order: a wire name both
     /// app-server and `codex mcp` know (`initialize`, `execCommandApproval`) finds the
     /// app-server row.
-    pub const APP_SERVER: &'static [Protocol] = &[
-        Protocol::AppServer,
-        Protocol::AppServerV2,
-        Protocol::AppServerV1,
-        Protocol::CodexV1,
+    pub const APP_SERVER: &'static [MethodFamily] = &[
+        MethodFamily::AppServer,
+        MethodFamily::AppServerV2,
+        MethodFamily::AppServerV1,
+        MethodFamily::Conversation,
     ];
 }
 
@@ -107,8 +113,8 @@ pub struct MethodInfo {
     pub kind: MethodKind,
     /// Who sends it.
     pub direction: Direction,
-    /// Which protocol it belongs to.
-    pub protocol: Protocol,
+    /// Which family it belongs to.
+    pub family: MethodFamily,
     /// The Rust marker type.
     pub type_name: &'static str,
     /// The Rust params type.
@@ -169,15 +175,15 @@ pub fn method_info(method: &str) -> Option<&'static MethodInfo> {
     crate::table::METHODS.iter().find(|m| m.method == key)
 }
 
-/// Look a wire method up among the rows of `protocols`, trying them in order
-/// ([`Protocol::MCP_SERVER`], [`Protocol::APP_SERVER`]). The same wire name can mean different
+/// Look a wire method up among the rows of `families`, trying them in order
+/// ([`MethodFamily::MCP_SERVER`], [`MethodFamily::APP_SERVER`]). The same wire name can mean different
 /// shapes on different servers (`initialize`, `execCommandApproval`).
-pub fn method_info_in(protocols: &[Protocol], method: &str) -> Option<&'static MethodInfo> {
+pub fn method_info_in(families: &[MethodFamily], method: &str) -> Option<&'static MethodInfo> {
     let key = table_key(method);
-    protocols.iter().find_map(|p| {
+    families.iter().find_map(|p| {
         crate::table::METHODS
             .iter()
-            .find(|m| m.protocol == *p && m.method == key)
+            .find(|m| m.family == *p && m.method == key)
     })
 }
 
@@ -324,8 +330,8 @@ impl Notification {
 /// Declares the method table: one marker type per row plus the [`METHODS`] const.
 ///
 /// Row syntax: `/// docs` then
-/// `Name = request "wire", Protocol, Direction, Params => Result;` or
-/// `Name = notification "wire", Protocol, Direction, Params;`.
+/// `Name = request "wire", MethodFamily, Direction, Params => Result;` or
+/// `Name = notification "wire", MethodFamily, Direction, Params;`.
 macro_rules! method_table {
     ($(
         $(#[doc = $doc:literal])*
@@ -341,14 +347,14 @@ macro_rules! method_table {
             method_table!(@impl $kind $name $wire, $params $(, $result)?);
         )*
 
-        /// Every method this crate knows, once: wire name, kind, direction, protocol, types.
+        /// Every method this crate knows, once: wire name, kind, direction, family, types.
         pub const METHODS: &[$crate::method::MethodInfo] = &[
             $(
                 $crate::method::MethodInfo {
                     method: $wire,
                     kind: method_table!(@kind $kind),
                     direction: $crate::method::Direction::$dir,
-                    protocol: $crate::method::Protocol::$proto,
+                    family: $crate::method::MethodFamily::$proto,
                     type_name: stringify!($name),
                     params: stringify!($params),
                     result: method_table!(@result_name $($result)?),

@@ -59,55 +59,55 @@ method_table! {
     LoggingMessage = notification "notifications/message", Mcp, ServerToClient, LoggingMessageParams;
 
     /// Start a conversation.
-    NewConversation = request "newConversation", CodexV1, ClientToServer, NewConversationParams => NewConversationResult;
+    NewConversation = request "newConversation", Conversation, ClientToServer, NewConversationParams => NewConversationResult;
     /// Subscribe to a conversation's `codex/event/*` notifications.
-    AddConversationListener = request "addConversationListener", CodexV1, ClientToServer, ConversationParams => AddConversationListenerResult;
+    AddConversationListener = request "addConversationListener", Conversation, ClientToServer, ConversationParams => AddConversationListenerResult;
     /// Unsubscribe.
-    RemoveConversationListener = request "removeConversationListener", CodexV1, ClientToServer, RemoveConversationListenerParams => Empty;
+    RemoveConversationListener = request "removeConversationListener", Conversation, ClientToServer, RemoveConversationListenerParams => Empty;
     /// Send a user message (starts a turn).
-    SendUserMessage = request "sendUserMessage", CodexV1, ClientToServer, SendUserMessageParams => Empty;
+    SendUserMessage = request "sendUserMessage", Conversation, ClientToServer, SendUserMessageParams => Empty;
     /// Send a user message with the turn's cwd, policies and model.
-    SendUserTurn = request "sendUserTurn", CodexV1, ClientToServer, SendUserTurnParams => Empty;
+    SendUserTurn = request "sendUserTurn", Conversation, ClientToServer, SendUserTurnParams => Empty;
     /// Interrupt the running turn (also emits `turn_aborted`).
-    InterruptConversation = request "interruptConversation", CodexV1, ClientToServer, ConversationParams => InterruptConversationResult;
+    InterruptConversation = request "interruptConversation", Conversation, ClientToServer, ConversationParams => InterruptConversationResult;
     /// List saved conversations (0.34+).
-    ListConversations = request "listConversations", CodexV1, ClientToServer, ListConversationsParams => ListConversationsResult;
+    ListConversations = request "listConversations", Conversation, ClientToServer, ListConversationsParams => ListConversationsResult;
     /// Resume a saved conversation from its rollout file (0.34+).
-    ResumeConversation = request "resumeConversation", CodexV1, ClientToServer, ResumeConversationParams => ResumeConversationResult;
+    ResumeConversation = request "resumeConversation", Conversation, ClientToServer, ResumeConversationParams => ResumeConversationResult;
     /// Archive a saved conversation (0.34+).
-    ArchiveConversation = request "archiveConversation", CodexV1, ClientToServer, ArchiveConversationParams => Empty;
+    ArchiveConversation = request "archiveConversation", Conversation, ClientToServer, ArchiveConversationParams => Empty;
     /// Diff the working tree against the remote.
-    GitDiffToRemote = request "gitDiffToRemote", CodexV1, ClientToServer, GitDiffToRemoteParams => GitDiffToRemoteResult;
+    GitDiffToRemote = request "gitDiffToRemote", Conversation, ClientToServer, GitDiffToRemoteParams => GitDiffToRemoteResult;
     /// Store an API key.
-    LoginApiKey = request "loginApiKey", CodexV1, ClientToServer, LoginApiKeyParams => Empty;
+    LoginApiKey = request "loginApiKey", Conversation, ClientToServer, LoginApiKeyParams => Empty;
     /// Start a ChatGPT login (opens a listener on localhost:1455: never in tests).
-    LoginChatGpt = request "loginChatGpt", CodexV1, ClientToServer, Option<Empty> => LoginChatGptResult;
+    LoginChatGpt = request "loginChatGpt", Conversation, ClientToServer, Option<Empty> => LoginChatGptResult;
     /// Cancel a ChatGPT login.
-    CancelLoginChatGpt = request "cancelLoginChatGpt", CodexV1, ClientToServer, CancelLoginChatGptParams => Empty;
+    CancelLoginChatGpt = request "cancelLoginChatGpt", Conversation, ClientToServer, CancelLoginChatGptParams => Empty;
     /// Sign out.
-    LogoutChatGpt = request "logoutChatGpt", CodexV1, ClientToServer, Option<Empty> => Empty;
+    LogoutChatGpt = request "logoutChatGpt", Conversation, ClientToServer, Option<Empty> => Empty;
     /// How Codex is signed in.
-    GetAuthStatus = request "getAuthStatus", CodexV1, ClientToServer, GetAuthStatusParams => GetAuthStatusResult;
+    GetAuthStatus = request "getAuthStatus", Conversation, ClientToServer, GetAuthStatusParams => GetAuthStatusResult;
     /// The user's saved config subset.
-    GetUserSavedConfig = request "getUserSavedConfig", CodexV1, ClientToServer, Option<Empty> => GetUserSavedConfigResult;
+    GetUserSavedConfig = request "getUserSavedConfig", Conversation, ClientToServer, Option<Empty> => GetUserSavedConfigResult;
     /// Change the default model in `config.toml`.
-    SetDefaultModel = request "setDefaultModel", CodexV1, ClientToServer, SetDefaultModelParams => Empty;
+    SetDefaultModel = request "setDefaultModel", Conversation, ClientToServer, SetDefaultModelParams => Empty;
     /// Codex's user agent.
-    GetUserAgent = request "getUserAgent", CodexV1, ClientToServer, Option<Empty> => GetUserAgentResult;
+    GetUserAgent = request "getUserAgent", Conversation, ClientToServer, Option<Empty> => GetUserAgentResult;
     /// The signed-in user's e-mail.
-    UserInfo = request "userInfo", CodexV1, ClientToServer, Option<Empty> => UserInfoResult;
+    UserInfo = request "userInfo", Conversation, ClientToServer, Option<Empty> => UserInfoResult;
     /// Run one command in the sandbox outside a conversation.
-    ExecOneOffCommand = request "execOneOffCommand", CodexV1, ClientToServer, ExecOneOffCommandParams => ExecOneOffCommandResult;
+    ExecOneOffCommand = request "execOneOffCommand", Conversation, ClientToServer, ExecOneOffCommandParams => ExecOneOffCommandResult;
     /// Codex asks to run a command.
-    ExecCommandApproval = request "execCommandApproval", CodexV1, ServerToClient, ExecCommandApprovalParams => ReviewDecisionResponse;
+    ExecCommandApproval = request "execCommandApproval", Conversation, ServerToClient, ExecCommandApprovalParams => ReviewDecisionResponse;
     /// Codex asks to apply a patch.
-    ApplyPatchApproval = request "applyPatchApproval", CodexV1, ServerToClient, ApplyPatchApprovalParams => ReviewDecisionResponse;
+    ApplyPatchApproval = request "applyPatchApproval", Conversation, ServerToClient, ApplyPatchApprovalParams => ReviewDecisionResponse;
     /// A Codex event; also sent as `codex/event/<type>` (see `decode_event`).
-    CodexEvent = notification "codex/event", CodexV1, ServerToClient, EventNotification;
+    CodexEvent = notification "codex/event", Conversation, ServerToClient, EventNotification;
     /// A ChatGPT login finished.
-    LoginChatGptComplete = notification "loginChatGptComplete", CodexV1, ServerToClient, LoginChatGptCompleteParams;
+    LoginChatGptComplete = notification "loginChatGptComplete", Conversation, ServerToClient, LoginChatGptCompleteParams;
     /// The sign-in state changed.
-    AuthStatusChange = notification "authStatusChange", CodexV1, ServerToClient, AuthStatusChangeParams;
+    AuthStatusChange = notification "authStatusChange", Conversation, ServerToClient, AuthStatusChangeParams;
 
     /// app-server handshake (`clientInfo` only; answers `userAgent`).
     AppInitialize = request "initialize", AppServer, ClientToServer, AppInitializeParams => AppInitializeResult;

@@ -9,8 +9,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use mcp_proto::{
-    decode_event, method_info_in, EventMsg, ItemNotificationParams, Message, MethodInfo,
-    Notification, Protocol, RequestId, ThreadItem, TurnNotificationParams, EVENT_KINDS, ITEM_KINDS,
+    decode_event, method_info_in, EventMsg, ItemNotificationParams, Message, MethodFamily,
+    MethodInfo, Notification, RequestId, ThreadItem, TurnNotificationParams, EVENT_KINDS,
+    ITEM_KINDS,
 };
 use serde_json::Value;
 
@@ -85,9 +86,9 @@ fn replay_file(path: &Path, stats: &mut Stats) {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let strict = is_0_39(path);
     let protocols = if is_app_server(path) {
-        Protocol::APP_SERVER
+        MethodFamily::APP_SERVER
     } else {
-        Protocol::MCP_SERVER
+        MethodFamily::MCP_SERVER
     };
     #[allow(clippy::type_complexity)]
     let mut pending: HashMap<
@@ -249,7 +250,7 @@ fn replay_file(path: &Path, stats: &mut Stats) {
                     // A v1 spelling sent to a v2 approval: the server treats it as decline, and
                     // so does the typed read.
                     Dir::C2s
-                        if info.protocol == Protocol::AppServerV2
+                        if info.family == MethodFamily::AppServerV2
                             && (r.result.get().contains("\"approved\"")
                                 || r.result.get().contains("\"allow\"")) =>
                     {
