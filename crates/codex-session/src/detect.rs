@@ -5,7 +5,7 @@
 //! (`codex-cli 0.80.0`) is the only reliable way to tell them apart before speaking: a request
 //! in the wrong dialect gets **no reply at all** from servers before 0.95, so probing by trial
 //! costs a timeout per attempt. Detection therefore runs `--version` once (about 0.1 s through
-//! the npm launcher) and maps the number to a [`Generation`] with the table below.
+//! the npm launcher) and maps the number to a [`Protocol`] generation with the table below.
 //!
 //! | Versions | Generations offered (preferred first) | Subcommand |
 //! |---|---|---|
@@ -19,8 +19,8 @@
 //! | newer | app-server v2, with a warning | `app-server` |
 //!
 //! Every generation in the table is spoken. MCP tool mode is preferred only where it is all
-//! there is (0.20 – 0.21); elsewhere it is spoken when forced (a forced [`Generation`] given to
-//! [`detect_codex`], or `Protocol::McpTool`), with the version's subcommand (`mcp` before
+//! there is (0.20 – 0.21); elsewhere it is spoken when forced ([`Protocol::McpTool`] given to
+//! [`detect_codex`] or a session), with the version's subcommand (`mcp` before
 //! 0.44, `mcp-server` after) and `codex-reply` key ([`Quirks::codex_reply_session_id`],
 //! [`Quirks::codex_reply_thread_id`]); the conversation API and app-server stay the default
 //! because they offer listing, resuming and archiving and answer every request at once.
@@ -44,6 +44,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
+
+use crate::dialect::Protocol;
 
 /// How long `codex --version` may take before detection gives up.
 pub const VERSION_TIMEOUT: Duration = Duration::from_secs(15);
@@ -90,15 +92,9 @@ pub enum DetectError {
         /// The detected version.
         version: CodexVersion,
         /// The forced generation.
-        generation: Generation,
+        generation: Protocol,
         /// What this version speaks, comma separated.
         available: String,
-    },
-    /// A generation name given by the user is not one of the known names.
-    #[error("unknown codex protocol `{name}` (expected mcp-conversation, mcp-tool, app-server-v1 or app-server-v2)")]
-    UnknownGeneration {
-        /// The name given (cut to 80 characters).
-        name: String,
     },
 }
 
@@ -219,56 +215,24 @@ impl Ord for CodexVersion {
     }
 }
 
-/// A Codex protocol generation: one dialect of the session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Generation {
-    /// The conversation API (`newConversation`, snake_case approvals) on `codex mcp`,
-    /// 0.22 – 0.42.
-    McpConversation,
-    /// MCP tool mode: `tools/call` `codex` / `codex-reply`, approvals as `elicitation/create`;
-    /// `codex mcp` 0.20 – 0.42, `codex mcp-server` 0.44 – 0.153.4.
-    McpTool,
-    /// The conversation API on `codex app-server` (camelCase approvals), 0.44 – 0.107.
-    AppServerV1,
-    /// `thread/*`, `turn/*`, `item/*` on `codex app-server`, 0.57 and later.
-    AppServerV2,
-}
-
-impl Generation {
-    /// Every generation, oldest first.
-    pub const ALL: [Generation; 4] = [
-        Generation::McpConversation,
-        Generation::McpTool,
-        Generation::AppServerV1,
-        Generation::AppServerV2,
-    ];
-
-    /// The short name users type (`app-server-v2`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Generation::McpConversation => "mcp-conversation",
-            Generation::McpTool => "mcp-tool",
-            Generation::AppServerV1 => "app-server-v1",
-            Generation::AppServerV2 => "app-server-v2",
-        }
-    }
-
+impl Protocol {
     /// The `codex` subcommand that serves this generation for `version`
-    /// (`mcp` before 0.44, then `mcp-server` or `app-server`).
+    /// (`mcp` before 0.44, then `mcp-server` or `app-server`; [`Protocol::Auto`] resolves to
+    /// an app-server generation from 0.44 on).
     pub fn subcommand(self, version: &CodexVersion) -> &'static str {
         match self {
-            Generation::McpConversation => "mcp",
-            Generation::McpTool if version.at_least(0, 44, 0) => "mcp-server",
-            Generation::McpTool => "mcp",
-            Generation::AppServerV1 | Generation::AppServerV2 => "app-server",
+            Protocol::McpConversation => "mcp",
+            Protocol::McpTool if version.at_least(0, 44, 0) => "mcp-server",
+            Protocol::McpTool => "mcp",
+            Protocol::AppServerV1 | Protocol::AppServerV2 | Protocol::Auto => "app-server",
         }
     }
 
-    /// The generations `version` speaks, preferred first. Empty before 0.20. A version newer
-    /// than [`NEWEST_KNOWN`] is assumed to speak what the newest known one does.
-    pub fn available(version: &CodexVersion) -> Vec<Generation> {
-        use Generation::*;
+    /// The generations `version` speaks, preferred first (never [`Protocol::Auto`]). Empty
+    /// before 0.20. A version newer than [`NEWEST_KNOWN`] is assumed to speak what the newest
+    /// known one does.
+    pub fn available(version: &CodexVersion) -> Vec<Protocol> {
+        use Protocol::*;
         let v = |minor, patch| version.at_least(0, minor, patch);
         if !v(20, 0) {
             Vec::new()
@@ -287,23 +251,6 @@ impl Generation {
         } else {
             vec![AppServerV2]
         }
-    }
-}
-
-impl fmt::Display for Generation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Generation {
-    type Err = DetectError;
-
-    fn from_str(s: &str) -> Result<Generation, DetectError> {
-        Generation::ALL
-            .into_iter()
-            .find(|g| g.name() == s)
-            .ok_or_else(|| DetectError::UnknownGeneration { name: cut(s) })
     }
 }
 
@@ -398,7 +345,7 @@ pub struct Detected {
     /// Its version.
     pub version: CodexVersion,
     /// The generation to speak.
-    pub generation: Generation,
+    pub generation: Protocol,
     /// The subcommand that serves it (`mcp`, `mcp-server`, `app-server`).
     pub subcommand: &'static str,
     /// Version-dependent shapes within the generation.
@@ -411,15 +358,15 @@ pub struct Detected {
 pub fn choose(
     program: PathBuf,
     version: CodexVersion,
-    forced: Option<Generation>,
+    forced: Option<Protocol>,
 ) -> Result<Detected, DetectError> {
-    let available = Generation::available(&version);
+    let available = Protocol::available(&version);
     if available.is_empty() {
         return Err(DetectError::TooOld { version });
     }
     let newer = version.triple() > NEWEST_KNOWN.triple();
     let generation = match forced {
-        None => available[0],
+        None | Some(Protocol::Auto) => available[0],
         Some(g) if available.contains(&g) => g,
         Some(g) => {
             return Err(DetectError::Unsupported {
@@ -567,7 +514,7 @@ pub async fn read_version(program: &Path) -> Result<CodexVersion, DetectError> {
 /// ```
 pub async fn detect_codex(
     locator: &Locator,
-    forced: Option<Generation>,
+    forced: Option<Protocol>,
 ) -> Result<Detected, DetectError> {
     let program = locator.find()?;
     let version = read_version(&program).await?;
@@ -575,24 +522,24 @@ pub async fn detect_codex(
 }
 
 /// The dialect that speaks `detected`, with its version's quirks (every generation is
-/// spoken: `Some` always; the `Option` leaves room for one that is detected before it is
-/// spoken). [`crate::Protocol::Auto`] sessions call this.
+/// spoken: `Some` for all but [`Protocol::Auto`], which [`choose`] never picks). [`crate::Protocol::Auto`] sessions call this.
 pub(crate) fn dialect_for(
     detected: &Detected,
 ) -> Option<std::sync::Arc<dyn crate::dialect::Dialect>> {
     use crate::dialect::{app_server_v1, app_server_v2, mcp_conversation, mcp_tool};
     Some(match detected.generation {
-        Generation::McpConversation => std::sync::Arc::new(mcp_conversation::McpConversation),
-        Generation::AppServerV1 => std::sync::Arc::new(app_server_v1::AppServerV1::new(
+        Protocol::Auto => return None,
+        Protocol::McpConversation => std::sync::Arc::new(mcp_conversation::McpConversation),
+        Protocol::AppServerV1 => std::sync::Arc::new(app_server_v1::AppServerV1::new(
             detected.quirks.sandbox_policy_type_tag,
         )),
-        Generation::AppServerV2 => std::sync::Arc::new(app_server_v2::AppServerV2::new(
+        Protocol::AppServerV2 => std::sync::Arc::new(app_server_v2::AppServerV2::new(
             match detected.quirks.v2_enums {
                 EnumSpelling::CamelCase => mcp_proto::V2Spelling::CamelCase,
                 EnumSpelling::KebabCase => mcp_proto::V2Spelling::KebabCase,
             },
         )),
-        Generation::McpTool => std::sync::Arc::new(mcp_tool::McpTool::for_version(
+        Protocol::McpTool => std::sync::Arc::new(mcp_tool::McpTool::for_version(
             detected.subcommand,
             &detected.quirks,
         )),
@@ -602,13 +549,13 @@ pub(crate) fn dialect_for(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use Generation::*;
+    use Protocol::*;
 
     fn v(s: &str) -> CodexVersion {
         s.parse().unwrap()
     }
 
-    fn pick(s: &str) -> (Generation, &'static str) {
+    fn pick(s: &str) -> (Protocol, &'static str) {
         let d = choose("codex".into(), v(s), None).unwrap();
         (d.generation, d.subcommand)
     }
@@ -675,23 +622,23 @@ mod tests {
         assert_eq!(pick("0.169.0"), (AppServerV2, "app-server"));
 
         assert_eq!(
-            Generation::available(&v("0.42.0")),
+            Protocol::available(&v("0.42.0")),
             [McpConversation, McpTool]
         );
-        assert_eq!(Generation::available(&v("0.56.0")), [AppServerV1, McpTool]);
+        assert_eq!(Protocol::available(&v("0.56.0")), [AppServerV1, McpTool]);
         assert_eq!(
-            Generation::available(&v("0.57.0")),
+            Protocol::available(&v("0.57.0")),
             [AppServerV1, AppServerV2, McpTool]
         );
         assert_eq!(
-            Generation::available(&v("0.107.0")),
+            Protocol::available(&v("0.107.0")),
             [AppServerV2, AppServerV1, McpTool]
         );
-        assert_eq!(Generation::available(&v("0.110.0")), [AppServerV2, McpTool]);
-        assert_eq!(Generation::available(&v("0.153.4")), [AppServerV2, McpTool]);
-        assert_eq!(Generation::available(&v("0.154.0")), [AppServerV2]);
+        assert_eq!(Protocol::available(&v("0.110.0")), [AppServerV2, McpTool]);
+        assert_eq!(Protocol::available(&v("0.153.4")), [AppServerV2, McpTool]);
+        assert_eq!(Protocol::available(&v("0.154.0")), [AppServerV2]);
         // Pre-releases of a boundary version already carry the change.
-        assert_eq!(Generation::available(&v("0.154.0-alpha.1")), [AppServerV2]);
+        assert_eq!(Protocol::available(&v("0.154.0-alpha.1")), [AppServerV2]);
     }
 
     #[test]
@@ -746,14 +693,9 @@ mod tests {
             choose("codex".into(), v("0.39.0"), Some(AppServerV2)),
             Err(DetectError::Unsupported { .. })
         ));
-        assert_eq!("app-server-v1".parse::<Generation>().unwrap(), AppServerV1);
-        for g in Generation::ALL {
-            assert_eq!(g.name().parse::<Generation>().unwrap(), g);
-        }
-        assert!(matches!(
-            "app-server".parse::<Generation>(),
-            Err(DetectError::UnknownGeneration { .. })
-        ));
+        // `auto` forced is no force at all.
+        let auto = choose("codex".into(), v("0.169.0"), Some(Auto)).unwrap();
+        assert_eq!(auto.generation, AppServerV2);
     }
 
     #[test]

@@ -120,8 +120,8 @@ pub use audit::{AuditError, AuditRecord, AuditSink, FileAuditSink, MemoryAuditSi
 pub use conversation::{ApprovalPolicy, Conversation, ConversationOptions, Sandbox, TurnOptions};
 pub use detect::{
     choose as choose_generation, detect_codex, read_version as read_codex_version, CodexVersion,
-    DetectError, Detected, EnumSpelling, Generation, Locator, Quirks,
-    NEWEST_KNOWN as NEWEST_KNOWN_CODEX, VERSION_TIMEOUT as CODEX_VERSION_TIMEOUT,
+    DetectError, Detected, EnumSpelling, Locator, Quirks, NEWEST_KNOWN as NEWEST_KNOWN_CODEX,
+    VERSION_TIMEOUT as CODEX_VERSION_TIMEOUT,
 };
 pub use dialect::{
     ConversationInfo, ConversationPage, ConversationSummary, Protocol, ServerInfo, UnknownProtocol,

@@ -266,7 +266,7 @@ impl Resolved {
             // session with a key that changed twice: read the version when we can.
             let locator = Locator::from_env(options.program.clone());
             return Ok(
-                match detect_codex(&locator, Some(crate::detect::Generation::McpTool)).await {
+                match detect_codex(&locator, Some(Protocol::McpTool)).await {
                     Ok(found) => Resolved::Detected(Box::new(found)),
                     Err(e) => {
                         tracing::debug!(error = %e, "tool mode without a version: `mcp-server`");

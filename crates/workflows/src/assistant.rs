@@ -28,8 +28,8 @@ use codex_session::redact_text;
 use codex_session::{
     choose_generation, read_codex_version, ApprovalHandler, ApprovalPolicy, ApprovalRequest,
     AuditError, AuditRecord, AuditSink, CodexSession, ConversationOptions, DetectError, Event,
-    FileAuditSink, FileChangeKind, Generation, Locator, PolicyHandler, Protocol, Sandbox,
-    SessionOptions, TurnEnd,
+    FileAuditSink, FileChangeKind, Locator, PolicyHandler, Protocol, Sandbox, SessionOptions,
+    TurnEnd,
 };
 use serde::Serialize;
 use std::ffi::OsString;
@@ -265,9 +265,9 @@ const EXPLAIN_VERSION_TIMEOUT: Duration = Duration::from_secs(5);
 /// `why`, prefixed with the version mismatch when the forced protocol is one the binary's
 /// version does not speak (by `codex-session`'s version table); `why` alone otherwise.
 async fn explain_forced(config: &AssistantConfig, why: String) -> String {
-    let Ok(generation) = config.protocol.name().parse::<Generation>() else {
+    if config.protocol == Protocol::Auto {
         return why;
-    };
+    }
     let Ok(program) = Locator::from_env(config.codex_bin.clone()).find() else {
         return why;
     };
@@ -276,7 +276,7 @@ async fn explain_forced(config: &AssistantConfig, why: String) -> String {
             Ok(Ok(version)) => version,
             _ => return why,
         };
-    match choose_generation(program, version, Some(generation)) {
+    match choose_generation(program, version, Some(config.protocol)) {
         Err(mismatch @ DetectError::Unsupported { .. }) => format!(
             "{mismatch}, but protocol `{}` was forced (`auto` detects the right one): {why}",
             config.protocol
