@@ -45,6 +45,8 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+use mcp_proto::V2Spelling;
+
 use crate::dialect::Protocol;
 
 /// How long `codex --version` may take before detection gives up.
@@ -254,22 +256,13 @@ impl Protocol {
     }
 }
 
-/// Spelling of the v2 `thread/start` enums (`approvalPolicy`, `sandbox`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EnumSpelling {
-    /// `unlessTrusted`, `onRequest`, `workspaceWrite` (0.57 – 0.66).
-    CamelCase,
-    /// `untrusted`, `on-request`, `workspace-write` (0.72 and later).
-    KebabCase,
-}
-
 /// Version-dependent shapes inside one generation. Each is exact at the boundary the
 /// reference pins (see the field docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Quirks {
     /// v2 `thread/start` enum spelling (kebab-case from 0.72; each era rejects the other).
-    pub v2_enums: EnumSpelling,
+    pub v2_enums: V2Spelling,
     /// v1 `sendUserTurn.sandboxPolicy` is tagged `{"type":…}` (0.59+) instead of `{"mode":…}`.
     pub sandbox_policy_type_tag: bool,
     /// File changes are `{"type":"add",…}` (0.59+) instead of `{"add":{…}}`.
@@ -315,9 +308,9 @@ impl Quirks {
         let v = |minor, patch| version.at_least(0, minor, patch);
         Quirks {
             v2_enums: if v(72, 0) {
-                EnumSpelling::KebabCase
+                V2Spelling::KebabCase
             } else {
-                EnumSpelling::CamelCase
+                V2Spelling::CamelCase
             },
             sandbox_policy_type_tag: v(59, 0),
             file_change_type_tag: v(59, 0),
@@ -533,12 +526,9 @@ pub(crate) fn dialect_for(
         Protocol::AppServerV1 => std::sync::Arc::new(app_server_v1::AppServerV1::new(
             detected.quirks.sandbox_policy_type_tag,
         )),
-        Protocol::AppServerV2 => std::sync::Arc::new(app_server_v2::AppServerV2::new(
-            match detected.quirks.v2_enums {
-                EnumSpelling::CamelCase => mcp_proto::V2Spelling::CamelCase,
-                EnumSpelling::KebabCase => mcp_proto::V2Spelling::KebabCase,
-            },
-        )),
+        Protocol::AppServerV2 => {
+            std::sync::Arc::new(app_server_v2::AppServerV2::new(detected.quirks.v2_enums))
+        }
         Protocol::McpTool => std::sync::Arc::new(mcp_tool::McpTool::for_version(
             detected.subcommand,
             &detected.quirks,
@@ -717,8 +707,8 @@ mod tests {
     #[test]
     fn quirks_flip_at_their_exact_boundaries() {
         let q = |s| Quirks::of(&v(s));
-        assert_eq!(q("0.66.0").v2_enums, EnumSpelling::CamelCase);
-        assert_eq!(q("0.72.0").v2_enums, EnumSpelling::KebabCase);
+        assert_eq!(q("0.66.0").v2_enums, V2Spelling::CamelCase);
+        assert_eq!(q("0.72.0").v2_enums, V2Spelling::KebabCase);
         let (old, new) = (q("0.58.0"), q("0.59.0"));
         assert!(!old.sandbox_policy_type_tag && new.sandbox_policy_type_tag);
         assert!(!old.file_change_type_tag && new.file_change_type_tag);

@@ -120,7 +120,7 @@ pub use audit::{AuditError, AuditRecord, AuditSink, FileAuditSink, MemoryAuditSi
 pub use conversation::{ApprovalPolicy, Conversation, ConversationOptions, Sandbox, TurnOptions};
 pub use detect::{
     choose as choose_generation, detect_codex, read_version as read_codex_version, CodexVersion,
-    DetectError, Detected, EnumSpelling, Locator, Quirks, NEWEST_KNOWN as NEWEST_KNOWN_CODEX,
+    DetectError, Detected, Locator, Quirks, NEWEST_KNOWN as NEWEST_KNOWN_CODEX,
     VERSION_TIMEOUT as CODEX_VERSION_TIMEOUT,
 };
 pub use dialect::{
@@ -128,6 +128,8 @@ pub use dialect::{
 };
 pub use error::{Error, Result, Unavailable};
 pub use event::{ApprovalKind, Event, TokenUsage};
+/// The spelling of app-server v2 enums ([`Quirks::v2_enums`]).
+pub use mcp_proto::V2Spelling;
 pub use outcome::{CommandRun, DeniedAction, PatchRun, TurnEnd, TurnOutcome};
 #[cfg(feature = "policy")]
 pub use policy_adapter::PolicyHandler;
