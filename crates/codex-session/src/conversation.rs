@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::dialect::ConversationInfo;
 use crate::error::{Error, Result, Unavailable};
 use crate::event::Event;
+use crate::generation::ConversationInfo;
 use crate::outcome::TurnOutcome;
 use crate::peer::{Peer, Route};
 
@@ -193,8 +193,8 @@ impl Conversation {
     /// Send user text: starts a turn (or adds input to the running one). Returns once the
     /// server accepted it; follow the turn with [`Conversation::next_event`].
     pub async fn send_message(&mut self, text: &str) -> Result<()> {
-        let dialect = self.peer.dialect().clone();
-        dialect
+        let generation = self.peer.generation().clone();
+        generation
             .send_message(&self.peer, &self.info.id, text, self.request_timeout)
             .await?;
         self.in_turn = true;
@@ -203,8 +203,8 @@ impl Conversation {
 
     /// Send user text with per-turn settings (cwd, approval policy, sandbox, model).
     pub async fn send_turn(&mut self, turn: &TurnOptions) -> Result<()> {
-        let dialect = self.peer.dialect().clone();
-        dialect
+        let generation = self.peer.generation().clone();
+        generation
             .send_turn(&self.peer, &self.info.id, turn, self.request_timeout)
             .await?;
         self.in_turn = true;
@@ -215,8 +215,8 @@ impl Conversation {
     /// an interrupt only once the turn has actually stopped, and never when no turn runs, so
     /// this waits at most the request timeout.
     pub async fn interrupt(&self) -> Result<()> {
-        let dialect = self.peer.dialect().clone();
-        dialect
+        let generation = self.peer.generation().clone();
+        generation
             .interrupt(&self.peer, &self.info.id, self.request_timeout)
             .await
     }
@@ -294,13 +294,13 @@ impl Conversation {
 
 impl Drop for Conversation {
     fn drop(&mut self) {
-        let dialect = self.peer.dialect().clone();
+        let generation = self.peer.generation().clone();
         if self.in_turn {
-            let (method, params) = dialect.interrupt_request(&self.info.id);
+            let (method, params) = generation.interrupt_request(&self.info.id);
             self.peer.try_send_request(method, params);
         }
         if let Some(subscription) = &self.subscription {
-            if let Some((method, params)) = dialect.unsubscribe_request(subscription) {
+            if let Some((method, params)) = generation.unsubscribe_request(subscription) {
                 self.peer.try_send_request(method, params);
             }
         }

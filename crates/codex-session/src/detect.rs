@@ -3,7 +3,7 @@
 //! Codex changed its stdio server three times (see `codex-protocol.md` in the shared
 //! reference, 79 versions probed). The version printed by `codex --version`
 //! (`codex-cli 0.80.0`) is the only reliable way to tell them apart before speaking: a request
-//! in the wrong dialect gets **no reply at all** from servers before 0.95, so probing by trial
+//! in the wrong generation gets **no reply at all** from servers before 0.95, so probing by trial
 //! costs a timeout per attempt. Detection therefore runs `--version` once (about 0.1 s through
 //! the npm launcher) and maps the number to a [`Protocol`] generation with the table below.
 //!
@@ -30,9 +30,9 @@
 //! 0.108–0.109, …) fall on the side of the boundary the table gives; the first version of a
 //! change is exact wherever the reference says "exact".
 //!
-//! [`Quirks`] carries the smaller shape changes a dialect must follow by version (enum
+//! [`Quirks`] carries the smaller shape changes a generation must follow by version (enum
 //! spellings, the sandbox-policy tag, the file-change shape, whether an error reply to an
-//! approval hangs the turn), so the dialects never compare version numbers themselves.
+//! approval hangs the turn), so the generations never compare version numbers themselves.
 //!
 //! The binary is found in this order: an explicit path (the caller's setting or config),
 //! `CODEX_BIN`, `node_modules/.bin/codex` in the working directory or one of its ancestors
@@ -47,7 +47,7 @@ use std::time::Duration;
 
 use mcp_proto::V2Spelling;
 
-use crate::dialect::Protocol;
+use crate::generation::Protocol;
 
 /// How long `codex --version` may take before detection gives up.
 pub const VERSION_TIMEOUT: Duration = Duration::from_secs(15);
@@ -293,7 +293,7 @@ pub struct Quirks {
     /// with the `threadId` (0.87+).
     pub codex_reply_thread_id: bool,
     /// MCP tool-mode events are sent twice (0.20 – 0.22): once as `codex/event`, once with
-    /// the event type as the method. The tool-mode dialect reads only `codex/event`, so the
+    /// the event type as the method. The tool-mode generation reads only `codex/event`, so the
     /// copies are dropped whatever the version.
     pub mcp_duplicate_events: bool,
     /// The `codex` tool's `approval-policy` still accepts `untrusted` (up to 0.148).
@@ -514,12 +514,12 @@ pub async fn detect_codex(
     choose(program, version, forced)
 }
 
-/// The dialect that speaks `detected`, with its version's quirks (every generation is
+/// The generation that speaks `detected`, with its version's quirks (every generation is
 /// spoken: `Some` for all but [`Protocol::Auto`], which [`choose`] never picks). [`crate::Protocol::Auto`] sessions call this.
-pub(crate) fn dialect_for(
+pub(crate) fn generation_for(
     detected: &Detected,
-) -> Option<std::sync::Arc<dyn crate::dialect::Dialect>> {
-    use crate::dialect::{app_server_v1, app_server_v2, mcp_conversation, mcp_tool};
+) -> Option<std::sync::Arc<dyn crate::generation::Generation>> {
+    use crate::generation::{app_server_v1, app_server_v2, mcp_conversation, mcp_tool};
     Some(match detected.generation {
         Protocol::Auto => return None,
         Protocol::McpConversation => std::sync::Arc::new(mcp_conversation::McpConversation),
@@ -632,7 +632,7 @@ mod tests {
     }
 
     #[test]
-    fn the_dialect_spawns_the_detected_subcommand() {
+    fn the_generation_spawns_the_detected_subcommand() {
         for (version, forced) in [
             ("0.39.0", None),
             ("0.56.0", None),
@@ -641,8 +641,8 @@ mod tests {
             ("0.169.0", None),
         ] {
             let d = choose("codex".into(), v(version), forced).unwrap();
-            let dialect = dialect_for(&d).unwrap();
-            assert_eq!(dialect.server_args(), [d.subcommand], "{version}");
+            let generation = generation_for(&d).unwrap();
+            assert_eq!(generation.server_args(), [d.subcommand], "{version}");
         }
         // MCP tool mode, forced or (0.20 – 0.21) chosen: `codex mcp` before 0.44.
         for (version, forced, subcommand) in [
@@ -653,8 +653,8 @@ mod tests {
         ] {
             let d = choose("codex".into(), v(version), forced).unwrap();
             assert_eq!(d.generation, McpTool, "{version}");
-            let dialect = dialect_for(&d).unwrap();
-            assert_eq!(dialect.server_args(), [subcommand], "{version}");
+            let generation = generation_for(&d).unwrap();
+            assert_eq!(generation.server_args(), [subcommand], "{version}");
         }
     }
 
@@ -689,7 +689,7 @@ mod tests {
     }
 
     #[test]
-    fn newer_versions_use_the_newest_dialect_with_a_warning() {
+    fn newer_versions_use_the_newest_generation_with_a_warning() {
         let known = choose("codex".into(), v("0.169.0"), None).unwrap();
         assert_eq!(known.warning, None);
         for newer in ["0.169.1", "0.200.0", "1.0.0"] {

@@ -1,6 +1,6 @@
 //! The event model callers see, the same whatever the server's protocol generation.
 //!
-//! Each dialect maps its wire events into [`Event`]. The common ones get typed variants with
+//! Each generation maps its wire events into [`Event`]. The common ones get typed variants with
 //! the fields a caller acts on; everything else arrives as [`Event::Other`] with its wire name
 //! and raw JSON, so a newer server's events are carried, never dropped and never an error.
 //! Two variants come from the session itself: [`Event::ApprovalDecided`] (what we answered to

@@ -16,7 +16,7 @@
 //!   [`CodexSession::resume_conversation_by_id`] or [`CodexSession::resume_conversation`] (by
 //!   rollout path) continue one with its history, also in a new session or after a restart,
 //!   and [`CodexSession::archive_conversation`] hides it. The same calls work on every
-//!   generation that stores conversations (each names them its own way; the dialect finds the
+//!   generation that stores conversations (each names them its own way; the generation finds the
 //!   half it needs).
 //! - Every approval request goes to an [`ApprovalHandler`] on its own task, with a time limit;
 //!   an error, panic or timeout denies. The default handler (feature `policy`) is
@@ -101,9 +101,9 @@ mod approval;
 mod audit;
 mod conversation;
 mod detect;
-mod dialect;
 mod error;
 mod event;
+mod generation;
 mod outcome;
 mod peer;
 #[cfg(feature = "policy")]
@@ -123,11 +123,11 @@ pub use detect::{
     DetectError, Detected, Locator, Quirks, NEWEST_KNOWN as NEWEST_KNOWN_CODEX,
     VERSION_TIMEOUT as CODEX_VERSION_TIMEOUT,
 };
-pub use dialect::{
-    ConversationInfo, ConversationPage, ConversationSummary, Protocol, ServerInfo, UnknownProtocol,
-};
 pub use error::{Error, Result, Unavailable};
 pub use event::{ApprovalKind, Event, TokenUsage};
+pub use generation::{
+    ConversationInfo, ConversationPage, ConversationSummary, Protocol, ServerInfo, UnknownProtocol,
+};
 /// The spelling of app-server v2 enums ([`Quirks::v2_enums`]).
 pub use mcp_proto::V2Spelling;
 pub use outcome::{CommandRun, DeniedAction, PatchRun, TurnEnd, TurnOutcome};

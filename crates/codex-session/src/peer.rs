@@ -46,9 +46,9 @@ use crate::approval::{
     decide_safely, ApprovalDecision, ApprovalHandler, ApprovalRequest, Decision,
 };
 use crate::audit::{AuditRecord, AuditSink};
-use crate::dialect::{Dialect, ServerRequest};
 use crate::error::{Error, Result, Unavailable};
 use crate::event::{ApprovalKind, Event};
+use crate::generation::{Generation, ServerRequest};
 use crate::queue::EventQueue;
 use crate::transport::{ChildGuard, ExitCode, LineCodec, LineError};
 
@@ -96,7 +96,7 @@ pub(crate) enum Health {
 pub(crate) struct Peer {
     /// This peer, for handles that outlive a borrow of it ([`DeferredCall`]).
     me: Weak<Peer>,
-    dialect: Arc<dyn Dialect>,
+    generation: Arc<dyn Generation>,
     config: PeerConfig,
     out: mpsc::Sender<Vec<u8>>,
     pending: Mutex<HashMap<i64, (String, oneshot::Sender<Answer>)>>,
@@ -129,7 +129,7 @@ impl Peer {
         reader: R,
         writer: W,
         child: Option<ChildGuard>,
-        dialect: Arc<dyn Dialect>,
+        generation: Arc<dyn Generation>,
         handler: Arc<dyn ApprovalHandler>,
         audit: Arc<dyn AuditSink>,
         config: PeerConfig,
@@ -143,7 +143,7 @@ impl Peer {
         let (health, _) = watch::channel(Health::Up);
         let peer = Arc::new_cyclic(|me| Peer {
             me: me.clone(),
-            dialect,
+            generation,
             server: OnceLock::new(),
             config,
             out,
@@ -176,11 +176,11 @@ impl Peer {
         let _ = self.server.set(label);
     }
 
-    pub(crate) fn dialect(&self) -> &Arc<dyn Dialect> {
-        &self.dialect
+    pub(crate) fn generation(&self) -> &Arc<dyn Generation> {
+        &self.generation
     }
 
-    /// A handle that does not keep the peer alive (for tasks a dialect spawns).
+    /// A handle that does not keep the peer alive (for tasks a generation spawns).
     pub(crate) fn weak(&self) -> Weak<Peer> {
         self.me.clone()
     }
@@ -398,7 +398,7 @@ impl Peer {
         Ok(call)
     }
 
-    /// Queue an event for a conversation from outside the reader (what a dialect learns from
+    /// Queue an event for a conversation from outside the reader (what a generation learns from
     /// a deferred answer). Dropped when the conversation is gone.
     pub(crate) fn push_event(&self, conversation_id: &str, event: Event) {
         let route = self
@@ -449,11 +449,11 @@ impl Peer {
         };
         let _ = self
             .out
-            .try_send(message.encode(self.dialect.writes_jsonrpc()));
+            .try_send(message.encode(self.generation.writes_jsonrpc()));
     }
 
     async fn send(&self, message: Message) -> Result<()> {
-        let line = message.encode(self.dialect.writes_jsonrpc());
+        let line = message.encode(self.generation.writes_jsonrpc());
         if self.out.send(line).await.is_err() {
             return Err(Error::Unavailable(
                 self.unavailable().unwrap_or(Unavailable::ShutDown),
@@ -475,7 +475,7 @@ impl Peer {
             })
             .unwrap_or_default();
         for id in running {
-            let (method, params) = self.dialect.interrupt_request(&id);
+            let (method, params) = self.generation.interrupt_request(&id);
             self.try_send_request(method, params);
         }
     }
@@ -562,7 +562,7 @@ impl Peer {
 
     /// One line from the server.
     fn handle_line(self: &Arc<Self>, line: &[u8], state: &mut ReaderState) {
-        if let Some((conversation_id, event)) = self.dialect.fast_event(line) {
+        if let Some((conversation_id, event)) = self.generation.fast_event(line) {
             self.deliver(&conversation_id, event, state);
             return;
         }
@@ -617,7 +617,7 @@ impl Peer {
     }
 
     fn route(&self, notification: &Notification, state: &mut ReaderState) {
-        let Some((conversation_id, event)) = self.dialect.event(notification) else {
+        let Some((conversation_id, event)) = self.generation.event(notification) else {
             tracing::trace!(method = %notification.method, "notification not routed");
             return;
         };
@@ -672,7 +672,7 @@ impl Peer {
     /// `result` (an error reply hangs 0.39's turn).
     async fn answer(self: &Arc<Self>, request: Request) {
         let id = request.id.clone();
-        match self.dialect.server_request(&request) {
+        match self.generation.server_request(&request) {
             ServerRequest::Ping => {
                 let empty = serde_json::value::to_raw_value(&serde_json::json!({}));
                 if let Ok(result) = empty {
@@ -796,7 +796,7 @@ impl Peer {
                 explanation: decision.explanation.clone(),
             });
         }
-        let result = self.dialect.answer_result(method, decision.decision);
+        let result = self.generation.answer_result(method, decision.decision);
         if let Err(e) = self.send(Message::Response(Response { id, result })).await {
             tracing::warn!(error = %e, "approval decision not delivered");
         }
@@ -1067,7 +1067,7 @@ async fn stall_watchdog(peer: std::sync::Weak<Peer>, stall: Duration) {
             return;
         }
         if silent >= stall / 2 && !probing {
-            if let Some(method) = peer.dialect.probe_method() {
+            if let Some(method) = peer.generation.probe_method() {
                 probing = true;
                 let probe = peer.clone();
                 tokio::spawn(async move {

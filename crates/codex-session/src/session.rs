@@ -19,9 +19,11 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use crate::approval::ApprovalHandler;
 use crate::audit::{AuditRecord, AuditSink, NoAudit};
 use crate::conversation::{Conversation, ConversationOptions};
-use crate::detect::{detect_codex, dialect_for, Detected, Locator};
-use crate::dialect::{ClientIdentity, ConversationPage, Dialect, Protocol, ServerInfo, Stored};
+use crate::detect::{detect_codex, generation_for, Detected, Locator};
 use crate::error::{Error, Result, Unavailable};
+use crate::generation::{
+    ClientIdentity, ConversationPage, Generation, Protocol, ServerInfo, Stored,
+};
 use crate::peer::{Health, Peer, PeerConfig, Route};
 use crate::transport::{spawn, SpawnSpec};
 
@@ -196,7 +198,7 @@ impl SessionOptions {
         self
     }
 
-    fn spawn_spec(&self, resolved: &Resolved, dialect: &dyn Dialect) -> SpawnSpec {
+    fn spawn_spec(&self, resolved: &Resolved, generation: &dyn Generation) -> SpawnSpec {
         let program = match resolved {
             Resolved::Detected(found) => found.program.clone(),
             Resolved::Fixed(_) => self
@@ -210,7 +212,11 @@ impl SessionOptions {
             args.push("-c".into());
             args.push(o.into());
         }
-        args.extend(self.args.clone().unwrap_or_else(|| dialect.server_args()));
+        args.extend(
+            self.args
+                .clone()
+                .unwrap_or_else(|| generation.server_args()),
+        );
         SpawnSpec {
             program,
             args,
@@ -290,13 +296,13 @@ impl Resolved {
         Ok(Resolved::Detected(Box::new(found)))
     }
 
-    /// A fresh dialect (each server gets its own: dialects may keep per-server state).
-    fn dialect(&self) -> Result<Arc<dyn Dialect>> {
-        let dialect = match self {
-            Resolved::Fixed(protocol) => protocol.dialect(),
-            Resolved::Detected(found) => dialect_for(found),
+    /// A fresh generation (each server gets its own: generations may keep per-server state).
+    fn generation(&self) -> Result<Arc<dyn Generation>> {
+        let generation = match self {
+            Resolved::Fixed(protocol) => protocol.generation(),
+            Resolved::Detected(found) => generation_for(found),
         };
-        dialect.ok_or(Error::Unsupported {
+        generation.ok_or(Error::Unsupported {
             operation: "a session",
             protocol: self.name(),
         })
@@ -372,19 +378,19 @@ impl CodexSession {
     /// `codex --version` and pick the protocol ([`Error::Detect`] when that fails).
     pub async fn start(options: SessionOptions) -> Result<CodexSession> {
         let resolved = Resolved::of(&options).await?;
-        let dialect = resolved.dialect()?;
-        let spec = options.spawn_spec(&resolved, &*dialect);
+        let generation = resolved.generation()?;
+        let spec = options.spawn_spec(&resolved, &*generation);
         // The subcommand and its arguments, without the `-c` overrides (they may hold values
         // the audit log has no use for).
         let server_args: Vec<String> = options
             .args
             .clone()
-            .unwrap_or_else(|| dialect.server_args())
+            .unwrap_or_else(|| generation.server_args())
             .iter()
             .map(|a| a.to_string_lossy().into_owned())
             .collect();
         let audit = options.audit_sink();
-        let live = launch(&options, &spec, dialect, resolved.name()).await?;
+        let live = launch(&options, &spec, generation, resolved.name()).await?;
         audit_now(
             &audit,
             "session_started",
@@ -421,7 +427,7 @@ impl CodexSession {
         W: AsyncWrite + Send + Unpin + 'static,
     {
         let resolved = Resolved::Fixed(options.protocol);
-        let Some(dialect) = options.protocol.dialect() else {
+        let Some(generation) = options.protocol.generation() else {
             return Err(Error::Unsupported {
                 operation: "protocol detection",
                 protocol: "caller-supplied stream",
@@ -432,7 +438,7 @@ impl CodexSession {
             reader,
             writer,
             None,
-            dialect,
+            generation,
             options.handler(),
             audit.clone(),
             options.peer_config(),
@@ -525,8 +531,10 @@ impl CodexSession {
     pub async fn new_conversation(&self, options: ConversationOptions) -> Result<Conversation> {
         let peer = self.peer()?;
         let timeout = self.inner.options.request_timeout;
-        let dialect = peer.dialect().clone();
-        let info = dialect.new_conversation(&peer, &options, timeout).await?;
+        let generation = peer.generation().clone();
+        let info = generation
+            .new_conversation(&peer, &options, timeout)
+            .await?;
         self.open(peer, info, &options).await
     }
 
@@ -593,13 +601,13 @@ impl CodexSession {
         // conversation on resume, and the live handle's listener would go deaf (0.39, 0.80 v1).
         let known = match stored {
             Stored::Id(id) => Some(id.to_owned()),
-            Stored::Path(path) => crate::dialect::id_from_rollout_path(path),
+            Stored::Path(path) => crate::generation::id_from_rollout_path(path),
         };
         if let Some(id) = known.filter(|id| self.has_handle(&peer, id)) {
             return Err(Error::AlreadyOpen { conversation: id });
         }
-        let dialect = peer.dialect().clone();
-        let info = dialect
+        let generation = peer.generation().clone();
+        let info = generation
             .resume_conversation(&peer, stored, &options, timeout)
             .await?;
         if self.has_handle(&peer, &info.id) {
@@ -655,15 +663,15 @@ impl CodexSession {
     async fn open(
         &self,
         peer: Arc<Peer>,
-        info: crate::dialect::ConversationInfo,
+        info: crate::generation::ConversationInfo,
         options: &ConversationOptions,
     ) -> Result<Conversation> {
         let timeout = self.inner.options.request_timeout;
         // Route first, then subscribe: no event can arrive before its queue exists.
         let route = peer.add_route(&info.id, options.cwd.clone());
         self.track_handle(&peer, &info.id, &route);
-        let dialect = peer.dialect().clone();
-        let subscription = match dialect.subscribe(&peer, &info.id, timeout).await {
+        let generation = peer.generation().clone();
+        let subscription = match generation.subscribe(&peer, &info.id, timeout).await {
             Ok(s) => s,
             Err(e) => {
                 peer.remove_route(&info.id);
@@ -695,8 +703,8 @@ impl CodexSession {
         cursor: Option<&str>,
     ) -> Result<ConversationPage> {
         let peer = self.peer()?;
-        let dialect = peer.dialect().clone();
-        dialect
+        let generation = peer.generation().clone();
+        generation
             .list_conversations(&peer, page_size, cursor, self.inner.options.request_timeout)
             .await
     }
@@ -716,19 +724,19 @@ impl CodexSession {
         rollout_path: &Path,
     ) -> Result<()> {
         let peer = self.peer()?;
-        let dialect = peer.dialect().clone();
+        let generation = peer.generation().clone();
         let timeout = self.inner.options.request_timeout;
         // Archiving under a live handle leaves it deaf (0.169 stops its events): refuse before
         // the server archives anything. The id is given, or in the rollout file's name, or
         // (only while some handle is open) looked up in the listing.
         let mut conversation_id = conversation_id.to_owned();
         if conversation_id.is_empty() {
-            if let Some(id) = crate::dialect::id_from_rollout_path(rollout_path) {
+            if let Some(id) = crate::generation::id_from_rollout_path(rollout_path) {
                 conversation_id = id;
             } else if self.has_any_handle(&peer) {
-                let stored = crate::dialect::Stored::Path(rollout_path);
+                let stored = crate::generation::Stored::Path(rollout_path);
                 if let Ok(found) =
-                    crate::dialect::find_listed(&*dialect, &peer, stored, timeout).await
+                    crate::generation::find_listed(&*generation, &peer, stored, timeout).await
                 {
                     conversation_id = found.id;
                 }
@@ -739,7 +747,7 @@ impl CodexSession {
                 conversation: conversation_id,
             });
         }
-        dialect
+        generation
             .archive_conversation(
                 &peer,
                 &conversation_id,
@@ -776,8 +784,10 @@ impl CodexSession {
         let mut delay = options.restart_backoff;
         let mut last = None;
         for attempt in 1..=options.restart_attempts {
-            let launched = match self.inner.resolved.dialect() {
-                Ok(dialect) => launch(options, &spec, dialect, self.inner.resolved.name()).await,
+            let launched = match self.inner.resolved.generation() {
+                Ok(generation) => {
+                    launch(options, &spec, generation, self.inner.resolved.name()).await
+                }
                 Err(e) => Err(e),
             };
             match launched {
@@ -843,7 +853,7 @@ impl CodexSession {
 async fn launch(
     options: &SessionOptions,
     spec: &SpawnSpec,
-    dialect: Arc<dyn Dialect>,
+    generation: Arc<dyn Generation>,
     protocol: &'static str,
 ) -> Result<Live> {
     let spawned = spawn(spec)?;
@@ -851,7 +861,7 @@ async fn launch(
         spawned.stdout,
         spawned.stdin,
         Some(spawned.guard),
-        dialect,
+        generation,
         options.handler(),
         options.audit_sink(),
         options.peer_config(),
@@ -869,8 +879,8 @@ async fn handshake(
         name: options.client_name.clone(),
         version: options.client_version.clone(),
     };
-    let dialect = peer.dialect().clone();
-    match dialect
+    let generation = peer.generation().clone();
+    match generation
         .initialize(peer, &client, options.handshake_timeout)
         .await
     {

@@ -8,7 +8,7 @@
 //! Design choices:
 //! - **Enum spelling is chosen by the writer.** `thread/start` takes `approvalPolicy` /
 //!   `sandbox` in camelCase up to 0.66 and kebab-case from 0.72, and each era rejects the
-//!   other. [`Spelled`] carries the value and the [`V2Spelling`] to write it in, so the dialect
+//!   other. [`Spelled`] carries the value and the [`V2Spelling`] to write it in, so the generation
 //!   picks the spelling once from the detected version and the type does the rest. Reading
 //!   accepts both and records which one it saw.
 //! - **Items are typed where a client acts on them** (command execution, file change, agent
@@ -19,7 +19,7 @@
 //!   `decline`, `cancel`. Anything else a peer might read (`approved`, the v1 spelling; the
 //!   guide's `allow`) decodes as [`V2Decision::Decline`], which is what 0.169 does with it.
 //! - **Approval requests never carry the diff** (and before 0.89 not the command): the
-//!   dialect takes them from the `item/started` item with the same `itemId`.
+//!   generation takes them from the `item/started` item with the same `itemId`.
 //! - Every struct keeps unknown members in `extra` (the protocol grows a field every few
 //!   releases: `startedAtMs`, `emittedAtMs`, `environmentId`, …).
 

@@ -240,7 +240,7 @@ fn toml_string(s: &str) -> String {
 ///
 /// When a forced protocol fails, the error says so if the binary's version does not speak it
 /// (e.g. `codex 0.169.0 does not speak mcp-conversation (it speaks: app-server-v2)`): a server
-/// spoken to in the wrong dialect only exits or answers "method not found", which names no
+/// spoken to in the wrong generation only exits or answers "method not found", which names no
 /// cause.
 pub async fn ask_codex(
     config: &AssistantConfig,

@@ -6,7 +6,7 @@
 //! record-transcript [--version 0.39.0] [--out DIR] [--list] [--show-stderr] [SCENARIO…]
 //! ```
 //! Default output: `crates/mcp-proto/tests/fixtures/recorded/<version>-<scenario>.jsonl`.
-//! Without scenario names, the scenarios that fit the version run: the `codex mcp` dialect of
+//! Without scenario names, the scenarios that fit the version run: the `codex mcp` generation of
 //! 0.22–0.42 (conversation API + tool mode), `app-v1-*` for app-server v1 (0.44–0.107),
 //! `app-v2-*` for app-server v2 with v2 approvals (0.63+), `mcp-server-*` for `codex
 //! mcp-server` tool mode (0.44–0.153.4). The app-server scenarios print how long

@@ -1,8 +1,8 @@
 //! MCP tool mode: `codex mcp` 0.20 – 0.42 and `codex mcp-server` 0.44 – 0.153.4 (measured on
 //! 0.39.0 and 0.80.0; see `codex-protocol.md` 2.1.b).
 //!
-//! The server offers two MCP tools and no conversation API. What this dialect does with them:
-//! - **a conversation is local** until its first message: [`Dialect::new_conversation`] makes an
+//! The server offers two MCP tools and no conversation API. What this generation does with them:
+//! - **a conversation is local** until its first message: [`Generation::new_conversation`] makes an
 //!   id (`mcp-tool-1`) and keeps the options; the first message is `tools/call` `codex` with
 //!   `prompt` and the options as the tool's kebab-case arguments (`approval-policy`,
 //!   `sandbox`, `cwd`, `model`, `profile`, `config`, `base-instructions`); later messages are
@@ -26,7 +26,7 @@
 //!   those copies are not `codex/event` and are ignored;
 //! - **approvals** are MCP `elicitation/create` requests with Codex's `codex_*` members
 //!   (`codex_elicitation` `exec-approval` / `patch-approval`, routed by
-//!   `codex_mcp_tool_call_id`), read into the same [`ApprovalRequest`] as every dialect. The
+//!   `codex_mcp_tool_call_id`), read into the same [`ApprovalRequest`] as every generation. The
 //!   answer is Codex's decision object `{"decision":"approved"}` — never MCP's `{"action":…}`
 //!   (read as a denial), never a JSON-RPC error (hangs the turn). The justification, missing
 //!   from later elicitations, is taken from the `exec_approval_request` event before it. An
@@ -70,14 +70,15 @@ use tokio_util::sync::CancellationToken;
 use crate::approval::{ApprovalRequest, Decision, ExecApproval, PatchApproval};
 use crate::conversation::{ConversationOptions, TurnOptions};
 use crate::detect::Quirks;
-use crate::dialect::mcp_conversation::{
-    approval_policy, file_changes, map_event, review_decision, sandbox_mode, McpConversation,
-};
-use crate::dialect::{
-    ClientIdentity, ConversationInfo, ConversationPage, Dialect, ServerInfo, ServerRequest, Stored,
-};
 use crate::error::{Error, Result};
 use crate::event::Event;
+use crate::generation::mcp_conversation::{
+    approval_policy, file_changes, map_event, review_decision, sandbox_mode, McpConversation,
+};
+use crate::generation::{
+    ClientIdentity, ConversationInfo, ConversationPage, Generation, ServerInfo, ServerRequest,
+    Stored,
+};
 use crate::peer::{DeferredCall, Peer};
 
 const NAME: &str = "mcp-tool";
@@ -548,7 +549,7 @@ async fn not_started(started: &CancellationToken, limit: Duration) {
 }
 
 #[async_trait::async_trait]
-impl Dialect for McpTool {
+impl Generation for McpTool {
     fn server_args(&self) -> Vec<OsString> {
         vec![self.subcommand.into()]
     }
@@ -681,7 +682,7 @@ impl Dialect for McpTool {
     }
 
     /// Nothing to subscribe to; the conversation id comes back as the "subscription" so that
-    /// [`Dialect::unsubscribe_request`], called when the conversation is dropped, forgets it.
+    /// [`Generation::unsubscribe_request`], called when the conversation is dropped, forgets it.
     async fn subscribe(
         &self,
         _peer: &Peer,
@@ -786,7 +787,7 @@ mod tests {
     use std::path::PathBuf;
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-    /// A dialect holding conversation `c` with tools/call `call` in flight (what
+    /// A generation holding conversation `c` with tools/call `call` in flight (what
     /// `new_conversation` and `send_message` register).
     fn holding(call: i64) -> McpTool {
         let d = McpTool::new();
@@ -1066,7 +1067,7 @@ mod tests {
         assert_eq!(McpTool::new().server_args(), ["mcp-server"]);
     }
 
-    // A scripted `codex mcp-server` over an in-process pipe, driving the dialect through the
+    // A scripted `codex mcp-server` over an in-process pipe, driving the generation through the
     // peer and a `Conversation` as the session does.
 
     const LIMIT: Duration = Duration::from_secs(5);
@@ -1175,23 +1176,23 @@ mod tests {
             slow_consumer_grace: Duration::from_secs(1),
             write_queue: 64,
         };
-        let dialect: Arc<dyn Dialect> = Arc::new(McpTool::new());
+        let generation: Arc<dyn Generation> = Arc::new(McpTool::new());
         let peer = Peer::start(
             read,
             write,
             None,
-            dialect.clone(),
+            generation.clone(),
             Arc::new(Fixed(decision)),
             Arc::new(crate::audit::NoAudit),
             config,
         );
         let options = ConversationOptions::new().cwd("/w");
-        let info = dialect
+        let info = generation
             .new_conversation(&peer, &options, LIMIT)
             .await
             .unwrap();
         let route = peer.add_route(&info.id, options.cwd.clone());
-        let subscription = dialect.subscribe(&peer, &info.id, LIMIT).await.unwrap();
+        let subscription = generation.subscribe(&peer, &info.id, LIMIT).await.unwrap();
         let conversation = Conversation::new(
             peer.clone(),
             route,
@@ -1399,7 +1400,7 @@ mod tests {
         assert!(no_pending_call(&peer).await);
         // Listing and friends are typed errors.
         let err = peer
-            .dialect()
+            .generation()
             .list_conversations(&peer, None, None, LIMIT)
             .await
             .unwrap_err();

@@ -5,14 +5,14 @@
 //! - no `"jsonrpc"` written; the handshake is `initialize {clientInfo}` then `initialized`;
 //! - a conversation is a thread (`thread/start`, subscribed at once: no listener); a message is
 //!   `turn/start` with flat text items; `turn/interrupt` needs the running turn's id, so the
-//!   dialect remembers the last turn id per thread;
+//!   generation remembers the last turn id per thread;
 //! - the `thread/start` enums are spelled camelCase up to 0.66 and kebab-case from 0.72 (each
 //!   era rejects the other): the spelling is fixed at construction from the detected version;
 //! - events are `item/started` / `item/completed` / deltas / `turn/completed`; 0.63–0.114 also
-//!   send the old `codex/event/*` for the same thread, which this dialect ignores (they would
+//!   send the old `codex/event/*` for the same thread, which this generation ignores (they would
 //!   double every event);
 //! - approval requests name an item and do not carry the diff (nor, before 0.89, the command):
-//!   the dialect keeps each started `commandExecution` / `fileChange` item until it completes
+//!   the generation keeps each started `commandExecution` / `fileChange` item until it completes
 //!   and fills the approval from it. An approval whose item is unknown is denied;
 //! - commands are one shell string (`/bin/bash -lc 'touch x'`); they are split into an argv
 //!   with POSIX quoting so the approval policy sees the same shape as from `codex mcp`;
@@ -31,7 +31,7 @@
 //! with the server request `mcpServer/elicitation/request`
 //! `{threadId, turnId, serverName, message, mode: "form", requestedSchema: {}, _meta:
 //! {codex_approval_kind: "mcp_tool_call", tool_name, tool_params, tool_description, persist:
-//! ["session","always"], tool_params_display}}` (no item id: the dialect matches the started
+//! ["session","always"], tool_params_display}}` (no item id: the generation matches the started
 //! item by thread, server and tool, preferring equal arguments). It accepts the MCP
 //! elicitation answer: `{"action":"accept"}` (with or without `content`) runs the tool;
 //! `{"action":"decline"}` gives the model "user rejected MCP tool call" and `{"action":"cancel"}`
@@ -41,7 +41,7 @@
 //! call (the next call of the same tool asks again); `accept` with
 //! `"_meta":{"persist":"session"}` is not asked again in the session. With the approval policy
 //! `never`, 0.169 does not ask and refuses every MCP tool call ("MCP tool call requires
-//! approval, but approval policy is never"); `untrusted` and `on-request` ask. The dialect
+//! approval, but approval policy is never"); `untrusted` and `on-request` ask. The generation
 //! answers every `mcpServer/elicitation/request` with an action: `approved` → `accept`,
 //! `approved_for_session` → `accept` + `persist: session`, `denied` → `decline`, `abort` →
 //! `cancel`, and anything unreadable or not a tool-call approval (a server's own form) →
@@ -75,12 +75,12 @@ use crate::approval::{
     PatchApproval,
 };
 use crate::conversation::{ApprovalPolicy, ConversationOptions, Sandbox, TurnOptions};
-use crate::dialect::{
-    find_listed, id_from_rollout_path, ClientIdentity, ConversationInfo, ConversationPage,
-    ConversationSummary, Dialect, ServerInfo, ServerRequest, Stored,
-};
 use crate::error::{Error, Result};
 use crate::event::{Event, TokenUsage};
+use crate::generation::{
+    find_listed, id_from_rollout_path, ClientIdentity, ConversationInfo, ConversationPage,
+    ConversationSummary, Generation, ServerInfo, ServerRequest, Stored,
+};
 use crate::peer::Peer;
 
 const NAME: &str = "app-server-v2";
@@ -255,7 +255,7 @@ impl AppServerV2 {
         }
     }
 
-    /// A dialect writing `thread/start` enums in `spelling` (camelCase up to 0.66, kebab-case
+    /// A generation writing `thread/start` enums in `spelling` (camelCase up to 0.66, kebab-case
     /// from 0.72: `detect::Quirks::v2_enums`).
     pub(crate) fn new(spelling: V2Spelling) -> Self {
         AppServerV2 {
@@ -501,7 +501,7 @@ impl AppServerV2 {
 }
 
 #[async_trait::async_trait]
-impl Dialect for AppServerV2 {
+impl Generation for AppServerV2 {
     fn server_args(&self) -> Vec<OsString> {
         vec!["app-server".into()]
     }
@@ -598,7 +598,7 @@ impl Dialect for AppServerV2 {
             m if m == FileChangeRequestApproval::METHOD => self.patch_approval(request),
             m if m == McpServerElicitationRequest::METHOD => self.mcp_elicitation(request),
             // v1 approvals inside v2 turns (codex before 0.63) and tool-mode elicitations: this
-            // dialect cannot answer them in their own spelling, so it denies them.
+            // generation cannot answer them in their own spelling, so it denies them.
             "execCommandApproval" | "applyPatchApproval" | "elicitation/create" => {
                 ServerRequest::BadApproval {
                     message: format!("`{}` is not an app-server v2 approval", request.method),
@@ -870,7 +870,7 @@ mod tests {
         assert_eq!(argv("echo 'open"), ["echo 'open"]);
     }
 
-    /// Everything the dialect makes of one recorded transcript.
+    /// Everything the generation makes of one recorded transcript.
     struct Replay {
         events: Vec<(String, Event)>,
         approvals: Vec<ApprovalRequest>,
@@ -878,7 +878,7 @@ mod tests {
     }
 
     fn replay(text: &str) -> Replay {
-        let dialect = AppServerV2::new(V2Spelling::KebabCase);
+        let generation = AppServerV2::new(V2Spelling::KebabCase);
         let mut out = Replay {
             events: Vec::new(),
             approvals: Vec::new(),
@@ -891,8 +891,8 @@ mod tests {
             }
             let bytes = serde_json::to_vec(&entry["msg"]).unwrap();
             match Message::decode(&bytes).unwrap() {
-                Message::Notification(n) => out.events.extend(dialect.event(&n)),
-                Message::Request(r) => match dialect.server_request(&r) {
+                Message::Notification(n) => out.events.extend(generation.event(&n)),
+                Message::Request(r) => match generation.server_request(&r) {
                     ServerRequest::Approval(a) => out.approvals.push(a),
                     ServerRequest::BadApproval { message } => out.bad.push(message),
                     other => panic!("unexpected request {other:?}"),
@@ -992,13 +992,13 @@ mod tests {
 
     #[test]
     fn approvals_without_a_started_item_are_denied_and_decisions_are_v2() {
-        let dialect = AppServerV2::new(V2Spelling::KebabCase);
+        let generation = AppServerV2::new(V2Spelling::KebabCase);
         let line = br#"{"method":"item/fileChange/requestApproval","id":0,"params":{"threadId":"t","turnId":"0","itemId":"call_patch_9","reason":null,"grantRoot":null}}"#;
         let Message::Request(r) = Message::decode(line).unwrap() else {
             panic!()
         };
         assert!(matches!(
-            dialect.server_request(&r),
+            generation.server_request(&r),
             ServerRequest::BadApproval { .. }
         ));
         let v1 = br#"{"method":"execCommandApproval","id":1,"params":{"conversationId":"t","callId":"c","command":["ls"],"cwd":"/"}}"#;
@@ -1006,7 +1006,7 @@ mod tests {
             panic!()
         };
         assert!(matches!(
-            dialect.server_request(&r),
+            generation.server_request(&r),
             ServerRequest::BadApproval { .. }
         ));
         for (d, wire) in [
@@ -1016,7 +1016,7 @@ mod tests {
             (Decision::Abort, "cancel"),
         ] {
             assert_eq!(
-                dialect.decision_result(d).get(),
+                generation.decision_result(d).get(),
                 format!(r#"{{"decision":"{wire}"}}"#)
             );
         }
@@ -1032,7 +1032,7 @@ mod tests {
     /// The shapes measured on the real 0.169.0 (see the module docs).
     #[test]
     fn mcp_tool_call_elicitations_become_approvals_answered_with_actions() {
-        let dialect = AppServerV2::new(V2Spelling::KebabCase);
+        let generation = AppServerV2::new(V2Spelling::KebabCase);
         for (id, args) in [
             ("call_other", r#"{"sql":"SELECT 2"}"#),
             ("call_q", r#"{"sql":"SELECT 1"}"#),
@@ -1043,12 +1043,12 @@ mod tests {
             let Message::Notification(n) = Message::decode(started.as_bytes()).unwrap() else {
                 panic!()
             };
-            let (thread, event) = dialect.event(&n).unwrap();
+            let (thread, event) = generation.event(&n).unwrap();
             assert_eq!((thread.as_str(), event.kind()), ("t", "mcpToolCall"));
         }
         let ask = r#"{"id":0,"method":"mcpServer/elicitation/request","params":{"_meta":{"codex_approval_kind":"mcp_tool_call","persist":["session","always"],"tool_description":"Run SQL","tool_name":"execute_query","tool_params":{"sql":"SELECT 1"}},"message":"Allow the xldb MCP server to run tool \"execute_query\"?","mode":"form","requestedSchema":{"properties":{},"type":"object"},"serverName":"xldb","threadId":"t","turnId":"u"}}"#;
         let ServerRequest::Approval(ApprovalRequest::McpToolCall(call)) =
-            dialect.server_request(&request(ask))
+            generation.server_request(&request(ask))
         else {
             panic!("not an MCP tool approval")
         };
@@ -1066,9 +1066,9 @@ mod tests {
         let Message::Notification(n) = Message::decode(done.as_bytes()).unwrap() else {
             panic!()
         };
-        dialect.event(&n);
+        generation.event(&n);
         let ServerRequest::Approval(ApprovalRequest::McpToolCall(call)) =
-            dialect.server_request(&request(&ask.replace("\"t\"", "\"t2\"")))
+            generation.server_request(&request(&ask.replace("\"t\"", "\"t2\"")))
         else {
             panic!()
         };
@@ -1087,11 +1087,11 @@ mod tests {
             (Decision::Denied, r#"{"action":"decline"}"#),
             (Decision::Abort, r#"{"action":"cancel"}"#),
         ] {
-            assert_eq!(dialect.answer_result(method, d).get(), wire);
+            assert_eq!(generation.answer_result(method, d).get(), wire);
         }
         // Other requests keep the v2 decisions.
         assert_eq!(
-            dialect
+            generation
                 .answer_result("item/commandExecution/requestApproval", Decision::Approved)
                 .get(),
             r#"{"decision":"accept"}"#
@@ -1100,7 +1100,7 @@ mod tests {
 
     #[test]
     fn unreadable_or_foreign_elicitations_are_bad_approvals() {
-        let dialect = AppServerV2::new(V2Spelling::KebabCase);
+        let generation = AppServerV2::new(V2Spelling::KebabCase);
         for params in [
             // No server name.
             r#"{"threadId":"t","message":"m","_meta":{"codex_approval_kind":"mcp_tool_call","tool_name":"x"}}"#,
@@ -1114,7 +1114,7 @@ mod tests {
                 format!(r#"{{"id":3,"method":"mcpServer/elicitation/request","params":{params}}}"#);
             assert!(
                 matches!(
-                    dialect.server_request(&request(&line)),
+                    generation.server_request(&request(&line)),
                     ServerRequest::BadApproval { .. }
                 ),
                 "{params}"

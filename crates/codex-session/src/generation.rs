@@ -6,8 +6,8 @@
 //! approvals (`codex mcp-server`), and the app-server v2 `thread/*`/`turn/*` protocol. The
 //! session, the peer and the public types do not know which one they speak: everything that
 //! differs (spawn arguments, the handshake, how a conversation is created and fed, how events
-//! and approval requests look, how a decision is spelled) is a method of [`Dialect`]. A new
-//! generation is one file in `dialect/` implementing it plus one [`Protocol`] variant:
+//! and approval requests look, how a decision is spelled) is a method of [`Generation`]. A new
+//! generation is one file in `generation/` implementing it plus one [`Protocol`] variant:
 //! [`mcp_conversation`], [`mcp_tool`], [`app_server_v1`] and [`app_server_v2`].
 
 use std::ffi::OsString;
@@ -67,8 +67,8 @@ pub enum Protocol {
 }
 
 impl Protocol {
-    /// The dialect, for the protocols that need no detection (`None` for [`Protocol::Auto`]).
-    pub(crate) fn dialect(self) -> Option<std::sync::Arc<dyn Dialect>> {
+    /// The generation, for the protocols that need no detection (`None` for [`Protocol::Auto`]).
+    pub(crate) fn generation(self) -> Option<std::sync::Arc<dyn Generation>> {
         use std::sync::Arc;
         Some(match self {
             Protocol::McpConversation => Arc::new(mcp_conversation::McpConversation),
@@ -196,7 +196,7 @@ pub struct ConversationPage {
 }
 
 /// How a stored conversation is named when resuming it: the conversation API (`codex mcp`,
-/// app-server v1) resumes from the rollout file, app-server v2 by thread id. Each dialect
+/// app-server v1) resumes from the rollout file, app-server v2 by thread id. Each generation
 /// turns the one it is given into the one it needs ([`id_from_rollout_path`], else
 /// [`find_listed`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,19 +236,19 @@ const FIND_PAGES: usize = 100;
 /// The page size used to find one conversation.
 const FIND_PAGE_SIZE: usize = 100;
 
-/// Page through the server's listing for the conversation `stored` names (the dialect needs
+/// Page through the server's listing for the conversation `stored` names (the generation needs
 /// the other half: the path for an id, or the id for a path). Archived conversations are
 /// not listed, so they are not found. [`Error::NotFound`] after the last page (or
 /// `FIND_PAGES` pages).
 pub(crate) async fn find_listed(
-    dialect: &dyn Dialect,
+    generation: &dyn Generation,
     peer: &Peer,
     stored: Stored<'_>,
     timeout: Duration,
 ) -> Result<ConversationSummary> {
     let mut cursor: Option<String> = None;
     for _ in 0..FIND_PAGES {
-        let page = dialect
+        let page = generation
             .list_conversations(peer, Some(FIND_PAGE_SIZE), cursor.as_deref(), timeout)
             .await?;
         let found = page.items.into_iter().find(|c| match stored {
@@ -268,7 +268,7 @@ pub(crate) async fn find_listed(
     })
 }
 
-/// What a server request is, once a dialect has looked at it.
+/// What a server request is, once a generation has looked at it.
 #[derive(Debug)]
 pub(crate) enum ServerRequest {
     /// An approval request we understood.
@@ -290,7 +290,7 @@ pub(crate) struct ClientIdentity {
 
 /// One protocol generation. See the module docs.
 #[async_trait::async_trait]
-pub(crate) trait Dialect: Send + Sync + std::fmt::Debug {
+pub(crate) trait Generation: Send + Sync + std::fmt::Debug {
     /// Arguments that make the binary serve this protocol (`["mcp"]`).
     fn server_args(&self) -> Vec<OsString>;
     /// Whether to write `"jsonrpc":"2.0"`.
@@ -310,7 +310,7 @@ pub(crate) trait Dialect: Send + Sync + std::fmt::Debug {
     /// The `result` that carries `decision`.
     fn decision_result(&self, decision: Decision) -> Box<RawValue>;
     /// The `result` that carries `decision` as the answer to a request of `method` (a
-    /// dialect whose approval requests differ in their answer's shape overrides this, e.g.
+    /// generation whose approval requests differ in their answer's shape overrides this, e.g.
     /// app-server v2's `mcpServer/elicitation/request`).
     fn answer_result(&self, _method: &str, decision: Decision) -> Box<RawValue> {
         self.decision_result(decision)
@@ -378,7 +378,7 @@ pub(crate) trait Dialect: Send + Sync + std::fmt::Debug {
         options: &ConversationOptions,
         timeout: Duration,
     ) -> Result<ConversationInfo>;
-    /// Archive a stored conversation. Either half may be empty: the dialect finds the one it
+    /// Archive a stored conversation. Either half may be empty: the generation finds the one it
     /// needs.
     async fn archive_conversation(
         &self,

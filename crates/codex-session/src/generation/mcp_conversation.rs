@@ -34,12 +34,12 @@ use crate::approval::{
     ApprovalRequest, Decision, ExecApproval, FileChange, FileChangeKind, PatchApproval,
 };
 use crate::conversation::{ApprovalPolicy, ConversationOptions, Sandbox, TurnOptions};
-use crate::dialect::{
-    find_listed, id_from_rollout_path, ClientIdentity, ConversationInfo, ConversationPage,
-    ConversationSummary, Dialect, ServerInfo, ServerRequest, Stored,
-};
 use crate::error::Result;
 use crate::event::{Event, TokenUsage};
+use crate::generation::{
+    find_listed, id_from_rollout_path, ClientIdentity, ConversationInfo, ConversationPage,
+    ConversationSummary, Generation, ServerInfo, ServerRequest, Stored,
+};
 use crate::peer::Peer;
 
 /// See the module docs.
@@ -135,7 +135,7 @@ pub(crate) fn file_changes(
 }
 
 #[async_trait::async_trait]
-impl Dialect for McpConversation {
+impl Generation for McpConversation {
     fn server_args(&self) -> Vec<OsString> {
         vec!["mcp".into()]
     }
@@ -191,7 +191,7 @@ impl Dialect for McpConversation {
                     message: e.to_string(),
                 },
             },
-            // Tool-mode approvals (not used by this dialect's conversations): deny, never
+            // Tool-mode approvals (not used by this generation's conversations): deny, never
             // leave them hanging.
             "elicitation/create" => ServerRequest::BadApproval {
                 message: "tool-mode elicitation is not used by the conversation protocol".into(),

@@ -1,7 +1,7 @@
 //! The conversation API on `codex app-server` (v1), codex 0.44 – 0.107; detection prefers it
 //! up to 0.62, where v2 turns still carry v1 approvals.
 //!
-//! It is the `codex mcp` conversation API moved to another subcommand, so this dialect is
+//! It is the `codex mcp` conversation API moved to another subcommand, so this generation is
 //! [`McpConversation`] with the differences measured in `codex-protocol.md` 2.2:
 //! - `codex app-server` instead of `codex mcp`; no `"jsonrpc"` written (accepted either way);
 //! - the app-server handshake (`initialize {clientInfo}`, then `initialized`);
@@ -35,12 +35,13 @@ use serde_json::value::RawValue;
 
 use crate::approval::Decision;
 use crate::conversation::{ApprovalPolicy, ConversationOptions, Sandbox, TurnOptions};
-use crate::dialect::mcp_conversation::McpConversation;
-use crate::dialect::{
-    ClientIdentity, ConversationInfo, ConversationPage, Dialect, ServerInfo, ServerRequest, Stored,
-};
 use crate::error::Result;
 use crate::event::Event;
+use crate::generation::mcp_conversation::McpConversation;
+use crate::generation::{
+    ClientIdentity, ConversationInfo, ConversationPage, Generation, ServerInfo, ServerRequest,
+    Stored,
+};
 use crate::peer::Peer;
 
 /// See the module docs.
@@ -52,7 +53,7 @@ pub(crate) struct AppServerV1 {
 }
 
 impl AppServerV1 {
-    /// The dialect; `type_tagged_sandbox` from `detect::Quirks::sandbox_policy_type_tag`.
+    /// The generation; `type_tagged_sandbox` from `detect::Quirks::sandbox_policy_type_tag`.
     pub(crate) fn new(type_tagged_sandbox: bool) -> Self {
         AppServerV1 {
             inner: McpConversation,
@@ -79,7 +80,7 @@ fn sandbox_policy(s: Sandbox) -> SandboxPolicy {
 }
 
 #[async_trait::async_trait]
-impl Dialect for AppServerV1 {
+impl Generation for AppServerV1 {
     fn server_args(&self) -> Vec<OsString> {
         vec!["app-server".into()]
     }
@@ -269,7 +270,7 @@ mod tests {
                 path.display()
             )
         });
-        let dialect = AppServerV1::new(true);
+        let generation = AppServerV1::new(true);
         let (mut events, mut approvals) = (Vec::new(), Vec::new());
         for line in text.lines() {
             let entry: Value = serde_json::from_str(line).unwrap();
@@ -278,8 +279,8 @@ mod tests {
             }
             let bytes = serde_json::to_vec(&entry["msg"]).unwrap();
             match Message::decode(&bytes).unwrap() {
-                Message::Notification(n) => events.extend(dialect.event(&n)),
-                Message::Request(r) => match dialect.server_request(&r) {
+                Message::Notification(n) => events.extend(generation.event(&n)),
+                Message::Request(r) => match generation.server_request(&r) {
                     ServerRequest::Approval(a) => approvals.push(a),
                     other => panic!("unexpected request {other:?}"),
                 },
@@ -317,10 +318,10 @@ mod tests {
             Some("All done (fake model).")
         );
         assert_eq!(
-            dialect.decision_result(Decision::Denied).get(),
+            generation.decision_result(Decision::Denied).get(),
             r#"{"decision":"denied"}"#
         );
-        assert_eq!(dialect.server_args(), ["app-server"]);
+        assert_eq!(generation.server_args(), ["app-server"]);
     }
 
     #[test]
