@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use xldb_workflows as wf;
-use xldb_workflows::{AssistantError, AssistantOutcome, Engine};
+use xldb_workflows::{AssistantError, AssistantOutcome, Dialect, WorkflowDialect};
 
 /// Arguments of `xldb-codex analyze`.
 #[derive(Debug, clap::Args)]
@@ -121,21 +121,19 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Exit> {
     }
 }
 
-fn engine_of(db: Option<&str>, engine: Option<&str>) -> anyhow::Result<Engine> {
+fn engine_of(db: Option<&str>, engine: Option<&str>) -> anyhow::Result<Dialect> {
     if let Some(e) = engine {
-        return e
-            .parse::<Engine>()
-            .map_err(|e| UsageError(e.to_string()).into());
+        return xldb_workflows::dialect_named(e).map_err(|e| UsageError(e.to_string()).into());
     }
     match db {
-        Some(url) => Engine::from_url(url).ok_or_else(|| {
+        Some(url) => xldb_workflows::dialect_for_url(url).ok_or_else(|| {
             UsageError(format!(
                 "cannot tell the engine of `{}`; add --engine",
                 codex_session::redact_text(url)
             ))
             .into()
         }),
-        None => Ok(Engine::Generic),
+        None => Ok(Dialect::Generic),
     }
 }
 
@@ -452,7 +450,7 @@ async fn extract_schema(db: &str, tables: &[String]) -> anyhow::Result<db_schema
 async fn schema(a: SchemaArgs) -> anyhow::Result<Exit> {
     let s = a.codex.resolve()?;
     let format = a.output.format();
-    let engine = engine_of(Some(&a.db), None).unwrap_or(Engine::Generic);
+    let engine = engine_of(Some(&a.db), None).unwrap_or(Dialect::Generic);
     // The whole schema: `--tables` focuses the map, it does not hide the rest from the model.
     let schema = extract_schema(&a.db, &[]).await?;
     // A typo in `--tables` is an error naming the nearest tables, never a silent "no findings".
@@ -563,7 +561,7 @@ struct Measured {
     run_error: Option<String>,
 }
 
-async fn measure(tools: &mut wf::DbTools, engine: Engine, sql: &str, analyze: bool) -> Measured {
+async fn measure(tools: &mut wf::DbTools, engine: Dialect, sql: &str, analyze: bool) -> Measured {
     let read_only = wf::check_read_only(engine, sql).allowed;
     let planned = if analyze && read_only {
         let out = tools.explain_analyze(sql).await;
@@ -817,7 +815,7 @@ async fn caching(a: CachingArgs) -> anyhow::Result<Exit> {
     if a.queries.is_some() {
         sources.push("file".to_string());
     }
-    if let (Some(db), Engine::Postgres) = (&a.db, engine) {
+    if let (Some(db), Dialect::Postgres) = (&a.db, engine) {
         let mut t = wf::DbTools::connect(
             db,
             wf::DbToolsOptions {

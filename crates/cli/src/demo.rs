@@ -6,7 +6,7 @@ use crate::settings::{data_dir, Format, OutputArgs};
 use anyhow::Context as _;
 use std::path::PathBuf;
 use xldb_workflows::{
-    analyze_query, analyze_schema, create_demo_database, schema_facts, Engine, QueryLintOptions,
+    analyze_query, analyze_schema, create_demo_database, schema_facts, Dialect, QueryLintOptions,
     SchemaLintOptions, DEMO_COMMANDS, DEMO_QUERIES,
 };
 
@@ -50,7 +50,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Exit> {
     let facts = schema_facts(&schema);
     let mut query_results = Vec::new();
     for q in DEMO_QUERIES {
-        let a = analyze_query(Engine::Sqlite, q, &facts, QueryLintOptions::default())?;
+        let a = analyze_query(Dialect::Sqlite, q, &facts, QueryLintOptions::default())?;
         query_results.push((q.to_string(), a.findings));
     }
     let db_text = db.display().to_string();

@@ -13,7 +13,7 @@ use crate::exit::Exit;
 use crate::settings::{Format, Settings};
 use serde_json::json;
 use xldb_workflows as wf;
-use xldb_workflows::{AssistantOutcome, Engine};
+use xldb_workflows::{AssistantOutcome, Dialect};
 
 /// The share of the budget a part's schema may take in full (the rest is for the findings,
 /// the instructions and the names of neighbours).
@@ -23,7 +23,7 @@ const PART_SHARE: (usize, usize) = (11, 20);
 pub(crate) async fn run(
     s: &Settings,
     db: &str,
-    engine: Engine,
+    engine: Dialect,
     schema: &db_schema::Schema,
     findings: &[wf::Finding],
     format: Format,

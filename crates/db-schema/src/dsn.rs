@@ -206,6 +206,34 @@ impl DatabaseUrl {
     }
 }
 
+/// The engine a connection URL or a bare database file path names, read from its scheme
+/// alone (the rest need not parse): the scheme lower-cased without a driver suffix
+/// (`postgresql` for `postgresql+psycopg://…`; aliases stay as written: `pg`, `mariadb`), or for a
+/// path without one, `sqlite` (`*.db`, `*.sqlite`, `*.sqlite3`) or `duckdb` (`*.duckdb`).
+/// `None` when neither tells. See [`crate::engine_for_url`] for the engine itself.
+pub fn url_engine_name(raw: &str) -> Option<String> {
+    match raw.split_once(':') {
+        Some((scheme, _)) if !scheme.contains('/') && !scheme.contains('\\') => {
+            let scheme = scheme.to_ascii_lowercase();
+            Some(scheme.split('+').next().unwrap_or(&scheme).to_owned())
+        }
+        _ => {
+            let lower = raw.to_ascii_lowercase();
+            let sqlite = [".db", ".sqlite", ".sqlite3"]
+                .iter()
+                .any(|ext| lower.ends_with(ext));
+            let name = if sqlite {
+                "sqlite"
+            } else if lower.ends_with(".duckdb") {
+                "duckdb"
+            } else {
+                return None;
+            };
+            Some(name.to_owned())
+        }
+    }
+}
+
 /// Split `scheme://rest`; also the single-colon file forms other tools accept
 /// (`sqlite:shop.db`, `sqlite::memory:`, `duckdb:/abs/x.duckdb`).
 fn split_scheme(raw: &str) -> Option<(&str, &str)> {
@@ -321,6 +349,23 @@ impl std::fmt::Debug for DatabaseUrl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_engine_name_is_read_from_the_scheme_or_the_file_extension() {
+        for (raw, name) in [
+            (
+                "postgresql+psycopg://u:p@h/db",
+                Some("postgresql".to_owned()),
+            ),
+            ("MySQL://h/db", Some("mysql".to_owned())),
+            ("sqlite:shop.db", Some("sqlite".to_owned())),
+            ("/tmp/shop.sqlite3", Some("sqlite".to_owned())),
+            ("./x.duckdb", Some("duckdb".to_owned())),
+            ("/tmp/notes.txt", None),
+        ] {
+            assert_eq!(url_engine_name(raw), name, "{raw}");
+        }
+    }
 
     #[test]
     fn file_urls_take_the_rest_as_path() {

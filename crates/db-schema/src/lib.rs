@@ -98,7 +98,7 @@ mod read_query;
 mod runner;
 mod table_names;
 
-pub use dsn::{DatabaseUrl, Location, Secret};
+pub use dsn::{url_engine_name, DatabaseUrl, Location, Secret};
 pub use engine::{
     engine_by_name, engine_for_url, has_built_in_driver, Capabilities, Catalog, ConnectOptions,
     Engine, Filter, ENGINES,

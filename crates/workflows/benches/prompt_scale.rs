@@ -16,7 +16,7 @@
 use db_schema::{Column, ForeignKey, Index, IndexColumn, PrimaryKey, Schema, Table, TableKind};
 use std::time::{Duration, Instant};
 use xldb_workflows::{
-    analyze_schema, count_tokens, merge_prompt, schema_analysis_prompt, schema_parts, Engine,
+    analyze_schema, count_tokens, merge_prompt, schema_analysis_prompt, schema_parts, Dialect,
     SchemaLintOptions, SchemaPart, SchemaPrompt, DEFAULT_PROMPT_BUDGET,
 };
 
@@ -121,7 +121,7 @@ fn main() {
             .collect();
         let compact_tokens = count_tokens(&compact);
         let request = SchemaPrompt {
-            engine: Engine::Sqlite,
+            engine: Dialect::Sqlite,
             schema: &schema,
             focus_tables: &[],
             findings: &findings,
@@ -160,7 +160,7 @@ fn main() {
         .enumerate()
         .map(|(i, tables)| {
             schema_analysis_prompt(&SchemaPrompt {
-                engine: Engine::Sqlite,
+                engine: Dialect::Sqlite,
                 schema: &schema,
                 focus_tables: &[],
                 findings: &findings,
@@ -179,7 +179,7 @@ fn main() {
     let answer = "RECOMMENDATION: add a primary key to t00007 ```sql\nALTER TABLE t00007 ADD PRIMARY KEY (id);\n```\n".repeat(20);
     let answer_tokens = count_tokens(&answer);
     let merge = merge_prompt(
-        Engine::Sqlite,
+        Dialect::Sqlite,
         &vec![Ok(answer.clone()); parts.len()],
         DEFAULT_PROMPT_BUDGET,
     )

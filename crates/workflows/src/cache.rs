@@ -7,7 +7,7 @@
 //! file is created with its parent folder; concurrent CLI runs are safe (SQLite locking, a busy
 //! timeout). Time is passed in (`*_at` methods) so tests do not sleep.
 
-use crate::engine::Engine;
+use crate::dialect::Dialect;
 use crate::error::WorkflowError;
 use crate::fingerprint::Fingerprint;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -21,7 +21,7 @@ pub struct CachedSuggestion {
     /// The fingerprint hash.
     pub fingerprint: String,
     /// The engine.
-    pub engine: Engine,
+    pub engine: Dialect,
     /// The normalized query.
     pub normalized: String,
     /// The answer (JSON chosen by the caller, usually the structured result of `analyze query`).
@@ -88,7 +88,7 @@ impl SuggestionCache {
     pub fn get(
         &self,
         fp: &Fingerprint,
-        engine: Engine,
+        engine: Dialect,
     ) -> Result<Option<CachedSuggestion>, WorkflowError> {
         self.get_at(fp, engine, SystemTime::now())
     }
@@ -97,7 +97,7 @@ impl SuggestionCache {
     pub fn get_at(
         &self,
         fp: &Fingerprint,
-        engine: Engine,
+        engine: Dialect,
         now: SystemTime,
     ) -> Result<Option<CachedSuggestion>, WorkflowError> {
         let oldest = secs(now).saturating_sub(self.ttl.as_secs());
@@ -106,7 +106,7 @@ impl SuggestionCache {
             .query_row(
                 "SELECT normalized, payload, created_at FROM suggestions
                  WHERE fingerprint = ?1 AND engine = ?2 AND created_at >= ?3",
-                params![fp.hash, engine.name(), oldest as i64],
+                params![fp.hash, engine.as_str(), oldest as i64],
                 |r| {
                     Ok((
                         r.get::<_, String>(0)?,
@@ -134,7 +134,7 @@ impl SuggestionCache {
     pub fn put(
         &self,
         fp: &Fingerprint,
-        engine: Engine,
+        engine: Dialect,
         payload: &serde_json::Value,
     ) -> Result<(), WorkflowError> {
         self.put_at(fp, engine, payload, SystemTime::now())
@@ -144,7 +144,7 @@ impl SuggestionCache {
     pub fn put_at(
         &self,
         fp: &Fingerprint,
-        engine: Engine,
+        engine: Dialect,
         payload: &serde_json::Value,
         now: SystemTime,
     ) -> Result<(), WorkflowError> {
@@ -153,7 +153,7 @@ impl SuggestionCache {
             .execute(
                 "INSERT OR REPLACE INTO suggestions (fingerprint, engine, normalized, payload, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![fp.hash, engine.name(), fp.normalized, payload.to_string(), now_s as i64],
+                params![fp.hash, engine.as_str(), fp.normalized, payload.to_string(), now_s as i64],
             )
             .map_err(cache_err)?;
         self.conn
@@ -191,21 +191,21 @@ mod tests {
         let path = dir.path().join("sub/cache.sqlite");
         let cache = SuggestionCache::open(&path, Duration::from_secs(60)).unwrap();
         let t0 = UNIX_EPOCH + Duration::from_secs(1_000_000);
-        let fp = fingerprint(Engine::Postgres, "SELECT a FROM t WHERE id = 1");
+        let fp = fingerprint(Dialect::Postgres, "SELECT a FROM t WHERE id = 1");
         cache
-            .put_at(&fp, Engine::Postgres, &serde_json::json!({"sql": "x"}), t0)
+            .put_at(&fp, Dialect::Postgres, &serde_json::json!({"sql": "x"}), t0)
             .unwrap();
 
-        let same_shape = fingerprint(Engine::Postgres, "select a from t where id = 99");
+        let same_shape = fingerprint(Dialect::Postgres, "select a from t where id = 99");
         let hit = cache
-            .get_at(&same_shape, Engine::Postgres, t0 + Duration::from_secs(59))
+            .get_at(&same_shape, Dialect::Postgres, t0 + Duration::from_secs(59))
             .unwrap()
             .unwrap();
         assert_eq!(hit.payload["sql"], "x");
         assert_eq!(hit.normalized, "SELECT a FROM t WHERE id = ?");
-        assert!(cache.get_at(&fp, Engine::Mysql, t0).unwrap().is_none());
+        assert!(cache.get_at(&fp, Dialect::MySql, t0).unwrap().is_none());
         assert!(cache
-            .get_at(&fp, Engine::Postgres, t0 + Duration::from_secs(61))
+            .get_at(&fp, Dialect::Postgres, t0 + Duration::from_secs(61))
             .unwrap()
             .is_none());
 
@@ -213,11 +213,11 @@ mod tests {
         drop(cache);
         let cache = SuggestionCache::open(&path, Duration::from_secs(60)).unwrap();
         assert_eq!(cache.len().unwrap(), 1);
-        let other = fingerprint(Engine::Postgres, "SELECT b FROM t");
+        let other = fingerprint(Dialect::Postgres, "SELECT b FROM t");
         cache
             .put_at(
                 &other,
-                Engine::Postgres,
+                Dialect::Postgres,
                 &serde_json::json!(1),
                 t0 + Duration::from_secs(120),
             )

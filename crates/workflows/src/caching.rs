@@ -12,7 +12,7 @@
 //! tables are written gets a minute plus invalidation on those writes. Groups seen once, or
 //! under 1% of the traffic, are not worth a cache entry.
 
-use crate::engine::Engine;
+use crate::dialect::{Dialect, WorkflowDialect};
 use crate::error::WorkflowError;
 use crate::fingerprint::fingerprint;
 use codex_session::redact_text;
@@ -136,7 +136,7 @@ pub struct QueryGroup {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CachingReport {
     /// Dialect used.
-    pub engine: Engine,
+    pub engine: Dialect,
     /// Statements read (summed frequency).
     pub total: u64,
     /// Groups, cache candidates first (by frequency), then the rest.
@@ -170,7 +170,7 @@ struct Classified {
     nondeterministic: Option<String>,
 }
 
-fn classify(engine: Engine, sql: &str) -> Classified {
+fn classify(engine: Dialect, sql: &str) -> Classified {
     let Ok(statements) = engine.parse(sql) else {
         return Classified {
             kind: StatementKind::Unparsed,
@@ -219,7 +219,7 @@ fn classify(engine: Engine, sql: &str) -> Classified {
 }
 
 /// Group the log by fingerprint and rank the groups for caching.
-pub fn analyze_caching(engine: Engine, entries: &[QueryLogEntry]) -> CachingReport {
+pub fn analyze_caching(engine: Dialect, entries: &[QueryLogEntry]) -> CachingReport {
     struct Acc {
         normalized: String,
         example: String,
@@ -367,7 +367,7 @@ mod tests {
 
     #[test]
     fn groups_rank_by_frequency_and_writes_invalidate() {
-        let r = analyze_caching(Engine::Postgres, &parse_query_log(LOG).unwrap());
+        let r = analyze_caching(Dialect::Postgres, &parse_query_log(LOG).unwrap());
         assert_eq!(r.total, 307);
         let first = &r.groups[0];
         assert_eq!(first.rank, 1);

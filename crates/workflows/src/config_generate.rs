@@ -6,7 +6,7 @@
 //! timeouts the environment and security level. The generated file passes
 //! [`review_config`](crate::review_config) without errors (a test checks it).
 
-use crate::engine::Engine;
+use crate::dialect::Dialect;
 use crate::error::WorkflowError;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -45,7 +45,7 @@ pub struct Requirements {
     /// Security level (default high).
     pub security_level: Level,
     /// Engines to connect to (default postgres).
-    pub databases: Vec<Engine>,
+    pub databases: Vec<Dialect>,
 }
 
 impl Default for Requirements {
@@ -54,7 +54,7 @@ impl Default for Requirements {
             environment: Environment::Production,
             expected_load: Level::Medium,
             security_level: Level::High,
-            databases: vec![Engine::Postgres],
+            databases: vec![Dialect::Postgres],
         }
     }
 }
@@ -114,7 +114,7 @@ impl Requirements {
                 "databases" | "database_types" | "db" | "engines" => {
                     let mut dbs = Vec::new();
                     for name in v.split([',', '+', ' ']).filter(|s| !s.is_empty()) {
-                        let e: Engine = name.parse()?;
+                        let e = crate::dialect::dialect_named(name)?;
                         if !dbs.contains(&e) {
                             dbs.push(e);
                         }
@@ -139,14 +139,14 @@ impl Requirements {
     }
 }
 
-fn default_port(e: Engine) -> Option<u16> {
+fn default_port(e: Dialect) -> Option<u16> {
     match e {
-        Engine::Postgres => Some(5432),
-        Engine::Mysql => Some(3306),
-        Engine::Clickhouse => Some(9440),
-        Engine::Mssql => Some(1433),
-        Engine::Oracle => Some(2484),
-        Engine::Sqlite | Engine::Duckdb | Engine::Generic => None,
+        Dialect::Postgres => Some(5432),
+        Dialect::MySql => Some(3306),
+        Dialect::ClickHouse => Some(9440),
+        Dialect::MsSql => Some(1433),
+        Dialect::Oracle => Some(2484),
+        Dialect::Sqlite | Dialect::DuckDb | Dialect::Generic => None,
     }
 }
 
@@ -201,13 +201,13 @@ pub fn generate_config(req: &Requirements) -> String {
 
     let mut conns = toml::Table::new();
     for e in &req.databases {
-        let name = e.name();
+        let name = e.as_str();
         let mut c = toml::Table::new();
         c.insert("engine".into(), name.into());
         match default_port(*e) {
             Some(port) => {
                 let url = match e {
-                    Engine::Postgres => format!(
+                    Dialect::Postgres => format!(
                         "postgres://xldb@{}:{port}/app?sslmode={}",
                         host(name),
                         if !tls {
@@ -264,7 +264,7 @@ pub fn generate_config(req: &Requirements) -> String {
         req.security_level,
         req.databases
             .iter()
-            .map(|e| e.name())
+            .map(|e| e.as_str())
             .collect::<Vec<_>>()
             .join(",")
     );

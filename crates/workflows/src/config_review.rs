@@ -16,7 +16,7 @@
 //! Durations are integers of seconds (`*_ms` keys in milliseconds) or strings like `"30s"`,
 //! `"5m"`, `"250ms"`.
 
-use crate::engine::Engine;
+use crate::dialect::Dialect;
 use crate::error::WorkflowError;
 use crate::finding::{sort_findings, Finding, Location, Severity};
 use crate::redact::redact_toml;
@@ -254,7 +254,7 @@ fn review_connection(path: &str, t: &toml::Table, out: &mut Vec<Finding>) {
         .and_then(|v| v.as_str())
         .unwrap_or("");
     let engine = match engine_name {
-        Some(name) => match name.parse::<Engine>() {
+        Some(name) => match crate::dialect::dialect_named(name) {
             Ok(e) => Some(e),
             Err(_) => {
                 out.push(finding(
@@ -267,9 +267,9 @@ fn review_connection(path: &str, t: &toml::Table, out: &mut Vec<Finding>) {
                 None
             }
         },
-        None => Engine::from_url(url),
+        None => crate::dialect::dialect_for_url(url),
     };
-    let file_based = matches!(engine, Some(Engine::Sqlite | Engine::Duckdb));
+    let file_based = matches!(engine, Some(Dialect::Sqlite | Dialect::DuckDb));
 
     // TLS
     if !file_based {

@@ -20,7 +20,7 @@
 //! the byte budget; its `text` is the JSON of its `structured` value, so both carry the same
 //! data and both are valid JSON.
 
-use crate::engine::Engine;
+use crate::dialect::{Dialect, WorkflowDialect};
 use crate::error::WorkflowError;
 use crate::read_only::check_query;
 use crate::schema_lint::{analyze_schema, SchemaLintOptions};
@@ -96,7 +96,7 @@ impl ToolOutput {
 
 /// The database tools over one connection.
 pub struct DbTools {
-    engine: Engine,
+    engine: Dialect,
     engine_name: String,
     runner: Box<dyn QueryRunner>,
     options: DbToolsOptions,
@@ -148,7 +148,7 @@ impl DbTools {
         options: DbToolsOptions,
     ) -> DbTools {
         DbTools {
-            engine: engine_name.parse().unwrap_or(Engine::Generic),
+            engine: crate::dialect::dialect_named(engine_name).unwrap_or(Dialect::Generic),
             engine_name: engine_name.to_string(),
             runner,
             options,
@@ -156,8 +156,8 @@ impl DbTools {
         }
     }
 
-    /// The engine.
-    pub fn engine(&self) -> Engine {
+    /// The engine's SQL dialect.
+    pub fn engine(&self) -> Dialect {
         self.engine
     }
 

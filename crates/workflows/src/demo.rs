@@ -113,7 +113,7 @@ fn made_by_the_demo(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Engine;
+    use crate::dialect::Dialect;
     use crate::query_lint::{analyze_query, QueryLintOptions, SchemaFacts};
 
     #[test]
@@ -129,7 +129,7 @@ mod tests {
         assert_eq!(n, 4);
         for q in DEMO_QUERIES {
             let a = analyze_query(
-                Engine::Sqlite,
+                Dialect::Sqlite,
                 q,
                 &SchemaFacts::default(),
                 QueryLintOptions::default(),

@@ -1,6 +1,6 @@
 //! The error type of the workflows crate.
 
-use crate::engine::Engine;
+use crate::dialect::Dialect;
 use std::path::PathBuf;
 
 /// Everything that can go wrong in a workflow, one variant per failure a caller handles
@@ -9,10 +9,10 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum WorkflowError {
     /// SQL text that does not parse in the engine's dialect.
-    #[error("sql does not parse as {engine}: {message}")]
+    #[error("sql does not parse as {dialect}: {message}")]
     SqlParse {
         /// The dialect used.
-        engine: Engine,
+        dialect: Dialect,
         /// The parser's message (it quotes at most a token of the input).
         message: String,
     },

@@ -6,7 +6,7 @@
 //! offered to the user after it parses in the engine's dialect and the caller's read-only check
 //! (the approval policy's SQL classifier) agrees.
 
-use crate::engine::Engine;
+use crate::dialect::{Dialect, WorkflowDialect};
 use serde::Serialize;
 
 const SQL_TAGS: &[&str] = &[
@@ -118,7 +118,7 @@ impl ProposedQuery {
 /// policy's classifier, supplied by the caller so this crate's check and the policy can never
 /// disagree) for an allow and its reason.
 pub fn check_proposals(
-    engine: Engine,
+    engine: Dialect,
     blocks: &[String],
     read_only: impl Fn(&str) -> (bool, String),
 ) -> Vec<ProposedQuery> {
@@ -183,7 +183,7 @@ mod tests {
             "SELEC nonsense".into(),
             "DELETE FROM t".into(),
         ];
-        let checked = check_proposals(Engine::Postgres, &blocks, |sql| {
+        let checked = check_proposals(Dialect::Postgres, &blocks, |sql| {
             let ro = sql.trim_start().to_ascii_uppercase().starts_with("SELECT");
             (
                 ro,

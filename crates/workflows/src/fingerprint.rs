@@ -15,7 +15,7 @@
 //! The hash is 64-bit FNV-1a of the normalized text, as 16 hex digits: stable across runs,
 //! platforms and releases (it keys an on-disk cache), which `std`'s `DefaultHasher` is not.
 
-use crate::engine::Engine;
+use crate::dialect::Dialect;
 use serde::Serialize;
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
@@ -33,14 +33,14 @@ pub struct Fingerprint {
 /// normalized by a simpler textual pass.
 ///
 /// ```
-/// use xldb_workflows::{fingerprint, Engine};
-/// let a = fingerprint(Engine::Postgres, "SELECT * FROM t WHERE id IN (1, 2, 3)");
-/// let b = fingerprint(Engine::Postgres, "select *\n from T where id in (7)");
+/// use xldb_workflows::{fingerprint, Dialect};
+/// let a = fingerprint(Dialect::Postgres, "SELECT * FROM t WHERE id IN (1, 2, 3)");
+/// let b = fingerprint(Dialect::Postgres, "select *\n from T where id in (7)");
 /// assert_eq!(a, b);
 /// assert_eq!(a.normalized, "SELECT * FROM t WHERE id IN (?+)");
 /// ```
-pub fn fingerprint(engine: Engine, sql: &str) -> Fingerprint {
-    let dialect = engine.dialect();
+pub fn fingerprint(engine: Dialect, sql: &str) -> Fingerprint {
+    let dialect = engine.parser();
     let normalized = match Tokenizer::new(dialect.as_ref(), sql).tokenize() {
         Ok(tokens) => normalize_tokens(&tokens),
         Err(_) => normalize_text(sql),
@@ -265,11 +265,11 @@ mod tests {
     #[test]
     fn literals_case_and_spacing_do_not_matter() {
         let a = fingerprint(
-            Engine::Mysql,
+            Dialect::MySql,
             "SELECT name FROM users WHERE id = 42 AND email = 'a@b.c'",
         );
         let b = fingerprint(
-            Engine::Mysql,
+            Dialect::MySql,
             "select  name\nfrom USERS -- who\nwhere id=7 and email='x'",
         );
         assert_eq!(a, b);
@@ -282,19 +282,19 @@ mod tests {
 
     #[test]
     fn different_shapes_differ() {
-        let a = fingerprint(Engine::Postgres, "SELECT id FROM t WHERE a = 1");
-        let b = fingerprint(Engine::Postgres, "SELECT id FROM t WHERE b = 1");
+        let a = fingerprint(Dialect::Postgres, "SELECT id FROM t WHERE a = 1");
+        let b = fingerprint(Dialect::Postgres, "SELECT id FROM t WHERE b = 1");
         assert_ne!(a.hash, b.hash);
     }
 
     #[test]
     fn negative_numbers_placeholders_and_in_lists() {
         let a = fingerprint(
-            Engine::Postgres,
+            Dialect::Postgres,
             "SELECT x FROM t WHERE v > -5 AND id IN (1,2,3) AND w = $1;",
         );
         let b = fingerprint(
-            Engine::Postgres,
+            Dialect::Postgres,
             "SELECT x FROM t WHERE v > 10 AND id IN ($2) AND w = 'k'",
         );
         assert_eq!(a, b);
@@ -304,7 +304,7 @@ mod tests {
         );
         // a binary minus stays
         assert_eq!(
-            fingerprint(Engine::Postgres, "SELECT a - 1 FROM t").normalized,
+            fingerprint(Dialect::Postgres, "SELECT a - 1 FROM t").normalized,
             "SELECT a - ? FROM t"
         );
     }
@@ -312,7 +312,7 @@ mod tests {
     #[test]
     fn quoted_identifiers_are_kept() {
         let f = fingerprint(
-            Engine::Postgres,
+            Dialect::Postgres,
             "SELECT \"Name\" FROM \"Users\" u WHERE u.id = 3",
         );
         assert_eq!(
@@ -323,7 +323,10 @@ mod tests {
 
     #[test]
     fn untokenizable_text_still_gets_a_fingerprint() {
-        let a = fingerprint(Engine::Postgres, "SELECT 'unterminated FROM t WHERE id = 5");
+        let a = fingerprint(
+            Dialect::Postgres,
+            "SELECT 'unterminated FROM t WHERE id = 5",
+        );
         assert!(!a.normalized.is_empty());
         assert_eq!(a.hash.len(), 16);
     }

@@ -4,7 +4,7 @@
 //! # A tour
 //!
 //! - **Local analysis**, the fallback when Codex is unavailable and the first pass handed to it:
-//!   [`analyze_query`] finds SQL anti-patterns on the sqlparser AST of each dialect ([`Engine`]),
+//!   [`analyze_query`] finds SQL anti-patterns on the sqlparser AST of each dialect ([`Dialect`]),
 //!   [`review_config`] reviews an xldb_proxy TOML configuration. Both report [`Finding`]s with a
 //!   severity, a location and a suggested fix.
 //! - **Workload analysis**: [`fingerprint`] normalizes a query (literals stripped), [`parse_query_log`]
@@ -23,15 +23,15 @@
 //! - **Generation**: [`generate_config`] writes a configuration that parses and passes the review.
 //!
 //! ```
-//! use xldb_workflows::{analyze_query, fingerprint, Engine, QueryLintOptions, SchemaFacts, Severity};
+//! use xldb_workflows::{analyze_query, fingerprint, Dialect, QueryLintOptions, SchemaFacts, Severity};
 //!
 //! let sql = "SELECT * FROM orders WHERE lower(email) = 'a@b.c' ORDER BY id LIMIT 20 OFFSET 100000";
-//! let analysis = analyze_query(Engine::Postgres, sql, &SchemaFacts::default(), QueryLintOptions::default())?;
+//! let analysis = analyze_query(Dialect::Postgres, sql, &SchemaFacts::default(), QueryLintOptions::default())?;
 //! let rules: Vec<_> = analysis.findings.iter().map(|f| f.rule).collect();
 //! assert!(rules.contains(&"select-star") && rules.contains(&"deep-offset"));
 //! assert!(analysis.findings.iter().all(|f| f.severity <= Severity::Warning));
 //!
-//! assert_eq!(fingerprint(Engine::Postgres, sql).normalized,
+//! assert_eq!(fingerprint(Dialect::Postgres, sql).normalized,
 //!            "SELECT * FROM orders WHERE lower(email) = ? ORDER BY id LIMIT ? OFFSET ?");
 //! assert_eq!(codex_session::redact_text("mysql://root:pw@127.0.0.1/shop"), "mysql://root:***@127.0.0.1/shop");
 //! # Ok::<(), xldb_workflows::WorkflowError>(())
@@ -50,7 +50,7 @@ mod config_generate;
 mod config_review;
 mod db_tools;
 mod demo;
-mod engine;
+mod dialect;
 mod error;
 mod extract;
 mod finding;
@@ -82,7 +82,7 @@ pub use config_generate::{generate_config, Environment, Level, Requirements};
 pub use config_review::{parse_config, review_config, ConfigReview};
 pub use db_tools::{DbTools, DbToolsOptions, ToolOutput};
 pub use demo::{create_demo_database, DEMO_COMMANDS, DEMO_QUERIES, DEMO_SHOP_SQL};
-pub use engine::Engine;
+pub use dialect::{dialect_for_url, dialect_named, Dialect, WorkflowDialect};
 pub use error::WorkflowError;
 pub use extract::{
     check_proposals, extract_blocks, extract_recommendations, extract_sql_blocks, ProposedQuery,
@@ -98,7 +98,7 @@ pub use prompts::{
 pub use query_lint::{
     analyze_query, referenced_tables, ColumnFacts, QueryAnalysis, QueryLintOptions, SchemaFacts,
 };
-pub use read_only::{check_query, check_read_only, policy_dialect, ReadOnlyVerdict};
+pub use read_only::{check_query, check_read_only, ReadOnlyVerdict};
 pub use redact::{redact_toml, redact_toml_table};
 pub use schema_lint::{analyze_schema, schema_facts, SchemaLintOptions};
 pub use schema_map::{compact_table, schema_map, MapRequest, SchemaMap};

@@ -11,7 +11,7 @@
 //!   and any write or DDL grant (`SHOW GRANTS`).
 //! - Other engines: nothing to inspect (SQLite and DuckDB files are opened read-only).
 
-use crate::engine::Engine;
+use crate::dialect::Dialect;
 use db_schema::{QueryRunner, ReadLimits};
 use serde_json::Value;
 
@@ -52,10 +52,10 @@ const MYSQL_RISKY: &[&str] = &[
 
 /// Warnings about the connected role, one line each (empty: a read-only role). A failure
 /// to inspect is itself a warning.
-pub async fn role_warnings(engine: Engine, runner: &mut dyn QueryRunner) -> Vec<String> {
+pub async fn role_warnings(engine: Dialect, runner: &mut dyn QueryRunner) -> Vec<String> {
     let limits = ReadLimits::default();
     match engine {
-        Engine::Postgres => match runner.read_only_query(POSTGRES, &limits).await {
+        Dialect::Postgres => match runner.read_only_query(POSTGRES, &limits).await {
             Ok(r) => {
                 let Some(row) = r.rows.first() else {
                     return vec!["the connected role was not found in pg_roles".into()];
@@ -76,7 +76,7 @@ pub async fn role_warnings(engine: Engine, runner: &mut dyn QueryRunner) -> Vec<
             }
             Err(e) => vec![format!("cannot inspect the role's privileges: {e}")],
         },
-        Engine::Mysql => match runner.read_only_query("SHOW GRANTS", &limits).await {
+        Dialect::MySql => match runner.read_only_query("SHOW GRANTS", &limits).await {
             Ok(r) => {
                 let grants: Vec<String> = r
                     .rows

@@ -27,7 +27,7 @@
 
 use crate::caching::{CacheAdvice, CachingReport};
 use crate::config_review::ConfigReview;
-use crate::engine::Engine;
+use crate::dialect::Dialect;
 use crate::finding::Finding;
 use crate::schema_lint::table_name;
 use crate::schema_map::{compact_table, finding_table, schema_map, MapRequest};
@@ -226,7 +226,7 @@ fn findings_section(
 #[derive(Debug, Clone)]
 pub struct SchemaPrompt<'a> {
     /// The engine.
-    pub engine: Engine,
+    pub engine: Dialect,
     /// The schema.
     pub schema: &'a Schema,
     /// Tables to focus on (empty: all); they and their foreign-key neighbours come first.
@@ -346,7 +346,7 @@ pub fn schema_analysis_prompt(p: &SchemaPrompt<'_>) -> Prompt {
 
 /// The merge turn of a `--thorough` analysis: the answers of every part, to deduplicate and
 /// rank into one answer. A part that failed is listed with its reason.
-pub fn merge_prompt(engine: Engine, parts: &[Result<String, String>], budget: usize) -> Prompt {
+pub fn merge_prompt(engine: Dialect, parts: &[Result<String, String>], budget: usize) -> Prompt {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -383,7 +383,7 @@ pub fn merge_prompt(engine: Engine, parts: &[Result<String, String>], budget: us
 #[derive(Debug, Clone)]
 pub struct QueryPrompt<'a> {
     /// The engine.
-    pub engine: Engine,
+    pub engine: Dialect,
     /// The query (redacted by the caller if it may contain secrets).
     pub sql: &'a str,
     /// The engine's plan, when collected.
@@ -623,7 +623,7 @@ mod tests {
             suggestion: "s".into(),
         }];
         let p = query_optimization_prompt(&QueryPrompt {
-            engine: Engine::Postgres,
+            engine: Dialect::Postgres,
             sql: "SELECT * FROM users WHERE password = 'hunter2'",
             plan: Some("Seq Scan on users"),
             elapsed_ms: Some(12.5),
@@ -650,7 +650,7 @@ mod tests {
             extra: Default::default(),
         };
         let s = schema_analysis_prompt(&SchemaPrompt {
-            engine: Engine::Sqlite,
+            engine: Dialect::Sqlite,
             schema: &schema,
             focus_tables: &["users".into()],
             findings: &[],
@@ -662,7 +662,7 @@ mod tests {
         assert!(s.contains("`users`") && !s.contains("topsecret") && !s.contains("execute_query"));
 
         let r = analyze_caching(
-            Engine::Mysql,
+            Dialect::MySql,
             &parse_query_log("5\tSELECT a FROM t WHERE id = 1\n").unwrap(),
         );
         let c = caching_prompt(&r, false, DEFAULT_PROMPT_BUDGET).text;
@@ -684,7 +684,7 @@ mod tests {
         let log: String = (0..3000)
             .map(|i| format!("{}\tSELECT c{i} FROM t{i} WHERE id = 1\n", 3000 - i))
             .collect();
-        let r = analyze_caching(Engine::Postgres, &parse_query_log(&log).unwrap());
+        let r = analyze_caching(Dialect::Postgres, &parse_query_log(&log).unwrap());
         let p = caching_prompt(&r, true, 4000);
         assert!(p.tokens <= 4000, "{}", p.tokens);
         assert!(p.text.contains("SELECT c0 FROM t0 WHERE id = ?"));
@@ -717,7 +717,7 @@ mod tests {
         let t = db_schema::Table::new(None, "orders", db_schema::TableKind::Table);
         let plan = "SCAN orders\n".repeat(20_000);
         let p = query_optimization_prompt(&QueryPrompt {
-            engine: Engine::Sqlite,
+            engine: Dialect::Sqlite,
             sql: "SELECT * FROM orders",
             plan: Some(&plan),
             elapsed_ms: None,

@@ -20,7 +20,7 @@
 //! column is indexed and `not-in-nullable-subquery` whether the column is nullable; without it
 //! the analyzer assumes the worst and says "may".
 
-use crate::engine::Engine;
+use crate::dialect::{Dialect, WorkflowDialect};
 use crate::error::WorkflowError;
 use crate::finding::{sort_findings, Finding, Location, Severity};
 use serde::Serialize;
@@ -91,7 +91,7 @@ impl Default for QueryLintOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QueryAnalysis {
     /// The dialect it was parsed in.
-    pub engine: Engine,
+    pub engine: Dialect,
     /// Number of statements in the text.
     pub statements: usize,
     /// The findings, most severe first.
@@ -101,13 +101,13 @@ pub struct QueryAnalysis {
 /// Parse `sql` in `engine`'s dialect and report anti-patterns.
 ///
 /// ```
-/// use xldb_workflows::{analyze_query, Engine, SchemaFacts, QueryLintOptions};
-/// let a = analyze_query(Engine::Postgres, "DELETE FROM orders", &SchemaFacts::default(),
+/// use xldb_workflows::{analyze_query, Dialect, SchemaFacts, QueryLintOptions};
+/// let a = analyze_query(Dialect::Postgres, "DELETE FROM orders", &SchemaFacts::default(),
 ///                       QueryLintOptions::default()).unwrap();
 /// assert_eq!(a.findings[0].rule, "delete-without-where");
 /// ```
 pub fn analyze_query(
-    engine: Engine,
+    engine: Dialect,
     sql: &str,
     facts: &SchemaFacts,
     options: QueryLintOptions,
@@ -139,11 +139,11 @@ pub fn analyze_query(
 /// empty when it does not parse.
 ///
 /// ```
-/// let t = xldb_workflows::referenced_tables(xldb_workflows::Engine::Postgres,
+/// let t = xldb_workflows::referenced_tables(xldb_workflows::Dialect::Postgres,
 ///     "SELECT o.id FROM shop.orders o JOIN customers c ON c.id = o.customer_id");
 /// assert_eq!(t, ["orders", "customers"]);
 /// ```
-pub fn referenced_tables(engine: Engine, sql: &str) -> Vec<String> {
+pub fn referenced_tables(engine: Dialect, sql: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     if let Ok(statements) = engine.parse(sql) {
         for s in &statements {
@@ -161,7 +161,7 @@ pub fn referenced_tables(engine: Engine, sql: &str) -> Vec<String> {
 }
 
 struct Linter<'a> {
-    engine: Engine,
+    engine: Dialect,
     facts: &'a SchemaFacts,
     options: QueryLintOptions,
     statement: usize,
@@ -527,7 +527,7 @@ impl Visitor for Linter<'_> {
                     if let Expr::Function(f) = &e.expr {
                         let name = object_name(&f.name).to_ascii_lowercase();
                         if self.engine.random_functions().contains(&name.as_str())
-                            || Engine::Generic.random_functions().contains(&name.as_str())
+                            || Dialect::Generic.random_functions().contains(&name.as_str())
                         {
                             self.push(
                                 "order-by-random",
@@ -704,7 +704,7 @@ impl Linter<'_> {
 mod tests {
     use super::*;
 
-    fn rules(engine: Engine, sql: &str) -> Vec<&'static str> {
+    fn rules(engine: Dialect, sql: &str) -> Vec<&'static str> {
         analyze_query(
             engine,
             sql,
@@ -721,7 +721,7 @@ mod tests {
     #[test]
     fn select_star_is_found_with_its_position_but_not_inside_exists() {
         let a = analyze_query(
-            Engine::Postgres,
+            Dialect::Postgres,
             "SELECT id FROM t\nWHERE x = 1;\nSELECT *\n  FROM orders",
             &SchemaFacts::default(),
             QueryLintOptions::default(),
@@ -738,12 +738,12 @@ mod tests {
             }
         );
         assert!(rules(
-            Engine::Postgres,
+            Dialect::Postgres,
             "SELECT id FROM a WHERE EXISTS (SELECT * FROM b WHERE b.a_id = a.id)"
         )
         .is_empty());
         assert_eq!(
-            rules(Engine::Mysql, "SELECT o.* FROM orders o"),
+            rules(Dialect::MySql, "SELECT o.* FROM orders o"),
             ["select-star"]
         );
     }
@@ -751,7 +751,7 @@ mod tests {
     #[test]
     fn writes_without_where_are_errors() {
         let a = analyze_query(
-            Engine::Sqlite,
+            Dialect::Sqlite,
             "UPDATE users SET active = 0",
             &SchemaFacts::default(),
             QueryLintOptions::default(),
@@ -760,59 +760,59 @@ mod tests {
         assert_eq!(a.findings[0].rule, "update-without-where");
         assert_eq!(a.findings[0].severity, Severity::Error);
         assert_eq!(
-            rules(Engine::Mysql, "DELETE FROM users"),
+            rules(Dialect::MySql, "DELETE FROM users"),
             ["delete-without-where"]
         );
-        assert!(rules(Engine::Mysql, "DELETE FROM users WHERE id = 3").is_empty());
-        assert!(rules(Engine::Postgres, "UPDATE users SET a = 1 WHERE id = 3").is_empty());
+        assert!(rules(Dialect::MySql, "DELETE FROM users WHERE id = 3").is_empty());
+        assert!(rules(Dialect::Postgres, "UPDATE users SET a = 1 WHERE id = 3").is_empty());
     }
 
     #[test]
     fn leading_wildcards_in_like_are_found_in_every_spelling() {
         assert_eq!(
-            rules(Engine::Postgres, "SELECT id FROM u WHERE name LIKE '%son'"),
+            rules(Dialect::Postgres, "SELECT id FROM u WHERE name LIKE '%son'"),
             ["leading-wildcard-like"]
         );
         assert_eq!(
-            rules(Engine::Postgres, "SELECT id FROM u WHERE name ILIKE '_x%'"),
+            rules(Dialect::Postgres, "SELECT id FROM u WHERE name ILIKE '_x%'"),
             ["leading-wildcard-like"]
         );
         assert_eq!(
             rules(
-                Engine::Mysql,
+                Dialect::MySql,
                 "SELECT id FROM u WHERE name LIKE CONCAT('%', ?)"
             ),
             ["leading-wildcard-like"]
         );
         assert_eq!(
             rules(
-                Engine::Postgres,
+                Dialect::Postgres,
                 "SELECT id FROM u WHERE name LIKE '%' || $1"
             ),
             ["leading-wildcard-like"]
         );
-        assert!(rules(Engine::Postgres, "SELECT id FROM u WHERE name LIKE 'abc%'").is_empty());
+        assert!(rules(Dialect::Postgres, "SELECT id FROM u WHERE name LIKE 'abc%'").is_empty());
     }
 
     #[test]
     fn functions_on_columns_use_index_knowledge() {
         assert_eq!(
             rules(
-                Engine::Postgres,
+                Dialect::Postgres,
                 "SELECT id FROM u WHERE lower(email) = 'a@b.c'"
             ),
             ["function-on-column"]
         );
         assert_eq!(
             rules(
-                Engine::Mysql,
+                Dialect::MySql,
                 "SELECT id FROM o WHERE YEAR(created_at) = 2024 AND id > 3"
             ),
             ["function-on-column"]
         );
-        assert_eq!(rules(Engine::Postgres, "SELECT o.id FROM o JOIN c ON c.id = o.cid WHERE CAST(o.created_at AS date) = '2024-01-01'"), ["function-on-column"]);
+        assert_eq!(rules(Dialect::Postgres, "SELECT o.id FROM o JOIN c ON c.id = o.cid WHERE CAST(o.created_at AS date) = '2024-01-01'"), ["function-on-column"]);
         assert!(rules(
-            Engine::Postgres,
+            Dialect::Postgres,
             "SELECT id FROM u WHERE email = lower('A@B.C')"
         )
         .is_empty());
@@ -835,7 +835,7 @@ mod tests {
             },
         );
         let a = analyze_query(
-            Engine::Postgres,
+            Dialect::Postgres,
             "SELECT u.id FROM users u WHERE lower(u.email) = 'x' OR upper(note) = 'Y'",
             &facts,
             QueryLintOptions::default(),
@@ -856,7 +856,7 @@ mod tests {
     #[test]
     fn not_in_subqueries_depend_on_nullability() {
         let sql = "SELECT id FROM customers WHERE id NOT IN (SELECT customer_id FROM orders)";
-        assert_eq!(rules(Engine::Postgres, sql), ["not-in-nullable-subquery"]);
+        assert_eq!(rules(Dialect::Postgres, sql), ["not-in-nullable-subquery"]);
         let mut facts = SchemaFacts::default();
         facts.add_column(
             "orders",
@@ -866,15 +866,15 @@ mod tests {
                 indexed: true,
             },
         );
-        let a = analyze_query(Engine::Postgres, sql, &facts, QueryLintOptions::default()).unwrap();
+        let a = analyze_query(Dialect::Postgres, sql, &facts, QueryLintOptions::default()).unwrap();
         assert!(a.findings.is_empty(), "{:?}", a.findings);
         assert!(rules(
-            Engine::Postgres,
+            Dialect::Postgres,
             "SELECT id FROM c WHERE id NOT IN (SELECT cid FROM o WHERE cid IS NOT NULL)"
         )
         .is_empty());
         assert!(rules(
-            Engine::Postgres,
+            Dialect::Postgres,
             "SELECT id FROM c WHERE id IN (SELECT cid FROM o)"
         )
         .is_empty());
@@ -883,7 +883,7 @@ mod tests {
     #[test]
     fn implicit_cross_joins_are_warnings_without_a_join_predicate() {
         let a = analyze_query(
-            Engine::Sqlite,
+            Dialect::Sqlite,
             "SELECT a.x, b.y FROM a, b",
             &SchemaFacts::default(),
             QueryLintOptions::default(),
@@ -892,34 +892,34 @@ mod tests {
         assert_eq!(a.findings[0].rule, "implicit-cross-join");
         assert_eq!(a.findings[0].severity, Severity::Warning);
         let a = analyze_query(
-            Engine::Sqlite,
+            Dialect::Sqlite,
             "SELECT a.x, b.y FROM a, b WHERE a.id = b.a_id",
             &SchemaFacts::default(),
             QueryLintOptions::default(),
         )
         .unwrap();
         assert_eq!(a.findings[0].severity, Severity::Info);
-        assert!(rules(Engine::Sqlite, "SELECT a.x FROM a CROSS JOIN b").is_empty());
+        assert!(rules(Dialect::Sqlite, "SELECT a.x FROM a CROSS JOIN b").is_empty());
     }
 
     #[test]
     fn deep_offsets_in_both_limit_syntaxes() {
         assert_eq!(
             rules(
-                Engine::Postgres,
+                Dialect::Postgres,
                 "SELECT id FROM t ORDER BY id LIMIT 20 OFFSET 50000"
             ),
             ["deep-offset"]
         );
         assert_eq!(
             rules(
-                Engine::Mysql,
+                Dialect::MySql,
                 "SELECT id FROM t ORDER BY id LIMIT 100000, 20"
             ),
             ["deep-offset"]
         );
         assert!(rules(
-            Engine::Postgres,
+            Dialect::Postgres,
             "SELECT id FROM t ORDER BY id LIMIT 20 OFFSET 40"
         )
         .is_empty());
@@ -928,27 +928,27 @@ mod tests {
     #[test]
     fn order_by_random_per_dialect() {
         assert_eq!(
-            rules(Engine::Mysql, "SELECT id FROM t ORDER BY RAND() LIMIT 1"),
+            rules(Dialect::MySql, "SELECT id FROM t ORDER BY RAND() LIMIT 1"),
             ["order-by-random"]
         );
         assert_eq!(
             rules(
-                Engine::Postgres,
+                Dialect::Postgres,
                 "SELECT id FROM t ORDER BY random() LIMIT 1"
             ),
             ["order-by-random"]
         );
         assert_eq!(
-            rules(Engine::Mssql, "SELECT TOP 1 id FROM t ORDER BY NEWID()"),
+            rules(Dialect::MsSql, "SELECT TOP 1 id FROM t ORDER BY NEWID()"),
             ["order-by-random"]
         );
-        assert!(rules(Engine::Postgres, "SELECT id FROM t ORDER BY created_at").is_empty());
+        assert!(rules(Dialect::Postgres, "SELECT id FROM t ORDER BY created_at").is_empty());
     }
 
     #[test]
     fn unparsable_sql_is_a_typed_error() {
         let err = analyze_query(
-            Engine::Postgres,
+            Dialect::Postgres,
             "SELEC 1",
             &SchemaFacts::default(),
             QueryLintOptions::default(),
@@ -960,6 +960,6 @@ mod tests {
     #[test]
     fn subqueries_are_linted_once() {
         let sql = "SELECT id FROM a WHERE id IN (SELECT a_id FROM b WHERE lower(name) = 'x')";
-        assert_eq!(rules(Engine::Postgres, sql), ["function-on-column"]);
+        assert_eq!(rules(Dialect::Postgres, sql), ["function-on-column"]);
     }
 }

@@ -11,7 +11,6 @@
 //! policy's explanation is the reason. This is the first of two locks; the second is the
 //! read-only database session the runners open.
 
-use crate::engine::Engine;
 use approval_policy::{classify_sql, judge_read_only_query, Decision, Dialect};
 use serde::Serialize;
 
@@ -26,29 +25,15 @@ pub struct ReadOnlyVerdict {
     pub reason: String,
 }
 
-/// The policy dialect of an engine.
-pub fn policy_dialect(engine: Engine) -> Dialect {
-    match engine {
-        Engine::Sqlite => Dialect::Sqlite,
-        Engine::Postgres => Dialect::Postgres,
-        Engine::Mysql => Dialect::MySql,
-        Engine::Clickhouse => Dialect::ClickHouse,
-        Engine::Duckdb => Dialect::DuckDb,
-        Engine::Mssql => Dialect::MsSql,
-        Engine::Oracle => Dialect::Oracle,
-        Engine::Generic => Dialect::Generic,
-    }
-}
-
 /// Classify `sql` with the approval policy's SQL classifier; only `allow` passes.
 ///
 /// ```
-/// use xldb_workflows::{check_read_only, Engine};
-/// assert!(check_read_only(Engine::Sqlite, "SELECT count(*) FROM orders").allowed);
-/// assert!(!check_read_only(Engine::Sqlite, "DELETE FROM orders").allowed);
+/// use xldb_workflows::{check_read_only, Dialect};
+/// assert!(check_read_only(Dialect::Sqlite, "SELECT count(*) FROM orders").allowed);
+/// assert!(!check_read_only(Dialect::Sqlite, "DELETE FROM orders").allowed);
 /// ```
-pub fn check_read_only(engine: Engine, sql: &str) -> ReadOnlyVerdict {
-    let verdict = classify_sql(policy_dialect(engine), sql);
+pub fn check_read_only(engine: Dialect, sql: &str) -> ReadOnlyVerdict {
+    let verdict = classify_sql(engine, sql);
     let reason = verdict
         .deciding()
         .map(|f| {
@@ -76,13 +61,13 @@ pub fn check_read_only(engine: Engine, sql: &str) -> ReadOnlyVerdict {
 /// control characters outside string literals).
 ///
 /// ```
-/// use xldb_workflows::{check_query, Engine};
-/// assert!(check_query(Engine::Postgres, "SELECT 1 -- note").allowed);
-/// assert!(!check_query(Engine::Postgres, "EXPLAIN (ANALYZE) SELECT 1").allowed);
-/// assert!(!check_query(Engine::Mysql, "SELECT 1 /*!50000 , LOAD_FILE('/etc/passwd') */").allowed);
+/// use xldb_workflows::{check_query, Dialect};
+/// assert!(check_query(Dialect::Postgres, "SELECT 1 -- note").allowed);
+/// assert!(!check_query(Dialect::Postgres, "EXPLAIN (ANALYZE) SELECT 1").allowed);
+/// assert!(!check_query(Dialect::MySql, "SELECT 1 /*!50000 , LOAD_FILE('/etc/passwd') */").allowed);
 /// ```
-pub fn check_query(engine: Engine, sql: &str) -> ReadOnlyVerdict {
-    let j = judge_read_only_query(policy_dialect(engine), sql);
+pub fn check_query(engine: Dialect, sql: &str) -> ReadOnlyVerdict {
+    let j = judge_read_only_query(engine, sql);
     ReadOnlyVerdict {
         allowed: j.is_read_only_query(),
         decision: if j.is_read_only_query() {
@@ -103,27 +88,27 @@ mod tests {
     #[test]
     fn the_query_gate_takes_one_query_and_screens_characters() {
         for (engine, sql) in [
-            (Engine::Postgres, "SELECT 1 -- trailing comment"),
-            (Engine::Postgres, "SELECT 'a\u{a0}b'"),
-            (Engine::Mysql, "SELECT 'it\\'s \u{a0}', \"x\u{a0}\""),
-            (Engine::Postgres, "EXPLAIN (FORMAT JSON) SELECT 1"),
-            (Engine::Postgres, "SELECT café FROM t"),
+            (Dialect::Postgres, "SELECT 1 -- trailing comment"),
+            (Dialect::Postgres, "SELECT 'a\u{a0}b'"),
+            (Dialect::MySql, "SELECT 'it\\'s \u{a0}', \"x\u{a0}\""),
+            (Dialect::Postgres, "EXPLAIN (FORMAT JSON) SELECT 1"),
+            (Dialect::Postgres, "SELECT café FROM t"),
         ] {
             let v = check_query(engine, sql);
             assert!(v.allowed, "{sql}: {v:?}");
         }
         for (engine, sql) in [
-            (Engine::Postgres, "EXPLAIN (ANALYSE) SELECT 1"),
-            (Engine::Postgres, "EXPLAIN ANALYZE SELECT 1"),
-            (Engine::Postgres, "SELECT 1; SELECT 2"),
-            (Engine::Postgres, "SELECT * FROM t FOR UPDATE"),
-            (Engine::Postgres, "BEGIN READ WRITE"),
-            (Engine::Postgres, "SET statement_timeout = 0"),
-            (Engine::Mysql, "SELECT 1 --\u{a0}x"),
-            (Engine::Mysql, "SELECT 1 /*!50000 , 2 */"),
-            (Engine::Mysql, "SELECT 1 /*M! , 2 */"),
-            (Engine::Postgres, "SELECT\u{200b}1"),
-            (Engine::Sqlite, "SELECT 1\u{0}"),
+            (Dialect::Postgres, "EXPLAIN (ANALYSE) SELECT 1"),
+            (Dialect::Postgres, "EXPLAIN ANALYZE SELECT 1"),
+            (Dialect::Postgres, "SELECT 1; SELECT 2"),
+            (Dialect::Postgres, "SELECT * FROM t FOR UPDATE"),
+            (Dialect::Postgres, "BEGIN READ WRITE"),
+            (Dialect::Postgres, "SET statement_timeout = 0"),
+            (Dialect::MySql, "SELECT 1 --\u{a0}x"),
+            (Dialect::MySql, "SELECT 1 /*!50000 , 2 */"),
+            (Dialect::MySql, "SELECT 1 /*M! , 2 */"),
+            (Dialect::Postgres, "SELECT\u{200b}1"),
+            (Dialect::Sqlite, "SELECT 1\u{0}"),
         ] {
             let v = check_query(engine, sql);
             assert!(!v.allowed, "{sql}: {v:?}");
@@ -133,19 +118,19 @@ mod tests {
     #[test]
     fn reads_pass_everything_else_is_refused_with_a_reason() {
         for (engine, sql) in [
-            (Engine::Sqlite, "SELECT id FROM t"),
-            (Engine::Postgres, "WITH x AS (SELECT 1) SELECT * FROM x"),
-            (Engine::Mysql, "SELECT a FROM t WHERE b = 1"),
+            (Dialect::Sqlite, "SELECT id FROM t"),
+            (Dialect::Postgres, "WITH x AS (SELECT 1) SELECT * FROM x"),
+            (Dialect::MySql, "SELECT a FROM t WHERE b = 1"),
         ] {
             let v = check_read_only(engine, sql);
             assert!(v.allowed, "{sql}: {v:?}");
         }
         for (engine, sql) in [
-            (Engine::Sqlite, "DELETE FROM t"),
-            (Engine::Postgres, "DROP TABLE t"),
-            (Engine::Postgres, "SELECT 1; DELETE FROM t"),
-            (Engine::Postgres, "SELEC nonsense"),
-            (Engine::Postgres, "SELECT pg_terminate_backend(42)"),
+            (Dialect::Sqlite, "DELETE FROM t"),
+            (Dialect::Postgres, "DROP TABLE t"),
+            (Dialect::Postgres, "SELECT 1; DELETE FROM t"),
+            (Dialect::Postgres, "SELEC nonsense"),
+            (Dialect::Postgres, "SELECT pg_terminate_backend(42)"),
         ] {
             let v = check_read_only(engine, sql);
             assert!(!v.allowed, "{sql}: {v:?}");

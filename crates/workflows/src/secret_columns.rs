@@ -10,7 +10,7 @@
 //! (`SELECT a FROM accounts a`, `row_to_json(a.*)`) are refused too. Output names that look
 //! secret (a `*` over such a table) are redacted by the caller regardless.
 
-use crate::engine::Engine;
+use crate::dialect::{Dialect, WorkflowDialect};
 use codex_session::is_sensitive_key;
 use db_schema::Schema;
 use sqlparser::ast::{
@@ -120,7 +120,7 @@ impl Visitor for Scan {
 }
 
 /// Judge `sql` (already through the statement gate); `secret_tables` from [`secret_tables`].
-pub(crate) fn check(engine: Engine, sql: &str, secret_tables: &[String]) -> SecretUse {
+pub(crate) fn check(engine: Dialect, sql: &str, secret_tables: &[String]) -> SecretUse {
     let Ok(statements) = engine.parse(sql) else {
         return SecretUse::Redact(Vec::new());
     };
@@ -186,7 +186,7 @@ mod tests {
     use super::*;
 
     fn judge(sql: &str) -> SecretUse {
-        check(Engine::Postgres, sql, &["accounts".to_string()])
+        check(Dialect::Postgres, sql, &["accounts".to_string()])
     }
 
     #[test]

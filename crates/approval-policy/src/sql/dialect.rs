@@ -73,7 +73,8 @@ impl Dialect {
         }
     }
 
-    pub(crate) fn parser(self) -> Box<dyn sqlparser::dialect::Dialect> {
+    /// The sqlparser dialect that parses this dialect's SQL.
+    pub fn parser(self) -> Box<dyn sqlparser::dialect::Dialect> {
         use sqlparser::dialect as d;
         match self {
             Dialect::Postgres => Box::new(d::PostgreSqlDialect {}),

@@ -2,7 +2,7 @@
 
 use xldb_workflows::{
     analyze_caching, caching_prompt, config_review_prompt, parse_query_log,
-    query_optimization_prompt, review_config, schema_analysis_prompt, Engine, QueryPrompt,
+    query_optimization_prompt, review_config, schema_analysis_prompt, Dialect, QueryPrompt,
     SchemaPrompt, DEFAULT_PROMPT_BUDGET,
 };
 
@@ -36,7 +36,7 @@ fn every_prompt_is_redacted() {
     };
     let mut prompts = vec![
         query_optimization_prompt(&QueryPrompt {
-            engine: Engine::Postgres,
+            engine: Dialect::Postgres,
             sql,
             plan: Some("password=Hunter2Secret"),
             elapsed_ms: None,
@@ -48,7 +48,7 @@ fn every_prompt_is_redacted() {
         })
         .text,
         schema_analysis_prompt(&SchemaPrompt {
-            engine: Engine::Postgres,
+            engine: Dialect::Postgres,
             schema: &schema,
             focus_tables: &[],
             findings: &[],
@@ -61,7 +61,7 @@ fn every_prompt_is_redacted() {
     let log = "3\tSELECT a FROM t WHERE k = 'postgres://u:Hunter2Secret@h/d'\n";
     prompts.push(
         caching_prompt(
-            &analyze_caching(Engine::Postgres, &parse_query_log(log).unwrap()),
+            &analyze_caching(Dialect::Postgres, &parse_query_log(log).unwrap()),
             false,
             DEFAULT_PROMPT_BUDGET,
         )
