@@ -10,33 +10,7 @@ use crate::event::Event;
 use crate::generation::ConversationInfo;
 use crate::outcome::TurnOutcome;
 use crate::peer::{Peer, Route};
-
-/// When Codex asks before running a command (the server's `approvalPolicy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ApprovalPolicy {
-    /// Ask for everything but commands Codex knows are safe (read-only ones). The setting
-    /// that makes every write go through the approval handler.
-    Untrusted,
-    /// Run in the sandbox, ask when a command fails there.
-    OnFailure,
-    /// The model decides when to ask.
-    OnRequest,
-    /// Never ask.
-    Never,
-}
-
-/// What commands may touch (the server's `sandbox`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Sandbox {
-    /// Read anything, write nothing.
-    ReadOnly,
-    /// Write inside the working directory.
-    WorkspaceWrite,
-    /// No sandbox.
-    DangerFullAccess,
-}
+use mcp_proto::{AskForApproval, SandboxMode};
 
 /// Settings for a new conversation. Unset fields take the server's configuration.
 #[derive(Debug, Clone, Default)]
@@ -44,8 +18,8 @@ pub struct ConversationOptions {
     pub(crate) model: Option<String>,
     pub(crate) profile: Option<String>,
     pub(crate) cwd: Option<PathBuf>,
-    pub(crate) approval_policy: Option<ApprovalPolicy>,
-    pub(crate) sandbox: Option<Sandbox>,
+    pub(crate) approval_policy: Option<AskForApproval>,
+    pub(crate) sandbox: Option<SandboxMode>,
     pub(crate) base_instructions: Option<String>,
     pub(crate) config: Vec<(String, serde_json::Value)>,
     pub(crate) turn_timeout: Option<Duration>,
@@ -55,7 +29,7 @@ impl ConversationOptions {
     /// Server defaults, `approval_policy` untrusted (every write is asked).
     pub fn new() -> Self {
         ConversationOptions {
-            approval_policy: Some(ApprovalPolicy::Untrusted),
+            approval_policy: Some(AskForApproval::Untrusted),
             ..Default::default()
         }
     }
@@ -75,12 +49,12 @@ impl ConversationOptions {
         self
     }
     /// When to ask for approval.
-    pub fn approval_policy(mut self, policy: ApprovalPolicy) -> Self {
+    pub fn approval_policy(mut self, policy: AskForApproval) -> Self {
         self.approval_policy = Some(policy);
         self
     }
     /// The sandbox.
-    pub fn sandbox(mut self, sandbox: Sandbox) -> Self {
+    pub fn sandbox(mut self, sandbox: SandboxMode) -> Self {
         self.sandbox = Some(sandbox);
         self
     }
@@ -107,8 +81,8 @@ impl ConversationOptions {
 pub struct TurnOptions {
     pub(crate) text: String,
     pub(crate) cwd: PathBuf,
-    pub(crate) approval_policy: ApprovalPolicy,
-    pub(crate) sandbox: Sandbox,
+    pub(crate) approval_policy: AskForApproval,
+    pub(crate) sandbox: SandboxMode,
     pub(crate) model: String,
     pub(crate) summary: String,
 }
@@ -119,19 +93,19 @@ impl TurnOptions {
         TurnOptions {
             text: text.into(),
             cwd: cwd.into(),
-            approval_policy: ApprovalPolicy::Untrusted,
-            sandbox: Sandbox::WorkspaceWrite,
+            approval_policy: AskForApproval::Untrusted,
+            sandbox: SandboxMode::WorkspaceWrite,
             model: model.into(),
             summary: "auto".into(),
         }
     }
     /// When to ask for approval in this turn.
-    pub fn approval_policy(mut self, policy: ApprovalPolicy) -> Self {
+    pub fn approval_policy(mut self, policy: AskForApproval) -> Self {
         self.approval_policy = policy;
         self
     }
     /// The sandbox for this turn.
-    pub fn sandbox(mut self, sandbox: Sandbox) -> Self {
+    pub fn sandbox(mut self, sandbox: SandboxMode) -> Self {
         self.sandbox = sandbox;
         self
     }

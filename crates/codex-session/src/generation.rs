@@ -148,6 +148,16 @@ impl std::str::FromStr for Protocol {
     }
 }
 
+/// The sandbox policy of a conversation-API turn (`sendUserTurn`) for a sandbox mode.
+pub(crate) fn sandbox_policy(mode: mcp_proto::SandboxMode) -> mcp_proto::SandboxPolicy {
+    use mcp_proto::{SandboxMode, SandboxPolicy};
+    match mode {
+        SandboxMode::ReadOnly => SandboxPolicy::ReadOnly,
+        SandboxMode::WorkspaceWrite => SandboxPolicy::workspace_write(),
+        SandboxMode::DangerFullAccess => SandboxPolicy::DangerFullAccess,
+    }
+}
+
 /// What the server told us about itself in the handshake.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ServerInfo {

@@ -117,7 +117,7 @@ pub use approval::{
     ExecApproval, FileChange, FileChangeKind, HandlerError, McpToolApproval, PatchApproval,
 };
 pub use audit::{AuditError, AuditRecord, AuditSink, FileAuditSink, MemoryAuditSink};
-pub use conversation::{ApprovalPolicy, Conversation, ConversationOptions, Sandbox, TurnOptions};
+pub use conversation::{Conversation, ConversationOptions, TurnOptions};
 pub use detect::{
     choose as choose_generation, detect_codex, read_version as read_codex_version, CodexVersion,
     DetectError, Detected, Locator, Quirks, NEWEST_KNOWN as NEWEST_KNOWN_CODEX,
@@ -130,6 +130,9 @@ pub use generation::{
 };
 /// The spelling of app-server v2 enums ([`Quirks::v2_enums`]).
 pub use mcp_proto::V2Spelling;
+/// When Codex asks before running a command, and what commands may touch: the wire enums,
+/// which every generation spells the same way in Rust.
+pub use mcp_proto::{AskForApproval, SandboxMode};
 pub use outcome::{CommandRun, DeniedAction, PatchRun, TurnEnd, TurnOutcome};
 #[cfg(feature = "policy")]
 pub use policy_adapter::PolicyHandler;

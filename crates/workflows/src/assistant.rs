@@ -26,9 +26,9 @@ use crate::prompts::{base_instructions, MCP_SERVER_NAME};
 use approval_policy::{Action, FileChange as PolicyChange, Policy};
 use codex_session::redact_text;
 use codex_session::{
-    choose_generation, read_codex_version, ApprovalHandler, ApprovalPolicy, ApprovalRequest,
+    choose_generation, read_codex_version, ApprovalHandler, ApprovalRequest, AskForApproval,
     AuditError, AuditRecord, AuditSink, CodexSession, ConversationOptions, DetectError, Event,
-    FileAuditSink, FileChangeKind, Locator, PolicyHandler, Protocol, Sandbox, SessionOptions,
+    FileAuditSink, FileChangeKind, Locator, PolicyHandler, Protocol, SandboxMode, SessionOptions,
     TurnEnd,
 };
 use serde::Serialize;
@@ -378,15 +378,15 @@ async fn converse(
     on_progress(Progress::Connected(&server));
 
     let approval = match config.approval_policy.as_str() {
-        "on-failure" => ApprovalPolicy::OnFailure,
-        "on-request" => ApprovalPolicy::OnRequest,
-        "never" => ApprovalPolicy::Never,
-        _ => ApprovalPolicy::Untrusted,
+        "on-failure" => AskForApproval::OnFailure,
+        "on-request" => AskForApproval::OnRequest,
+        "never" => AskForApproval::Never,
+        _ => AskForApproval::Untrusted,
     };
     let sandbox = match config.sandbox.as_str() {
-        "workspace-write" => Sandbox::WorkspaceWrite,
-        "danger-full-access" => Sandbox::DangerFullAccess,
-        _ => Sandbox::ReadOnly,
+        "workspace-write" => SandboxMode::WorkspaceWrite,
+        "danger-full-access" => SandboxMode::DangerFullAccess,
+        _ => SandboxMode::ReadOnly,
     };
     let turn_timeout = (config.timeout * 4).max(Duration::from_secs(60));
     let mut conv_opts = ConversationOptions::new()

@@ -27,14 +27,13 @@ use std::path::Path;
 use std::time::Duration;
 
 use mcp_proto::{
-    AppInitialize, AppInitializeParams, AppSendUserTurn, AppSendUserTurnParams, AskForApproval,
-    ConversationId, Implementation, InputItem, Notification, Request, SandboxPolicy,
-    TypeTaggedSandboxPolicy,
+    AppInitialize, AppInitializeParams, AppSendUserTurn, AppSendUserTurnParams, ConversationId,
+    Implementation, InputItem, Notification, Request, TypeTaggedSandboxPolicy,
 };
 use serde_json::value::RawValue;
 
 use crate::approval::Decision;
-use crate::conversation::{ApprovalPolicy, ConversationOptions, Sandbox, TurnOptions};
+use crate::conversation::{ConversationOptions, TurnOptions};
 use crate::error::Result;
 use crate::event::Event;
 use crate::generation::mcp_conversation::McpConversation;
@@ -59,23 +58,6 @@ impl AppServerV1 {
             inner: McpConversation,
             type_tagged_sandbox,
         }
-    }
-}
-
-fn approval_policy(p: ApprovalPolicy) -> AskForApproval {
-    match p {
-        ApprovalPolicy::Untrusted => AskForApproval::Untrusted,
-        ApprovalPolicy::OnFailure => AskForApproval::OnFailure,
-        ApprovalPolicy::OnRequest => AskForApproval::OnRequest,
-        ApprovalPolicy::Never => AskForApproval::Never,
-    }
-}
-
-fn sandbox_policy(s: Sandbox) -> SandboxPolicy {
-    match s {
-        Sandbox::ReadOnly => SandboxPolicy::ReadOnly,
-        Sandbox::WorkspaceWrite => SandboxPolicy::workspace_write(),
-        Sandbox::DangerFullAccess => SandboxPolicy::DangerFullAccess,
     }
 }
 
@@ -167,8 +149,10 @@ impl Generation for AppServerV1 {
                 text: turn.text.clone(),
             }],
             cwd: turn.cwd.clone(),
-            approval_policy: approval_policy(turn.approval_policy),
-            sandbox_policy: TypeTaggedSandboxPolicy(sandbox_policy(turn.sandbox)),
+            approval_policy: turn.approval_policy,
+            sandbox_policy: TypeTaggedSandboxPolicy(crate::generation::sandbox_policy(
+                turn.sandbox,
+            )),
             model: turn.model.clone(),
             effort: None,
             summary: turn.summary.as_str().into(),
@@ -326,9 +310,9 @@ mod tests {
 
     #[test]
     fn sandbox_tag_follows_the_version() {
-        let tagged = serde_json::to_value(TypeTaggedSandboxPolicy(sandbox_policy(
-            Sandbox::WorkspaceWrite,
-        )))
+        let tagged = serde_json::to_value(TypeTaggedSandboxPolicy(
+            crate::generation::sandbox_policy(mcp_proto::SandboxMode::WorkspaceWrite),
+        ))
         .unwrap();
         assert_eq!(tagged, serde_json::json!({"type": "workspace-write"}));
         assert!(AppServerV1::new(true).type_tagged_sandbox);

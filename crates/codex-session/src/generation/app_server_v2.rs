@@ -58,14 +58,13 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use mcp_proto::{
-    AskForApproval, CommandExecutionRequestApproval, ElicitAction, FileChangeRequestApproval,
-    ItemCompleted, ItemDeltaParams, ItemNotificationParams, McpServerElicitationRequest,
+    CommandExecutionRequestApproval, ElicitAction, FileChangeRequestApproval, ItemCompleted,
+    ItemDeltaParams, ItemNotificationParams, McpServerElicitationRequest,
     McpServerElicitationResponse, Notification, PatchChangeKindType, Request, RequestMethod,
-    SandboxMode, Spelled, ThreadArchive, ThreadArchiveParams, ThreadItem, ThreadList,
-    ThreadListParams, ThreadResume, ThreadResumeParams, ThreadStart, ThreadStartParams,
-    TokenUsageUpdatedParams, TurnDiffUpdatedParams, TurnInterrupt, TurnInterruptParams,
-    TurnNotificationParams, TurnStart, TurnStartParams, TurnStatus, UserInput, V2ApprovalResponse,
-    V2Decision, V2Spelling,
+    Spelled, ThreadArchive, ThreadArchiveParams, ThreadItem, ThreadList, ThreadListParams,
+    ThreadResume, ThreadResumeParams, ThreadStart, ThreadStartParams, TokenUsageUpdatedParams,
+    TurnDiffUpdatedParams, TurnInterrupt, TurnInterruptParams, TurnNotificationParams, TurnStart,
+    TurnStartParams, TurnStatus, UserInput, V2ApprovalResponse, V2Decision, V2Spelling,
 };
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -74,7 +73,7 @@ use crate::approval::{
     ApprovalRequest, Decision, ExecApproval, FileChange, FileChangeKind, McpToolApproval,
     PatchApproval,
 };
-use crate::conversation::{ApprovalPolicy, ConversationOptions, Sandbox, TurnOptions};
+use crate::conversation::{ConversationOptions, TurnOptions};
 use crate::error::{Error, Result};
 use crate::event::{Event, TokenUsage};
 use crate::generation::{
@@ -180,23 +179,6 @@ fn argv(command: &str) -> Vec<String> {
     split_command(command).unwrap_or_else(|| vec![command.to_owned()])
 }
 
-fn approval_policy(p: ApprovalPolicy) -> AskForApproval {
-    match p {
-        ApprovalPolicy::Untrusted => AskForApproval::Untrusted,
-        ApprovalPolicy::OnFailure => AskForApproval::OnFailure,
-        ApprovalPolicy::OnRequest => AskForApproval::OnRequest,
-        ApprovalPolicy::Never => AskForApproval::Never,
-    }
-}
-
-fn sandbox_mode(s: Sandbox) -> SandboxMode {
-    match s {
-        Sandbox::ReadOnly => SandboxMode::ReadOnly,
-        Sandbox::WorkspaceWrite => SandboxMode::WorkspaceWrite,
-        Sandbox::DangerFullAccess => SandboxMode::DangerFullAccess,
-    }
-}
-
 /// The MCP elicitation answer that carries `d` (see the module docs).
 fn elicit_answer(d: Decision) -> McpServerElicitationResponse {
     match d {
@@ -245,10 +227,8 @@ impl AppServerV2 {
             cwd: options.cwd.clone(),
             approval_policy: options
                 .approval_policy
-                .map(|p| Spelled::new(approval_policy(p), self.spelling)),
-            sandbox: options
-                .sandbox
-                .map(|s| Spelled::new(sandbox_mode(s), self.spelling)),
+                .map(|p| Spelled::new(p, self.spelling)),
+            sandbox: options.sandbox.map(|s| Spelled::new(s, self.spelling)),
             model: options.model.clone(),
             config: (!options.config.is_empty()).then(|| options.config.iter().cloned().collect()),
             extra: Default::default(),

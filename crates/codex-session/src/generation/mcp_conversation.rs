@@ -21,11 +21,10 @@ use std::time::Duration;
 
 use mcp_proto::{
     AddConversationListener, ApplyPatchApproval, ArchiveConversation, ArchiveConversationParams,
-    AskForApproval, ConversationId, ConversationParams, EventMsg, ExecCommandApproval,
-    Implementation, Initialize, InitializeParams, InputItem, InterruptConversation,
-    ListConversations, ListConversationsParams, NewConversation, NewConversationParams,
-    Notification, RemoveConversationListenerParams, Request, ResumeConversation,
-    ResumeConversationParams, ReviewDecision, ReviewDecisionResponse, SandboxMode, SandboxPolicy,
+    ConversationId, ConversationParams, EventMsg, ExecCommandApproval, Implementation, Initialize,
+    InitializeParams, InputItem, InterruptConversation, ListConversations, ListConversationsParams,
+    NewConversation, NewConversationParams, Notification, RemoveConversationListenerParams,
+    Request, ResumeConversation, ResumeConversationParams, ReviewDecision, ReviewDecisionResponse,
     SendUserMessage, SendUserMessageParams, SendUserTurn, SendUserTurnParams,
 };
 use serde_json::value::RawValue;
@@ -33,7 +32,7 @@ use serde_json::value::RawValue;
 use crate::approval::{
     ApprovalRequest, Decision, ExecApproval, FileChange, FileChangeKind, PatchApproval,
 };
-use crate::conversation::{ApprovalPolicy, ConversationOptions, Sandbox, TurnOptions};
+use crate::conversation::{ConversationOptions, TurnOptions};
 use crate::error::Result;
 use crate::event::{Event, TokenUsage};
 use crate::generation::{
@@ -56,38 +55,13 @@ fn text_items(text: &str) -> Vec<InputItem> {
     }]
 }
 
-pub(crate) fn approval_policy(p: ApprovalPolicy) -> AskForApproval {
-    match p {
-        ApprovalPolicy::Untrusted => AskForApproval::Untrusted,
-        ApprovalPolicy::OnFailure => AskForApproval::OnFailure,
-        ApprovalPolicy::OnRequest => AskForApproval::OnRequest,
-        ApprovalPolicy::Never => AskForApproval::Never,
-    }
-}
-
-pub(crate) fn sandbox_mode(s: Sandbox) -> SandboxMode {
-    match s {
-        Sandbox::ReadOnly => SandboxMode::ReadOnly,
-        Sandbox::WorkspaceWrite => SandboxMode::WorkspaceWrite,
-        Sandbox::DangerFullAccess => SandboxMode::DangerFullAccess,
-    }
-}
-
-fn sandbox_policy(s: Sandbox) -> SandboxPolicy {
-    match s {
-        Sandbox::ReadOnly => SandboxPolicy::ReadOnly,
-        Sandbox::WorkspaceWrite => SandboxPolicy::workspace_write(),
-        Sandbox::DangerFullAccess => SandboxPolicy::DangerFullAccess,
-    }
-}
-
 fn conversation_params(options: &ConversationOptions) -> NewConversationParams {
     NewConversationParams {
         model: options.model.clone(),
         profile: options.profile.clone(),
         cwd: options.cwd.clone(),
-        approval_policy: options.approval_policy.map(approval_policy),
-        sandbox: options.sandbox.map(sandbox_mode),
+        approval_policy: options.approval_policy,
+        sandbox: options.sandbox,
         config: (!options.config.is_empty()).then(|| options.config.iter().cloned().collect()),
         base_instructions: options.base_instructions.clone(),
         ..NewConversationParams::default()
@@ -296,8 +270,8 @@ impl Generation for McpConversation {
             conversation_id: ConversationId(conversation_id.to_owned()),
             items: text_items(&turn.text),
             cwd: turn.cwd.clone(),
-            approval_policy: approval_policy(turn.approval_policy),
-            sandbox_policy: sandbox_policy(turn.sandbox),
+            approval_policy: turn.approval_policy,
+            sandbox_policy: crate::generation::sandbox_policy(turn.sandbox),
             model: turn.model.clone(),
             effort: None,
             summary: turn.summary.as_str().into(),

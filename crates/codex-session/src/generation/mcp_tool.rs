@@ -73,7 +73,7 @@ use crate::detect::Quirks;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::generation::mcp_conversation::{
-    approval_policy, file_changes, map_event, review_decision, sandbox_mode, McpConversation,
+    file_changes, map_event, review_decision, McpConversation,
 };
 use crate::generation::{
     ClientIdentity, ConversationInfo, ConversationPage, Generation, ServerInfo, ServerRequest,
@@ -161,8 +161,8 @@ fn unsupported(operation: &'static str) -> Error {
 fn codex_args(options: &ConversationOptions, prompt: &str) -> CodexToolArgs {
     CodexToolArgs {
         prompt: prompt.to_owned(),
-        approval_policy: options.approval_policy.map(approval_policy),
-        sandbox: options.sandbox.map(sandbox_mode),
+        approval_policy: options.approval_policy,
+        sandbox: options.sandbox,
         cwd: options.cwd.clone(),
         model: options.model.clone(),
         profile: options.profile.clone(),
@@ -233,8 +233,8 @@ impl McpTool {
                     let mut args = codex_args(&conv.options, prompt);
                     if let Some(turn) = turn {
                         args.cwd = Some(turn.cwd.clone());
-                        args.approval_policy = Some(approval_policy(turn.approval_policy));
-                        args.sandbox = Some(sandbox_mode(turn.sandbox));
+                        args.approval_policy = Some(turn.approval_policy);
+                        args.sandbox = Some(turn.sandbox);
                         args.model = Some(turn.model.clone());
                     }
                     mcp_proto::to_arguments(&args).map(|a| (CODEX_TOOL, a))
@@ -1041,7 +1041,7 @@ mod tests {
         let options = ConversationOptions::new()
             .cwd("/w")
             .model("m")
-            .sandbox(crate::Sandbox::ReadOnly)
+            .sandbox(crate::SandboxMode::ReadOnly)
             .base_instructions("be brief")
             .config("model_reasoning_effort", json!("low"));
         let args = mcp_proto::to_arguments(&codex_args(&options, "hi")).unwrap();

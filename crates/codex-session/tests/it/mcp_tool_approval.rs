@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use codex_session::{
-    ApprovalHandler, ApprovalKind, Decision, MemoryAuditSink, PolicyHandler, Protocol, Sandbox,
+    ApprovalHandler, ApprovalKind, Decision, MemoryAuditSink, PolicyHandler, Protocol, SandboxMode,
     TurnEnd,
 };
 use serde_json::{json, Value};
@@ -123,7 +123,7 @@ async fn run_calls(handler: Arc<dyn ApprovalHandler>, calls: &[&str]) -> Run {
         .audit(audit.clone());
     let session = start_real(VERSION, options).await;
     let mut conversation = within(session.new_conversation(
-        untrusted_workspace(&home, Duration::from_secs(20)).sandbox(Sandbox::ReadOnly),
+        untrusted_workspace(&home, Duration::from_secs(20)).sandbox(SandboxMode::ReadOnly),
     ))
     .await
     .unwrap();

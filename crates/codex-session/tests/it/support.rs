@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use codex_session::{
-    ApprovalDecision, ApprovalHandler, ApprovalPolicy, ApprovalRequest, CodexSession, Conversation,
-    ConversationOptions, ConversationPage, Decision, HandlerError, Sandbox, SessionOptions,
+    ApprovalDecision, ApprovalHandler, ApprovalRequest, AskForApproval, CodexSession, Conversation,
+    ConversationOptions, ConversationPage, Decision, HandlerError, SandboxMode, SessionOptions,
 };
 use serde_json::{json, Value};
 use tokio::io::{
@@ -249,8 +249,8 @@ impl Rig {
 pub fn untrusted_workspace(home: &CodexHome, turn_timeout: Duration) -> ConversationOptions {
     ConversationOptions::new()
         .cwd(home.work_dir())
-        .approval_policy(ApprovalPolicy::Untrusted)
-        .sandbox(Sandbox::WorkspaceWrite)
+        .approval_policy(AskForApproval::Untrusted)
+        .sandbox(SandboxMode::WorkspaceWrite)
         .turn_timeout(turn_timeout)
 }
 
