@@ -179,20 +179,9 @@ pub enum ApprovalKind {
     McpTool,
 }
 
-/// Token counts as the server reports them (totals for the conversation so far).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct TokenUsage {
-    /// Input tokens.
-    pub input_tokens: u64,
-    /// Input tokens served from cache.
-    pub cached_input_tokens: u64,
-    /// Output tokens.
-    pub output_tokens: u64,
-    /// Reasoning output tokens.
-    pub reasoning_output_tokens: u64,
-    /// All tokens.
-    pub total_tokens: u64,
-}
+/// Token counts as the server reports them (totals for the conversation so far): the
+/// conversation API's wire struct, which app-server v2's counts are copied into.
+pub use mcp_proto::TokenUsage;
 
 impl Event {
     /// The event's name (the wire `type` for server events).

@@ -34,7 +34,7 @@ use crate::approval::{
 };
 use crate::conversation::{ConversationOptions, TurnOptions};
 use crate::error::Result;
-use crate::event::{Event, TokenUsage};
+use crate::event::Event;
 use crate::generation::{
     find_listed, id_from_rollout_path, ClientIdentity, ConversationInfo, ConversationPage,
     ConversationSummary, Generation, ServerInfo, ServerRequest, Stored,
@@ -640,17 +640,9 @@ pub(crate) fn map_event(msg: EventMsg) -> Event {
         EventMsg::TurnDiff(e) => Event::TurnDiff {
             unified_diff: e.unified_diff,
         },
-        EventMsg::TokenCount(e) => Event::TokenUsage(
-            e.info
-                .map(|i| TokenUsage {
-                    input_tokens: i.total_token_usage.input_tokens,
-                    cached_input_tokens: i.total_token_usage.cached_input_tokens,
-                    output_tokens: i.total_token_usage.output_tokens,
-                    reasoning_output_tokens: i.total_token_usage.reasoning_output_tokens,
-                    total_tokens: i.total_token_usage.total_tokens,
-                })
-                .unwrap_or_default(),
-        ),
+        EventMsg::TokenCount(e) => {
+            Event::TokenUsage(e.info.map(|i| i.total_token_usage).unwrap_or_default())
+        }
         EventMsg::Error(e) => Event::Error { message: e.message },
         EventMsg::StreamError(e) => Event::StreamError { message: e.message },
         EventMsg::TaskComplete(e) => Event::TurnComplete {
