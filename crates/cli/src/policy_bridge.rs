@@ -2,7 +2,9 @@
 //! demo), and the TTY prompt that answers `ask` when a human is present.
 
 use approval_policy::{Action, Policy};
-use codex_session::{ApprovalDecision, ApprovalHandler, ApprovalRequest, Decision, HandlerError};
+use codex_session::{
+    ApprovalDecision, ApprovalHandler, ApprovalRequest, HandlerError, ReviewDecision,
+};
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::path::Path;
 
@@ -108,9 +110,13 @@ impl ApprovalHandler for TtyHuman {
         .await
         .unwrap_or(false);
         Ok(if answer {
-            ApprovalDecision::new(Decision::Approved, "human", "approved at the terminal")
+            ApprovalDecision::new(
+                ReviewDecision::Approved,
+                "human",
+                "approved at the terminal",
+            )
         } else {
-            ApprovalDecision::new(Decision::Denied, "human", "denied at the terminal")
+            ApprovalDecision::new(ReviewDecision::Denied, "human", "denied at the terminal")
         })
     }
 }

@@ -7,9 +7,9 @@
 //!
 //! - the answer must always be a `result`: a JSON-RPC error reply (or no reply) hangs the turn
 //!   forever, so every failure here (handler error, panic, timeout, unparsable request,
-//!   conversation gone) still produces a [`Decision`], and that decision is a denial;
+//!   conversation gone) still produces a [`ReviewDecision`], and that decision is a denial;
 //! - only four decisions exist on the wire (`approved`, `approved_for_session`, `denied`,
-//!   `abort`); the guide's `allow` is read by the server as a denial. [`Decision`] is closed
+//!   `abort`); the guide's `allow` is read by the server as a denial. [`ReviewDecision`] is closed
 //!   over exactly those four, so nothing else can be sent.
 //!
 //! A handler is any [`ApprovalHandler`]. The crate calls it on its own task per request (so a
@@ -92,9 +92,9 @@ pub struct PatchApproval {
 /// A call of an MCP server's tool Codex wants to make (asked by 0.169; earlier versions call
 /// MCP tools without asking).
 ///
-/// The decision is sent as the MCP elicitation action: [`Decision::Approved`] → `accept` (this
-/// call only), [`Decision::ApprovedForSession`] → `accept` and no more questions about this
-/// tool in the session, [`Decision::Denied`] → `decline`, [`Decision::Abort`] → `cancel` (the
+/// The decision is sent as the MCP elicitation action: [`ReviewDecision::Approved`] → `accept` (this
+/// call only), [`ReviewDecision::ApprovedForSession`] → `accept` and no more questions about this
+/// tool in the session, [`ReviewDecision::Denied`] → `decline`, [`ReviewDecision::Abort`] → `cancel` (the
 /// model is told the call was cancelled; the turn goes on).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct McpToolApproval {
@@ -138,48 +138,15 @@ pub enum FileChangeKind {
     Update,
 }
 
-/// The answer to an approval request: exactly the values the server accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// Run it.
-    Approved,
-    /// Run it, and do not ask again for the same command in this session.
-    ApprovedForSession,
-    /// Do not run it; the model is told and the turn continues.
-    Denied,
-    /// Do not run it and end the turn (`turn_aborted`).
-    Abort,
-}
-
-impl Decision {
-    /// True for the two approving decisions.
-    pub fn is_approval(self) -> bool {
-        matches!(self, Decision::Approved | Decision::ApprovedForSession)
-    }
-
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Approved => "approved",
-            Decision::ApprovedForSession => "approved_for_session",
-            Decision::Denied => "denied",
-            Decision::Abort => "abort",
-        }
-    }
-}
-
-impl std::fmt::Display for Decision {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// The answer to an approval request: exactly the values the server accepts (the
+/// conversation API's wire enum; other generations translate it).
+pub use mcp_proto::ReviewDecision;
 
 /// A handler's decision with the reasons for it (written to the audit log).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApprovalDecision {
     /// The decision sent to the server.
-    pub decision: Decision,
+    pub decision: ReviewDecision,
     /// Who or what decided (`policy`, `human`, `fallback`, or a handler's own name).
     pub decided_by: String,
     /// Why: the policy's verdict and explanation, the human's note, or the failure that
@@ -189,7 +156,11 @@ pub struct ApprovalDecision {
 
 impl ApprovalDecision {
     /// A decision with a one-line explanation.
-    pub fn new(decision: Decision, decided_by: impl Into<String>, why: impl Into<String>) -> Self {
+    pub fn new(
+        decision: ReviewDecision,
+        decided_by: impl Into<String>,
+        why: impl Into<String>,
+    ) -> Self {
         ApprovalDecision {
             decision,
             decided_by: decided_by.into(),
@@ -197,7 +168,7 @@ impl ApprovalDecision {
         }
     }
 
-    fn fallback(decision: Decision, why: String) -> Self {
+    fn fallback(decision: ReviewDecision, why: String) -> Self {
         ApprovalDecision::new(decision, "fallback", why)
     }
 }
@@ -222,7 +193,7 @@ pub struct DenyAll;
 impl ApprovalHandler for DenyAll {
     async fn decide(&self, _request: &ApprovalRequest) -> Result<ApprovalDecision, HandlerError> {
         Ok(ApprovalDecision::new(
-            Decision::Denied,
+            ReviewDecision::Denied,
             "deny-all",
             "no approval handler allows anything",
         ))
@@ -238,7 +209,7 @@ pub struct ApproveAll;
 impl ApprovalHandler for ApproveAll {
     async fn decide(&self, _request: &ApprovalRequest) -> Result<ApprovalDecision, HandlerError> {
         Ok(ApprovalDecision::new(
-            Decision::Approved,
+            ReviewDecision::Approved,
             "approve-all",
             "every request is approved by configuration",
         ))
@@ -260,7 +231,7 @@ pub(crate) async fn decide_safely(
         _ = cancel.cancelled() => {
             abort.abort();
             return ApprovalDecision::fallback(
-                Decision::Abort,
+                ReviewDecision::Abort,
                 "the conversation was closed while the request was pending".into(),
             );
         }
@@ -268,23 +239,24 @@ pub(crate) async fn decide_safely(
     match outcome {
         Ok(Ok(Ok(decision))) => decision,
         Ok(Ok(Err(e))) => ApprovalDecision::fallback(
-            Decision::Denied,
+            ReviewDecision::Denied,
             format!(
                 "the approval handler failed: {}",
                 crate::redact::redact_text(&e.to_string())
             ),
         ),
-        Ok(Err(join)) if join.is_panic() => {
-            ApprovalDecision::fallback(Decision::Denied, "the approval handler panicked".into())
-        }
+        Ok(Err(join)) if join.is_panic() => ApprovalDecision::fallback(
+            ReviewDecision::Denied,
+            "the approval handler panicked".into(),
+        ),
         Ok(Err(_)) => ApprovalDecision::fallback(
-            Decision::Denied,
+            ReviewDecision::Denied,
             "the approval handler was cancelled".into(),
         ),
         Err(_) => {
             abort.abort();
             ApprovalDecision::fallback(
-                Decision::Denied,
+                ReviewDecision::Denied,
                 format!(
                     "the approval handler gave no answer within {} ms",
                     timeout.as_millis()
@@ -324,7 +296,7 @@ mod tests {
         async fn decide(&self, _: &ApprovalRequest) -> Result<ApprovalDecision, HandlerError> {
             tokio::time::sleep(Duration::from_secs(3600)).await;
             Ok(ApprovalDecision::new(
-                Decision::Approved,
+                ReviewDecision::Approved,
                 "late",
                 "too late",
             ))
@@ -347,21 +319,21 @@ mod tests {
     #[tokio::test]
     async fn a_panicking_handler_denies() {
         let d = decide(Arc::new(Panics), CancellationToken::new()).await;
-        assert_eq!(d.decision, Decision::Denied);
+        assert_eq!(d.decision, ReviewDecision::Denied);
         assert!(d.explanation.to_string().contains("panicked"));
     }
 
     #[tokio::test]
     async fn a_slow_handler_denies_after_the_timeout() {
         let d = decide(Arc::new(Sleeps), CancellationToken::new()).await;
-        assert_eq!(d.decision, Decision::Denied);
+        assert_eq!(d.decision, ReviewDecision::Denied);
         assert!(d.explanation.to_string().contains("no answer within 50 ms"));
     }
 
     #[tokio::test]
     async fn a_failing_handler_denies_without_leaking_its_message_secrets() {
         let d = decide(Arc::new(Fails), CancellationToken::new()).await;
-        assert_eq!(d.decision, Decision::Denied);
+        assert_eq!(d.decision, ReviewDecision::Denied);
         assert!(!d.explanation.to_string().contains("hunter2"));
     }
 
@@ -370,16 +342,16 @@ mod tests {
         let cancel = CancellationToken::new();
         cancel.cancel();
         let d = decide(Arc::new(Sleeps), cancel).await;
-        assert_eq!(d.decision, Decision::Abort);
+        assert_eq!(d.decision, ReviewDecision::Abort);
     }
 
     #[test]
     fn only_the_four_wire_decisions_exist() {
         let all = [
-            Decision::Approved,
-            Decision::ApprovedForSession,
-            Decision::Denied,
-            Decision::Abort,
+            ReviewDecision::Approved,
+            ReviewDecision::ApprovedForSession,
+            ReviewDecision::Denied,
+            ReviewDecision::Abort,
         ];
         let wire: Vec<String> = all
             .iter()

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::approval::{Decision, FileChange};
+use crate::approval::{FileChange, ReviewDecision};
 use crate::error::Unavailable;
 
 /// One event of a conversation.
@@ -62,7 +62,7 @@ pub enum Event {
         /// The argv (exec), the file paths (patch) or `server.tool` (MCP tool call).
         subject: Vec<String>,
         /// What was sent.
-        decision: Decision,
+        decision: ReviewDecision,
         /// Who decided.
         decided_by: String,
         /// Why.

@@ -17,7 +17,7 @@ use std::time::Duration;
 use mcp_proto::{Notification, Request};
 use serde_json::value::RawValue;
 
-use crate::approval::{ApprovalRequest, Decision};
+use crate::approval::{ApprovalRequest, ReviewDecision};
 use crate::conversation::{ConversationOptions, TurnOptions};
 use crate::error::{Error, Result};
 use crate::event::Event;
@@ -318,11 +318,11 @@ pub(crate) trait Generation: Send + Sync + std::fmt::Debug {
     /// Classify a server→client request.
     fn server_request(&self, request: &Request) -> ServerRequest;
     /// The `result` that carries `decision`.
-    fn decision_result(&self, decision: Decision) -> Box<RawValue>;
+    fn decision_result(&self, decision: ReviewDecision) -> Box<RawValue>;
     /// The `result` that carries `decision` as the answer to a request of `method` (a
     /// generation whose approval requests differ in their answer's shape overrides this, e.g.
     /// app-server v2's `mcpServer/elicitation/request`).
-    fn answer_result(&self, _method: &str, decision: Decision) -> Box<RawValue> {
+    fn answer_result(&self, _method: &str, decision: ReviewDecision) -> Box<RawValue> {
         self.decision_result(decision)
     }
     /// Handshake.

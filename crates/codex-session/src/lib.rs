@@ -113,8 +113,8 @@ mod session;
 mod transport;
 
 pub use approval::{
-    ApprovalDecision, ApprovalHandler, ApprovalRequest, ApproveAll, Decision, DenyAll,
-    ExecApproval, FileChange, FileChangeKind, HandlerError, McpToolApproval, PatchApproval,
+    ApprovalDecision, ApprovalHandler, ApprovalRequest, ApproveAll, DenyAll, ExecApproval,
+    FileChange, FileChangeKind, HandlerError, McpToolApproval, PatchApproval, ReviewDecision,
 };
 pub use audit::{AuditError, AuditRecord, AuditSink, FileAuditSink, MemoryAuditSink};
 pub use conversation::{Conversation, ConversationOptions, TurnOptions};

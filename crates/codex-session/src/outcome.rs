@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::approval::Decision;
+use crate::approval::ReviewDecision;
 use crate::event::{ApprovalKind, Event, TokenUsage};
 
 /// How a turn ended.
@@ -53,7 +53,7 @@ pub struct DeniedAction {
     /// The argv, the file paths, or `server.tool`.
     pub subject: Vec<String>,
     /// `denied` or `abort`.
-    pub decision: Decision,
+    pub decision: ReviewDecision,
     /// Who decided.
     pub decided_by: String,
     /// Why.
@@ -251,7 +251,7 @@ mod tests {
                 call_id: "c1".into(),
                 kind: ApprovalKind::Exec,
                 subject: vec!["rm".into(), "-rf".into(), "/".into()],
-                decision: Decision::Denied,
+                decision: ReviewDecision::Denied,
                 decided_by: "policy".into(),
                 explanation: serde_json::json!("rm is denied"),
             },
@@ -259,7 +259,7 @@ mod tests {
                 call_id: "c2".into(),
                 kind: ApprovalKind::Exec,
                 subject: vec!["ls".into()],
-                decision: Decision::Approved,
+                decision: ReviewDecision::Approved,
                 decided_by: "policy".into(),
                 explanation: serde_json::json!("read-only"),
             },
@@ -300,7 +300,7 @@ mod tests {
             call_id: call_id.into(),
             kind,
             subject: vec!["touch".into(), "x".into()],
-            decision: Decision::Denied,
+            decision: ReviewDecision::Denied,
             decided_by: "policy".into(),
             explanation: serde_json::json!("no"),
         };

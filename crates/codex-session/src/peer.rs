@@ -43,7 +43,7 @@ use tokio_util::codec::Decoder;
 use tokio_util::sync::CancellationToken;
 
 use crate::approval::{
-    decide_safely, ApprovalDecision, ApprovalHandler, ApprovalRequest, Decision,
+    decide_safely, ApprovalDecision, ApprovalHandler, ApprovalRequest, ReviewDecision,
 };
 use crate::audit::{AuditRecord, AuditSink};
 use crate::error::{Error, Result, Unavailable};
@@ -694,7 +694,7 @@ impl Peer {
             }
             ServerRequest::BadApproval { message } => {
                 let decision = ApprovalDecision::new(
-                    Decision::Denied,
+                    ReviewDecision::Denied,
                     "fallback",
                     format!("the approval request could not be read: {message}"),
                 );
@@ -716,12 +716,12 @@ impl Peer {
                 }
                 let decision = match &route {
                     None => ApprovalDecision::new(
-                        Decision::Denied,
+                        ReviewDecision::Denied,
                         "fallback",
                         "the request is for a conversation this session does not hold",
                     ),
                     Some(route) if route.closed.is_cancelled() => ApprovalDecision::new(
-                        Decision::Abort,
+                        ReviewDecision::Abort,
                         "fallback",
                         "the conversation was closed",
                     ),
@@ -767,7 +767,7 @@ impl Peer {
         if let Err(e) = self.audit.append(&record).await {
             tracing::error!(error = %e, "audit failed; denying the request");
             decision = ApprovalDecision::new(
-                Decision::Denied,
+                ReviewDecision::Denied,
                 "fallback",
                 "the audit log could not be written",
             );

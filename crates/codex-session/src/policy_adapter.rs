@@ -28,8 +28,8 @@ use std::sync::Arc;
 use approval_policy::{Action, Policy, Verdict};
 
 use crate::approval::{
-    ApprovalDecision, ApprovalHandler, ApprovalRequest, Decision, FileChangeKind, HandlerError,
-    McpToolApproval,
+    ApprovalDecision, ApprovalHandler, ApprovalRequest, FileChangeKind, HandlerError,
+    McpToolApproval, ReviewDecision,
 };
 
 type Evaluate = dyn Fn(&ApprovalRequest) -> Verdict + Send + Sync;
@@ -149,7 +149,7 @@ impl PolicyHandler {
         let tool = format!("{}.{}", call.server, call.tool);
         if self.trusts_mcp_tool(&call.server, &call.tool) {
             return Ok(ApprovalDecision {
-                decision: Decision::Approved,
+                decision: ReviewDecision::Approved,
                 decided_by: "policy".to_owned(),
                 explanation: serde_json::json!({ "policy": {
                     "decision": "allow",
@@ -165,7 +165,7 @@ impl PolicyHandler {
         });
         match &self.human {
             None => Ok(ApprovalDecision {
-                decision: Decision::Denied,
+                decision: ReviewDecision::Denied,
                 decided_by: "policy (ask, no human configured)".to_owned(),
                 explanation: serde_json::json!({ "policy": policy }),
             }),
@@ -190,17 +190,17 @@ impl ApprovalHandler for PolicyHandler {
         let verdict = (self.evaluate)(request);
         let explanation = serde_json::to_value(&verdict)
             .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
-        let decided = |decision: Decision, by: &str| ApprovalDecision {
+        let decided = |decision: ReviewDecision, by: &str| ApprovalDecision {
             decision,
             decided_by: by.to_owned(),
             explanation: serde_json::json!({ "policy": explanation }),
         };
         match verdict.decision {
-            approval_policy::Decision::Allow => Ok(decided(Decision::Approved, "policy")),
-            approval_policy::Decision::Deny => Ok(decided(Decision::Denied, "policy")),
+            approval_policy::Decision::Allow => Ok(decided(ReviewDecision::Approved, "policy")),
+            approval_policy::Decision::Deny => Ok(decided(ReviewDecision::Denied, "policy")),
             approval_policy::Decision::Ask => match &self.human {
                 None => Ok(decided(
-                    Decision::Denied,
+                    ReviewDecision::Denied,
                     "policy (ask, no human configured)",
                 )),
                 Some(human) => {
@@ -240,9 +240,9 @@ mod tests {
     #[tokio::test]
     async fn allow_deny_and_ask_map_to_the_servers_decisions() {
         for (policy, expected) in [
-            (approval_policy::Decision::Allow, Decision::Approved),
-            (approval_policy::Decision::Deny, Decision::Denied),
-            (approval_policy::Decision::Ask, Decision::Denied),
+            (approval_policy::Decision::Allow, ReviewDecision::Approved),
+            (approval_policy::Decision::Deny, ReviewDecision::Denied),
+            (approval_policy::Decision::Ask, ReviewDecision::Denied),
         ] {
             let handler = PolicyHandler::with_evaluator(move |_| verdict(policy));
             let d = handler.decide(&request()).await.unwrap();
@@ -272,18 +272,18 @@ mod tests {
             .decide(&exec(&["bash", "-lc", "ls -la && git status"]))
             .await
             .unwrap();
-        assert_eq!(read.decision, Decision::Approved, "{read:?}");
+        assert_eq!(read.decision, ReviewDecision::Approved, "{read:?}");
         let rm = handler
             .decide(&exec(&["bash", "-lc", "rm -rf /"]))
             .await
             .unwrap();
-        assert_eq!(rm.decision, Decision::Denied);
+        assert_eq!(rm.decision, ReviewDecision::Denied);
         assert_eq!(rm.decided_by, "policy");
         let sql = handler
             .decide(&exec(&["psql", "-c", "DELETE FROM users"]))
             .await
             .unwrap();
-        assert_eq!(sql.decision, Decision::Denied);
+        assert_eq!(sql.decision, ReviewDecision::Denied);
         assert!(
             sql.explanation.to_string().contains("DELETE"),
             "{}",
@@ -316,7 +316,7 @@ mod tests {
                 .await
                 .unwrap()
                 .decision,
-            Decision::Approved
+            ReviewDecision::Approved
         );
         assert_eq!(
             handler
@@ -324,7 +324,7 @@ mod tests {
                 .await
                 .unwrap()
                 .decision,
-            Decision::Denied
+            ReviewDecision::Denied
         );
     }
 
@@ -348,7 +348,7 @@ mod tests {
             .decide(&mcp_call("xldb", "execute_query"))
             .await
             .unwrap();
-        assert_eq!(d.decision, Decision::Denied);
+        assert_eq!(d.decision, ReviewDecision::Denied);
         assert_eq!(d.decided_by, "policy (ask, no human configured)");
         assert_eq!(d.explanation["policy"]["decision"], "ask");
         assert_eq!(d.explanation["policy"]["mcp_tool"], "xldb.execute_query");
@@ -359,7 +359,7 @@ mod tests {
             .decide(&mcp_call("xldb", "execute_query"))
             .await
             .unwrap();
-        assert_eq!(ok.decision, Decision::Approved);
+        assert_eq!(ok.decision, ReviewDecision::Approved);
         assert_eq!(ok.explanation["policy"]["decision"], "allow");
         for (server, tool) in [
             ("xldb", "drop_table"),
@@ -367,7 +367,7 @@ mod tests {
             ("xldb", "Execute_Query"),
         ] {
             let d = handler.decide(&mcp_call(server, tool)).await.unwrap();
-            assert_eq!(d.decision, Decision::Denied, "{server}.{tool}");
+            assert_eq!(d.decision, ReviewDecision::Denied, "{server}.{tool}");
         }
 
         let server = PolicyHandler::builtin().trust_mcp_server("xldb");
@@ -377,7 +377,7 @@ mod tests {
         // Untrusted calls go to the human when there is one.
         let human = PolicyHandler::builtin().with_human(Arc::new(ApproveAll));
         let d = human.decide(&mcp_call("fs", "write")).await.unwrap();
-        assert_eq!(d.decision, Decision::Approved);
+        assert_eq!(d.decision, ReviewDecision::Approved);
         assert!(d.decided_by.starts_with("human"), "{d:?}");
         assert_eq!(d.explanation["policy"]["decision"], "ask");
     }
@@ -387,14 +387,14 @@ mod tests {
         let handler = PolicyHandler::with_evaluator(|_| verdict(approval_policy::Decision::Ask))
             .with_human(Arc::new(ApproveAll));
         let d = handler.decide(&request()).await.unwrap();
-        assert_eq!(d.decision, Decision::Approved);
+        assert_eq!(d.decision, ReviewDecision::Approved);
         assert!(d.decided_by.starts_with("human"));
         // A deny is never overridden by the human.
         let handler = PolicyHandler::with_evaluator(|_| verdict(approval_policy::Decision::Deny))
             .with_human(Arc::new(ApproveAll));
         assert_eq!(
             handler.decide(&request()).await.unwrap().decision,
-            Decision::Denied
+            ReviewDecision::Denied
         );
     }
 }

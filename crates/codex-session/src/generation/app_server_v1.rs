@@ -32,7 +32,7 @@ use mcp_proto::{
 };
 use serde_json::value::RawValue;
 
-use crate::approval::Decision;
+use crate::approval::ReviewDecision;
 use crate::conversation::{ConversationOptions, TurnOptions};
 use crate::error::Result;
 use crate::event::Event;
@@ -87,7 +87,7 @@ impl Generation for AppServerV1 {
         self.inner.server_request(request)
     }
 
-    fn decision_result(&self, decision: Decision) -> Box<RawValue> {
+    fn decision_result(&self, decision: ReviewDecision) -> Box<RawValue> {
         self.inner.decision_result(decision)
     }
 
@@ -302,7 +302,7 @@ mod tests {
             Some("All done (fake model).")
         );
         assert_eq!(
-            generation.decision_result(Decision::Denied).get(),
+            generation.decision_result(ReviewDecision::Denied).get(),
             r#"{"decision":"denied"}"#
         );
         assert_eq!(generation.server_args(), ["app-server"]);

@@ -70,8 +70,8 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use crate::approval::{
-    ApprovalRequest, Decision, ExecApproval, FileChange, FileChangeKind, McpToolApproval,
-    PatchApproval,
+    ApprovalRequest, ExecApproval, FileChange, FileChangeKind, McpToolApproval, PatchApproval,
+    ReviewDecision,
 };
 use crate::conversation::{ConversationOptions, TurnOptions};
 use crate::error::{Error, Result};
@@ -180,21 +180,21 @@ fn argv(command: &str) -> Vec<String> {
 }
 
 /// The MCP elicitation answer that carries `d` (see the module docs).
-fn elicit_answer(d: Decision) -> McpServerElicitationResponse {
+fn elicit_answer(d: ReviewDecision) -> McpServerElicitationResponse {
     match d {
-        Decision::Approved => McpServerElicitationResponse::accept(),
-        Decision::ApprovedForSession => McpServerElicitationResponse::accept_for_session(),
-        Decision::Denied => McpServerElicitationResponse::action(ElicitAction::Decline),
-        Decision::Abort => McpServerElicitationResponse::action(ElicitAction::Cancel),
+        ReviewDecision::Approved => McpServerElicitationResponse::accept(),
+        ReviewDecision::ApprovedForSession => McpServerElicitationResponse::accept_for_session(),
+        ReviewDecision::Denied => McpServerElicitationResponse::action(ElicitAction::Decline),
+        ReviewDecision::Abort => McpServerElicitationResponse::action(ElicitAction::Cancel),
     }
 }
 
-fn v2_decision(d: Decision) -> V2Decision {
+fn v2_decision(d: ReviewDecision) -> V2Decision {
     match d {
-        Decision::Approved => V2Decision::Accept,
-        Decision::ApprovedForSession => V2Decision::AcceptForSession,
-        Decision::Denied => V2Decision::Decline,
-        Decision::Abort => V2Decision::Cancel,
+        ReviewDecision::Approved => V2Decision::Accept,
+        ReviewDecision::ApprovedForSession => V2Decision::AcceptForSession,
+        ReviewDecision::Denied => V2Decision::Decline,
+        ReviewDecision::Abort => V2Decision::Cancel,
     }
 }
 
@@ -588,7 +588,7 @@ impl Generation for AppServerV2 {
         }
     }
 
-    fn decision_result(&self, decision: Decision) -> Box<RawValue> {
+    fn decision_result(&self, decision: ReviewDecision) -> Box<RawValue> {
         raw(&V2ApprovalResponse {
             decision: v2_decision(decision),
         })
@@ -596,7 +596,7 @@ impl Generation for AppServerV2 {
         .unwrap_or_else(|| RawValue::NULL.to_owned())
     }
 
-    fn answer_result(&self, method: &str, decision: Decision) -> Box<RawValue> {
+    fn answer_result(&self, method: &str, decision: ReviewDecision) -> Box<RawValue> {
         if method != McpServerElicitationRequest::METHOD {
             return self.decision_result(decision);
         }
@@ -990,10 +990,10 @@ mod tests {
             ServerRequest::BadApproval { .. }
         ));
         for (d, wire) in [
-            (Decision::Approved, "accept"),
-            (Decision::ApprovedForSession, "acceptForSession"),
-            (Decision::Denied, "decline"),
-            (Decision::Abort, "cancel"),
+            (ReviewDecision::Approved, "accept"),
+            (ReviewDecision::ApprovedForSession, "acceptForSession"),
+            (ReviewDecision::Denied, "decline"),
+            (ReviewDecision::Abort, "cancel"),
         ] {
             assert_eq!(
                 generation.decision_result(d).get(),
@@ -1059,20 +1059,23 @@ mod tests {
 
         let method = "mcpServer/elicitation/request";
         for (d, wire) in [
-            (Decision::Approved, r#"{"action":"accept"}"#),
+            (ReviewDecision::Approved, r#"{"action":"accept"}"#),
             (
-                Decision::ApprovedForSession,
+                ReviewDecision::ApprovedForSession,
                 r#"{"action":"accept","_meta":{"persist":"session"}}"#,
             ),
-            (Decision::Denied, r#"{"action":"decline"}"#),
-            (Decision::Abort, r#"{"action":"cancel"}"#),
+            (ReviewDecision::Denied, r#"{"action":"decline"}"#),
+            (ReviewDecision::Abort, r#"{"action":"cancel"}"#),
         ] {
             assert_eq!(generation.answer_result(method, d).get(), wire);
         }
         // Other requests keep the v2 decisions.
         assert_eq!(
             generation
-                .answer_result("item/commandExecution/requestApproval", Decision::Approved)
+                .answer_result(
+                    "item/commandExecution/requestApproval",
+                    ReviewDecision::Approved
+                )
                 .get(),
             r#"{"decision":"accept"}"#
         );

@@ -29,9 +29,7 @@ use mcp_proto::{
 };
 use serde_json::value::RawValue;
 
-use crate::approval::{
-    ApprovalRequest, Decision, ExecApproval, FileChange, FileChangeKind, PatchApproval,
-};
+use crate::approval::{ApprovalRequest, ExecApproval, FileChange, FileChangeKind, PatchApproval};
 use crate::conversation::{ConversationOptions, TurnOptions};
 use crate::error::Result;
 use crate::event::Event;
@@ -65,15 +63,6 @@ fn conversation_params(options: &ConversationOptions) -> NewConversationParams {
         config: (!options.config.is_empty()).then(|| options.config.iter().cloned().collect()),
         base_instructions: options.base_instructions.clone(),
         ..NewConversationParams::default()
-    }
-}
-
-pub(crate) fn review_decision(d: Decision) -> ReviewDecision {
-    match d {
-        Decision::Approved => ReviewDecision::Approved,
-        Decision::ApprovedForSession => ReviewDecision::ApprovedForSession,
-        Decision::Denied => ReviewDecision::Denied,
-        Decision::Abort => ReviewDecision::Abort,
     }
 }
 
@@ -175,10 +164,8 @@ impl Generation for McpConversation {
         }
     }
 
-    fn decision_result(&self, decision: Decision) -> Box<RawValue> {
-        let response = ReviewDecisionResponse {
-            decision: review_decision(decision),
-        };
+    fn decision_result(&self, decision: ReviewDecision) -> Box<RawValue> {
+        let response = ReviewDecisionResponse { decision: decision };
         // Serializing a closed enum cannot fail; if it ever did, deny.
         raw(&response)
             .or_else(|| RawValue::from_string(r#"{"decision":"denied"}"#.to_owned()).ok())
@@ -951,12 +938,14 @@ mod tests {
     #[test]
     fn decisions_are_written_as_039_reads_them() {
         assert_eq!(
-            McpConversation.decision_result(Decision::Denied).get(),
+            McpConversation
+                .decision_result(ReviewDecision::Denied)
+                .get(),
             r#"{"decision":"denied"}"#
         );
         assert_eq!(
             McpConversation
-                .decision_result(Decision::ApprovedForSession)
+                .decision_result(ReviewDecision::ApprovedForSession)
                 .get(),
             r#"{"decision":"approved_for_session"}"#
         );

@@ -67,14 +67,12 @@ use mcp_proto::{
 use serde_json::value::RawValue;
 use tokio_util::sync::CancellationToken;
 
-use crate::approval::{ApprovalRequest, Decision, ExecApproval, PatchApproval};
+use crate::approval::{ApprovalRequest, ExecApproval, PatchApproval, ReviewDecision};
 use crate::conversation::{ConversationOptions, TurnOptions};
 use crate::detect::Quirks;
 use crate::error::{Error, Result};
 use crate::event::Event;
-use crate::generation::mcp_conversation::{
-    file_changes, map_event, review_decision, McpConversation,
-};
+use crate::generation::mcp_conversation::{file_changes, map_event, McpConversation};
 use crate::generation::{
     ClientIdentity, ConversationInfo, ConversationPage, Generation, ServerInfo, ServerRequest,
     Stored,
@@ -641,9 +639,9 @@ impl Generation for McpTool {
         }
     }
 
-    fn decision_result(&self, decision: Decision) -> Box<RawValue> {
+    fn decision_result(&self, decision: ReviewDecision) -> Box<RawValue> {
         // Codex's decision object, never MCP's `{"action":…}` (read as a denial).
-        raw(&ElicitResult::decision(review_decision(decision)))
+        raw(&ElicitResult::decision(decision))
             .or_else(|| RawValue::from_string(r#"{"decision":"denied"}"#.to_owned()).ok())
             .unwrap_or_else(|| RawValue::NULL.to_owned())
     }
@@ -1024,13 +1022,13 @@ mod tests {
     fn decisions_are_codex_decision_objects() {
         let d = McpTool::new();
         for (decision, wire) in [
-            (Decision::Approved, r#"{"decision":"approved"}"#),
+            (ReviewDecision::Approved, r#"{"decision":"approved"}"#),
             (
-                Decision::ApprovedForSession,
+                ReviewDecision::ApprovedForSession,
                 r#"{"decision":"approved_for_session"}"#,
             ),
-            (Decision::Denied, r#"{"decision":"denied"}"#),
-            (Decision::Abort, r#"{"decision":"abort"}"#),
+            (ReviewDecision::Denied, r#"{"decision":"denied"}"#),
+            (ReviewDecision::Abort, r#"{"decision":"abort"}"#),
         ] {
             assert_eq!(d.decision_result(decision).get(), wire);
         }
@@ -1073,7 +1071,7 @@ mod tests {
     const LIMIT: Duration = Duration::from_secs(5);
 
     #[derive(Debug)]
-    struct Fixed(Decision);
+    struct Fixed(ReviewDecision);
 
     #[async_trait::async_trait]
     impl ApprovalHandler for Fixed {
@@ -1163,7 +1161,7 @@ mod tests {
     }
 
     async fn start(
-        decision: Decision,
+        decision: ReviewDecision,
         request_timeout: Duration,
     ) -> (Conversation, Server, Arc<Peer>) {
         let (client, server) = tokio::io::duplex(1 << 16);
@@ -1224,7 +1222,7 @@ mod tests {
     /// orphaned call must leave the pending table, and the conversation must go on.
     #[tokio::test]
     async fn an_abort_ends_the_turn_without_the_tool_answer() {
-        let (conversation, mut server, peer) = start(Decision::Abort, LIMIT).await;
+        let (conversation, mut server, peer) = start(ReviewDecision::Abort, LIMIT).await;
         let turn = spawn_turn(conversation, "run it");
         let call = server.recv().await;
         assert_eq!(call["method"], "tools/call");
@@ -1290,7 +1288,7 @@ mod tests {
     #[tokio::test]
     async fn the_aborted_calls_task_may_carry_the_next_turn() {
         let (conversation, mut server, peer) =
-            start(Decision::Denied, Duration::from_millis(300)).await;
+            start(ReviewDecision::Denied, Duration::from_millis(300)).await;
         let turn = spawn_turn(conversation, "run it");
         let old = server.recv().await["id"].clone();
         server.configure_and_start(&old).await;
@@ -1317,7 +1315,7 @@ mod tests {
     /// ends the turn as failed with the server's text.
     #[tokio::test]
     async fn an_error_result_fails_the_turn() {
-        let (conversation, mut server, _peer) = start(Decision::Denied, LIMIT).await;
+        let (conversation, mut server, _peer) = start(ReviewDecision::Denied, LIMIT).await;
         let turn = spawn_turn(conversation, "hi");
         let call = server.recv().await;
         server.send(json!({"jsonrpc": "2.0", "id": call["id"], "result": {"isError": true,
@@ -1334,7 +1332,7 @@ mod tests {
     /// read from `structuredContent` when present (0.87+).
     #[tokio::test]
     async fn the_result_text_completes_a_turn_without_events() {
-        let (conversation, mut server, _peer) = start(Decision::Denied, LIMIT).await;
+        let (conversation, mut server, _peer) = start(ReviewDecision::Denied, LIMIT).await;
         let turn = spawn_turn(conversation, "hi");
         let call = server.recv().await;
         server
@@ -1353,7 +1351,7 @@ mod tests {
     #[tokio::test]
     async fn a_call_that_never_starts_fails_the_turn() {
         let (conversation, mut server, peer) =
-            start(Decision::Denied, Duration::from_millis(200)).await;
+            start(ReviewDecision::Denied, Duration::from_millis(200)).await;
         let turn = spawn_turn(conversation, "hi");
         let _ = server.recv().await;
         let (_conversation, outcome) = join(turn).await;
@@ -1369,7 +1367,7 @@ mod tests {
     /// answer it with `turn_aborted`); sending returns before the turn's answer.
     #[tokio::test]
     async fn interrupt_cancels_the_running_call() {
-        let (mut conversation, mut server, peer) = start(Decision::Denied, LIMIT).await;
+        let (mut conversation, mut server, peer) = start(ReviewDecision::Denied, LIMIT).await;
         tokio::time::timeout(LIMIT, conversation.send_message("think"))
             .await
             .unwrap()

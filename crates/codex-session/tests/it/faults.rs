@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use codex_session::{
     ApprovalDecision, ApprovalHandler, ApprovalRequest, ApproveAll, AuditError, AuditRecord,
-    AuditSink, ConversationOptions, Decision, Error, Event, HandlerError, MemoryAuditSink,
+    AuditSink, ConversationOptions, Error, Event, HandlerError, MemoryAuditSink, ReviewDecision,
     SessionOptions, Status, TurnEnd, Unavailable,
 };
 use serde_json::json;
@@ -17,7 +17,7 @@ use crate::support::{connect, conversation, fixed, within, CONV};
 fn quick() -> SessionOptions {
     SessionOptions::new()
         .request_timeout(Duration::from_secs(8))
-        .approval_handler(fixed(Decision::Approved))
+        .approval_handler(fixed(ReviewDecision::Approved))
 }
 
 #[tokio::test]
@@ -256,7 +256,7 @@ async fn a_slow_consumer_loses_only_deltas_and_approvals_are_still_answered() {
     assert!(events.iter().any(|e| matches!(
         e,
         Event::ApprovalDecided {
-            decision: Decision::Approved,
+            decision: ReviewDecision::Approved,
             ..
         }
     )));

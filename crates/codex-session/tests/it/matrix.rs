@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use codex_session::{
     ApprovalDecision, ApprovalHandler, ApprovalKind, ApprovalRequest, CodexSession, CodexVersion,
-    ConversationOptions, Decision, Error, Event, HandlerError, MemoryAuditSink, Protocol,
+    ConversationOptions, Error, Event, HandlerError, MemoryAuditSink, Protocol, ReviewDecision,
     SessionOptions, TurnEnd, TurnOutcome,
 };
 use xldb_testkit::fake_model::{CodexHome, FakeModel, Script, Step};
@@ -22,16 +22,16 @@ use crate::support::{per_target, real_options, untrusted_workspace, within};
 /// what it was asked.
 #[derive(Debug)]
 struct Recording {
-    decisions: Vec<Decision>,
+    decisions: Vec<ReviewDecision>,
     seen: Mutex<Vec<ApprovalKind>>,
 }
 
 impl Recording {
-    fn new(decision: Decision) -> Arc<Recording> {
+    fn new(decision: ReviewDecision) -> Arc<Recording> {
         Recording::sequence(&[decision])
     }
 
-    fn sequence(decisions: &[Decision]) -> Arc<Recording> {
+    fn sequence(decisions: &[ReviewDecision]) -> Arc<Recording> {
         Arc::new(Recording {
             decisions: decisions.to_vec(),
             seen: Mutex::new(Vec::new()),
@@ -135,7 +135,7 @@ fn exec_script(then: Step) -> Script {
 /// says `message`: the rig, what the handler was asked, and the turn's outcome.
 async fn one_exec_turn(
     target: Target,
-    decision: Decision,
+    decision: ReviewDecision,
     message: &str,
 ) -> (Rig, Arc<Recording>, TurnOutcome) {
     let handler = Recording::new(decision);
@@ -152,7 +152,7 @@ async fn one_exec_turn(
 async fn full_turn(target: Target) {
     let version = target.0;
     let (rig, handler, outcome) =
-        one_exec_turn(target, Decision::Approved, "All done (fake model).").await;
+        one_exec_turn(target, ReviewDecision::Approved, "All done (fake model).").await;
     assert_eq!(outcome.end, TurnEnd::Completed, "{version}: {outcome:?}");
     assert_eq!(
         outcome.final_message.as_deref(),
@@ -188,7 +188,7 @@ async fn full_turn(target: Target) {
 async fn denied_command(target: Target) {
     let version = target.0;
     let (rig, handler, outcome) =
-        one_exec_turn(target, Decision::Denied, "Not run (fake model).").await;
+        one_exec_turn(target, ReviewDecision::Denied, "Not run (fake model).").await;
     assert_eq!(outcome.end, TurnEnd::Completed, "{version}: {outcome:?}");
     assert_eq!(handler.seen(), [ApprovalKind::Exec], "{version}");
     assert_eq!(outcome.denied.len(), 1, "{version}: {outcome:?}");
@@ -208,7 +208,7 @@ async fn denied_command(target: Target) {
 /// A patch goes through the approval handler and is applied.
 async fn patch_approval(target: Target) {
     let version = target.0;
-    let handler = Recording::new(Decision::Approved);
+    let handler = Recording::new(ReviewDecision::Approved);
     let script = Script::new([Step::new().patch(PATCH), Step::new().message("patched")])
         .select_by_tool_outputs();
     let rig = rig(target, script, handler.clone()).await;
@@ -230,7 +230,7 @@ async fn interrupt(target: Target) {
     let rig = rig(
         target,
         Script::new([Step::new().hang().message("too late (fake model)")]),
-        Recording::new(Decision::Denied),
+        Recording::new(ReviewDecision::Denied),
     )
     .await;
     let mut conversation = rig.open(conversation_options(&rig)).await;
@@ -277,7 +277,7 @@ per_target! {
 /// orphaned call.
 async fn abort_trap(target: Target) {
     let version = target.0;
-    let handler = Recording::sequence(&[Decision::Abort, Decision::Approved]);
+    let handler = Recording::sequence(&[ReviewDecision::Abort, ReviewDecision::Approved]);
     let script = exec_script(Step::new().message("All done (fake model)."));
     let rig = rig(target, script, handler.clone()).await;
     let mut conversation = rig.open(conversation_options(&rig)).await;
@@ -294,7 +294,11 @@ async fn abort_trap(target: Target) {
         "{version}: the aborted turn ended only at the turn timeout"
     );
     assert_eq!(outcome.denied.len(), 1, "{version}: {outcome:?}");
-    assert_eq!(outcome.denied[0].decision, Decision::Abort, "{version}");
+    assert_eq!(
+        outcome.denied[0].decision,
+        ReviewDecision::Abort,
+        "{version}"
+    );
     assert!(
         !rig.home.work_dir().join("created_by_exec.txt").exists(),
         "{version}: the aborted command ran"
@@ -359,7 +363,7 @@ async fn mcp_tool_second_message_continues_the_session() {
         let rig = rig(
             (version, Protocol::McpTool),
             script,
-            Recording::new(Decision::Denied),
+            Recording::new(ReviewDecision::Denied),
         )
         .await;
         let mut conversation = rig.open(conversation_options(&rig)).await;
@@ -388,7 +392,7 @@ async fn mcp_tool_has_no_stored_conversations() {
     let rig = rig(
         ("0.80.0", Protocol::McpTool),
         Script::new([Step::new().message("unused")]),
-        Recording::new(Decision::Denied),
+        Recording::new(ReviewDecision::Denied),
     )
     .await;
     let err = within(rig.session.list_conversations(None, None))

@@ -13,8 +13,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use codex_session::{
-    ApprovalHandler, ApprovalKind, Decision, MemoryAuditSink, PolicyHandler, Protocol, SandboxMode,
-    TurnEnd,
+    ApprovalHandler, ApprovalKind, MemoryAuditSink, PolicyHandler, Protocol, ReviewDecision,
+    SandboxMode, TurnEnd,
 };
 use serde_json::{json, Value};
 use xldb_testkit::fake_model::{CodexHome, FakeModel, Item, Script, Step};
@@ -173,7 +173,7 @@ async fn an_untrusted_mcp_tool_call_is_declined() {
     assert_eq!(denied[0].kind, ApprovalKind::McpTool);
     assert_eq!(denied[0].subject, ["probe.probe_tool"]);
     assert_eq!(denied[0].call_id, CALL_ID);
-    assert_eq!(denied[0].decision, Decision::Denied);
+    assert_eq!(denied[0].decision, ReviewDecision::Denied);
     let record = approval_record(&r.audit);
     assert_eq!(record["method"], "mcpServer/elicitation/request");
     assert_eq!(record["decision"], "denied");
@@ -206,7 +206,11 @@ async fn a_trusted_mcp_tool_call_is_accepted() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tool_approved_for_the_session_is_asked_about_once() {
-    let r = run_calls(fixed(Decision::ApprovedForSession), &["mcp_a", "mcp_b"]).await;
+    let r = run_calls(
+        fixed(ReviewDecision::ApprovedForSession),
+        &["mcp_a", "mcp_b"],
+    )
+    .await;
     assert_eq!(r.outcome.end, TurnEnd::Completed, "{:?}", r.outcome);
     let calls = std::fs::read_to_string(&r.log).expect("the tool ran");
     assert_eq!(calls.lines().count(), 2, "{calls}");

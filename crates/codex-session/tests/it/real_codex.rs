@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use codex_session::{
-    ApprovalHandler, ApprovalKind, ApproveAll, Conversation, ConversationOptions, Decision, Event,
-    FileAuditSink, SessionOptions, TurnEnd,
+    ApprovalHandler, ApprovalKind, ApproveAll, Conversation, ConversationOptions, Event,
+    FileAuditSink, ReviewDecision, SessionOptions, TurnEnd,
 };
 use xldb_testkit::codex::DEFAULT_CODEX_VERSION;
 use xldb_testkit::fake_model::{Script, Step};
@@ -41,7 +41,7 @@ fn first_exec_output(rig: &Rig) -> Option<String> {
 async fn hanging_turn() -> (Rig, Conversation) {
     let rig = rig(
         Script::new([Step::new().hang()]),
-        fixed(Decision::Denied),
+        fixed(ReviewDecision::Denied),
         |o| o,
     )
     .await;
@@ -59,7 +59,7 @@ const PATCH: &str = "*** Begin Patch\n*** Add File: hello.txt\n+hello from patch
 async fn a_full_turn_reaches_task_complete() {
     let rig = rig(
         Script::new([Step::new().message("All done (fake model).")]),
-        fixed(Decision::Denied),
+        fixed(ReviewDecision::Denied),
         |o| o,
     )
     .await;
@@ -91,7 +91,7 @@ async fn a_denied_command_never_runs_and_the_denial_is_audited() {
         Step::new().shell(["bash", "-lc", "echo pwned > created_by_exec.txt"]),
         Step::new().message("ok"),
     ]);
-    let rig = rig(script, fixed(Decision::Denied), |o| o.audit(audit)).await;
+    let rig = rig(script, fixed(ReviewDecision::Denied), |o| o.audit(audit)).await;
     let mut conversation = rig.open(conversation_options(&rig)).await;
     let outcome = within(conversation.run_turn("write a file")).await.unwrap();
     assert_eq!(outcome.end, TurnEnd::Completed);
@@ -140,7 +140,7 @@ async fn an_allowed_commands_output_reaches_the_model() {
 #[tokio::test]
 async fn a_patch_approval_applies_the_patch() {
     let script = Script::new([Step::new().patch(PATCH), Step::new().message("patched")]);
-    let rig = rig(script, fixed(Decision::Approved), |o| o).await;
+    let rig = rig(script, fixed(ReviewDecision::Approved), |o| o).await;
     let mut conversation = rig.open(conversation_options(&rig)).await;
     let outcome = within(conversation.run_turn("add hello.txt"))
         .await
@@ -317,7 +317,7 @@ async fn the_policy_handler_allows_a_read_query_and_denies_a_write() {
 #[tokio::test]
 async fn a_finished_conversation_is_listed_resumed_and_archived() {
     let script = Script::new([Step::new().message("first"), Step::new().message("second")]);
-    let rig = rig(script, fixed(Decision::Denied), |o| o).await;
+    let rig = rig(script, fixed(ReviewDecision::Denied), |o| o).await;
     let mut conversation = rig.open(conversation_options(&rig)).await;
     within(conversation.run_turn("hello")).await.unwrap();
     let id = conversation.id().to_owned();

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use codex_session::{
     ApprovalDecision, ApprovalHandler, ApprovalRequest, AskForApproval, CodexSession, Conversation,
-    ConversationOptions, ConversationPage, Decision, HandlerError, SandboxMode, SessionOptions,
+    ConversationOptions, ConversationPage, HandlerError, ReviewDecision, SandboxMode,
+    SessionOptions,
 };
 use serde_json::{json, Value};
 use tokio::io::{
@@ -170,7 +171,7 @@ pub async fn within<F: std::future::Future>(f: F) -> F::Output {
 
 /// A handler that answers with a fixed decision.
 #[derive(Debug)]
-pub struct Fixed(pub Decision);
+pub struct Fixed(pub ReviewDecision);
 
 #[async_trait::async_trait]
 impl ApprovalHandler for Fixed {
@@ -179,7 +180,7 @@ impl ApprovalHandler for Fixed {
     }
 }
 
-pub fn fixed(d: Decision) -> Arc<dyn ApprovalHandler> {
+pub fn fixed(d: ReviewDecision) -> Arc<dyn ApprovalHandler> {
     Arc::new(Fixed(d))
 }
 

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use codex_session::{
-    CodexSession, Conversation, ConversationOptions, ConversationPage, Decision, Error, Protocol,
-    TurnEnd,
+    CodexSession, Conversation, ConversationOptions, ConversationPage, Error, Protocol,
+    ReviewDecision, TurnEnd,
 };
 use xldb_testkit::fake_model::{FakeModel, Script, Step};
 
@@ -33,7 +33,7 @@ async fn rig((version, protocol): Target) -> Rig {
     Rig::start(version, script, |options| {
         options
             .protocol(protocol)
-            .approval_handler(fixed(Decision::Denied))
+            .approval_handler(fixed(ReviewDecision::Denied))
     })
     .await
 }

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use codex_session::{ConversationOptions, Decision, Error, SessionOptions, TurnEnd};
+use codex_session::{ConversationOptions, Error, ReviewDecision, SessionOptions, TurnEnd};
 use serde_json::json;
 
 use crate::support::{connect, conversation, fixed, within, CONV};
@@ -42,7 +42,7 @@ async fn an_unanswered_request_times_out_and_names_the_version_mismatch() {
 /// `result`, even for a request whose params cannot be read.
 #[tokio::test]
 async fn an_unreadable_approval_request_is_denied_with_a_result_never_an_error() {
-    let options = SessionOptions::new().approval_handler(fixed(Decision::Approved));
+    let options = SessionOptions::new().approval_handler(fixed(ReviewDecision::Approved));
     let (_s, _c, mut peer) = conversation(options).await;
     peer.send(
         json!({"jsonrpc": "2.0", "id": 0, "method": "execCommandApproval",
@@ -58,7 +58,7 @@ async fn an_unreadable_approval_request_is_denied_with_a_result_never_an_error()
 /// by `method`, never by id.
 #[tokio::test]
 async fn server_request_ids_overlapping_client_ids_are_not_confused() {
-    let options = SessionOptions::new().approval_handler(fixed(Decision::Denied));
+    let options = SessionOptions::new().approval_handler(fixed(ReviewDecision::Denied));
     let (session, _c, mut peer) = conversation(options).await;
     let s = session.clone();
     let list = tokio::spawn(async move { s.list_conversations(None, None).await });
@@ -84,7 +84,7 @@ async fn server_request_ids_overlapping_client_ids_are_not_confused() {
 /// run_turn must stop waiting there.
 #[tokio::test]
 async fn turn_aborted_ends_run_turn() {
-    let options = SessionOptions::new().approval_handler(fixed(Decision::Abort));
+    let options = SessionOptions::new().approval_handler(fixed(ReviewDecision::Abort));
     let (_s, mut conversation, mut peer) = conversation(options).await;
     let turn = tokio::spawn(async move { conversation.run_turn("go").await });
     peer.accept_message().await;
@@ -104,7 +104,7 @@ async fn turn_aborted_ends_run_turn() {
         }
     );
     assert_eq!(outcome.denied.len(), 1);
-    assert_eq!(outcome.denied[0].decision, Decision::Abort);
+    assert_eq!(outcome.denied[0].decision, ReviewDecision::Abort);
 }
 
 /// The guide's `{"decision":"allow"}` is read by 0.39 as a denial: whatever the handler
@@ -112,10 +112,10 @@ async fn turn_aborted_ends_run_turn() {
 #[tokio::test]
 async fn only_real_decision_spellings_are_written() {
     for (decision, wire) in [
-        (Decision::Approved, "approved"),
-        (Decision::ApprovedForSession, "approved_for_session"),
-        (Decision::Denied, "denied"),
-        (Decision::Abort, "abort"),
+        (ReviewDecision::Approved, "approved"),
+        (ReviewDecision::ApprovedForSession, "approved_for_session"),
+        (ReviewDecision::Denied, "denied"),
+        (ReviewDecision::Abort, "abort"),
     ] {
         let options = SessionOptions::new().approval_handler(fixed(decision));
         let (_s, _c, mut peer) = conversation(options).await;
@@ -133,7 +133,7 @@ async fn only_real_decision_spellings_are_written() {
 /// 0.39's patch approval uses snake_case params and the `{"add":{"content":…}}` change form.
 #[tokio::test]
 async fn a_patch_approval_in_the_039_shape_reaches_the_handler() {
-    let options = SessionOptions::new().approval_handler(fixed(Decision::Approved));
+    let options = SessionOptions::new().approval_handler(fixed(ReviewDecision::Approved));
     let (_s, mut conversation, mut peer) = conversation(options).await;
     let turn = tokio::spawn(async move { conversation.run_turn("patch").await });
     peer.accept_message().await;

@@ -249,6 +249,14 @@ pub enum ReviewDecision {
 }
 
 impl ReviewDecision {
+    /// True for the two approving decisions.
+    pub fn is_approval(self) -> bool {
+        matches!(
+            self,
+            ReviewDecision::Approved | ReviewDecision::ApprovedForSession
+        )
+    }
+
     /// The wire spelling.
     pub fn as_str(self) -> &'static str {
         match self {
