@@ -5,7 +5,7 @@
 //! ([`Assessment::concern`]) wins over that fact. So a code path that forgets to look at
 //! something cannot produce `allow`: forgetting leaves the part unknown, and unknown asks.
 
-use crate::decision::{Decision, Finding, Risk, Source};
+use crate::decision::{Decision, Judgement, Risk, Source};
 
 /// What a finding is about, for rule matching.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub(crate) enum Target {
 #[derive(Debug, Clone)]
 pub(crate) struct Unit {
     pub target: Target,
-    pub finding: Finding,
+    pub finding: Judgement,
 }
 
 #[derive(Debug, Clone)]
@@ -94,7 +94,7 @@ impl Assessment {
     }
 
     /// The strictest of the concerns, else the read-only fact, else unknown (`ask`).
-    pub fn finish(self) -> Finding {
+    pub fn finish(self) -> Judgement {
         let subject = self.subject;
         let concerns = self.concerns;
         // The last of the strictest concerns (what `max_by_key` picks).
@@ -116,7 +116,7 @@ impl Assessment {
                     reason.push_str(&other.reason);
                 }
             }
-            return Finding {
+            return Judgement {
                 decision: worst.decision,
                 risk: worst.risk,
                 source: Source::Builtin,
@@ -126,7 +126,7 @@ impl Assessment {
             };
         }
         match self.read_only {
-            Some((id, reason)) => Finding {
+            Some((id, reason)) => Judgement {
                 decision: Decision::Allow,
                 risk: Risk::Low,
                 source: Source::Builtin,
@@ -134,7 +134,7 @@ impl Assessment {
                 subject,
                 reason,
             },
-            None => Finding {
+            None => Judgement {
                 decision: Decision::Ask,
                 risk: Risk::Medium,
                 source: Source::Builtin,

@@ -82,7 +82,7 @@ pub enum Source {
 
 /// One judged part of an action and why it got its decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Finding {
+pub struct Judgement {
     /// The decision for this part.
     pub decision: Decision,
     /// The risk of this part.
@@ -106,17 +106,17 @@ pub struct Verdict {
     /// The highest risk found.
     pub risk: Risk,
     /// Every judged part, in input order.
-    pub explanation: Vec<Finding>,
+    pub explanation: Vec<Judgement>,
 }
 
 impl Verdict {
     /// Fold findings into a verdict. No findings means nothing was understood: `ask`.
-    pub(crate) fn from_findings(explanation: Vec<Finding>) -> Verdict {
+    pub(crate) fn from_findings(explanation: Vec<Judgement>) -> Verdict {
         if explanation.is_empty() {
             return Verdict {
                 decision: Decision::Ask,
                 risk: Risk::Medium,
-                explanation: vec![Finding {
+                explanation: vec![Judgement {
                     decision: Decision::Ask,
                     risk: Risk::Medium,
                     source: Source::Builtin,
@@ -148,7 +148,7 @@ impl Verdict {
         Verdict {
             decision: Decision::Deny,
             risk: Risk::High,
-            explanation: vec![Finding {
+            explanation: vec![Judgement {
                 decision: Decision::Deny,
                 risk: Risk::High,
                 source: Source::Builtin,
@@ -165,7 +165,7 @@ impl Verdict {
     }
 
     /// The findings that decided (those whose decision equals the verdict's).
-    pub fn deciding(&self) -> impl Iterator<Item = &Finding> {
+    pub fn deciding(&self) -> impl Iterator<Item = &Judgement> {
         self.explanation
             .iter()
             .filter(move |f| f.decision == self.decision)

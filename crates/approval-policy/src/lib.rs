@@ -20,7 +20,7 @@
 //!   from `apply_patch` text or Codex's `file_changes` map via [`Action::from_json`]).
 //! - [`Policy`]: the built-in knowledge plus rules from TOML files ([`Policy::with_file`]).
 //!   [`Policy::evaluate`] returns a [`Verdict`]: a [`Decision`] (`allow < ask < deny`, the
-//!   strictest part wins), a [`Risk`], and the explanation, one [`Finding`] per judged part
+//!   strictest part wins), a [`Risk`], and the explanation, one [`Judgement`] per judged part
 //!   (each simple command, SQL statement, written file), serializable to JSON.
 //! - [`classify_sql`] / [`Policy::evaluate_sql`]: the SQL classifier on its own, with the
 //!   engine's [`Dialect`].
@@ -160,7 +160,7 @@ mod shell;
 mod sql;
 
 pub use action::{Action, FileChange};
-pub use decision::{Decision, Finding, Risk, Source, Verdict};
+pub use decision::{Decision, Judgement, Risk, Source, Verdict};
 pub use error::{ActionError, PolicyError};
 pub use policy::Policy;
 pub use sql::{

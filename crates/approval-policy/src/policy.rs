@@ -10,7 +10,7 @@
 
 use crate::action::Action;
 use crate::assess::Unit;
-use crate::decision::{Finding, Source, Verdict};
+use crate::decision::{Judgement, Source, Verdict};
 use crate::error::PolicyError;
 use crate::rule::{parse_rules, Rule};
 use crate::shell::{Cmd, Ctx};
@@ -108,7 +108,7 @@ impl Policy {
         }
     }
 
-    fn apply_rules(&self, unit: Unit) -> Finding {
+    fn apply_rules(&self, unit: Unit) -> Judgement {
         if self.rules.is_empty() {
             return unit.finding;
         }
@@ -133,7 +133,7 @@ impl Policy {
             } else {
                 winner.reason.clone()
             };
-            Finding {
+            Judgement {
                 decision: winner.decision,
                 risk: if winner.decision < builtin.decision {
                     winner.risk

@@ -261,7 +261,7 @@ pub(crate) fn judge(ctx: &mut Ctx, cmd: Cmd, depth: usize) {
     let slot = ctx.units.len();
     ctx.units.push(crate::assess::Unit {
         target: Target::Other,
-        finding: crate::decision::Finding {
+        finding: crate::decision::Judgement {
             decision: Decision::Deny,
             risk: Risk::High,
             source: crate::decision::Source::Builtin,

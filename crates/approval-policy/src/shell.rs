@@ -1412,7 +1412,7 @@ mod tests {
         }
     }
 
-    fn judged(script: &str, fast: bool) -> Vec<(Target, crate::Finding)> {
+    fn judged(script: &str, fast: bool) -> Vec<(Target, crate::Judgement)> {
         let mut ctx = Ctx::new(Some(PathBuf::from("/w")));
         if fast {
             eval_script(&mut ctx, script, 1);

@@ -206,13 +206,13 @@ fn assistant_config(s: &Settings, db: Option<&UrlFile>) -> anyhow::Result<wf::As
 
 /// Progress on stderr while Codex works (`--json` keeps stderr quiet: the result carries the
 /// same facts).
-fn progress(format: Format) -> impl FnMut(wf::Progress<'_>) + Send {
+fn progress(format: Format) -> impl FnMut(wf::AssistantProgress<'_>) + Send {
     move |p| {
         if format == Format::Json {
             return;
         }
         let ev = match p {
-            wf::Progress::Connected(server) => {
+            wf::AssistantProgress::Connected(server) => {
                 let how = if server.detected {
                     "detected from its version"
                 } else {
@@ -224,11 +224,11 @@ fn progress(format: Format) -> impl FnMut(wf::Progress<'_>) + Send {
                 );
                 return;
             }
-            wf::Progress::ToolCall { tool, .. } => {
+            wf::AssistantProgress::ToolCall { tool, .. } => {
                 eprintln!("· tool call: {tool}");
                 return;
             }
-            wf::Progress::Event(ev) => ev,
+            wf::AssistantProgress::Event(ev) => ev,
             _ => return,
         };
         use codex_session::Event as E;

@@ -7,7 +7,7 @@
 //! the MCP server `xldb` (`-c mcp_servers.xldb.command=…`, `…args=[…]`) when asked to, opens a
 //! conversation with [`base_instructions`](crate::base_instructions), sends the (redacted)
 //! prompt and waits for the turn with a time limit. The version and protocol it ended up
-//! speaking are reported first ([`Progress::Connected`]) and kept in the outcome
+//! speaking are reported first ([`AssistantProgress::Connected`]) and kept in the outcome
 //! ([`AssistantOutcome::server`]). Approvals go to a
 //! `codex_session::PolicyHandler` over the given [`approval_policy::Policy`]: `allow` runs,
 //! `deny` is refused, `ask` goes to the `human` handler when one is given (a TTY prompt in the
@@ -93,7 +93,7 @@ pub struct CodexServer {
 /// What [`ask_codex`] reports while it works.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
-pub enum Progress<'a> {
+pub enum AssistantProgress<'a> {
     /// The server is up: its version and the protocol spoken (once, before any event).
     Connected(&'a CodexServer),
     /// Codex called a tool of an MCP server (once per call, whatever the generation).
@@ -245,7 +245,7 @@ fn toml_string(s: &str) -> String {
 pub async fn ask_codex(
     config: &AssistantConfig,
     prompt: &str,
-    on_progress: impl FnMut(Progress<'_>) + Send,
+    on_progress: impl FnMut(AssistantProgress<'_>) + Send,
 ) -> Result<AssistantOutcome, AssistantError> {
     match converse(config, prompt, on_progress).await {
         Err(AssistantError::Unavailable(why)) if config.protocol != Protocol::Auto => Err(
@@ -316,7 +316,7 @@ fn policy_handler(config: &AssistantConfig) -> PolicyHandler {
 async fn converse(
     config: &AssistantConfig,
     prompt: &str,
-    mut on_progress: impl FnMut(Progress<'_>) + Send,
+    mut on_progress: impl FnMut(AssistantProgress<'_>) + Send,
 ) -> Result<AssistantOutcome, AssistantError> {
     let handler = policy_handler(config);
     // Auto (the default): `codex --version` picks the protocol generation (codex mcp for
@@ -375,7 +375,7 @@ async fn converse(
             .unwrap_or_else(|| config.protocol.name().to_owned()),
         detected: config.protocol == Protocol::Auto,
     };
-    on_progress(Progress::Connected(&server));
+    on_progress(AssistantProgress::Connected(&server));
 
     let approval = match config.approval_policy.as_str() {
         "on-failure" => AskForApproval::OnFailure,
@@ -427,14 +427,14 @@ async fn converse(
             .run_turn_observed(&redact_text(prompt), |ev| {
                 if let Some((id, server, tool)) = mcp_tool_call(ev) {
                     if seen_calls.insert(id) {
-                        on_progress(Progress::ToolCall {
+                        on_progress(AssistantProgress::ToolCall {
                             server: &server,
                             tool: &tool,
                         });
                         tool_calls.push(format!("{server}.{tool}"));
                     }
                 }
-                on_progress(Progress::Event(ev))
+                on_progress(AssistantProgress::Event(ev))
             })
             .await
             .map_err(|e| {
