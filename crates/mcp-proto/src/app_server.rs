@@ -13,7 +13,7 @@
 //! params that write camelCase; the answer is the same [`ReviewDecisionResponse`].
 //!
 //! Two shapes changed at 0.59 and are exact at that boundary: file changes are tagged
-//! `{"type":"add","content":…}` (read by [`FileChange`] in both shapes), and
+//! `{"type":"add","content":…}` (read by [`WireFileChange`] in both shapes), and
 //! `sendUserTurn.sandboxPolicy` is tagged `{"type":…}`: write [`AppSendUserTurnParams`]
 //! (whose [`TypeTaggedSandboxPolicy`] writes `type`) from 0.59, the `Conversation`
 //! [`SendUserTurnParams`](crate::SendUserTurnParams) (`mode`) before.
@@ -25,8 +25,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::codex::{
-    AskForApproval, ConversationId, FileChange, InputItem, ReasoningEffort, ReasoningSummary,
-    SandboxPolicy,
+    AskForApproval, ConversationId, InputItem, ReasoningEffort, ReasoningSummary, SandboxPolicy,
+    WireFileChange,
 };
 use crate::mcp::{Extra, Implementation};
 
@@ -107,7 +107,7 @@ pub struct AppApplyPatchApprovalParams {
     /// The model's tool call id.
     pub call_id: String,
     /// The changes by path (both file-change shapes read).
-    pub file_changes: BTreeMap<PathBuf, FileChange>,
+    pub file_changes: BTreeMap<PathBuf, WireFileChange>,
     /// The model's justification (0.53+: always present, may be null).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,

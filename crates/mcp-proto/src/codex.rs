@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use crate::open_enum::open_enum;
 
 pub use approval::{
-    ApplyPatchApprovalParams, ExecCommandApprovalParams, FileChange, ReviewDecision,
-    ReviewDecisionResponse,
+    ApplyPatchApprovalParams, ExecCommandApprovalParams, ReviewDecision, ReviewDecisionResponse,
+    WireFileChange,
 };
 pub use conversation::*;
 pub use event::*;

@@ -138,7 +138,7 @@
 //!   on MCP structs, approval params and conversation results; not kept on events (read-only,
 //!   hot path).
 //! - Approval params: snake_case written (0.39); camelCase (`conversationId`, `callId`,
-//!   `fileChanges`, `grantRoot`) also read. [`FileChange`]: `{"add":{…}}` written;
+//!   `fileChanges`, `grantRoot`) also read. [`WireFileChange`]: `{"add":{…}}` written;
 //!   `{"type":"add",…}` and a bare `"delete"` also read.
 //! - [`ReviewDecision`] writes only `approved`, `approved_for_session`, `denied`, `abort`;
 //!   reads `allow`/`deny` too (the guide's spelling, which Codex would treat as denied).
@@ -191,9 +191,9 @@ pub use crate::codex::{
     ErrorEvent, EventMsg, EventNotification, ExecApprovalRequestEvent, ExecCommandApprovalParams,
     ExecCommandBeginEvent, ExecCommandEndEvent, ExecCommandOutputDeltaEvent,
     ExecOneOffCommandParams, ExecOneOffCommandResult, ExecOutputStream, ExitedReviewModeEvent,
-    FileChange, GetAuthStatusParams, GetAuthStatusResult, GetHistoryEntryResponseEvent,
-    GetUserAgentResult, GetUserSavedConfigResult, GitDiffToRemoteParams, GitDiffToRemoteResult,
-    InputItem, InterruptConversationParams, InterruptConversationResult, ListConversationsParams,
+    GetAuthStatusParams, GetAuthStatusResult, GetHistoryEntryResponseEvent, GetUserAgentResult,
+    GetUserSavedConfigResult, GitDiffToRemoteParams, GitDiffToRemoteResult, InputItem,
+    InterruptConversationParams, InterruptConversationResult, ListConversationsParams,
     ListConversationsResult, ListCustomPromptsResponseEvent, LoginApiKeyParams,
     LoginChatGptCompleteParams, LoginChatGptResult, McpInvocation, McpListToolsResponseEvent,
     McpToolCallBeginEvent, McpToolCallEndEvent, McpToolCallOutcome, MessageEvent,
@@ -204,8 +204,8 @@ pub use crate::codex::{
     SendUserMessageParams, SendUserTurnParams, SessionConfiguredEvent, SetDefaultModelParams,
     StepStatus, TaskCompleteEvent, TaskStartedEvent, TextEvent, TokenCountEvent, TokenUsage,
     TokenUsageInfo, TurnAbortReason, TurnAbortedEvent, TurnDiffEvent, UserInfoResult,
-    UserMessageEvent, WebSearchBeginEvent, WebSearchEndEvent, WireDuration, EVENT_KINDS,
-    EVENT_METHOD, EVENT_METHOD_PREFIX,
+    UserMessageEvent, WebSearchBeginEvent, WebSearchEndEvent, WireDuration, WireFileChange,
+    EVENT_KINDS, EVENT_METHOD, EVENT_METHOD_PREFIX,
 };
 pub use crate::empty::Empty;
 pub use crate::error::{DecodeError, EncodeError, MAX_DETAIL};

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::codex::{FileChange, ReviewDecision};
+use crate::codex::{ReviewDecision, WireFileChange};
 use crate::jsonrpc::RequestId;
 use crate::open_enum::open_enum;
 
@@ -330,7 +330,7 @@ pub struct ElicitParams {
         rename = "codex_changes",
         skip_serializing_if = "Option::is_none"
     )]
-    pub codex_changes: Option<BTreeMap<PathBuf, FileChange>>,
+    pub codex_changes: Option<BTreeMap<PathBuf, WireFileChange>>,
     /// Root the patch asks write access for.
     #[serde(
         default,

@@ -90,7 +90,7 @@ struct Tools {
 
 /// A file the command created, changed or deleted, by its path inside the sandbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileChange {
+pub struct ObservedChange {
     /// The path inside the sandbox (`/work/app/notes.txt`, `/tmp/pwned`, ...).
     pub path: String,
     /// What happened to it.
@@ -112,7 +112,7 @@ pub enum ChangeKind {
 #[derive(Debug, Clone, Default)]
 pub struct Effects {
     /// Files created, changed or deleted under `HOME`, the workspace or `/tmp`.
-    pub files_changed: Vec<FileChange>,
+    pub files_changed: Vec<ObservedChange>,
     /// Canaries whose token the output showed (`~/.pgpass`, `/work/app/.env`, `$PGPASSWORD`).
     pub secrets_shown: Vec<String>,
     /// Databases whose logical content or header changed (`/work/app/shop.db`).
@@ -519,7 +519,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e:#}"));
         assert_eq!(
             e.files_changed,
-            [FileChange {
+            [ObservedChange {
                 path: "/work/app/notes.txt".into(),
                 kind: ChangeKind::Modified
             }]
@@ -545,7 +545,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e:#}"));
         assert_eq!(
             e.files_changed,
-            [FileChange {
+            [ObservedChange {
                 path: "/work/app/.git/index".into(),
                 kind: ChangeKind::Modified
             }]

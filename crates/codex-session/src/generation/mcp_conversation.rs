@@ -67,18 +67,18 @@ fn conversation_params(options: &ConversationOptions) -> NewConversationParams {
 }
 
 pub(crate) fn file_changes(
-    map: &std::collections::BTreeMap<PathBuf, mcp_proto::FileChange>,
+    map: &std::collections::BTreeMap<PathBuf, mcp_proto::WireFileChange>,
 ) -> Vec<FileChange> {
     map.iter()
         .map(|(path, change)| {
             let (kind, content, move_path) = match change {
-                mcp_proto::FileChange::Add { content } => {
+                mcp_proto::WireFileChange::Add { content } => {
                     (FileChangeKind::Add, Some(content.clone()), None)
                 }
-                mcp_proto::FileChange::Delete { content } => {
+                mcp_proto::WireFileChange::Delete { content } => {
                     (FileChangeKind::Delete, content.clone(), None)
                 }
-                mcp_proto::FileChange::Update {
+                mcp_proto::WireFileChange::Update {
                     unified_diff,
                     move_path,
                 } => (

@@ -5,7 +5,7 @@
 //!   `grant_root`); app-server (0.44+) and the integration guide use camelCase. Both are read;
 //!   snake_case is written. Members this crate does not know (`parsedCmd`, `risk`,
 //!   `approvalId`, …) are kept in `extra`.
-//! - [`FileChange`]: read `{"add":{"content":…}}` (≤0.58), `{"type":"add","content":…}` (0.59+)
+//! - [`WireFileChange`]: read `{"add":{"content":…}}` (≤0.58), `{"type":"add","content":…}` (0.59+)
 //!   and the bare `"delete"` of 0.39's unit variant; written in the 0.39 form (`{"add":…}`,
 //!   `{"update":…}`, `"delete"`).
 //! - [`ReviewDecision`]: the writer can only produce `approved`, `approved_for_session`,
@@ -56,7 +56,7 @@ pub struct ApplyPatchApprovalParams {
     pub call_id: String,
     /// Path → change.
     #[serde(alias = "fileChanges")]
-    pub file_changes: BTreeMap<PathBuf, FileChange>,
+    pub file_changes: BTreeMap<PathBuf, WireFileChange>,
     /// The model's justification, when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -68,9 +68,10 @@ pub struct ApplyPatchApprovalParams {
     pub extra: Map<String, Value>,
 }
 
-/// One file's change in a patch.
+/// One file's change in a patch as the conversation API writes it, the value of a map keyed
+/// by path (the session and the policy each keep their own `FileChange`, path included).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FileChange {
+pub enum WireFileChange {
     /// A new file with this content.
     Add {
         /// The whole content.
@@ -90,7 +91,7 @@ pub enum FileChange {
     },
 }
 
-impl Serialize for FileChange {
+impl Serialize for WireFileChange {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
         struct Content<'a> {
@@ -101,20 +102,20 @@ impl Serialize for FileChange {
             unified_diff: &'a str,
             move_path: &'a Option<PathBuf>,
         }
-        if let FileChange::Delete { content: None } = self {
+        if let WireFileChange::Delete { content: None } = self {
             return s.serialize_str("delete");
         }
         let mut map = s.serialize_map(Some(1))?;
         match self {
-            FileChange::Add { content } => map.serialize_entry("add", &Content { content })?,
-            FileChange::Delete {
+            WireFileChange::Add { content } => map.serialize_entry("add", &Content { content })?,
+            WireFileChange::Delete {
                 content: Some(content),
             } => {
                 map.serialize_entry("delete", &Content { content })?;
             }
             // Written as 0.39's unit variant, a bare `"delete"` (above).
-            FileChange::Delete { content: None } => {}
-            FileChange::Update {
+            WireFileChange::Delete { content: None } => {}
+            WireFileChange::Update {
                 unified_diff,
                 move_path,
             } => {
@@ -131,7 +132,7 @@ impl Serialize for FileChange {
     }
 }
 
-/// Every member any FileChange shape can have; the shape is decided after reading.
+/// Every member any WireFileChange shape can have; the shape is decided after reading.
 #[derive(Deserialize)]
 struct FileChangeBody {
     #[serde(default)]
@@ -142,21 +143,21 @@ struct FileChangeBody {
     move_path: Option<PathBuf>,
 }
 
-impl<'de> Deserialize<'de> for FileChange {
+impl<'de> Deserialize<'de> for WireFileChange {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = FileChange;
+            type Value = WireFileChange;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a file change (`add`, `delete` or `update`)")
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<FileChange, E> {
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<WireFileChange, E> {
                 match v {
-                    "delete" => Ok(FileChange::Delete { content: None }),
+                    "delete" => Ok(WireFileChange::Delete { content: None }),
                     other => Err(E::unknown_variant(other, &["add", "delete", "update"])),
                 }
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FileChange, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireFileChange, A::Error> {
                 // Either one key naming the kind (`{"add":{…}}`) or a `type` tag among the
                 // members (`{"type":"add","content":…}`).
                 let mut tag: Option<String> = None;
@@ -195,15 +196,15 @@ impl<'de> Deserialize<'de> for FileChange {
                     (None, None) => return Err(de::Error::missing_field("type")),
                 };
                 match kind.as_str() {
-                    "add" => Ok(FileChange::Add {
+                    "add" => Ok(WireFileChange::Add {
                         content: body
                             .content
                             .ok_or_else(|| de::Error::missing_field("content"))?,
                     }),
-                    "delete" => Ok(FileChange::Delete {
+                    "delete" => Ok(WireFileChange::Delete {
                         content: body.content,
                     }),
-                    "update" => Ok(FileChange::Update {
+                    "update" => Ok(WireFileChange::Update {
                         unified_diff: body
                             .unified_diff
                             .ok_or_else(|| de::Error::missing_field("unified_diff"))?,
@@ -337,56 +338,59 @@ mod tests {
         let cases = [
             (
                 json!({"add":{"content":"x\n"}}),
-                FileChange::Add {
+                WireFileChange::Add {
                     content: "x\n".into(),
                 },
             ),
             (
                 json!({"type":"add","content":"x\n"}),
-                FileChange::Add {
+                WireFileChange::Add {
                     content: "x\n".into(),
                 },
             ),
-            (json!("delete"), FileChange::Delete { content: None }),
-            (json!({"delete":{}}), FileChange::Delete { content: None }),
+            (json!("delete"), WireFileChange::Delete { content: None }),
+            (
+                json!({"delete":{}}),
+                WireFileChange::Delete { content: None },
+            ),
             (
                 json!({"type":"delete","content":"old"}),
-                FileChange::Delete {
+                WireFileChange::Delete {
                     content: Some("old".into()),
                 },
             ),
             (
                 json!({"update":{"unified_diff":"@@","move_path":null}}),
-                FileChange::Update {
+                WireFileChange::Update {
                     unified_diff: "@@".into(),
                     move_path: None,
                 },
             ),
             (
                 json!({"type":"update","unified_diff":"@@","move_path":"/b"}),
-                FileChange::Update {
+                WireFileChange::Update {
                     unified_diff: "@@".into(),
                     move_path: Some("/b".into()),
                 },
             ),
         ];
         for (wire, want) in cases {
-            let got: FileChange = serde_json::from_value(wire.clone()).unwrap();
+            let got: WireFileChange = serde_json::from_value(wire.clone()).unwrap();
             assert_eq!(got, want, "{wire}");
-            let again: FileChange =
+            let again: WireFileChange =
                 serde_json::from_value(serde_json::to_value(&got).unwrap()).unwrap();
             assert_eq!(again, want);
         }
         assert_eq!(
-            serde_json::to_value(FileChange::Update {
+            serde_json::to_value(WireFileChange::Update {
                 unified_diff: "@@".into(),
                 move_path: None
             })
             .unwrap(),
             json!({"update":{"unified_diff":"@@","move_path":null}})
         );
-        assert!(serde_json::from_value::<FileChange>(json!({"type":"rename"})).is_err());
-        assert!(serde_json::from_value::<FileChange>(json!({"add":{}})).is_err());
+        assert!(serde_json::from_value::<WireFileChange>(json!({"type":"rename"})).is_err());
+        assert!(serde_json::from_value::<WireFileChange>(json!({"add":{}})).is_err());
     }
 
     #[test]

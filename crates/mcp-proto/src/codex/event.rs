@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::{ConversationId, FileChange, ReasoningEffort, TurnAbortReason};
+use super::{ConversationId, ReasoningEffort, TurnAbortReason, WireFileChange};
 use crate::error::{detail, truncate, DecodeError};
 use crate::jsonrpc::Notification;
 use crate::mcp::{CallToolResult, Tool};
@@ -724,7 +724,7 @@ pub struct ApplyPatchApprovalRequestEvent {
     /// Call id.
     pub call_id: String,
     /// Path → change.
-    pub changes: BTreeMap<PathBuf, FileChange>,
+    pub changes: BTreeMap<PathBuf, WireFileChange>,
     /// The model's justification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -742,7 +742,7 @@ pub struct PatchApplyBeginEvent {
     #[serde(default)]
     pub auto_approved: bool,
     /// Path → change.
-    pub changes: BTreeMap<PathBuf, FileChange>,
+    pub changes: BTreeMap<PathBuf, WireFileChange>,
 }
 
 /// `patch_apply_end`.

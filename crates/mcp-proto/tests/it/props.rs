@@ -80,12 +80,12 @@ fn path() -> impl Strategy<Value = std::path::PathBuf> {
     "/[a-z./ ]{0,12}".prop_map(std::path::PathBuf::from)
 }
 
-fn file_change() -> impl Strategy<Value = FileChange> {
+fn file_change() -> impl Strategy<Value = WireFileChange> {
     prop_oneof![
-        ".{0,20}".prop_map(|content| FileChange::Add { content }),
-        prop::option::of(".{0,20}").prop_map(|content| FileChange::Delete { content }),
+        ".{0,20}".prop_map(|content| WireFileChange::Add { content }),
+        prop::option::of(".{0,20}").prop_map(|content| WireFileChange::Delete { content }),
         (".{0,20}", prop::option::of(path())).prop_map(|(unified_diff, move_path)| {
-            FileChange::Update {
+            WireFileChange::Update {
                 unified_diff,
                 move_path,
             }

@@ -196,7 +196,7 @@ fn mcp_methods() {
     let mut changes = BTreeMap::new();
     changes.insert(
         "/w/hello.txt".into(),
-        FileChange::Add {
+        WireFileChange::Add {
             content: "hello\n".into(),
         },
     );
@@ -595,14 +595,14 @@ fn approval_methods() {
     let mut changes = BTreeMap::new();
     changes.insert(
         "/w/a".into(),
-        FileChange::Add {
+        WireFileChange::Add {
             content: "x".into(),
         },
     );
-    changes.insert("/w/b".into(), FileChange::Delete { content: None });
+    changes.insert("/w/b".into(), WireFileChange::Delete { content: None });
     changes.insert(
         "/w/c".into(),
-        FileChange::Update {
+        WireFileChange::Update {
             unified_diff: "@@ -1 +1 @@".into(),
             move_path: Some("/w/d".into()),
         },
@@ -633,7 +633,7 @@ fn guide_spellings_are_read_but_never_written() {
     let p = r.params_as::<ApplyPatchApproval>().unwrap();
     assert_eq!(
         p.file_changes.values().next(),
-        Some(&FileChange::Add {
+        Some(&WireFileChange::Add {
             content: "x".into()
         })
     );
@@ -793,7 +793,7 @@ fn encode_errors_are_typed() {
     let mut changes = BTreeMap::new();
     changes.insert(
         bad,
-        FileChange::Add {
+        WireFileChange::Add {
             content: String::new(),
         },
     );

@@ -29,16 +29,16 @@ impl Tree {
     }
 
     /// Paths created, changed or deleted between `self` (before) and `after`.
-    pub(super) fn diff(&self, after: &Tree) -> Vec<super::FileChange> {
-        use super::{ChangeKind, FileChange};
+    pub(super) fn diff(&self, after: &Tree) -> Vec<super::ObservedChange> {
+        use super::{ChangeKind, ObservedChange};
         let mut changes = Vec::new();
         for (path, entry) in &after.0 {
             match self.0.get(path) {
-                None => changes.push(FileChange {
+                None => changes.push(ObservedChange {
                     path: path.clone(),
                     kind: ChangeKind::Created,
                 }),
-                Some(old) if old != entry => changes.push(FileChange {
+                Some(old) if old != entry => changes.push(ObservedChange {
                     path: path.clone(),
                     kind: ChangeKind::Modified,
                 }),
@@ -47,7 +47,7 @@ impl Tree {
         }
         for path in self.0.keys() {
             if !after.0.contains_key(path) {
-                changes.push(FileChange {
+                changes.push(ObservedChange {
                     path: path.clone(),
                     kind: ChangeKind::Deleted,
                 });
