@@ -4,7 +4,7 @@
 
 XLDB_ROOT=${XLDB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 # The Codex versions the tests run against (npm @openai/codex).
-XLDB_CODEX_VERSIONS=${XLDB_CODEX_VERSIONS:-"0.39.0 0.80.0 0.169.0"}
+XLDB_CODEX_VERSIONS=${XLDB_CODEX_VERSIONS:-"0.39.0 0.80.0 0.169.0 0.171.0"}
 # libduckdb.so from npm; its DuckDB version (1.5.6) must match the duckdb crate (=1.10506.1).
 XLDB_DUCKDB_NPM=${XLDB_DUCKDB_NPM:-"@duckdb/node-bindings-linux-x64@1.5.6-r.1"}
 # The official Python MCP SDK that drives `xldb-codex mcp serve` in the system tests.

@@ -3,7 +3,7 @@
 //! it does not speak.
 //!
 //! Issue 7's version matrix: `analyze schema`, `analyze query` and `analyze caching` run end to
-//! end on 0.39.0 (`codex mcp`), 0.80.0 and 0.169.0 (`codex app-server` v2, detected), through
+//! end on 0.39.0 (`codex mcp`), 0.80.0, 0.169.0 and 0.171.0 (`codex app-server` v2, detected), through
 //! [`on_codex_versions!`]; `analyze config` on 0.39.0 and 0.169.0; `--protocol` forcing v1 on
 //! 0.80.0, and forcing a generation 0.169.0 lacks. The other tests run the default 0.39.0.
 
@@ -87,11 +87,11 @@ fn sqlite_shell(db: &Path, sql: &str, call_id: &str) -> Step {
 
 /// Generates one test per Codex version for each scenario `async fn scenario(version: &str)`:
 /// `codex_workflows::<scenario>::v0_39_0` and so on. The versions are one per protocol
-/// generation (`codex mcp`, app-server v1+v2, app-server v2 only), as installed by
-/// scripts/test.sh; `[…]` limits a scenario to some of them.
+/// generation (`codex mcp`, app-server v1+v2, app-server v2 only) plus the newest tested, as
+/// installed by scripts/test.sh; `[…]` limits a scenario to some of them.
 macro_rules! on_codex_versions {
     ($($scenario:ident),+ $(,)?) => {$(
-        on_codex_versions!($scenario: v0_39_0 => "0.39.0", v0_80_0 => "0.80.0", v0_169_0 => "0.169.0");
+        on_codex_versions!($scenario: v0_39_0 => "0.39.0", v0_80_0 => "0.80.0", v0_169_0 => "0.169.0", v0_171_0 => "0.171.0");
     )+};
     ($scenario:ident: $($test:ident => $version:literal),+ $(,)?) => {
         mod $scenario {
@@ -112,7 +112,7 @@ on_codex_versions!(analyze_config_sends_no_secret: v0_39_0 => "0.39.0", v0_169_0
 fn detected_protocol(version: &str) -> &'static str {
     match version {
         "0.39.0" => "mcp-conversation",
-        "0.80.0" | "0.169.0" => "app-server-v2",
+        "0.80.0" | "0.169.0" | "0.171.0" => "app-server-v2",
         other => panic!("no expected protocol for codex {other}"),
     }
 }
@@ -261,7 +261,7 @@ async fn analyze_schema_speaking(version: &str, forced: Option<&str>) {
         .unwrap()
         .lines()
         .any(|l| l.contains("execute_query") && l.contains("\"approval\""));
-    if version == "0.169.0" && asked {
+    if matches!(version, "0.169.0" | "0.171.0") && asked {
         let record = approval_record(&audit, "execute_query");
         let record: Value = serde_json::from_str(&record).unwrap();
         assert_eq!(record["request"]["kind"], "mcp_tool_call", "{record}");

@@ -66,11 +66,10 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 async fn session_run(n: u64, size: usize, pings: usize, sample_memory: bool) -> Run {
-    let options = SessionOptions::new().program(peer()).args([
-        "flood".to_owned(),
-        n.to_string(),
-        size.to_string(),
-    ]);
+    let options = SessionOptions::new()
+        .protocol(codex_session::Protocol::McpConversation)
+        .program(peer())
+        .args(["flood".to_owned(), n.to_string(), size.to_string()]);
     let session = CodexSession::start(options).await.unwrap();
     let mut conversation = session
         .new_conversation(ConversationOptions::new())

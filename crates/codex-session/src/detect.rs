@@ -15,7 +15,7 @@
 //! | 0.44 – 0.62 | app-server v1, app-server v2 (0.57+), MCP tool mode | `app-server`, `mcp-server` |
 //! | 0.63 – 0.107 | app-server v2, app-server v1, MCP tool mode | `app-server`, `mcp-server` |
 //! | 0.110 – 0.153.4 | app-server v2, MCP tool mode | `app-server`, `mcp-server` |
-//! | 0.154 – 0.169 | app-server v2 | `app-server` |
+//! | 0.154 – 0.171 | app-server v2 | `app-server` |
 //! | newer | app-server v2, with a warning | `app-server` |
 //!
 //! Every generation in the table is spoken. MCP tool mode is preferred only where it is all
@@ -53,7 +53,7 @@ use crate::generation::Protocol;
 pub const VERSION_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The newest Codex version the generation table was checked against.
-pub const NEWEST_KNOWN: CodexVersion = CodexVersion::new(0, 169, 0);
+pub const NEWEST_KNOWN: CodexVersion = CodexVersion::new(0, 171, 0);
 
 /// Why detection failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -690,17 +690,17 @@ mod tests {
 
     #[test]
     fn newer_versions_use_the_newest_generation_with_a_warning() {
-        let known = choose("codex".into(), v("0.169.0"), None).unwrap();
+        let known = choose("codex".into(), v("0.171.0"), None).unwrap();
         assert_eq!(known.warning, None);
-        for newer in ["0.169.1", "0.200.0", "1.0.0"] {
+        for newer in ["0.171.1", "0.200.0", "1.0.0"] {
             let d = choose("codex".into(), v(newer), None).unwrap();
             assert_eq!((d.generation, d.subcommand), (AppServerV2, "app-server"));
             let warning = d.warning.unwrap();
             assert!(
-                warning.contains(newer) && warning.contains("0.169.0"),
+                warning.contains(newer) && warning.contains("0.171.0"),
                 "{warning}"
             );
-            assert_eq!(d.quirks, Quirks::of(&v("0.169.0")));
+            assert_eq!(d.quirks, Quirks::of(&v("0.171.0")));
         }
     }
 
@@ -811,6 +811,7 @@ mod tests {
             ("0.39.0", McpConversation, "mcp"),
             ("0.80.0", AppServerV2, "app-server"),
             ("0.169.0", AppServerV2, "app-server"),
+            ("0.171.0", AppServerV2, "app-server"),
         ] {
             let bin = xldb_testkit::codex::codex_bin(version).unwrap_or_else(|e| {
                 panic!("{e:#}: run `source scripts/deps.sh && install_codex_versions`")

@@ -28,26 +28,25 @@ pub(crate) mod app_server_v2;
 pub(crate) mod mcp_conversation;
 pub(crate) mod mcp_tool;
 
-/// Which Codex protocol a session speaks.
+/// Which Codex protocol generation a session speaks.
 ///
-/// The default stays [`Protocol::McpConversation`] so that a caller who never chose keeps the
-/// behaviour of earlier releases (and `CodexSession::connect`, which has no program to ask,
-/// keeps working). [`Protocol::Auto`] is the one to use for an installed `codex` of unknown
-/// version: it runs `codex --version` once (see [`crate::detect_codex`]) and picks the
-/// generation and the version's quirks from the table in the detection docs.
+/// The default is [`Protocol::Auto`]: it runs `codex --version` once (see
+/// [`crate::detect_codex`]) and picks the generation and the version's quirks from the table
+/// in the detection docs, so a session started with default options works with whichever
+/// `codex` is installed, from 0.20 to today's. Name a generation to skip detection; a session
+/// over caller-supplied streams (`CodexSession::connect`) has no program to ask and must.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Protocol {
     /// The conversation API of `codex mcp`, codex 0.22.0 – 0.42.0 (tested on 0.39.0):
     /// `newConversation`, `sendUserMessage`, `execCommandApproval`, `codex/event/*`.
-    #[default]
     McpConversation,
     /// The conversation API on `codex app-server` with camelCase approvals, codex 0.44 – 0.107
     /// (tested on 0.80.0). Named explicitly it assumes the shapes of 0.59 and later
     /// (type-tagged sandbox policy); [`Protocol::Auto`] follows the exact version.
     AppServerV1,
     /// `thread/*`, `turn/*`, `item/*` on `codex app-server`, codex 0.57 and later (tested on
-    /// 0.80.0 and 0.169.0). Named explicitly it assumes the kebab-case enums of 0.72 and
+    /// 0.80.0, 0.169.0 and 0.171.0). Named explicitly it assumes the kebab-case enums of 0.72 and
     /// later; [`Protocol::Auto`] follows the exact version.
     AppServerV2,
     /// MCP tool mode: `tools/call` `codex` / `codex-reply` with `elicitation/create`
@@ -63,6 +62,7 @@ pub enum Protocol {
     /// version prefers, with its quirks. A version newer than the newest tested one is
     /// spoken to as that one, with a logged warning; a failed detection is
     /// [`crate::Error::Detect`]. Needs a program: not usable with `CodexSession::connect`.
+    #[default]
     Auto,
 }
 

@@ -4,8 +4,9 @@
 //!
 //! # Tour
 //!
-//! - [`CodexSession::start`] spawns `codex mcp` ([`SessionOptions`]: program, `-c`
-//!   overrides, env such as `CODEX_HOME`, cwd) and performs the `initialize` handshake;
+//! - [`CodexSession::start`] spawns `codex` ([`SessionOptions`]: program, `-c` overrides, env
+//!   such as `CODEX_HOME`, cwd), speaking the protocol generation its `codex --version`
+//!   calls for unless told one ([`Protocol`]), and performs the `initialize` handshake;
 //!   [`CodexSession::connect`] runs the same over any `AsyncRead`/`AsyncWrite` pair.
 //! - [`CodexSession::new_conversation`] gives a [`Conversation`]: [`Conversation::run_turn`]
 //!   sends a message and folds the turn's events into a [`TurnOutcome`] (final message,
@@ -32,9 +33,26 @@
 //!   fails at once with [`Error::Unavailable`], [`CodexSession::status`] says so, and
 //!   [`CodexSession::restart`] brings up a new one with backoff.
 //!
+//! With default options a session works with whichever `codex` is installed (0.20 up to
+//! 0.171, the newest tested; a newer one is spoken to as 0.171 with a logged warning):
+//!
+//! ```no_run
+//! use codex_session::{CodexSession, ConversationOptions, SessionOptions};
+//!
+//! # async fn demo() -> Result<(), codex_session::Error> {
+//! let session = CodexSession::start(SessionOptions::new().env("CODEX_HOME", "/srv/codex")).await?;
+//! let mut conversation = session.new_conversation(ConversationOptions::new()).await?;
+//! let outcome = conversation.run_turn("Review: SELECT 1").await?;
+//! println!("{}", outcome.final_message.unwrap_or_default());
+//! # Ok(()) }
+//! ```
+//!
+//! The same over a stream pair, here a scripted `codex mcp` 0.39 peer (such a session has no
+//! program to ask for its version, so it names the generation):
+//!
 //! ```
 //! # use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-//! use codex_session::{CodexSession, ConversationOptions, SessionOptions, TurnEnd};
+//! use codex_session::{CodexSession, ConversationOptions, Protocol, SessionOptions, TurnEnd};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), codex_session::Error> {
@@ -66,8 +84,8 @@
 //! #     }
 //! # });
 //! # let (read, write) = tokio::io::split(client);
-//! // In production: CodexSession::start(SessionOptions::new().env("CODEX_HOME", home)).await?
-//! let session = CodexSession::connect(read, write, SessionOptions::new()).await?;
+//! let options = SessionOptions::new().protocol(Protocol::McpConversation);
+//! let session = CodexSession::connect(read, write, options).await?;
 //! let mut conversation = session.new_conversation(ConversationOptions::new()).await?;
 //! let outcome = conversation.run_turn("Review: SELECT 1").await?;
 //! assert_eq!(outcome.end, TurnEnd::Completed);
@@ -85,12 +103,12 @@
 //!
 //! Every Codex generation is spoken behind the same API, chosen by
 //! [`SessionOptions::protocol`]: the conversation API of `codex mcp` (codex 0.22–0.42, tested
-//! on 0.39.0; [`Protocol::McpConversation`], the default), the same API on `codex app-server`
+//! on 0.39.0; [`Protocol::McpConversation`]), the same API on `codex app-server`
 //! ([`Protocol::AppServerV1`], 0.44–0.107), app-server v2 ([`Protocol::AppServerV2`],
-//! 0.57 and later, tested on 0.80.0 and 0.169.0) and MCP tool mode ([`Protocol::McpTool`]:
+//! 0.57 and later, tested on 0.80.0, 0.169.0 and 0.171.0) and MCP tool mode ([`Protocol::McpTool`]:
 //! `tools/call` `codex` / `codex-reply` with `elicitation/create` approvals on
 //! `codex mcp-server` 0.44–0.153.4, tested on 0.80.0, and on `codex mcp` 0.20–0.42, tested on
-//! 0.39.0). [`Protocol::Auto`] runs `codex --version` once and picks the generation and its
+//! 0.39.0). [`Protocol::Auto`], the default, runs `codex --version` once and picks the generation and its
 //! version quirks ([`detect_codex`]); a failed detection is [`Error::Detect`]. Auto prefers
 //! the conversation API or app-server wherever they exist; tool mode has no listing,
 //! resuming or archiving ([`Error::Unsupported`]), its conversations live only in the server

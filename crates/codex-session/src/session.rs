@@ -82,7 +82,8 @@ impl Default for SessionOptions {
 }
 
 impl SessionOptions {
-    /// Defaults: `codex` from `CODEX_BIN` or `PATH`, protocol [`Protocol::McpConversation`],
+    /// Defaults: `codex` from `CODEX_BIN` or `PATH`, protocol [`Protocol::Auto`] (detected
+    /// from `codex --version`),
     /// the default approval handler (the built-in policy with feature `policy`, else deny
     /// all), no audit, 30 s call timeout, 5 min approval timeout, 30 s stall detection,
     /// 16 MiB maximum line, 4096 queued events per conversation, a 1 MiB server stdout pipe.
@@ -94,7 +95,7 @@ impl SessionOptions {
         self.program = Some(program.into());
         self
     }
-    /// Replace the arguments that select the server (default: the protocol's, `mcp`).
+    /// Replace the arguments that select the server (default: the protocol generation's, e.g. `app-server`).
     pub fn args<I, S>(mut self, args: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -118,8 +119,8 @@ impl SessionOptions {
         self.cwd = Some(cwd.into());
         self
     }
-    /// The protocol generation (default [`Protocol::McpConversation`]; [`Protocol::Auto`]
-    /// detects it from `codex --version`).
+    /// The protocol generation (default [`Protocol::Auto`]: detected from `codex --version`;
+    /// name one for [`CodexSession::connect`], which has no program to ask).
     pub fn protocol(mut self, protocol: Protocol) -> Self {
         self.protocol = protocol;
         self

@@ -203,6 +203,7 @@ fn client(peer_log: &str, audit: &str, n: u64) -> std::io::Result<()> {
         let me = std::env::current_exe()?;
         let sink = codex_session::FileAuditSink::open(audit).map_err(std::io::Error::other)?;
         let options = codex_session::SessionOptions::new()
+            .protocol(codex_session::Protocol::McpConversation)
             .program(me)
             .args(["approvals".to_owned(), n.to_string(), peer_log.to_owned()])
             .approval_handler(std::sync::Arc::new(codex_session::ApproveAll))

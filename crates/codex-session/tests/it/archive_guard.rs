@@ -5,14 +5,14 @@
 use std::path::Path;
 use std::time::Duration;
 
-use codex_session::{Error, SessionOptions};
+use codex_session::Error;
 use serde_json::json;
 
 use crate::support::{conversation, within, CONV};
 
 #[tokio::test]
 async fn archiving_an_open_conversation_is_refused_until_its_handle_is_dropped() {
-    let (session, conv, mut peer) = conversation(SessionOptions::new()).await;
+    let (session, conv, mut peer) = conversation(crate::support::scripted()).await;
     let path = format!("/h/sessions/rollout-2026-11-28T00-00-00-{CONV}.jsonl");
 
     // By id.

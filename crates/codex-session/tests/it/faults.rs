@@ -15,7 +15,7 @@ use serde_json::json;
 use crate::support::{connect, conversation, fixed, within, CONV};
 
 fn quick() -> SessionOptions {
-    SessionOptions::new()
+    crate::support::scripted()
         .request_timeout(Duration::from_secs(8))
         .approval_handler(fixed(ReviewDecision::Approved))
 }

@@ -4,7 +4,7 @@
 //! - `faults`: scripted misbehaving peers, in process over duplex pipes;
 //! - `forced`: a protocol named explicitly still follows its version where it must;
 //! - `traps`: the protocol traps measured on the real 0.39, replayed by scripted peers;
-//! - `matrix`: the same scenarios through the public API against 0.39.0, 0.80.0 and 0.169.0;
+//! - `matrix`: the same scenarios through the public API against 0.39.0, 0.80.0, 0.169.0 and 0.171.0;
 //! - `mcp_tool_approval`: 0.169.0's MCP tool-call approvals, trusted and not, with
 //!   `PolicyHandler`;
 //! - `process`: child-process behaviour (stderr flood, exit, kill on drop, restart, kill -9);

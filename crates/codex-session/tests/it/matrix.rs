@@ -1,7 +1,7 @@
 //! The version matrix: the same scenarios, through the same public API
 //! (`CodexSession::start` with `Protocol::Auto` → `new_conversation` → `run_turn`), against
 //! every real Codex generation we speak: 0.39.0 (`codex mcp` conversation API), 0.80.0 and
-//! 0.169.0 (app-server v2), 0.80.0 forced to app-server v1, and MCP tool mode on 0.80.0
+//! 0.169.0 and 0.171.0 (app-server v2), 0.80.0 forced to app-server v1, and MCP tool mode on 0.80.0
 //! (`codex mcp-server`) and 0.39.0 (`codex mcp`). The fake model of `xldb-testkit` plays the
 //! same script to each. A missing binary fails the test with the command that installs it.
 
@@ -263,6 +263,7 @@ per_target! {
     v0_39_0 => ("0.39.0", Protocol::Auto),
     v0_80_0 => ("0.80.0", Protocol::Auto),
     v0_169_0 => ("0.169.0", Protocol::Auto),
+    v0_171_0 => ("0.171.0", Protocol::Auto),
     // The v1 conversation API on `codex app-server`, forced (Auto prefers v2 from 0.63).
     v0_80_0_app_server_v1 => ("0.80.0", Protocol::AppServerV1),
     // MCP tool mode: `codex mcp-server` (0.44 – 0.153.4) and `codex mcp` (0.20 – 0.42).

@@ -42,14 +42,14 @@ fn with_pidfile(pidfile: &Path, args: &str) -> SessionOptions {
         pidfile.display(),
         fake_peer().display()
     );
-    SessionOptions::new()
+    crate::support::scripted()
         .program("sh")
         .args(["-c".to_owned(), script])
 }
 
 #[tokio::test]
 async fn fifty_megabytes_of_stderr_before_the_handshake_do_not_deadlock() {
-    let options = SessionOptions::new()
+    let options = crate::support::scripted()
         .program(fake_peer())
         .args(["stderr-flood", "50000000"])
         .handshake_timeout(Duration::from_secs(20));
@@ -65,7 +65,7 @@ async fn fifty_megabytes_of_stderr_before_the_handshake_do_not_deadlock() {
 
 #[tokio::test]
 async fn a_missing_program_is_a_spawn_error() {
-    let options = SessionOptions::new().program("/nonexistent/codex-xyz");
+    let options = crate::support::scripted().program("/nonexistent/codex-xyz");
     let err = CodexSession::start(options).await.unwrap_err();
     assert!(matches!(err, Error::Spawn { .. }), "{err:?}");
     assert!(err.is_unavailable());
@@ -77,7 +77,7 @@ async fn a_missing_program_is_a_spawn_error() {
 
 #[tokio::test]
 async fn a_server_exiting_before_the_handshake_reports_its_exit_code() {
-    let options = SessionOptions::new()
+    let options = crate::support::scripted()
         .program("sh")
         .args(["-c", "read line; exit 3"]);
     let started = Instant::now();
@@ -167,7 +167,7 @@ async fn a_restart_that_keeps_failing_gives_up_with_a_typed_error() {
         f = flag.display(),
         p = fake_peer().display()
     );
-    let options = SessionOptions::new()
+    let options = crate::support::scripted()
         .program("sh")
         .args(["-c".to_owned(), script])
         .restart_backoff(3, Duration::from_millis(10), Duration::from_millis(20));

@@ -133,6 +133,12 @@ impl Peer {
     }
 }
 
+/// Options for a scripted peer: they all speak the `codex mcp` 0.39 conversation API, and
+/// answer no `--version` to detect it from.
+pub fn scripted() -> SessionOptions {
+    SessionOptions::new().protocol(codex_session::Protocol::McpConversation)
+}
+
 /// A session connected to a scripted peer (handshake done).
 pub async fn connect(options: SessionOptions) -> (CodexSession, Peer) {
     let (client, server) = tokio::io::duplex(64 * 1024);

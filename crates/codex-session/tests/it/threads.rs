@@ -273,7 +273,7 @@ per_target! {
 mod lookup {
     use std::path::Path;
 
-    use codex_session::{ConversationOptions, Error, SessionOptions};
+    use codex_session::{ConversationOptions, Error};
     use serde_json::json;
 
     use crate::support::{connect, within};
@@ -287,7 +287,7 @@ mod lookup {
     /// path it found and subscribes.
     #[tokio::test]
     async fn an_id_is_found_on_a_later_page_of_the_listing() {
-        let (session, mut peer) = connect(SessionOptions::new()).await;
+        let (session, mut peer) = connect(crate::support::scripted()).await;
         let s = session.clone();
         let resume = tokio::spawn(async move {
             s.resume_conversation_by_id("c-3", ConversationOptions::new())
@@ -323,7 +323,7 @@ mod lookup {
     /// stops, and the id is not found.
     #[tokio::test]
     async fn a_listing_that_repeats_its_cursor_ends_in_not_found() {
-        let (session, mut peer) = connect(SessionOptions::new()).await;
+        let (session, mut peer) = connect(crate::support::scripted()).await;
         let s = session.clone();
         let archive =
             tokio::spawn(async move { s.archive_conversation("c-9", Path::new("")).await });

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use codex_session::{ConversationOptions, Error, ReviewDecision, SessionOptions, TurnEnd};
+use codex_session::{ConversationOptions, Error, ReviewDecision, TurnEnd};
 use serde_json::json;
 
 use crate::support::{connect, conversation, fixed, within, CONV};
@@ -12,7 +12,7 @@ use crate::support::{connect, conversation, fixed, within, CONV};
 /// and the error must say the request may not match the server's version.
 #[tokio::test]
 async fn an_unanswered_request_times_out_and_names_the_version_mismatch() {
-    let options = SessionOptions::new().request_timeout(Duration::from_millis(300));
+    let options = crate::support::scripted().request_timeout(Duration::from_millis(300));
     let (session, mut peer) = connect(options).await;
     let s = session.clone();
     let call = tokio::spawn(async move { s.new_conversation(ConversationOptions::new()).await });
@@ -42,7 +42,7 @@ async fn an_unanswered_request_times_out_and_names_the_version_mismatch() {
 /// `result`, even for a request whose params cannot be read.
 #[tokio::test]
 async fn an_unreadable_approval_request_is_denied_with_a_result_never_an_error() {
-    let options = SessionOptions::new().approval_handler(fixed(ReviewDecision::Approved));
+    let options = crate::support::scripted().approval_handler(fixed(ReviewDecision::Approved));
     let (_s, _c, mut peer) = conversation(options).await;
     peer.send(
         json!({"jsonrpc": "2.0", "id": 0, "method": "execCommandApproval",
@@ -58,7 +58,7 @@ async fn an_unreadable_approval_request_is_denied_with_a_result_never_an_error()
 /// by `method`, never by id.
 #[tokio::test]
 async fn server_request_ids_overlapping_client_ids_are_not_confused() {
-    let options = SessionOptions::new().approval_handler(fixed(ReviewDecision::Denied));
+    let options = crate::support::scripted().approval_handler(fixed(ReviewDecision::Denied));
     let (session, _c, mut peer) = conversation(options).await;
     let s = session.clone();
     let list = tokio::spawn(async move { s.list_conversations(None, None).await });
@@ -84,7 +84,7 @@ async fn server_request_ids_overlapping_client_ids_are_not_confused() {
 /// run_turn must stop waiting there.
 #[tokio::test]
 async fn turn_aborted_ends_run_turn() {
-    let options = SessionOptions::new().approval_handler(fixed(ReviewDecision::Abort));
+    let options = crate::support::scripted().approval_handler(fixed(ReviewDecision::Abort));
     let (_s, mut conversation, mut peer) = conversation(options).await;
     let turn = tokio::spawn(async move { conversation.run_turn("go").await });
     peer.accept_message().await;
@@ -117,7 +117,7 @@ async fn only_real_decision_spellings_are_written() {
         (ReviewDecision::Denied, "denied"),
         (ReviewDecision::Abort, "abort"),
     ] {
-        let options = SessionOptions::new().approval_handler(fixed(decision));
+        let options = crate::support::scripted().approval_handler(fixed(decision));
         let (_s, _c, mut peer) = conversation(options).await;
         peer.exec_approval(0, "call_1", &["touch", "x"]).await;
         let answer = peer.expect_response(json!(0)).await;
@@ -133,7 +133,7 @@ async fn only_real_decision_spellings_are_written() {
 /// 0.39's patch approval uses snake_case params and the `{"add":{"content":…}}` change form.
 #[tokio::test]
 async fn a_patch_approval_in_the_039_shape_reaches_the_handler() {
-    let options = SessionOptions::new().approval_handler(fixed(ReviewDecision::Approved));
+    let options = crate::support::scripted().approval_handler(fixed(ReviewDecision::Approved));
     let (_s, mut conversation, mut peer) = conversation(options).await;
     let turn = tokio::spawn(async move { conversation.run_turn("patch").await });
     peer.accept_message().await;
