@@ -11,6 +11,9 @@
 //! of a server with [`PolicyHandler::trust_mcp_server`]); any other call is an `ask` (the
 //! human, else denied). Fail closed: nothing is trusted by default.
 //!
+//! A patch is judged in the working directory its request names (0.39's carry none), or in
+//! the workspace the caller set with [`PolicyHandler::workspace`], whatever the request says.
+//!
 //! ```
 //! use codex_session::PolicyHandler;
 //!
@@ -22,7 +25,9 @@
 //! assert!(!handler.trusts_mcp_tool("other", "list_tables"));
 //! ```
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use approval_policy::{Action, Policy, Verdict};
@@ -41,6 +46,7 @@ pub struct PolicyHandler {
     human: Option<Arc<dyn ApprovalHandler>>,
     trusted_tools: BTreeSet<(String, String)>,
     trusted_servers: BTreeSet<String>,
+    workspace: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for PolicyHandler {
@@ -49,6 +55,7 @@ impl std::fmt::Debug for PolicyHandler {
             .field("human", &self.human)
             .field("trusted_tools", &self.trusted_tools)
             .field("trusted_servers", &self.trusted_servers)
+            .field("workspace", &self.workspace)
             .finish_non_exhaustive()
     }
 }
@@ -59,9 +66,9 @@ impl PolicyHandler {
         PolicyHandler::new(Policy::builtin())
     }
 
-    /// A policy (built-in knowledge plus a team's rule files), no human.
-    pub fn new(policy: Policy) -> PolicyHandler {
-        let policy = Arc::new(policy);
+    /// A policy (built-in knowledge plus a team's rule files; owned or shared), no human.
+    pub fn new(policy: impl Into<Arc<Policy>>) -> PolicyHandler {
+        let policy: Arc<Policy> = policy.into();
         PolicyHandler::with_evaluator(move |request: &ApprovalRequest| match action(request) {
             Some(action) => policy.evaluate(&action),
             None => Verdict::error("an approval request the policy engine cannot judge"),
@@ -77,6 +84,26 @@ impl PolicyHandler {
             human: None,
             trusted_tools: BTreeSet::new(),
             trusted_servers: BTreeSet::new(),
+            workspace: None,
+        }
+    }
+
+    /// Judge every patch as made in `dir` (the conversation's workspace, the root of path
+    /// rules), whatever working directory its request names or omits.
+    pub fn workspace(mut self, dir: impl Into<PathBuf>) -> PolicyHandler {
+        self.workspace = Some(dir.into());
+        self
+    }
+
+    /// `request`, with a patch's working directory replaced by the workspace when one is set.
+    fn in_workspace<'r>(&self, request: &'r ApprovalRequest) -> Cow<'r, ApprovalRequest> {
+        match (request, &self.workspace) {
+            (ApprovalRequest::Patch(patch), Some(dir)) => {
+                let mut patch = patch.clone();
+                patch.cwd = Some(dir.clone());
+                Cow::Owned(ApprovalRequest::Patch(patch))
+            }
+            _ => Cow::Borrowed(request),
         }
     }
 
@@ -187,7 +214,7 @@ impl ApprovalHandler for PolicyHandler {
         if let ApprovalRequest::McpToolCall(call) = request {
             return self.decide_mcp_tool(request, call).await;
         }
-        let verdict = (self.evaluate)(request);
+        let verdict = (self.evaluate)(&self.in_workspace(request));
         let explanation = serde_json::to_value(&verdict)
             .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
         let decided = |decision: ReviewDecision, by: &str| ApprovalDecision {
@@ -396,5 +423,45 @@ mod tests {
             handler.decide(&request()).await.unwrap().decision,
             ReviewDecision::Denied
         );
+    }
+
+    /// A patch is judged in the caller's workspace when one is set, whatever the request
+    /// names (0.39's patch requests name none); without one, in the request's own.
+    #[tokio::test]
+    async fn the_workspace_option_sets_where_patches_are_judged() {
+        use crate::approval::PatchApproval;
+        let patch = |cwd: Option<&str>| {
+            ApprovalRequest::Patch(PatchApproval {
+                conversation_id: "c".into(),
+                call_id: "p".into(),
+                changes: Vec::new(),
+                reason: None,
+                grant_root: None,
+                cwd: cwd.map(PathBuf::from),
+            })
+        };
+        let in_w = || {
+            PolicyHandler::with_evaluator(|req| match req {
+                ApprovalRequest::Patch(p) if p.cwd.as_deref() == Some("/w".as_ref()) => {
+                    verdict(approval_policy::Decision::Allow)
+                }
+                _ => verdict(approval_policy::Decision::Deny),
+            })
+        };
+        let decided = |h: PolicyHandler, r: ApprovalRequest| async move {
+            h.decide(&r).await.unwrap().decision
+        };
+        assert_eq!(decided(in_w(), patch(None)).await, ReviewDecision::Denied);
+        assert_eq!(
+            decided(in_w(), patch(Some("/w"))).await,
+            ReviewDecision::Approved
+        );
+        for cwd in [None, Some("/elsewhere")] {
+            let h = in_w().workspace("/w");
+            assert_eq!(decided(h, patch(cwd)).await, ReviewDecision::Approved);
+        }
+        // Commands keep their own working directory.
+        let h = in_w().workspace("/w");
+        assert_eq!(decided(h, request()).await, ReviewDecision::Denied);
     }
 }

@@ -23,13 +23,12 @@
 
 use crate::extract::{extract_recommendations, extract_sql_blocks};
 use crate::prompts::{base_instructions, MCP_SERVER_NAME};
-use approval_policy::{Action, FileChange as PolicyChange, Policy};
+use approval_policy::Policy;
 use codex_session::redact_text;
 use codex_session::{
-    choose_generation, read_codex_version, ApprovalHandler, ApprovalRequest, AskForApproval,
-    AuditError, AuditRecord, AuditSink, CodexSession, ConversationOptions, DetectError, Event,
-    FileAuditSink, FileChangeKind, Locator, PolicyHandler, Protocol, SandboxMode, SessionOptions,
-    TurnEnd,
+    choose_generation, read_codex_version, ApprovalHandler, AskForApproval, AuditError,
+    AuditRecord, AuditSink, CodexSession, ConversationOptions, DetectError, Event, FileAuditSink,
+    Locator, PolicyHandler, Protocol, SandboxMode, SessionOptions, TurnEnd,
 };
 use serde::Serialize;
 use std::ffi::OsString;
@@ -200,36 +199,6 @@ const TRUSTED_XLDB_TOOLS: &[&str] = &[
     "execute_query",
 ];
 
-/// The policy's action for an approval request; `workspace` is the conversation's working
-/// directory (patch requests do not carry one). `None` for a request kind this version does
-/// not know (it is denied).
-pub fn action_for(request: &ApprovalRequest, workspace: &std::path::Path) -> Option<Action> {
-    Some(match request {
-        ApprovalRequest::Exec(e) => Action::exec(e.command.clone(), Some(e.cwd.clone())),
-        ApprovalRequest::Patch(p) => Action::Patch {
-            changes: p
-                .changes
-                .iter()
-                .map(|c| {
-                    let path = c.path.display().to_string();
-                    let content = c.content.clone().unwrap_or_default();
-                    match c.kind {
-                        FileChangeKind::Add => PolicyChange::Add { path, content },
-                        FileChangeKind::Delete => PolicyChange::Delete { path },
-                        FileChangeKind::Update => PolicyChange::Update {
-                            path,
-                            unified_diff: content,
-                            move_path: c.move_path.as_ref().map(|m| m.display().to_string()),
-                        },
-                    }
-                })
-                .collect(),
-            cwd: Some(workspace.to_path_buf()),
-        },
-        _ => return None,
-    })
-}
-
 fn toml_string(s: &str) -> String {
     // A TOML basic string (what `-c key=value` parses).
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
@@ -288,17 +257,7 @@ async fn explain_forced(config: &AssistantConfig, why: String) -> String {
 /// The approval handler of a conversation: the policy for commands and patches, `human` for
 /// `ask`, and our own read-only database tools trusted when they are registered.
 fn policy_handler(config: &AssistantConfig) -> PolicyHandler {
-    let policy = config.policy.clone();
-    let workspace = config.cwd.clone();
-    let mut handler =
-        PolicyHandler::with_evaluator(move |req: &ApprovalRequest| {
-            match action_for(req, &workspace) {
-                Some(action) => policy.evaluate(&action),
-                None => approval_policy::Verdict::error(
-                    "an approval request of a kind this version does not know",
-                ),
-            }
-        });
+    let mut handler = PolicyHandler::new(config.policy.clone()).workspace(&config.cwd);
     if let Some(h) = &config.human {
         handler = handler.with_human(h.clone());
     }

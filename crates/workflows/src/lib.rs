@@ -70,8 +70,8 @@ mod tokens;
 mod tool_args;
 
 pub use assistant::{
-    action_for, ask_codex, AssistantConfig, AssistantError, AssistantOutcome, AssistantProgress,
-    CodexServer, CommandSummary, DeniedSummary, McpServerSpec, Tokens,
+    ask_codex, AssistantConfig, AssistantError, AssistantOutcome, AssistantProgress, CodexServer,
+    CommandSummary, DeniedSummary, McpServerSpec, Tokens,
 };
 pub use cache::{CachedSuggestion, SuggestionCache};
 pub use caching::{
