@@ -148,6 +148,22 @@ impl std::str::FromStr for Protocol {
     }
 }
 
+/// `value` as a raw JSON value, for request params and replies (`None` if it does not
+/// serialize).
+pub(crate) fn raw<T: serde::Serialize>(value: &T) -> Option<Box<RawValue>> {
+    serde_json::value::to_raw_value(value).ok()
+}
+
+/// The reply to an approval request: `answer` serialized, else `refusal`, the generation's
+/// spelling of a denial (`{"decision":"denied"}`). Serializing a closed enum cannot fail; if it
+/// ever did, the request is still answered, and answered no (an unanswered approval hangs the
+/// turn).
+pub(crate) fn answer_or_refuse<T: serde::Serialize>(answer: &T, refusal: &str) -> Box<RawValue> {
+    raw(answer)
+        .or_else(|| RawValue::from_string(refusal.to_owned()).ok())
+        .unwrap_or_else(|| RawValue::NULL.to_owned())
+}
+
 /// The sandbox policy of a conversation-API turn (`sendUserTurn`) for a sandbox mode.
 pub(crate) fn sandbox_policy(mode: mcp_proto::SandboxMode) -> mcp_proto::SandboxPolicy {
     use mcp_proto::{SandboxMode, SandboxPolicy};

@@ -69,6 +69,8 @@ use mcp_proto::{
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
+use crate::generation::{answer_or_refuse, raw};
+
 use crate::approval::{
     ApprovalRequest, ExecApproval, FileChange, FileChangeKind, McpToolApproval, PatchApproval,
     ReviewDecision,
@@ -105,10 +107,6 @@ struct State {
 pub(crate) struct AppServerV2 {
     spelling: V2Spelling,
     state: Mutex<State>,
-}
-
-fn raw<T: serde::Serialize>(value: &T) -> Option<Box<RawValue>> {
-    serde_json::value::to_raw_value(value).ok()
 }
 
 fn params<T: DeserializeOwned>(n: &Notification) -> Option<T> {
@@ -589,20 +587,19 @@ impl Generation for AppServerV2 {
     }
 
     fn decision_result(&self, decision: ReviewDecision) -> Box<RawValue> {
-        raw(&V2ApprovalResponse {
-            decision: v2_decision(decision),
-        })
-        .or_else(|| RawValue::from_string(r#"{"decision":"decline"}"#.to_owned()).ok())
-        .unwrap_or_else(|| RawValue::NULL.to_owned())
+        answer_or_refuse(
+            &V2ApprovalResponse {
+                decision: v2_decision(decision),
+            },
+            r#"{"decision":"decline"}"#,
+        )
     }
 
     fn answer_result(&self, method: &str, decision: ReviewDecision) -> Box<RawValue> {
         if method != McpServerElicitationRequest::METHOD {
             return self.decision_result(decision);
         }
-        raw(&elicit_answer(decision))
-            .or_else(|| RawValue::from_string(r#"{"action":"decline"}"#.to_owned()).ok())
-            .unwrap_or_else(|| RawValue::NULL.to_owned())
+        answer_or_refuse(&elicit_answer(decision), r#"{"action":"decline"}"#)
     }
 
     async fn initialize(

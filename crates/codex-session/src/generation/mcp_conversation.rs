@@ -29,6 +29,8 @@ use mcp_proto::{
 };
 use serde_json::value::RawValue;
 
+use crate::generation::{answer_or_refuse, raw};
+
 use crate::approval::{ApprovalRequest, ExecApproval, FileChange, FileChangeKind, PatchApproval};
 use crate::conversation::{ConversationOptions, TurnOptions};
 use crate::error::Result;
@@ -42,10 +44,6 @@ use crate::peer::Peer;
 /// See the module docs.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct McpConversation;
-
-fn raw<T: serde::Serialize>(value: &T) -> Option<Box<RawValue>> {
-    serde_json::value::to_raw_value(value).ok()
-}
 
 fn text_items(text: &str) -> Vec<InputItem> {
     vec![InputItem::Text {
@@ -166,10 +164,7 @@ impl Generation for McpConversation {
 
     fn decision_result(&self, decision: ReviewDecision) -> Box<RawValue> {
         let response = ReviewDecisionResponse { decision: decision };
-        // Serializing a closed enum cannot fail; if it ever did, deny.
-        raw(&response)
-            .or_else(|| RawValue::from_string(r#"{"decision":"denied"}"#.to_owned()).ok())
-            .unwrap_or_else(|| RawValue::NULL.to_owned())
+        answer_or_refuse(&response, r#"{"decision":"denied"}"#)
     }
 
     async fn initialize(

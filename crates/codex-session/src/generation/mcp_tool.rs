@@ -65,6 +65,8 @@ use mcp_proto::{
     ToolEventMeta, CODEX_REPLY_TOOL, CODEX_TOOL,
 };
 use serde_json::value::RawValue;
+
+use crate::generation::{answer_or_refuse, raw};
 use tokio_util::sync::CancellationToken;
 
 use crate::approval::{ApprovalRequest, ExecApproval, PatchApproval, ReviewDecision};
@@ -135,10 +137,6 @@ enum CallEnd {
     Finished,
     /// `turn_aborted`: no answer will ever come.
     Aborted,
-}
-
-fn raw<T: serde::Serialize>(value: &T) -> Option<Box<RawValue>> {
-    serde_json::value::to_raw_value(value).ok()
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -641,9 +639,10 @@ impl Generation for McpTool {
 
     fn decision_result(&self, decision: ReviewDecision) -> Box<RawValue> {
         // Codex's decision object, never MCP's `{"action":…}` (read as a denial).
-        raw(&ElicitResult::decision(decision))
-            .or_else(|| RawValue::from_string(r#"{"decision":"denied"}"#.to_owned()).ok())
-            .unwrap_or_else(|| RawValue::NULL.to_owned())
+        answer_or_refuse(
+            &ElicitResult::decision(decision),
+            r#"{"decision":"denied"}"#,
+        )
     }
 
     async fn initialize(
