@@ -203,6 +203,20 @@ impl Catalog {
     }
 }
 
+/// What `connect` answers for an engine whose cargo feature (named like the engine) was not
+/// compiled in.
+#[allow(dead_code)] // unused when every feature is on
+pub(crate) fn not_compiled_in(
+    engine: &'static str,
+    _url: &DatabaseUrl,
+    _options: &ConnectOptions,
+) -> Result<Box<dyn QueryRunner>, Error> {
+    Err(Error::FeatureDisabled {
+        engine,
+        feature: engine,
+    })
+}
+
 /// Every engine, registered once. Adding an engine is one line here.
 pub static ENGINES: &[&dyn Engine] = &[
     &crate::engines::postgres::Postgres,

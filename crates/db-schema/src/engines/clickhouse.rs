@@ -204,11 +204,7 @@ impl Engine for ClickHouse {
         }
         #[cfg(not(feature = "clickhouse"))]
         {
-            let _ = (url, options);
-            Err(Error::FeatureDisabled {
-                engine: "clickhouse",
-                feature: "clickhouse",
-            })
+            crate::engine::not_compiled_in("clickhouse", url, options)
         }
     }
 }

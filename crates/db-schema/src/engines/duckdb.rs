@@ -97,11 +97,7 @@ impl Engine for DuckDb {
         }
         #[cfg(not(feature = "duckdb"))]
         {
-            let _ = (url, options);
-            Err(Error::FeatureDisabled {
-                engine: "duckdb",
-                feature: "duckdb",
-            })
+            crate::engine::not_compiled_in("duckdb", url, options)
         }
     }
 }

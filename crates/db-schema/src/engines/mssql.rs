@@ -104,11 +104,7 @@ impl Engine for Mssql {
         }
         #[cfg(not(feature = "mssql"))]
         {
-            let _ = (url, options);
-            Err(Error::FeatureDisabled {
-                engine: "mssql",
-                feature: "mssql",
-            })
+            crate::engine::not_compiled_in("mssql", url, options)
         }
     }
 }

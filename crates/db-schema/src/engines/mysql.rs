@@ -168,11 +168,7 @@ impl Engine for Mysql {
         }
         #[cfg(not(feature = "mysql"))]
         {
-            let _ = (url, options);
-            Err(Error::FeatureDisabled {
-                engine: "mysql",
-                feature: "mysql",
-            })
+            crate::engine::not_compiled_in("mysql", url, options)
         }
     }
 }

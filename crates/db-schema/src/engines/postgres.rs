@@ -179,11 +179,7 @@ impl Engine for Postgres {
         }
         #[cfg(not(feature = "postgres"))]
         {
-            let _ = (url, options);
-            Err(Error::FeatureDisabled {
-                engine: "postgres",
-                feature: "postgres",
-            })
+            crate::engine::not_compiled_in("postgres", url, options)
         }
     }
 }

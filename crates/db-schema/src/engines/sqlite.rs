@@ -95,11 +95,7 @@ impl Engine for Sqlite {
         }
         #[cfg(not(feature = "sqlite"))]
         {
-            let _ = (url, options);
-            Err(Error::FeatureDisabled {
-                engine: "sqlite",
-                feature: "sqlite",
-            })
+            crate::engine::not_compiled_in("sqlite", url, options)
         }
     }
 }
