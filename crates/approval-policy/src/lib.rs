@@ -15,6 +15,14 @@
 //! assert_eq!(v.decision, Decision::Deny);
 //! ```
 //!
+//! # Where things live
+//!
+//! `policy.rs` (evaluation, rule files) · `decision.rs` (decisions, verdicts, judgements) ·
+//! `action.rs` (what is judged) · `shell.rs` and `programs.rs` with `programs/` (command
+//! lines, one file per family of programs) · `sql.rs` with `sql/` (statements, `dialect.rs`,
+//! per-dialect function lists) · `patch.rs` (file patches) · `rule.rs`, `assess.rs`,
+//! `redact.rs`, `error.rs`.
+//!
 //! # The tour
 //! - [`Action`]: a command (`argv` as Codex sends it, plus `cwd`) or a patch ([`FileChange`]s,
 //!   from `apply_patch` text or Codex's `file_changes` map via [`Action::from_json`]).

@@ -2,6 +2,16 @@
 //! their events typed, decide its approval requests by policy, audit every decision, and
 //! notice at once when it dies.
 //!
+//! # Where things live
+//!
+//! `session.rs` (start, connect, restart, status) · `conversation.rs` (turns and their
+//! options) · `generation.rs` with `generation/` (one file per Codex protocol generation:
+//! `mcp_conversation`, `app_server_v1`, `app_server_v2`, `mcp_tool`) · `detect.rs` (version →
+//! generation and quirks) · `peer.rs`, `transport.rs`, `queue.rs` (JSON-RPC over stdio,
+//! routing, back-pressure) · `event.rs`, `outcome.rs` (events and what a turn did) ·
+//! `approval.rs`, `policy_adapter.rs` (approval requests, handlers, the policy-backed one) ·
+//! `audit.rs` (audit sinks) · `error.rs`.
+//!
 //! # Tour
 //!
 //! - [`CodexSession::start`] spawns `codex` ([`SessionOptions`]: program, `-c` overrides, env

@@ -1,5 +1,12 @@
 //! Schema extraction for seven database engines into one model.
 //!
+//! # Where things live
+//!
+//! `engine.rs` (the `Engine` trait, capabilities, the registry) with `engines/` (one file per
+//! database) · `dsn.rs` (URLs) · `extract.rs` (connect and extract) · `runner.rs`,
+//! `read_query.rs` (running catalog and read-only queries) · `model.rs` (the schema model) ·
+//! `table_names.rs`, `client_env.rs`, `error.rs`.
+//!
 //! `db-schema` reads what a reviewer needs from a database catalog (tables, views, columns,
 //! keys, constraints, indexes, comments and engine extras) for PostgreSQL, MySQL/MariaDB,
 //! ClickHouse, DuckDB, SQLite, SQL Server and Oracle, into one [`Schema`] whose JSON form is

@@ -1,6 +1,14 @@
 //! Wire types for MCP and the Codex stdio protocols: the JSON-RPC envelope, methods as types,
 //! and typed Codex events. Types only: serde and serde_json, no I/O, no async runtime.
 //!
+//! # Where things live
+//!
+//! `jsonrpc.rs` (the envelope) · `method.rs` and `table.rs` (methods as types, the one method
+//! table) · `mcp.rs`, `mcp_tool.rs` (standard MCP, Codex's tool mode) · `codex.rs` with
+//! `codex/` (the conversation API: `conversation`, `event`, `approval`) · `app_server.rs`,
+//! `app_server_v2.rs` (`codex app-server` v1 differences and v2) · `open_enum.rs`, `empty.rs`,
+//! `error.rs`.
+//!
 //! # Tour
 //!
 //! 1. [`Message::decode`] reads one line into a [`Request`], [`Notification`], [`Response`]

@@ -1,6 +1,16 @@
 //! The assistant workflows of xldb-codex: the logic behind `xldb-codex analyze …`, `config …`,
 //! `demo` and `mcp serve`, kept out of the binary so a proxy can link it.
 //!
+//! # Where things live
+//!
+//! Local analysis: `query_lint.rs`, `schema_lint.rs`, `config_review.rs`, `caching.rs`,
+//! `fingerprint.rs`, `secret_columns.rs`, `privileges.rs`, `fk_graph.rs`, reporting
+//! `finding.rs` · SQL dialects: `dialect.rs` (the one engine → dialect conversion) and
+//! `read_only.rs` (the read-only gate) · Codex: `assistant.rs`, `prompts.rs`, `extract.rs`,
+//! `tokens.rs`, `schema_map.rs`, `schema_parts.rs` · the MCP database tools: `db_tools.rs`,
+//! `tool_args.rs`, `mcp_server.rs` · `cache.rs` (suggestion cache), `config_generate.rs`,
+//! `demo.rs`, `redact.rs`, `error.rs`.
+//!
 //! # A tour
 //!
 //! - **Local analysis**, the fallback when Codex is unavailable and the first pass handed to it:
