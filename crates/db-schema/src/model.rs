@@ -47,6 +47,18 @@ fn first_version() -> u32 {
 }
 
 impl Schema {
+    /// A schema of `engine` (a registry name) with `tables` and nothing else: how a caller
+    /// that reads its own catalog, or a test, builds one.
+    pub fn new(engine: impl Into<String>, tables: Vec<Table>) -> Schema {
+        Schema {
+            version: MODEL_VERSION,
+            engine: engine.into(),
+            server_version: None,
+            tables,
+            extra: Extra::default(),
+        }
+    }
+
     /// The table or view `name` in `schema` (any schema when `schema` is `None`).
     pub fn table(&self, schema: Option<&str>, name: &str) -> Option<&Table> {
         self.tables
@@ -188,6 +200,21 @@ pub struct Column {
     pub extra: Extra,
 }
 
+impl Column {
+    /// A column with no default, comment or extras (position 0: set it when it matters).
+    pub fn new(name: impl Into<String>, data_type: impl Into<String>, nullable: bool) -> Column {
+        Column {
+            name: name.into(),
+            position: 0,
+            data_type: data_type.into(),
+            nullable,
+            default: None,
+            comment: None,
+            extra: Extra::default(),
+        }
+    }
+}
+
 /// A primary key.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PrimaryKey {
@@ -224,6 +251,33 @@ pub struct ForeignKey {
     pub initially_deferred: bool,
     /// `NOT VALID`: rows that existed when the key was added were never checked.
     pub not_valid: bool,
+}
+
+impl PrimaryKey {
+    /// An unnamed key on `columns`, in key order.
+    pub fn new(columns: &[&str]) -> PrimaryKey {
+        PrimaryKey {
+            columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+            ..PrimaryKey::default()
+        }
+    }
+}
+
+impl ForeignKey {
+    /// An unnamed key from `columns` to `referenced_columns` of `referenced_table` (same
+    /// schema), with no actions.
+    pub fn new(
+        columns: &[&str],
+        referenced_table: impl Into<String>,
+        referenced_columns: &[&str],
+    ) -> ForeignKey {
+        ForeignKey {
+            columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+            referenced_table: referenced_table.into(),
+            referenced_columns: referenced_columns.iter().map(|c| (*c).to_owned()).collect(),
+            ..ForeignKey::default()
+        }
+    }
 }
 
 /// A unique constraint.
@@ -289,6 +343,18 @@ pub struct IndexColumn {
     pub opclass: Option<String>,
 }
 
+impl Index {
+    /// An index `name` on plain `columns`, with no method, predicate or extras.
+    pub fn new(name: impl Into<String>, columns: &[&str], unique: bool) -> Index {
+        Index {
+            name: name.into(),
+            columns: columns.iter().map(|c| IndexColumn::column(*c)).collect(),
+            unique,
+            ..Index::default()
+        }
+    }
+}
+
 impl IndexColumn {
     /// An ascending plain-column part.
     pub fn column(name: impl Into<String>) -> IndexColumn {
@@ -317,6 +383,32 @@ pub(crate) fn normalize_action(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The constructors build what the equivalent literal does, so a caller's hand-built
+    /// schema serializes like an extracted one.
+    #[test]
+    fn constructors_fill_the_rest_with_the_empty_values() {
+        let mut t = Table::new(None, "orders", TableKind::Table);
+        t.columns.push(Column::new("customer_id", "int", true));
+        t.primary_key = Some(PrimaryKey::new(&["id"]));
+        t.foreign_keys
+            .push(ForeignKey::new(&["customer_id"], "customers", &["id"]));
+        t.indexes
+            .push(Index::new("orders_customer", &["customer_id"], false));
+        let s = Schema::new("sqlite", vec![t]);
+        assert_eq!(s.version, MODEL_VERSION);
+        let json = serde_json::to_value(&s).unwrap();
+        let table = &json["tables"][0];
+        assert_eq!(table["columns"][0]["type"], "int");
+        assert_eq!(table["columns"][0]["default"], serde_json::Value::Null);
+        assert_eq!(table["foreign_keys"][0]["referenced_table"], "customers");
+        assert_eq!(
+            table["foreign_keys"][0]["on_delete"],
+            serde_json::Value::Null
+        );
+        assert_eq!(table["indexes"][0]["columns"][0]["column"], "customer_id");
+        assert_eq!(table["primary_key"]["columns"], serde_json::json!(["id"]));
+    }
 
     #[test]
     fn table_kind_round_trips_and_keeps_unknown_kinds() {

@@ -149,27 +149,14 @@ mod tests {
             .map(|n| {
                 let mut t = Table::new(Some("main".into()), *n, TableKind::Table);
                 for (_, to) in edges.iter().filter(|(from, _)| from == n) {
-                    t.foreign_keys.push(ForeignKey {
-                        name: None,
-                        columns: vec![format!("{to}_id")],
-                        referenced_schema: None,
-                        referenced_table: (*to).into(),
-                        referenced_columns: vec!["id".into()],
-                        on_delete: None,
-                        on_update: None,
-                        ..Default::default()
-                    });
+                    let column = format!("{to}_id");
+                    t.foreign_keys
+                        .push(ForeignKey::new(&[column.as_str()], *to, &["id"]));
                 }
                 t
             })
             .collect();
-        Schema {
-            version: db_schema::MODEL_VERSION,
-            engine: "sqlite".into(),
-            server_version: None,
-            tables,
-            extra: Default::default(),
-        }
+        Schema::new("sqlite", tables)
     }
 
     #[test]

@@ -642,13 +642,7 @@ mod tests {
 
         let mut users = db_schema::Table::new(None, "users", db_schema::TableKind::Table);
         users.comment = Some("see postgres://a:topsecret@h/db".into());
-        let schema = Schema {
-            version: db_schema::MODEL_VERSION,
-            engine: "sqlite".into(),
-            server_version: None,
-            tables: vec![users],
-            extra: Default::default(),
-        };
+        let schema = Schema::new("sqlite", vec![users]);
         let s = schema_analysis_prompt(&SchemaPrompt {
             engine: Dialect::Sqlite,
             schema: &schema,

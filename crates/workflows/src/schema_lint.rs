@@ -280,39 +280,20 @@ pub fn schema_facts(schema: &Schema) -> SchemaFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use db_schema::{Column, ForeignKey, Index, IndexColumn, PrimaryKey};
+    use db_schema::{Column, ForeignKey, Index, PrimaryKey};
 
     fn col(name: &str, ty: &str, nullable: bool) -> Column {
-        Column {
-            name: name.into(),
-            position: 0,
-            data_type: ty.into(),
-            nullable,
-            default: None,
-            comment: None,
-            extra: Default::default(),
-        }
+        Column::new(name, ty, nullable)
     }
 
     fn index(name: &str, cols: &[&str], unique: bool) -> Index {
-        Index {
-            name: name.into(),
-            columns: cols.iter().map(|c| IndexColumn::column(*c)).collect(),
-            unique,
-            method: None,
-            predicate: None,
-            ..Default::default()
-        }
+        Index::new(name, cols, unique)
     }
 
     fn shop() -> Schema {
         let mut customers = Table::new(None, "customers", TableKind::Table);
         customers.columns = vec![col("id", "INTEGER", false), col("email", "TEXT", false)];
-        customers.primary_key = Some(PrimaryKey {
-            name: None,
-            columns: vec!["id".into()],
-            ..Default::default()
-        });
+        customers.primary_key = Some(PrimaryKey::new(&["id"]));
         customers.indexes = vec![
             index("customers_email", &["email"], true),
             index("customers_email_dup", &["email"], false),
@@ -324,47 +305,19 @@ mod tests {
             col("status", "varchar(20)", false),
             col("created_at", "timestamp", false),
         ];
-        orders.primary_key = Some(PrimaryKey {
-            name: None,
-            columns: vec!["id".into()],
-            ..Default::default()
-        });
-        orders.foreign_keys = vec![ForeignKey {
-            name: None,
-            columns: vec!["customer_id".into()],
-            referenced_schema: None,
-            referenced_table: "customers".into(),
-            referenced_columns: vec!["id".into()],
-            on_delete: None,
-            on_update: None,
-            ..Default::default()
-        }];
+        orders.primary_key = Some(PrimaryKey::new(&["id"]));
+        orders.foreign_keys = vec![ForeignKey::new(&["customer_id"], "customers", &["id"])];
         orders.indexes = vec![
             index("orders_status", &["status"], false),
             index("orders_status_created", &["status", "created_at"], false),
         ];
         let mut items = Table::new(None, "order_items", TableKind::Table);
         items.columns = vec![col("order_id", "TEXT", false), col("sku", "TEXT", false)];
-        items.foreign_keys = vec![ForeignKey {
-            name: None,
-            columns: vec!["order_id".into()],
-            referenced_schema: None,
-            referenced_table: "orders".into(),
-            referenced_columns: vec!["id".into()],
-            on_delete: None,
-            on_update: None,
-            ..Default::default()
-        }];
+        items.foreign_keys = vec![ForeignKey::new(&["order_id"], "orders", &["id"])];
         items.indexes = vec![index("items_order", &["order_id", "sku"], false)];
         let mut view = Table::new(None, "v", TableKind::View);
         view.columns = vec![col("x", "int", true)];
-        Schema {
-            version: db_schema::MODEL_VERSION,
-            engine: "sqlite".into(),
-            server_version: None,
-            tables: vec![customers, orders, items, view],
-            extra: Default::default(),
-        }
+        Schema::new("sqlite", vec![customers, orders, items, view])
     }
 
     fn found(f: &[Finding], rule: &str) -> Vec<String> {

@@ -108,38 +108,21 @@ mod tests {
             for i in 0..size {
                 let mut t = Table::new(None, format!("c{c}_t{i}"), TableKind::Table);
                 for k in 0..6 {
-                    t.columns.push(Column {
-                        name: format!("col_{k}"),
-                        position: k,
-                        data_type: "integer".into(),
-                        nullable: false,
-                        default: None,
-                        comment: None,
-                        extra: Default::default(),
-                    });
+                    let mut column = Column::new(format!("col_{k}"), "integer", false);
+                    column.position = k;
+                    t.columns.push(column);
                 }
                 if i > 0 {
-                    t.foreign_keys.push(ForeignKey {
-                        name: None,
-                        columns: vec!["col_1".into()],
-                        referenced_schema: None,
-                        referenced_table: format!("c{c}_t0"),
-                        referenced_columns: vec!["col_0".into()],
-                        on_delete: None,
-                        on_update: None,
-                        ..Default::default()
-                    });
+                    t.foreign_keys.push(ForeignKey::new(
+                        &["col_1"],
+                        format!("c{c}_t0"),
+                        &["col_0"],
+                    ));
                 }
                 tables.push(t);
             }
         }
-        Schema {
-            version: db_schema::MODEL_VERSION,
-            engine: "sqlite".into(),
-            server_version: None,
-            tables,
-            extra: Default::default(),
-        }
+        Schema::new("sqlite", tables)
     }
 
     #[test]

@@ -27,13 +27,7 @@ fn every_prompt_is_redacted() {
         comment: None,
         extra: Default::default(),
     });
-    let schema = db_schema::Schema {
-        version: db_schema::MODEL_VERSION,
-        engine: "postgres".into(),
-        server_version: None,
-        tables: vec![table.clone()],
-        extra: Default::default(),
-    };
+    let schema = db_schema::Schema::new("postgres", vec![table.clone()]);
     let mut prompts = vec![
         query_optimization_prompt(&QueryPrompt {
             engine: Dialect::Postgres,
