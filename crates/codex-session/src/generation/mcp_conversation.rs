@@ -163,7 +163,7 @@ impl Generation for McpConversation {
     }
 
     fn decision_result(&self, decision: ReviewDecision) -> Box<RawValue> {
-        let response = ReviewDecisionResponse { decision: decision };
+        let response = ReviewDecisionResponse { decision };
         answer_or_refuse(&response, r#"{"decision":"denied"}"#)
     }
 
