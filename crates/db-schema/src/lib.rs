@@ -110,7 +110,6 @@ pub use engine::{
     engine_by_name, engine_for_url, has_built_in_driver, Capabilities, Catalog, ConnectOptions,
     Engine, Filter, ENGINES,
 };
-pub use engines::clickhouse::escape_string_literal as clickhouse_escape_string;
 pub use error::Error;
 pub use extract::{connect, extract, extract_url, Options, Progress};
 pub use model::{

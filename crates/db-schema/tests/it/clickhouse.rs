@@ -92,37 +92,11 @@ fn materialized_views_hide_their_inner_table_and_keep_generated_columns() {
     assert!(src.column("doubled").unwrap().default.is_none());
 }
 
-/// The 18.16 server has no query parameters, so filter values are escaped literals: send the
-/// nastiest names through the real server and check they come back unchanged.
+/// The 18.16 server has no query parameters, so filter values are escaped literals: a table
+/// name that needs escaping filters exactly (the literals themselves are sent through the real
+/// server by the engine's unit tests).
 #[test]
-fn escaped_literals_round_trip_through_the_real_server() {
-    block_on(async {
-        let mut runner = connect("clickhouse", &server().url("default")).await;
-        for s in [
-            "plain",
-            "it's",
-            r"back\slash",
-            r"\'",
-            "'; DROP TABLE x; --",
-            "new\nline\ttab\r",
-            "nul\0byte",
-            "\u{1}\u{1f}",
-            "名前 ✓",
-            "`tick`",
-            "",
-        ] {
-            let lit = db_schema::clickhouse_escape_string(s);
-            let rows = runner
-                .query(&format!("SELECT {lit} AS v"), &[])
-                .await
-                .unwrap();
-            assert_eq!(
-                rows.rows[0][0],
-                db_schema::Value::Text(s.to_owned()),
-                "literal {lit}"
-            );
-        }
-    });
+fn an_escaped_table_name_filters_exactly_on_the_real_server() {
     let url = fresh_db("esc", "CREATE TABLE `it's \\\\ odd` (x Int8) ENGINE = Memory;\nCREATE TABLE `plain` (x Int8) ENGINE = Memory;\n");
     let mut options = Options::default();
     options.filter.tables = Some(vec!["it's \\ odd".into()]);
