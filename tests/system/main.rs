@@ -2,6 +2,7 @@
 //! server, real throwaway databases. One test binary with a module per area keeps link time
 //! down on 2 cores.
 
+mod analyze_cli;
 mod cli;
 mod client_env;
 mod codex_workflows;

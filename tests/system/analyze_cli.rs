@@ -1,0 +1,298 @@
+//! `analyze` as a user meets it on the command line: errors that are shown and fail, the
+//! `--fail-on` gate, `-` for the standard input, the exit codes in every `--help`.
+
+// Tests and their helpers fail loudly on setup errors.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::util::{demo_db, run, xldb};
+use std::io::Write as _;
+use std::process::{Output, Stdio};
+
+/// Run `xldb-codex` in `home` with `args`, `stdin` on its standard input.
+fn run_with_stdin(home: &std::path::Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = xldb(home)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn xldb-codex");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Regression: `analyze query --offline --sql "SELECT id FROM nope"` printed "No findings."
+/// and exited 0; the database's error only appeared in `--json`. It is shown, in text and in
+/// JSON, and the exit is 1.
+#[test]
+fn a_query_the_database_rejects_is_shown_and_fails() {
+    let home = tempfile::tempdir().unwrap();
+    let (_, url) = demo_db(home.path());
+    let args = [
+        "analyze",
+        "query",
+        "--offline",
+        "--db",
+        url.as_str(),
+        "--sql",
+        "SELECT id FROM nope",
+    ];
+    let out = run(home.path(), args);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("plan failed") && stdout.contains("no such table: nope"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("error:") && stderr.contains("no such table: nope"),
+        "{stderr}"
+    );
+
+    let out = run(home.path(), args.iter().chain(&["--json"]));
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doc["error"]
+            .as_str()
+            .unwrap()
+            .contains("no such table: nope"),
+        "{doc}"
+    );
+    assert!(doc["local"]["measured"]["plan_error"].is_string(), "{doc}");
+}
+
+/// Regression: `--sql ""` said "No findings." An empty query (or only a `;`, or a comment)
+/// is bad input: exit 2 with a message.
+#[test]
+fn an_empty_query_is_a_usage_error() {
+    let home = tempfile::tempdir().unwrap();
+    for sql in ["", "  ;  ", "-- nothing"] {
+        let out = run(
+            home.path(),
+            [
+                "analyze",
+                "query",
+                "--offline",
+                "--engine",
+                "sqlite",
+                &format!("--sql={sql}"),
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{sql:?}: {stderr}");
+        assert!(stderr.contains("the query is empty"), "{sql:?}: {stderr}");
+    }
+}
+
+/// A statement that is not read-only is planned but never run, and that is not an error.
+#[test]
+fn a_write_is_planned_not_run_and_does_not_fail() {
+    let home = tempfile::tempdir().unwrap();
+    let (db, url) = demo_db(home.path());
+    let before = crate::util::count(&db, "orders");
+    let out = run(
+        home.path(),
+        [
+            "analyze",
+            "query",
+            "--offline",
+            "--db",
+            url.as_str(),
+            "--sql",
+            "DELETE FROM orders WHERE id = 1",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("not run: the statement is not read-only"),
+        "{stdout}"
+    );
+    assert_eq!(crate::util::count(&db, "orders"), before);
+}
+
+/// `--fail-on LEVEL` exits 5 when a local finding reaches the level, 0 below it, for every
+/// analysis with findings; without the flag findings never fail the run.
+#[test]
+fn fail_on_gates_on_the_severity_of_local_findings() {
+    let home = tempfile::tempdir().unwrap();
+    // `select-star` is a warning.
+    let query = [
+        "analyze",
+        "query",
+        "--offline",
+        "--engine",
+        "sqlite",
+        "--sql",
+        "SELECT * FROM orders",
+    ];
+    let code = |extra: &[&str]| {
+        let out = run(home.path(), query.iter().chain(extra));
+        out.status.code()
+    };
+    assert_eq!(code(&[]), Some(0));
+    assert_eq!(code(&["--fail-on", "info"]), Some(5));
+    assert_eq!(code(&["--fail-on", "warning"]), Some(5));
+    assert_eq!(code(&["--fail-on", "error"]), Some(0));
+    assert_eq!(code(&["--fail-on", "warning", "--json"]), Some(5));
+    let out = run(home.path(), query.iter().chain(&["--fail-on", "warning"]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--fail-on warning"), "{stderr}");
+    assert_eq!(code(&["--fail-on", "fatal"]), Some(2));
+
+    // A configuration with a plaintext secret has an error finding.
+    let cfg = home.path().join("proxy.toml");
+    std::fs::write(
+        &cfg,
+        "[connections.main]\nengine = \"postgres\"\nurl = \"postgres://app:Sup3rS3cret@10.0.0.9/db\"\n",
+    )
+    .unwrap();
+    let out = run(
+        home.path(),
+        [
+            "analyze",
+            "config",
+            "--offline",
+            "--fail-on",
+            "error",
+            cfg.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{}",
+        crate::util::all_output(&out)
+    );
+
+    let (_, url) = demo_db(home.path());
+    let out = run(
+        home.path(),
+        [
+            "analyze",
+            "schema",
+            "--offline",
+            "--db",
+            url.as_str(),
+            "--fail-on",
+            "info",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let has_findings = !stdout.contains("No findings.");
+    assert_eq!(
+        out.status.code(),
+        Some(if has_findings { 5 } else { 0 }),
+        "{stdout}"
+    );
+}
+
+/// `-` reads the standard input, for `--sql-file`, `--queries` and the configuration of
+/// `analyze config`.
+#[test]
+fn a_dash_reads_the_standard_input() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run_with_stdin(
+        home.path(),
+        &[
+            "analyze",
+            "query",
+            "--offline",
+            "--engine",
+            "sqlite",
+            "--json",
+            "--sql-file",
+            "-",
+        ],
+        "SELECT * FROM orders ORDER BY random()",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        crate::util::all_output(&out)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["local"]["fingerprint"]["normalized"],
+        "SELECT * FROM orders ORDER BY random()"
+    );
+
+    let out = run_with_stdin(
+        home.path(),
+        &[
+            "analyze",
+            "caching",
+            "--offline",
+            "--engine",
+            "sqlite",
+            "--json",
+            "--queries",
+            "-",
+        ],
+        "3\tSELECT name FROM customers WHERE id = 1\nSELECT name FROM customers WHERE id = 2\n",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        crate::util::all_output(&out)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["local"]["total"], 4, "{doc}");
+
+    let out = run_with_stdin(
+        home.path(),
+        &["analyze", "config", "--offline", "-"],
+        "[connections.main]\nengine = \"postgres\"\nurl = \"postgres://app:Sup3rS3cret@10.0.0.9/db\"\n",
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("Local review of standard input"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Sup3rS3cret"), "{stdout}");
+}
+
+/// Every command's `--help` ends with the exit codes.
+#[test]
+fn every_help_documents_the_exit_codes() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["--help"],
+        vec!["analyze", "schema", "--help"],
+        vec!["analyze", "query", "--help"],
+        vec!["analyze", "caching", "--help"],
+        vec!["analyze", "config", "--help"],
+        vec!["policy", "check", "--help"],
+        vec!["schema", "--help"],
+        vec!["demo", "--help"],
+        vec!["mcp", "serve", "--help"],
+    ] {
+        let out = run(home.path(), &args);
+        // Help is wrapped to the terminal: compare with the line breaks folded.
+        let text = String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(text.contains("Exit codes:"), "{args:?}:\n{text}");
+        assert!(text.contains("130 interrupted"), "{args:?}:\n{text}");
+    }
+    let out = run(home.path(), ["analyze", "query", "--help"]);
+    let text = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("--fail-on <LEVEL>") && text.contains("5 `analyze --fail-on`"),
+        "{text}"
+    );
+}
