@@ -8,6 +8,7 @@ mod client_env;
 mod codex_workflows;
 mod demo;
 mod engines;
+mod interrupt;
 mod mcp_cancel;
 mod mcp_client;
 mod mcp_hostile;

@@ -3,6 +3,7 @@
 
 use crate::exit::{Exit, UsageError};
 use crate::input;
+use crate::interrupt;
 use crate::policy_bridge::{load_policy, TtyHuman};
 use crate::render;
 use crate::settings::{data_dir, CodexArgs, Format, OutputArgs, Settings};
@@ -161,12 +162,15 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Exit> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    match args.command {
-        AnalyzeCommand::Schema(a) => rt.block_on(schema(*a)),
-        AnalyzeCommand::Query(a) => rt.block_on(query(*a)),
-        AnalyzeCommand::Caching(a) => rt.block_on(caching(*a)),
-        AnalyzeCommand::Config(a) => rt.block_on(config(*a)),
-    }
+    rt.block_on(async {
+        interrupt::install()?;
+        match args.command {
+            AnalyzeCommand::Schema(a) => schema(*a).await,
+            AnalyzeCommand::Query(a) => query(*a).await,
+            AnalyzeCommand::Caching(a) => caching(*a).await,
+            AnalyzeCommand::Config(a) => config(*a).await,
+        }
+    })
 }
 
 fn engine_of(db: Option<&str>, engine: Option<&str>) -> anyhow::Result<Engine> {
@@ -212,14 +216,17 @@ impl UrlFile {
         let mut f = opts
             .open(&path)
             .with_context(|| format!("cannot create `{}`", path.display()))?;
+        interrupt::remove_on_interrupt(&path);
+        let file = UrlFile(path);
         f.write_all(url.as_bytes())?;
-        Ok(UrlFile(path))
+        Ok(file)
     }
 }
 
 impl Drop for UrlFile {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
+        interrupt::forget_file(&self.0);
     }
 }
 
@@ -240,6 +247,8 @@ fn assistant_config(s: &Settings, db: Option<&UrlFile>) -> anyhow::Result<wf::As
     Ok(wf::AssistantConfig {
         codex_bin: s.codex_bin.clone(),
         timeout: s.codex_timeout,
+        turn_timeout: s.turn_timeout,
+        interrupt: Some(interrupt::receiver()),
         model: s.model.clone(),
         profile: s.profile.clone(),
         approval_policy: s.approval_policy.clone(),
@@ -409,6 +418,7 @@ pub(crate) async fn ask_once(
     text: &str,
     format: Format,
 ) -> anyhow::Result<Result<AssistantOutcome, Fallback>> {
+    interrupt::check()?;
     let url_file = match db {
         Some(url) => Some(UrlFile::create(url)?),
         None => None,
@@ -416,6 +426,7 @@ pub(crate) async fn ask_once(
     let config = assistant_config(s, url_file.as_ref())?;
     match wf::ask_codex(&config, text, progress(format)).await {
         Ok(outcome) => Ok(Ok(outcome)),
+        Err(AssistantError::Interrupted) => Err(interrupt::Interrupted.into()),
         Err(e @ AssistantError::Audit { .. }) => Err(e.into()),
         Err(e) => Ok(Err(Fallback {
             refused: matches!(e, AssistantError::PromptTooLarge { .. }),
@@ -627,7 +638,11 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-        measured = Some(wf::measure(&mut t, engine, &sql, a.analyze).await);
+        // Ctrl-C cancels the query on the server (a slow `EXPLAIN ANALYZE` would run on).
+        let canceller = t.canceller();
+        measured = Some(
+            interrupt::cancellable(canceller, wf::measure(&mut t, engine, &sql, a.analyze)).await?,
+        );
         tools = Some(t);
     }
     let local = wf::analyze_query(engine, &sql, &facts, wf::QueryLintOptions::default())
@@ -692,7 +707,10 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
     let mut verification = None;
     if a.verify {
         if let (Some(t), Some(best)) = (tools.as_mut(), proposals.iter().find(|p| p.is_valid())) {
-            let proposed = wf::measure(t, engine, &best.sql, a.analyze).await;
+            let canceller = t.canceller();
+            let proposed =
+                interrupt::cancellable(canceller, wf::measure(t, engine, &best.sql, a.analyze))
+                    .await?;
             verification =
                 Some(json!({"original": measured, "proposed": proposed, "proposed_sql": best.sql}));
         }
@@ -798,7 +816,8 @@ async fn caching(a: CachingArgs) -> anyhow::Result<Exit> {
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let out = t.call("execute_query", &json!({"sql": "SELECT calls, query FROM pg_stat_statements ORDER BY calls DESC LIMIT 1000"})).await;
+        let canceller = t.canceller();
+        let out = interrupt::cancellable(canceller, t.call("execute_query", &json!({"sql": "SELECT calls, query FROM pg_stat_statements ORDER BY calls DESC LIMIT 1000"}))).await?;
         if out.is_error {
             if format != Format::Json {
                 eprintln!(

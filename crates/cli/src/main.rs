@@ -23,6 +23,7 @@ mod demo;
 mod doctor;
 mod exit;
 mod input;
+mod interrupt;
 mod mcp;
 mod policy;
 mod policy_bridge;
@@ -131,6 +132,10 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code.into(),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if err.chain().any(|e| e.is::<interrupt::Interrupted>()) => {
+            eprintln!("interrupted");
+            ExitCode::from(interrupt::EXIT_CODE)
+        }
         Err(err) => {
             eprintln!("error: {err:#}");
             exit::code_for(&err).into()

@@ -8,7 +8,8 @@
 //! ```toml
 //! codex_bin = "/usr/local/bin/codex"
 //! protocol = "auto"            # or a forced generation: see `--protocol`
-//! codex_timeout = 120          # seconds per request / turn
+//! codex_timeout = 120          # seconds per request to Codex (handshake, new conversation)
+//! turn_timeout = 600           # seconds for the whole turn (the model and its commands)
 //! model = "gpt-5"
 //! profile = "work"
 //! approval_policy = "on-request"   # untrusted | on-failure | on-request | never
@@ -77,9 +78,14 @@ pub struct CodexArgs {
         value_parser = protocol_parser()
     )]
     pub protocol: Option<Protocol>,
-    /// Seconds to wait for each Codex request and turn (default 300).
+    /// Seconds to wait for each request to Codex: its start and handshake, a new conversation
+    /// (default 120). The turn has its own limit, `--turn-timeout`.
     #[arg(long, env = "XLDB_CODEX_TIMEOUT", value_name = "SECS")]
     pub codex_timeout: Option<u64>,
+    /// Seconds the whole turn may take: the model's work and every command or tool call it
+    /// makes (default 600). Then Codex is stopped and the local analysis shown.
+    #[arg(long, env = "XLDB_CODEX_TURN_TIMEOUT", value_name = "SECS")]
+    pub turn_timeout: Option<u64>,
     /// Model for Codex to use.
     #[arg(long, env = "XLDB_CODEX_MODEL")]
     pub model: Option<String>,
@@ -123,6 +129,7 @@ struct SettingsFile {
     codex_bin: Option<PathBuf>,
     protocol: Option<String>,
     codex_timeout: Option<u64>,
+    turn_timeout: Option<u64>,
     model: Option<String>,
     profile: Option<String>,
     approval_policy: Option<String>,
@@ -140,8 +147,10 @@ pub struct Settings {
     pub codex_bin: Option<PathBuf>,
     /// The protocol to speak to it.
     pub protocol: Protocol,
-    /// Per-request / per-turn timeout.
+    /// Time limit of each request to Codex.
     pub codex_timeout: Duration,
+    /// Time limit of a turn.
+    pub turn_timeout: Duration,
     /// Model.
     pub model: Option<String>,
     /// Profile.
@@ -251,9 +260,13 @@ impl CodexArgs {
                 .map_err(|e| UsageError(format!("settings file: `protocol`: {e}")))?,
             (None, None) => Protocol::Auto,
         };
-        let timeout = self.codex_timeout.or(file.codex_timeout).unwrap_or(300);
+        let timeout = self.codex_timeout.or(file.codex_timeout).unwrap_or(120);
         if timeout == 0 {
             return Err(UsageError("`--codex-timeout` must be at least 1 second".into()).into());
+        }
+        let turn_timeout = self.turn_timeout.or(file.turn_timeout).unwrap_or(600);
+        if turn_timeout == 0 {
+            return Err(UsageError("`--turn-timeout` must be at least 1 second".into()).into());
         }
         let prompt_budget = self
             .prompt_budget
@@ -272,6 +285,7 @@ impl CodexArgs {
             codex_bin: self.codex_bin.clone().or(file.codex_bin),
             protocol,
             codex_timeout: Duration::from_secs(timeout),
+            turn_timeout: Duration::from_secs(turn_timeout),
             model: self.model.clone().or(file.model),
             profile: self.profile.clone().or(file.profile),
             approval_policy,
@@ -347,6 +361,25 @@ mod tests {
         for name in &names {
             assert!(message.contains(name), "`{name}` missing: {message}");
         }
+    }
+
+    /// Regression: `--codex-timeout 3` waited 60 s (the turn had an undocumented floor). The
+    /// request and turn limits are separate and mean what they say.
+    #[test]
+    fn the_request_and_turn_timeouts_are_separate_and_exact() {
+        let s = resolve(&[], "").unwrap();
+        assert_eq!(s.codex_timeout, Duration::from_secs(120));
+        assert_eq!(s.turn_timeout, Duration::from_secs(600));
+        let s = resolve(&["--codex-timeout", "3", "--turn-timeout", "5"], "").unwrap();
+        assert_eq!(s.codex_timeout, Duration::from_secs(3));
+        assert_eq!(s.turn_timeout, Duration::from_secs(5));
+        let s = resolve(&[], "codex_timeout = 7\nturn_timeout = 9\n").unwrap();
+        assert_eq!(
+            (s.codex_timeout, s.turn_timeout),
+            (Duration::from_secs(7), Duration::from_secs(9))
+        );
+        let err = resolve(&["--turn-timeout", "0"], "").unwrap_err();
+        assert_eq!(crate::exit::code_for(&err), crate::exit::Exit::Usage);
     }
 
     #[test]

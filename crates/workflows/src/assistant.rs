@@ -52,8 +52,14 @@ pub struct AssistantConfig {
     /// The `codex` program; `None` lets `codex-session` find it (`CODEX_BIN`,
     /// `node_modules/.bin/codex` in the working directory or above, `codex` on `PATH`).
     pub codex_bin: Option<PathBuf>,
-    /// Time limit per request, and for the turn (×4, at least 60 s).
+    /// Time limit of each request to Codex (the handshake, starting a conversation).
     pub timeout: Duration,
+    /// Time limit of the whole turn (the model's work and every command it runs).
+    pub turn_timeout: Duration,
+    /// When this turns `true` (Ctrl-C), the turn is interrupted and Codex shut down (the audit
+    /// log gets its `shutdown` record), and [`ask_codex`] returns
+    /// [`AssistantError::Interrupted`].
+    pub interrupt: Option<tokio::sync::watch::Receiver<bool>>,
     /// Model.
     pub model: Option<String>,
     /// Codex profile.
@@ -129,6 +135,9 @@ pub enum AssistantError {
         /// The limit in characters, when the refusal named it.
         limit: Option<u64>,
     },
+    /// The user interrupted (Ctrl-C, SIGTERM): Codex was stopped.
+    #[error("interrupted")]
+    Interrupted,
     /// The audit log cannot be opened (fatal: nothing runs unaudited).
     #[error("cannot open the audit log `{path}`: {message}")]
     Audit {
@@ -361,9 +370,12 @@ async fn converse(
             )
             .config_override(&format!("mcp_servers.{MCP_SERVER_NAME}.args"), &args);
     }
-    let session = CodexSession::start(options)
-        .await
-        .map_err(|e| AssistantError::Unavailable(redact_text(&e.to_string()).into_owned()))?;
+    // An interrupt while Codex starts drops the start, which kills the child.
+    let session = tokio::select! {
+        started = CodexSession::start(options) => started
+            .map_err(|e| AssistantError::Unavailable(redact_text(&e.to_string()).into_owned()))?,
+        () = interrupted(config.interrupt.clone()) => return Err(AssistantError::Interrupted),
+    };
     let server = CodexServer {
         version: session
             .server_info()
@@ -388,7 +400,7 @@ async fn converse(
         "danger-full-access" => Sandbox::DangerFullAccess,
         _ => Sandbox::ReadOnly,
     };
-    let turn_timeout = (config.timeout * 4).max(Duration::from_secs(60));
+    let turn_timeout = config.turn_timeout;
     let mut conv_opts = ConversationOptions::new()
         .approval_policy(approval)
         .sandbox(sandbox)
@@ -415,7 +427,7 @@ async fn converse(
                 serde_json::json!(mcp.args),
             );
     }
-    let result = async {
+    let work = async {
         let mut conversation = session.new_conversation(conv_opts).await.map_err(|e| {
             refused(&e, prompt).unwrap_or_else(|| {
                 AssistantError::Unavailable(redact_text(&e.to_string()).into_owned())
@@ -447,8 +459,13 @@ async fn converse(
                 }
             })?;
         Ok::<_, AssistantError>((outcome, tool_calls))
-    }
-    .await;
+    };
+    let result = tokio::select! {
+        r = work => r,
+        () = interrupted(config.interrupt.clone()) => Err(AssistantError::Interrupted),
+    };
+    // Also after an interrupt: the running turn is interrupted, Codex stopped, and the audit
+    // log gets its `shutdown` record.
     let _ = session.shutdown(Duration::from_secs(2)).await;
     let (outcome, tool_calls) = result?;
     match &outcome.end {
@@ -524,6 +541,16 @@ async fn converse(
         }),
         server: Some(server),
     })
+}
+
+/// Resolves when `interrupt` turns `true`; never without one (or once its sender is gone).
+async fn interrupted(interrupt: Option<tokio::sync::watch::Receiver<bool>>) {
+    if let Some(mut rx) = interrupt {
+        if rx.wait_for(|i| *i).await.is_ok() {
+            return;
+        }
+    }
+    std::future::pending::<()>().await;
 }
 
 /// Codex 0.169 refuses a `turn/start` whose input is longer than its limit with a JSON-RPC
@@ -654,6 +681,8 @@ mod tests {
         let config = AssistantConfig {
             codex_bin: None,
             timeout: Duration::from_secs(1),
+            turn_timeout: Duration::from_secs(1),
+            interrupt: None,
             model: None,
             profile: None,
             approval_policy: "untrusted".into(),
