@@ -5,6 +5,7 @@
 mod analyze_cli;
 mod cli;
 mod client_env;
+mod codex_liveness;
 mod codex_workflows;
 mod demo;
 mod engines;

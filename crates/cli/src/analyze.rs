@@ -248,6 +248,7 @@ fn assistant_config(s: &Settings, db: Option<&UrlFile>) -> anyhow::Result<wf::As
         codex_bin: s.codex_bin.clone(),
         timeout: s.codex_timeout,
         turn_timeout: s.turn_timeout,
+        unreachable_timeout: s.unreachable_timeout,
         interrupt: Some(interrupt::receiver()),
         model: s.model.clone(),
         profile: s.profile.clone(),

@@ -10,6 +10,7 @@
 //! protocol = "auto"            # or a forced generation: see `--protocol`
 //! codex_timeout = 120          # seconds per request to Codex (handshake, new conversation)
 //! turn_timeout = 600           # seconds for the whole turn (the model and its commands)
+//! unreachable_timeout = 20     # seconds of model connection errors before giving up
 //! model = "gpt-5"
 //! profile = "work"
 //! approval_policy = "on-request"   # untrusted | on-failure | on-request | never
@@ -86,6 +87,10 @@ pub struct CodexArgs {
     /// makes (default 600). Then Codex is stopped and the local analysis shown.
     #[arg(long, env = "XLDB_CODEX_TURN_TIMEOUT", value_name = "SECS")]
     pub turn_timeout: Option<u64>,
+    /// Seconds the model may stay unreachable (connection errors and retries with no sign of
+    /// life, e.g. without a network) before Codex is given up, saying why (default 20).
+    #[arg(long, env = "XLDB_CODEX_UNREACHABLE_TIMEOUT", value_name = "SECS")]
+    pub unreachable_timeout: Option<u64>,
     /// Model for Codex to use.
     #[arg(long, env = "XLDB_CODEX_MODEL")]
     pub model: Option<String>,
@@ -130,6 +135,7 @@ struct SettingsFile {
     protocol: Option<String>,
     codex_timeout: Option<u64>,
     turn_timeout: Option<u64>,
+    unreachable_timeout: Option<u64>,
     model: Option<String>,
     profile: Option<String>,
     approval_policy: Option<String>,
@@ -151,6 +157,8 @@ pub struct Settings {
     pub codex_timeout: Duration,
     /// Time limit of a turn.
     pub turn_timeout: Duration,
+    /// How long the model may stay unreachable.
+    pub unreachable_timeout: Duration,
     /// Model.
     pub model: Option<String>,
     /// Profile.
@@ -286,6 +294,11 @@ impl CodexArgs {
             protocol,
             codex_timeout: Duration::from_secs(timeout),
             turn_timeout: Duration::from_secs(turn_timeout),
+            unreachable_timeout: Duration::from_secs(
+                self.unreachable_timeout
+                    .or(file.unreachable_timeout)
+                    .unwrap_or(20),
+            ),
             model: self.model.clone().or(file.model),
             profile: self.profile.clone().or(file.profile),
             approval_policy,

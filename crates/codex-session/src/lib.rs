@@ -104,6 +104,7 @@ mod detect;
 mod dialect;
 mod error;
 mod event;
+mod liveness;
 mod outcome;
 mod peer;
 #[cfg(feature = "policy")]
@@ -128,6 +129,7 @@ pub use dialect::{
 };
 pub use error::{Error, Result, Unavailable};
 pub use event::{ApprovalKind, Event, TokenUsage};
+pub use liveness::{is_connection_error, AuthStatus, ModelLiveness, NOT_LOGGED_IN};
 pub use outcome::{CommandRun, DeniedAction, PatchRun, TurnEnd, TurnOutcome};
 #[cfg(feature = "policy")]
 pub use policy_adapter::PolicyHandler;

@@ -27,9 +27,9 @@ use approval_policy::{Action, FileChange as PolicyChange, Policy};
 use codex_session::redact_text;
 use codex_session::{
     choose_generation, read_codex_version, ApprovalHandler, ApprovalPolicy, ApprovalRequest,
-    AuditError, AuditRecord, AuditSink, CodexSession, ConversationOptions, DetectError, Event,
-    FileAuditSink, FileChangeKind, Generation, Locator, PolicyHandler, Protocol, Sandbox,
-    SessionOptions, TurnEnd,
+    AuditError, AuditRecord, AuditSink, AuthStatus, CodexSession, ConversationOptions, DetectError,
+    Event, FileAuditSink, FileChangeKind, Generation, Locator, ModelLiveness, PolicyHandler,
+    Protocol, Sandbox, SessionOptions, TurnEnd, NOT_LOGGED_IN,
 };
 use serde::Serialize;
 use std::ffi::OsString;
@@ -60,6 +60,9 @@ pub struct AssistantConfig {
     /// log gets its `shutdown` record), and [`ask_codex`] returns
     /// [`AssistantError::Interrupted`].
     pub interrupt: Option<tokio::sync::watch::Receiver<bool>>,
+    /// How long the model may stay unreachable (connection errors, retries, no sign of life)
+    /// before the turn is given up as [`AssistantError::Unavailable`], saying why.
+    pub unreachable_timeout: Duration,
     /// Model.
     pub model: Option<String>,
     /// Codex profile.
@@ -388,6 +391,10 @@ async fn converse(
         detected: config.protocol == Protocol::Auto,
     };
     on_progress(Progress::Connected(&server));
+    if let Err(why) = check_logged_in(&session, config).await {
+        let _ = session.shutdown(Duration::from_secs(2)).await;
+        return Err(why);
+    }
 
     let approval = match config.approval_policy.as_str() {
         "on-failure" => ApprovalPolicy::OnFailure,
@@ -427,6 +434,7 @@ async fn converse(
                 serde_json::json!(mcp.args),
             );
     }
+    let liveness = Mutex::new(ModelLiveness::new(config.unreachable_timeout));
     let work = async {
         let mut conversation = session.new_conversation(conv_opts).await.map_err(|e| {
             refused(&e, prompt).unwrap_or_else(|| {
@@ -437,6 +445,9 @@ async fn converse(
         let mut seen_calls = std::collections::HashSet::new();
         let outcome = conversation
             .run_turn_observed(&redact_text(prompt), |ev| {
+                if let Ok(mut l) = liveness.lock() {
+                    l.observe(ev, std::time::Instant::now());
+                }
                 if let Some((id, server, tool)) = mcp_tool_call(ev) {
                     if seen_calls.insert(id) {
                         on_progress(Progress::ToolCall {
@@ -463,6 +474,7 @@ async fn converse(
     let result = tokio::select! {
         r = work => r,
         () = interrupted(config.interrupt.clone()) => Err(AssistantError::Interrupted),
+        why = unreachable(&liveness) => Err(AssistantError::Unavailable(why)),
     };
     // Also after an interrupt: the running turn is interrupted, Codex stopped, and the audit
     // log gets its `shutdown` record.
@@ -541,6 +553,41 @@ async fn converse(
         }),
         server: Some(server),
     })
+}
+
+/// Resolves with the reason once the model counts as unreachable ([`ModelLiveness`]).
+async fn unreachable(liveness: &Mutex<ModelLiveness>) -> String {
+    loop {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let expired = liveness
+            .lock()
+            .ok()
+            .and_then(|l| l.expired(std::time::Instant::now()));
+        if let Some(why) = expired {
+            return why;
+        }
+    }
+}
+
+/// Before any turn: a Codex that is not logged in (and whose provider needs it) is
+/// unavailable, said plainly, instead of failing after the turn is set up. Skipped when an
+/// API key is in the environment (Codex may read it), and when the generation cannot tell.
+async fn check_logged_in(
+    session: &CodexSession,
+    config: &AssistantConfig,
+) -> Result<(), AssistantError> {
+    let key_given = ["OPENAI_API_KEY", "CODEX_API_KEY"].iter().any(|k| {
+        config.env.iter().any(|(name, _)| name == k)
+            || std::env::var_os(k).is_some_and(|v| !v.is_empty())
+    });
+    if key_given {
+        return Ok(());
+    }
+    match session.auth_status(config.timeout).await {
+        Ok(AuthStatus::LoggedOut) => Err(AssistantError::Unavailable(NOT_LOGGED_IN.into())),
+        // A server that cannot answer is judged by the turn itself.
+        _ => Ok(()),
+    }
 }
 
 /// Resolves when `interrupt` turns `true`; never without one (or once its sender is gone).
@@ -683,6 +730,7 @@ mod tests {
             timeout: Duration::from_secs(1),
             turn_timeout: Duration::from_secs(1),
             interrupt: None,
+            unreachable_timeout: Duration::from_secs(1),
             model: None,
             profile: None,
             approval_policy: "untrusted".into(),
