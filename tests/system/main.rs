@@ -21,4 +21,5 @@ mod offline;
 mod policy_oracle;
 mod scale;
 mod sql_allowlist;
+mod status_line;
 mod util;

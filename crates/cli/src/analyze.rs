@@ -7,6 +7,7 @@ use crate::interrupt;
 use crate::policy_bridge::{load_policy, TtyHuman};
 use crate::render;
 use crate::settings::{data_dir, CodexArgs, Format, OutputArgs, Settings};
+use crate::spinner;
 use anyhow::Context as _;
 use serde_json::json;
 use std::path::PathBuf;
@@ -265,7 +266,7 @@ fn assistant_config(s: &Settings, db: Option<&UrlFile>) -> anyhow::Result<wf::As
 }
 
 /// Progress on stderr while Codex works (`--json` keeps stderr quiet: the result carries the
-/// same facts).
+/// same facts), and the phase of the status line ([`spinner`], on a terminal only).
 fn progress(format: Format) -> impl FnMut(wf::Progress<'_>) + Send {
     move |p| {
         if format == Format::Json {
@@ -278,14 +279,15 @@ fn progress(format: Format) -> impl FnMut(wf::Progress<'_>) + Send {
                 } else {
                     "forced"
                 };
-                eprintln!(
+                spinner::line(&format!(
                     "· Codex {} speaking {} ({how})",
                     server.version, server.protocol
-                );
+                ));
                 return;
             }
-            wf::Progress::ToolCall { tool, .. } => {
-                eprintln!("· tool call: {tool}");
+            wf::Progress::ToolCall { server, tool } => {
+                spinner::line(&format!("· tool call: {tool}"));
+                spinner::phase(Some(format!("calling {server}.{tool}")));
                 return;
             }
             wf::Progress::Event(ev) => ev,
@@ -293,30 +295,44 @@ fn progress(format: Format) -> impl FnMut(wf::Progress<'_>) + Send {
         };
         use codex_session::Event as E;
         match ev {
-            E::TurnStarted => eprintln!("· Codex is working…"),
-            E::CommandStarted { command, .. } => {
-                eprintln!(
-                    "· running: {}",
-                    codex_session::redact_text(&command.join(" "))
-                )
+            E::TurnStarted => {
+                spinner::line("· Codex is working…");
+                spinner::phase(Some("waiting for the model".into()));
             }
+            E::CommandStarted { command, .. } => {
+                let command = codex_session::redact_text(&command.join(" ")).into_owned();
+                spinner::line(&format!("· running: {command}"));
+                spinner::phase(Some(format!("running `{}`", short(&command))));
+            }
+            E::CommandFinished { .. } => spinner::phase(Some("waiting for the model".into())),
             E::ApprovalDecided {
                 subject,
                 decision,
                 decided_by,
                 ..
             } => {
-                eprintln!(
-                    "· {decided_by} decided {decision:?}: {}",
-                    codex_session::redact_text(&subject.join(" "))
-                )
+                let subject = codex_session::redact_text(&subject.join(" ")).into_owned();
+                spinner::line(&format!("· {decided_by} decided {decision:?}: {subject}"));
+                if decision.is_approval() {
+                    spinner::phase(Some(format!("running `{}` (approved)", short(&subject))));
+                }
             }
             E::Error { message } | E::StreamError { message } => {
-                eprintln!("· error: {}", codex_session::redact_text(message))
+                spinner::line(&format!("· error: {}", codex_session::redact_text(message)))
             }
             _ => {}
         }
     }
+}
+
+/// A command cut to fit a status line.
+fn short(command: &str) -> String {
+    const MAX: usize = 60;
+    let line = command.lines().next().unwrap_or("");
+    if line.chars().count() <= MAX && !command.contains('\n') {
+        return line.to_owned();
+    }
+    format!("{}…", line.chars().take(MAX).collect::<String>())
 }
 
 /// Why Codex's answer is missing: it could not be used, or it refused our input.
@@ -425,6 +441,8 @@ pub(crate) async fn ask_once(
         None => None,
     };
     let config = assistant_config(s, url_file.as_ref())?;
+    let _status = spinner::Spinner::start(format != Format::Json);
+    spinner::phase(Some("starting Codex".into()));
     match wf::ask_codex(&config, text, progress(format)).await {
         Ok(outcome) => Ok(Ok(outcome)),
         Err(AssistantError::Interrupted) => Err(interrupt::Interrupted.into()),

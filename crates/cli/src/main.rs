@@ -30,6 +30,7 @@ mod policy_bridge;
 mod render;
 mod schema;
 mod settings;
+mod spinner;
 mod thorough;
 
 /// Let the OpenAI Codex engine work on your databases, safely.
