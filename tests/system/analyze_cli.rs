@@ -296,3 +296,53 @@ fn every_help_documents_the_exit_codes() {
         "{text}"
     );
 }
+
+/// Findings fit the terminal (`COLUMNS`), SQL is never cut (a fix that is a statement stands
+/// whole on its own line), Markdown is not wrapped, and colour comes only when asked for or
+/// on a terminal without `NO_COLOR`.
+#[test]
+fn findings_fit_the_width_and_never_cut_sql() {
+    let home = tempfile::tempdir().unwrap();
+    let (_, url) = demo_db(home.path());
+    let sql = "CREATE INDEX order_items_order_id_idx ON order_items (order_id);";
+    let schema = |columns: &str, extra: &[&str]| {
+        let out = xldb(home.path())
+            .env("COLUMNS", columns)
+            .args(["analyze", "schema", "--offline", "--db", url.as_str()])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", crate::util::all_output(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for columns in ["60", "80", "120", "200"] {
+        let text = schema(columns, &[]);
+        let width: usize = columns.parse().unwrap();
+        assert!(
+            text.lines()
+                .any(|l| l.trim_start().trim_start_matches("[1] ") == sql),
+            "COLUMNS={columns}: the statement is not whole on a line:\n{text}"
+        );
+        for line in text
+            .lines()
+            .filter(|l| !l.contains("INDEX") && !l.contains("ALTER"))
+        {
+            assert!(
+                line.chars().count() <= width,
+                "COLUMNS={columns}: too wide: {line}"
+            );
+        }
+        assert!(!text.contains('\u{1b}'), "no colour into a pipe: {text}");
+    }
+    let markdown = schema("40", &["--format", "markdown"]);
+    assert!(
+        markdown
+            .lines()
+            .any(|l| l.starts_with("| warning") && l.contains(sql)),
+        "{markdown}"
+    );
+    let coloured = schema("200", &["--color", "always"]);
+    assert!(coloured.contains("\u{1b}["), "{coloured}");
+    let never = schema("200", &["--color", "never"]);
+    assert!(!never.contains('\u{1b}'));
+}

@@ -48,11 +48,16 @@ pub struct OutputArgs {
     /// Shorthand for `--format json` (giving both is a usage error).
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Colour severities and decisions: auto (on a terminal, unless `NO_COLOR` is set),
+    /// always, never.
+    #[arg(long = "color", value_enum, value_name = "WHEN", default_value_t)]
+    pub colour: crate::render::ColourChoice,
 }
 
 impl OutputArgs {
-    /// The effective format.
+    /// The effective format; also settles colour for the run ([`crate::render::use_colour`]).
     pub fn format(&self) -> Format {
+        crate::render::use_colour(self.colour);
         if self.json {
             Format::Json
         } else {
