@@ -346,3 +346,44 @@ fn findings_fit_the_width_and_never_cut_sql() {
     let never = schema("200", &["--color", "never"]);
     assert!(!never.contains('\u{1b}'));
 }
+
+/// `--policy` can be repeated for `analyze` as for `policy check`: every file is loaded (a bad
+/// second file is named in the usage error).
+#[test]
+fn policy_files_can_be_repeated() {
+    let home = tempfile::tempdir().unwrap();
+    let good = home.path().join("good.toml");
+    std::fs::write(
+        &good,
+        "[[rule]]\nid = \"no-curl\"\ndecision = \"deny\"\nreason = \"no network\"\nmatch = { program = \"curl\" }\n",
+    )
+    .unwrap();
+    let bad = home.path().join("bad.toml");
+    std::fs::write(&bad, "[[rule]]\nid = \"x\"\n").unwrap();
+    // No Codex on PATH: the policy is loaded, then the run falls back to the local analysis.
+    let query = [
+        "analyze", "query", "--engine", "sqlite", "--sql", "SELECT 1",
+    ];
+    let out = run(
+        home.path(),
+        query.iter().chain(&["--policy", good.to_str().unwrap()]),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        crate::util::all_output(&out)
+    );
+    let out = run(
+        home.path(),
+        query.iter().chain(&[
+            "--policy",
+            good.to_str().unwrap(),
+            "--policy",
+            bad.to_str().unwrap(),
+        ]),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("bad.toml"), "{stderr}");
+}

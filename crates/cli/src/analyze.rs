@@ -232,7 +232,7 @@ impl Drop for UrlFile {
 }
 
 fn assistant_config(s: &Settings, db: Option<&UrlFile>) -> anyhow::Result<wf::AssistantConfig> {
-    let policy = load_policy(s.policy.as_deref())?;
+    let policy = load_policy(&s.policy)?;
     let mcp_server = match db {
         Some(f) => Some(wf::McpServerSpec {
             command: std::env::current_exe().context("locating the xldb-codex binary")?,

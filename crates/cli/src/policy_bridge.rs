@@ -4,16 +4,15 @@
 use approval_policy::{Action, Policy};
 use codex_session::{ApprovalDecision, ApprovalHandler, ApprovalRequest, Decision, HandlerError};
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Load the policy file, or the built-in policy.
-pub fn load_policy(path: Option<&Path>) -> anyhow::Result<Policy> {
-    match path {
-        None => Ok(Policy::builtin()),
-        Some(p) => Policy::builtin().with_file(p).map_err(|e| {
+/// The built-in policy with the rules of `paths` added, in order.
+pub fn load_policy(paths: &[PathBuf]) -> anyhow::Result<Policy> {
+    paths.iter().try_fold(Policy::builtin(), |policy, p| {
+        policy.with_file(p).map_err(|e| {
             crate::exit::UsageError(format!("policy file `{}`: {e}", p.display())).into()
-        }),
-    }
+        })
+    })
 }
 
 /// A verdict reduced to what the demo prints.

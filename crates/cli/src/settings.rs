@@ -15,7 +15,7 @@
 //! profile = "work"
 //! approval_policy = "on-request"   # untrusted | on-failure | on-request | never
 //! sandbox = "read-only"            # read-only | workspace-write | danger-full-access
-//! policy = "/etc/xldb-codex/policy.toml"
+//! policy = "/etc/xldb-codex/policy.toml"   # or a list of files
 //! audit_log = "/var/log/xldb-codex/audit.jsonl"
 //! cache_ttl = 86400            # seconds, suggestion cache
 //! prompt_budget = 24000        # tokens (o200k_base) per prompt sent to Codex
@@ -109,9 +109,10 @@ pub struct CodexArgs {
     /// Codex sandbox: read-only, workspace-write, danger-full-access (default read-only).
     #[arg(long, env = "XLDB_CODEX_SANDBOX")]
     pub sandbox: Option<String>,
-    /// Approval policy file (TOML); default: the built-in policy.
+    /// A policy file (TOML) whose rules are added to the built-in policy (repeatable, as for
+    /// `policy check`; the environment variable takes one file).
     #[arg(long, env = "XLDB_CODEX_POLICY", value_name = "FILE")]
-    pub policy: Option<PathBuf>,
+    pub policy: Vec<PathBuf>,
     /// Append every approval decision to this JSON Lines file.
     #[arg(long, env = "XLDB_CODEX_AUDIT_LOG", value_name = "FILE")]
     pub audit_log: Option<PathBuf>,
@@ -145,7 +146,8 @@ struct SettingsFile {
     profile: Option<String>,
     approval_policy: Option<String>,
     sandbox: Option<String>,
-    policy: Option<PathBuf>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    policy: Vec<PathBuf>,
     audit_log: Option<PathBuf>,
     cache_ttl: Option<u64>,
     prompt_budget: Option<usize>,
@@ -172,8 +174,8 @@ pub struct Settings {
     pub approval_policy: String,
     /// Codex sandbox (kebab-case).
     pub sandbox: String,
-    /// Policy file.
-    pub policy: Option<PathBuf>,
+    /// Policy files, in order.
+    pub policy: Vec<PathBuf>,
     /// Audit log file.
     pub audit_log: Option<PathBuf>,
     /// Local analysis only.
@@ -186,6 +188,20 @@ pub struct Settings {
     pub prompt_budget: usize,
     /// Print the prompt instead of sending it.
     pub print_prompt: bool,
+}
+
+/// `policy = "a.toml"` or `policy = ["a.toml", "b.toml"]` in the settings file.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<PathBuf>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(PathBuf),
+        Many(Vec<PathBuf>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(p) => vec![p],
+        OneOrMany::Many(ps) => ps,
+    })
 }
 
 /// The user's default settings file, if a config folder exists.
@@ -308,7 +324,11 @@ impl CodexArgs {
             profile: self.profile.clone().or(file.profile),
             approval_policy,
             sandbox,
-            policy: self.policy.clone().or(file.policy),
+            policy: if self.policy.is_empty() {
+                file.policy
+            } else {
+                self.policy.clone()
+            },
             audit_log: self.audit_log.clone().or(file.audit_log),
             offline: self.offline,
             no_fallback: self.no_fallback,
@@ -398,6 +418,21 @@ mod tests {
         );
         let err = resolve(&["--turn-timeout", "0"], "").unwrap_err();
         assert_eq!(crate::exit::code_for(&err), crate::exit::Exit::Usage);
+    }
+
+    #[test]
+    fn policy_files_are_repeatable_in_flags_and_the_file() {
+        let s = resolve(&["--policy", "a.toml", "--policy", "b.toml"], "").unwrap();
+        assert_eq!(
+            s.policy,
+            vec![PathBuf::from("a.toml"), PathBuf::from("b.toml")]
+        );
+        let s = resolve(&[], "policy = \"a.toml\"\n").unwrap();
+        assert_eq!(s.policy, vec![PathBuf::from("a.toml")]);
+        let s = resolve(&[], "policy = [\"a.toml\", \"b.toml\"]\n").unwrap();
+        assert_eq!(s.policy.len(), 2);
+        let s = resolve(&["--policy", "c.toml"], "policy = [\"a.toml\"]\n").unwrap();
+        assert_eq!(s.policy, vec![PathBuf::from("c.toml")], "the flag wins");
     }
 
     #[test]
