@@ -387,3 +387,32 @@ fn policy_files_can_be_repeated() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("bad.toml"), "{stderr}");
 }
+
+/// `analyze config` warns on a misspelled key and names the key it was probably meant to be.
+#[test]
+fn a_misspelled_config_key_is_a_warning_with_the_near_match() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run_with_stdin(
+        home.path(),
+        &["analyze", "config", "--offline", "--json", "-"],
+        "[server]\nlisten = \"127.0.0.1:7878\"\n[connections.pg]\nengine = \"postgres\"\nurl = \"postgres://app@db.internal/shop\"\ntsl = true\n",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        crate::util::all_output(&out)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let typo = doc["local"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "misspelled-key")
+        .unwrap_or_else(|| panic!("no misspelled-key finding: {doc}"));
+    assert_eq!(typo["severity"], "warning");
+    assert!(
+        typo["suggestion"].as_str().unwrap().contains("`tls`"),
+        "{typo}"
+    );
+}

@@ -47,6 +47,7 @@ mod assistant;
 mod cache;
 mod caching;
 mod config_generate;
+mod config_keys;
 mod config_review;
 mod db_tools;
 mod demo;
