@@ -1,6 +1,6 @@
 //! Ctrl-C and SIGTERM during `analyze`, with real signals: the query stops on the server, Codex
 //! is shut down with a `shutdown` audit record, no file holding the password is left under
-//! `TMPDIR`, "interrupted" is said and the exit code is 130.
+//! `TMPDIR` (or in `CODEX_HOME`), "interrupted" is said and the exit code is 130.
 
 // Tests and their helpers fail loudly on setup errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -182,7 +182,8 @@ async fn an_interrupt_stops_codex_and_leaves_no_secret_behind() {
             "no partial report: {}",
             String::from_utf8_lossy(&out.stdout)
         );
-        assert_eq!(files_holding(&tmp, PASSWORD), Vec::<String>::new());
+        // Nowhere: not under TMPDIR, not in CODEX_HOME (sessions, logs), not in the audit log.
+        assert_eq!(files_holding(home.root(), PASSWORD), Vec::<String>::new());
         if signals.len() == 1 {
             let log = std::fs::read_to_string(&audit).unwrap();
             let last: serde_json::Value =

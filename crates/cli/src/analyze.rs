@@ -192,56 +192,16 @@ fn engine_of(db: Option<&str>, engine: Option<&str>) -> anyhow::Result<Engine> {
     }
 }
 
-/// A temporary file holding the database URL for the MCP server Codex starts (so the URL,
-/// which may hold a password, never appears in Codex's configuration or command lines).
-struct UrlFile(PathBuf);
-
-impl UrlFile {
-    fn create(url: &str) -> anyhow::Result<UrlFile> {
-        let dir = std::env::temp_dir();
-        let path = dir.join(format!(
-            "xldb-codex-db-{}-{}.url",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos())
-        ));
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt as _;
-            opts.mode(0o600);
-        }
-        use std::io::Write as _;
-        let mut f = opts
-            .open(&path)
-            .with_context(|| format!("cannot create `{}`", path.display()))?;
-        interrupt::remove_on_interrupt(&path);
-        let file = UrlFile(path);
-        f.write_all(url.as_bytes())?;
-        Ok(file)
-    }
-}
-
-impl Drop for UrlFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-        interrupt::forget_file(&self.0);
-    }
-}
-
-fn assistant_config(s: &Settings, db: Option<&UrlFile>) -> anyhow::Result<wf::AssistantConfig> {
+/// How Codex is run. With a database, our MCP server is registered, and the URL (which may
+/// hold a password) is handed to it in its own environment only (`XLDB_CODEX_DB`, which
+/// `mcp serve` reads), through Codex's standard input: never a command line, never a file.
+fn assistant_config(s: &Settings, db: Option<&str>) -> anyhow::Result<wf::AssistantConfig> {
     let policy = load_policy(&s.policy)?;
     let mcp_server = match db {
-        Some(f) => Some(wf::McpServerSpec {
+        Some(url) => Some(wf::McpServerSpec {
             command: std::env::current_exe().context("locating the xldb-codex binary")?,
-            args: vec![
-                "mcp".into(),
-                "serve".into(),
-                "--db-file".into(),
-                f.0.display().to_string(),
-            ],
+            args: vec!["mcp".into(), "serve".into()],
+            env: vec![("XLDB_CODEX_DB".into(), url.into())],
         }),
         None => None,
     };
@@ -436,11 +396,7 @@ pub(crate) async fn ask_once(
     format: Format,
 ) -> anyhow::Result<Result<AssistantOutcome, Fallback>> {
     interrupt::check()?;
-    let url_file = match db {
-        Some(url) => Some(UrlFile::create(url)?),
-        None => None,
-    };
-    let config = assistant_config(s, url_file.as_ref())?;
+    let config = assistant_config(s, db)?;
     let _status = spinner::Spinner::start(format != Format::Json);
     spinner::phase(Some("starting Codex".into()));
     match wf::ask_codex(&config, text, progress(format)).await {

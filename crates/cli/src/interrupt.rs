@@ -1,7 +1,6 @@
 //! Ctrl-C and SIGTERM during `analyze`: stop cleanly, leave nothing behind.
 //!
 //! On the first signal:
-//! - every registered temporary file is removed ([`remove_on_interrupt`]);
 //! - database work run through [`cancellable`] is dropped and its statement cancelled on the
 //!   server (a PostgreSQL cancel request, MariaDB `KILL QUERY`, a SQLite interrupt), so a slow
 //!   `EXPLAIN ANALYZE` does not run on until its statement timeout;
@@ -10,13 +9,12 @@
 //! - the command stops at its next [`check`] with [`Interrupted`], which `main` prints as
 //!   "interrupted" and turns into exit code 130.
 //!
-//! A second signal, or a command that has not stopped within [`GRACE`], exits at once (130),
-//! after removing the temporary files again. Codex, whose standard input then closes, exits
-//! on its own.
+//! A second signal, or a command that has not stopped within [`GRACE`], exits at once (130).
+//! Codex, whose standard input then closes, exits on its own. No file holds a secret meanwhile:
+//! the database URL reaches the MCP server in its environment, through Codex's standard input.
 
 use db_schema::CancelQuery;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -40,7 +38,6 @@ impl std::error::Error for Interrupted {}
 
 struct State {
     tx: watch::Sender<bool>,
-    files: Mutex<Vec<PathBuf>>,
 }
 
 static STATE: OnceLock<State> = OnceLock::new();
@@ -48,16 +45,7 @@ static STATE: OnceLock<State> = OnceLock::new();
 fn state() -> &'static State {
     STATE.get_or_init(|| State {
         tx: watch::channel(false).0,
-        files: Mutex::new(Vec::new()),
     })
-}
-
-fn files() -> MutexGuard<'static, Vec<PathBuf>> {
-    // A panic while holding the lock leaves a plain list: keep using it.
-    state()
-        .files
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Listen for SIGINT and SIGTERM on the current Tokio runtime (call once, inside it).
@@ -70,7 +58,6 @@ pub fn install() -> anyhow::Result<()> {
             _ = int.recv() => {}
             _ = term.recv() => {}
         }
-        remove_files();
         state().tx.send_replace(true);
         tokio::select! {
             _ = int.recv() => {}
@@ -82,14 +69,7 @@ pub fn install() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn remove_files() {
-    for f in files().iter() {
-        let _ = std::fs::remove_file(f);
-    }
-}
-
 fn exit_now() -> ! {
-    remove_files();
     eprintln!("interrupted");
     std::process::exit(i32::from(EXIT_CODE))
 }
@@ -106,16 +86,6 @@ pub fn check() -> Result<(), Interrupted> {
     } else {
         Ok(())
     }
-}
-
-/// Remove `path` on an interrupt (it holds a secret); [`forget_file`] when it is gone.
-pub fn remove_on_interrupt(path: &Path) {
-    files().push(path.to_path_buf());
-}
-
-/// Stop tracking `path` (removed by its owner).
-pub fn forget_file(path: &Path) {
-    files().retain(|f| f != path);
 }
 
 /// Run `work`, which queries the database `canceller` belongs to, until it ends or a signal

@@ -42,8 +42,14 @@ use std::time::Duration;
 pub struct McpServerSpec {
     /// The program (usually this `xldb-codex` binary).
     pub command: PathBuf,
-    /// Its arguments (e.g. `["mcp", "serve", "--db-file", "…"]`; never a password).
+    /// Its arguments (e.g. `["mcp", "serve"]`; never a password: Codex's command line is
+    /// visible to every user of the machine).
     pub args: Vec<String>,
+    /// Environment of the server alone (e.g. `XLDB_CODEX_DB` with the database URL, which may
+    /// hold a password). It reaches Codex over its standard input, in the conversation's
+    /// configuration (`mcp_servers.xldb.env`): never a command line, never a file, and not
+    /// the environment of Codex or of the commands it runs.
+    pub env: Vec<(String, String)>,
 }
 
 /// How to run Codex.
@@ -433,6 +439,17 @@ async fn converse(
                 format!("mcp_servers.{MCP_SERVER_NAME}.args"),
                 serde_json::json!(mcp.args),
             );
+        if !mcp.env.is_empty() {
+            let env: serde_json::Map<String, serde_json::Value> = mcp
+                .env
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect();
+            conv_opts = conv_opts.config(
+                format!("mcp_servers.{MCP_SERVER_NAME}.env"),
+                serde_json::Value::Object(env),
+            );
+        }
     }
     let liveness = Mutex::new(ModelLiveness::new(config.unreachable_timeout));
     let work = async {
@@ -741,6 +758,7 @@ mod tests {
             mcp_server: Some(McpServerSpec {
                 command: "xldb-codex".into(),
                 args: vec!["mcp".into(), "serve".into()],
+                env: Vec::new(),
             }),
             cwd: "/w".into(),
             env: Vec::new(),
