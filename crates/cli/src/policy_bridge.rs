@@ -97,6 +97,8 @@ impl TtyHuman {
 impl ApprovalHandler for TtyHuman {
     async fn decide(&self, request: &ApprovalRequest) -> Result<ApprovalDecision, HandlerError> {
         let what = describe(request);
+        // The status line must not draw over the question.
+        crate::spinner::phase(None);
         let answer = tokio::task::spawn_blocking(move || {
             eprint!("\nCodex wants to {what}. The policy says ask. Allow? [y/N] ");
             let _ = std::io::stderr().flush();
@@ -106,6 +108,7 @@ impl ApprovalHandler for TtyHuman {
         })
         .await
         .unwrap_or(false);
+        crate::spinner::phase(Some("waiting for the model".into()));
         Ok(if answer {
             ApprovalDecision::new(Decision::Approved, "human", "approved at the terminal")
         } else {
