@@ -19,6 +19,9 @@ const SLOW: &str =
 
 /// A password in the URL (trust authentication ignores it): it must never be left on disk.
 const PASSWORD: &str = "Int3rruptS3cret";
+/// The same for the Codex test (another, so that the query test's command line, which holds
+/// its own, never counts against it when both run at once).
+const CODEX_PASSWORD: &str = "C0dexS3cretW0rd";
 
 fn signal(child: &Child, name: &str) {
     let status = std::process::Command::new("kill")
@@ -70,9 +73,23 @@ fn files_holding(dir: &Path, needle: &str) -> Vec<String> {
     found
 }
 
-fn url_with_password(pg: &Postgres, db: &str) -> String {
+/// The command lines of running processes (`/proc/*/cmdline`) but `except` that hold `needle`.
+fn command_lines_holding(needle: &str, except: u32) -> Vec<String> {
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    procs
+        .flatten()
+        .filter(|p| p.file_name() != except.to_string().as_str())
+        .filter_map(|p| std::fs::read(p.path().join("cmdline")).ok())
+        .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
+        .filter(|c| c.contains(needle))
+        .collect()
+}
+
+fn url_with_password(pg: &Postgres, db: &str, password: &str) -> String {
     let url = pg.create_database(db).unwrap();
-    url.replacen("postgres@", &format!("postgres:{PASSWORD}@"), 1)
+    url.replacen("postgres@", &format!("postgres:{password}@"), 1)
 }
 
 /// `analyze query --analyze` on a slow query: SIGINT (and, in a second run, SIGTERM) stops
@@ -82,7 +99,7 @@ fn url_with_password(pg: &Postgres, db: &str) -> String {
 fn an_interrupt_cancels_the_query_on_the_server() {
     let pg = Postgres::shared().unwrap_or_else(|e| panic!("{e:#}"));
     let db = "xldb_cli_interrupt";
-    let url = url_with_password(pg, db);
+    let url = url_with_password(pg, db, PASSWORD);
     assert!(url.contains(PASSWORD), "{url}");
     for sig in ["INT", "TERM"] {
         let home = tempfile::tempdir().unwrap();
@@ -133,7 +150,7 @@ fn an_interrupt_cancels_the_query_on_the_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupt_stops_codex_and_leaves_no_secret_behind() {
     let pg = Postgres::shared().unwrap_or_else(|e| panic!("{e:#}"));
-    let url = url_with_password(pg, "xldb_cli_interrupt_codex");
+    let url = url_with_password(pg, "xldb_cli_interrupt_codex", CODEX_PASSWORD);
     let codex = codex_bin(DEFAULT_CODEX_VERSION).unwrap_or_else(|e| panic!("{e}"));
     for signals in [&["INT"][..], &["INT", "INT"][..]] {
         let model = FakeModel::start(Script::new([Step::new().hang()]))
@@ -165,6 +182,12 @@ async fn an_interrupt_stops_codex_and_leaves_no_secret_behind() {
             model.wait_for_hanging(1, Duration::from_secs(60)).await,
             "the model was never asked"
         );
+        // The URL reaches the MCP server in its environment, never on a command line (but
+        // ours: the test gave it to us there).
+        assert_eq!(
+            command_lines_holding(CODEX_PASSWORD, child.id()),
+            Vec::<String>::new()
+        );
         let t = Instant::now();
         for s in signals {
             signal(&child, s);
@@ -183,13 +206,16 @@ async fn an_interrupt_stops_codex_and_leaves_no_secret_behind() {
             String::from_utf8_lossy(&out.stdout)
         );
         // Nowhere: not under TMPDIR, not in CODEX_HOME (sessions, logs), not in the audit log.
-        assert_eq!(files_holding(home.root(), PASSWORD), Vec::<String>::new());
+        assert_eq!(
+            files_holding(home.root(), CODEX_PASSWORD),
+            Vec::<String>::new()
+        );
         if signals.len() == 1 {
             let log = std::fs::read_to_string(&audit).unwrap();
             let last: serde_json::Value =
                 serde_json::from_str(log.lines().last().unwrap()).unwrap();
             assert_eq!(last["event"], "shutdown", "{log}");
-            assert!(!log.contains(PASSWORD));
+            assert!(!log.contains(CODEX_PASSWORD));
         }
     }
 }
