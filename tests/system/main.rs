@@ -2,11 +2,14 @@
 //! server, real throwaway databases. One test binary with a module per area keeps link time
 //! down on 2 cores.
 
+mod analyze_cli;
 mod cli;
 mod client_env;
+mod codex_liveness;
 mod codex_workflows;
 mod demo;
 mod engines;
+mod interrupt;
 mod mcp_cancel;
 mod mcp_client;
 mod mcp_hostile;
@@ -18,4 +21,5 @@ mod offline;
 mod policy_oracle;
 mod scale;
 mod sql_allowlist;
+mod status_line;
 mod util;

@@ -2,16 +2,19 @@
 //! fallback to the local analysis when Codex is unavailable.
 
 use crate::exit::{Exit, UsageError};
+use crate::input;
+use crate::interrupt;
 use crate::policy_bridge::{load_policy, TtyHuman};
 use crate::render;
 use crate::settings::{data_dir, CodexArgs, Format, OutputArgs, Settings};
+use crate::spinner;
 use anyhow::Context as _;
 use serde_json::json;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use xldb_workflows as wf;
-use xldb_workflows::{AssistantError, AssistantOutcome, Dialect, WorkflowDialect};
+use xldb_workflows::{AssistantError, AssistantOutcome, Dialect};
 
 /// Arguments of `xldb-codex analyze`.
 #[derive(Debug, clap::Args)]
@@ -49,6 +52,8 @@ struct SchemaArgs {
     codex: CodexArgs,
     #[command(flatten)]
     output: OutputArgs,
+    #[command(flatten)]
+    gate: Gate,
 }
 
 #[derive(Debug, clap::Args)]
@@ -59,7 +64,7 @@ struct QueryArgs {
     /// The query.
     #[arg(long, required_unless_present = "sql_file")]
     sql: Option<String>,
-    /// Read the query from a file.
+    /// Read the query from a file (`-`: the standard input).
     #[arg(long, value_name = "FILE", conflicts_with = "sql")]
     sql_file: Option<PathBuf>,
     /// SQL dialect when no `--db` is given (sqlite, postgres, mysql, clickhouse, duckdb, mssql, oracle).
@@ -78,11 +83,13 @@ struct QueryArgs {
     codex: CodexArgs,
     #[command(flatten)]
     output: OutputArgs,
+    #[command(flatten)]
+    gate: Gate,
 }
 
 #[derive(Debug, clap::Args)]
 struct CachingArgs {
-    /// Query log: one SQL per line, or `frequency<TAB>sql`.
+    /// Query log: one SQL per line, or `frequency<TAB>sql` (`-`: the standard input).
     #[arg(long, value_name = "FILE", required_unless_present = "db")]
     queries: Option<PathBuf>,
     /// Database URL; PostgreSQL adds `pg_stat_statements` when it is available.
@@ -99,12 +106,55 @@ struct CachingArgs {
 
 #[derive(Debug, clap::Args)]
 struct ConfigArgs {
-    /// The xldb_proxy configuration (TOML).
+    /// The xldb_proxy configuration (TOML); `-` reads the standard input.
     file: PathBuf,
     #[command(flatten)]
     codex: CodexArgs,
     #[command(flatten)]
     output: OutputArgs,
+    #[command(flatten)]
+    gate: Gate,
+}
+
+/// `--fail-on`: the CI gate of `analyze` (as `sqlfluff lint` and `tbls lint` have).
+#[derive(Debug, Clone, clap::Args)]
+struct Gate {
+    /// Exit with code 5 when a local finding is at least this severe (error, warning or info):
+    /// a CI gate. Codex's own answer does not count, only the local findings it is given.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    fail_on: Option<FailOn>,
+}
+
+/// The lowest severity `--fail-on` fails on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    /// Only errors.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Info,
+}
+
+impl Gate {
+    /// [`Exit::Findings`] when a finding reaches the level (the count is said on stderr),
+    /// else success.
+    fn exit(&self, findings: &[wf::Finding]) -> Exit {
+        let Some(level) = self.fail_on else {
+            return Exit::Ok;
+        };
+        let least = match level {
+            FailOn::Error => wf::Severity::Error,
+            FailOn::Warning => wf::Severity::Warning,
+            FailOn::Info => wf::Severity::Info,
+        };
+        let failing = findings.iter().filter(|f| f.severity >= least).count();
+        if failing == 0 {
+            return Exit::Ok;
+        }
+        eprintln!("{failing} finding(s) at or above `{least}` (--fail-on {least})");
+        Exit::Findings
+    }
 }
 
 /// Run `xldb-codex analyze …`.
@@ -113,12 +163,15 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<Exit> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    match args.command {
-        AnalyzeCommand::Schema(a) => rt.block_on(schema(*a)),
-        AnalyzeCommand::Query(a) => rt.block_on(query(*a)),
-        AnalyzeCommand::Caching(a) => rt.block_on(caching(*a)),
-        AnalyzeCommand::Config(a) => rt.block_on(config(*a)),
-    }
+    rt.block_on(async {
+        interrupt::install()?;
+        match args.command {
+            AnalyzeCommand::Schema(a) => schema(*a).await,
+            AnalyzeCommand::Query(a) => query(*a).await,
+            AnalyzeCommand::Caching(a) => caching(*a).await,
+            AnalyzeCommand::Config(a) => config(*a).await,
+        }
+    })
 }
 
 fn engine_of(db: Option<&str>, engine: Option<&str>) -> anyhow::Result<Dialect> {
@@ -137,59 +190,25 @@ fn engine_of(db: Option<&str>, engine: Option<&str>) -> anyhow::Result<Dialect> 
     }
 }
 
-/// A temporary file holding the database URL for the MCP server Codex starts (so the URL,
-/// which may hold a password, never appears in Codex's configuration or command lines).
-struct UrlFile(PathBuf);
-
-impl UrlFile {
-    fn create(url: &str) -> anyhow::Result<UrlFile> {
-        let dir = std::env::temp_dir();
-        let path = dir.join(format!(
-            "xldb-codex-db-{}-{}.url",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos())
-        ));
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt as _;
-            opts.mode(0o600);
-        }
-        use std::io::Write as _;
-        let mut f = opts
-            .open(&path)
-            .with_context(|| format!("cannot create `{}`", path.display()))?;
-        f.write_all(url.as_bytes())?;
-        Ok(UrlFile(path))
-    }
-}
-
-impl Drop for UrlFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-fn assistant_config(s: &Settings, db: Option<&UrlFile>) -> anyhow::Result<wf::AssistantConfig> {
-    let policy = load_policy(s.policy.as_deref())?;
+/// How Codex is run. With a database, our MCP server is registered, and the URL (which may
+/// hold a password) is handed to it in its own environment only (`XLDB_CODEX_DB`, which
+/// `mcp serve` reads), through Codex's standard input: never a command line, never a file.
+fn assistant_config(s: &Settings, db: Option<&str>) -> anyhow::Result<wf::AssistantConfig> {
+    let policy = load_policy(&s.policy)?;
     let mcp_server = match db {
-        Some(f) => Some(wf::McpServerSpec {
+        Some(url) => Some(wf::McpServerSpec {
             command: std::env::current_exe().context("locating the xldb-codex binary")?,
-            args: vec![
-                "mcp".into(),
-                "serve".into(),
-                "--db-file".into(),
-                f.0.display().to_string(),
-            ],
+            args: vec!["mcp".into(), "serve".into()],
+            env: vec![("XLDB_CODEX_DB".into(), url.into())],
         }),
         None => None,
     };
     Ok(wf::AssistantConfig {
         codex_bin: s.codex_bin.clone(),
         timeout: s.codex_timeout,
+        turn_timeout: s.turn_timeout,
+        unreachable_timeout: s.unreachable_timeout,
+        interrupt: Some(interrupt::receiver()),
         model: s.model.clone(),
         profile: s.profile.clone(),
         approval_policy: s.approval_policy.clone(),
@@ -205,7 +224,7 @@ fn assistant_config(s: &Settings, db: Option<&UrlFile>) -> anyhow::Result<wf::As
 }
 
 /// Progress on stderr while Codex works (`--json` keeps stderr quiet: the result carries the
-/// same facts).
+/// same facts), and the phase of the status line ([`spinner`], on a terminal only).
 fn progress(format: Format) -> impl FnMut(wf::AssistantProgress<'_>) + Send {
     move |p| {
         if format == Format::Json {
@@ -218,14 +237,15 @@ fn progress(format: Format) -> impl FnMut(wf::AssistantProgress<'_>) + Send {
                 } else {
                     "forced"
                 };
-                eprintln!(
+                spinner::line(&format!(
                     "· Codex {} speaking {} ({how})",
                     server.version, server.protocol
-                );
+                ));
                 return;
             }
-            wf::AssistantProgress::ToolCall { tool, .. } => {
-                eprintln!("· tool call: {tool}");
+            wf::AssistantProgress::ToolCall { server, tool } => {
+                spinner::line(&format!("· tool call: {tool}"));
+                spinner::phase(Some(format!("calling {server}.{tool}")));
                 return;
             }
             wf::AssistantProgress::Event(ev) => ev,
@@ -233,30 +253,44 @@ fn progress(format: Format) -> impl FnMut(wf::AssistantProgress<'_>) + Send {
         };
         use codex_session::Event as E;
         match ev {
-            E::TurnStarted => eprintln!("· Codex is working…"),
-            E::CommandStarted { command, .. } => {
-                eprintln!(
-                    "· running: {}",
-                    codex_session::redact_text(&command.join(" "))
-                )
+            E::TurnStarted => {
+                spinner::line("· Codex is working…");
+                spinner::phase(Some("waiting for the model".into()));
             }
+            E::CommandStarted { command, .. } => {
+                let command = codex_session::redact_text(&command.join(" ")).into_owned();
+                spinner::line(&format!("· running: {command}"));
+                spinner::phase(Some(format!("running `{}`", short(&command))));
+            }
+            E::CommandFinished { .. } => spinner::phase(Some("waiting for the model".into())),
             E::ApprovalDecided {
                 subject,
                 decision,
                 decided_by,
                 ..
             } => {
-                eprintln!(
-                    "· {decided_by} decided {decision:?}: {}",
-                    codex_session::redact_text(&subject.join(" "))
-                )
+                let subject = codex_session::redact_text(&subject.join(" ")).into_owned();
+                spinner::line(&format!("· {decided_by} decided {decision:?}: {subject}"));
+                if decision.is_approval() {
+                    spinner::phase(Some(format!("running `{}` (approved)", short(&subject))));
+                }
             }
             E::Error { message } | E::StreamError { message } => {
-                eprintln!("· error: {}", codex_session::redact_text(message))
+                spinner::line(&format!("· error: {}", codex_session::redact_text(message)))
             }
             _ => {}
         }
     }
+}
+
+/// A command cut to fit a status line.
+fn short(command: &str) -> String {
+    const MAX: usize = 60;
+    let line = command.lines().next().unwrap_or("");
+    if line.chars().count() <= MAX && !command.contains('\n') {
+        return line.to_owned();
+    }
+    format!("{}…", line.chars().take(MAX).collect::<String>())
 }
 
 /// Why Codex's answer is missing: it could not be used, or it refused our input.
@@ -359,13 +393,13 @@ pub(crate) async fn ask_once(
     text: &str,
     format: Format,
 ) -> anyhow::Result<Result<AssistantOutcome, Fallback>> {
-    let url_file = match db {
-        Some(url) => Some(UrlFile::create(url)?),
-        None => None,
-    };
-    let config = assistant_config(s, url_file.as_ref())?;
+    interrupt::check()?;
+    let config = assistant_config(s, db)?;
+    let _status = spinner::Spinner::start(format != Format::Json);
+    spinner::phase(Some("starting Codex".into()));
     match wf::ask_codex(&config, text, progress(format)).await {
         Ok(outcome) => Ok(Ok(outcome)),
+        Err(AssistantError::Interrupted) => Err(interrupt::Interrupted.into()),
         Err(e @ AssistantError::Audit { .. }) => Err(e.into()),
         Err(e) => Ok(Err(Fallback {
             refused: matches!(e, AssistantError::PromptTooLarge { .. }),
@@ -462,7 +496,12 @@ async fn schema(a: SchemaArgs) -> anyhow::Result<Exit> {
     };
     let findings = wf::analyze_schema(&schema, wf::SchemaLintOptions::for_schema(&schema));
     if a.thorough {
-        return crate::thorough::run(&s, &a.db, engine, &schema, &findings, format).await;
+        let exit = crate::thorough::run(&s, &a.db, engine, &schema, &findings, format).await?;
+        return Ok(if exit == Exit::Ok {
+            a.gate.exit(&findings)
+        } else {
+            exit
+        });
     }
     let prompt = wf::schema_analysis_prompt(&wf::SchemaPrompt {
         engine,
@@ -488,10 +527,10 @@ async fn schema(a: SchemaArgs) -> anyhow::Result<Exit> {
             json!({}),
         );
         println!("{}", serde_json::to_string_pretty(&doc)?);
-        return Ok(Exit::Ok);
+        return Ok(a.gate.exit(&findings));
     }
     print_schema_result(&schema, &findings, outcome.as_ref(), format);
-    Ok(Exit::Ok)
+    Ok(a.gate.exit(&findings))
 }
 
 /// The text result of `analyze schema`: the local findings, then Codex's answer when there is
@@ -515,99 +554,30 @@ pub(crate) fn print_schema_result(
     }
 }
 
-async fn run_tool(tools: &mut wf::DbTools, sql: &str) -> Result<serde_json::Value, String> {
-    let out = tools
-        .call("execute_query", &json!({"sql": sql, "limit": 200}))
-        .await;
-    if out.is_error {
-        Err(out.text)
-    } else {
-        Ok(out.structured)
-    }
-}
-
-fn plan_text(v: &serde_json::Value) -> String {
-    // The plan's text column when the engine has one (SQLite `detail`, PostgreSQL `QUERY PLAN`,
-    // MySQL/DuckDB `EXPLAIN`/`explain_value`), else every column.
-    const PLAN_COLUMNS: &[&str] = &[
-        "detail",
-        "QUERY PLAN",
-        "EXPLAIN",
-        "explain_value",
-        "explain",
-    ];
-    let text = |x: &serde_json::Value| x.as_str().map_or_else(|| x.to_string(), str::to_string);
-    v["rows"]
-        .as_array()
-        .map(|rows| {
-            rows.iter()
-                .filter_map(|r| r.as_object())
-                .map(|o| match PLAN_COLUMNS.iter().find_map(|c| o.get(*c)) {
-                    Some(x) => text(x),
-                    None => o.values().map(text).collect::<Vec<_>>().join(" | "),
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-        .unwrap_or_default()
-}
-
-#[derive(Debug, serde::Serialize)]
-struct Measured {
-    plan: Option<String>,
-    plan_error: Option<String>,
-    elapsed_ms: Option<f64>,
-    rows: Option<u64>,
-    run_error: Option<String>,
-}
-
-async fn measure(tools: &mut wf::DbTools, engine: Dialect, sql: &str, analyze: bool) -> Measured {
-    let read_only = wf::check_read_only(engine, sql).allowed;
-    let planned = if analyze && read_only {
-        let out = tools.explain_analyze(sql).await;
-        if out.is_error {
-            Err(out.text)
-        } else {
-            Ok(out.structured)
-        }
-    } else {
-        run_tool(tools, &engine.explain(sql, false)).await
-    };
-    let (plan, plan_error) = match planned {
-        Ok(v) => (Some(plan_text(&v)), None),
-        Err(e) => (None, Some(e)),
-    };
-    let (elapsed_ms, rows, run_error) = if read_only {
-        match run_tool(tools, sql).await {
-            Ok(v) => (v["elapsed_ms"].as_f64(), v["row_count"].as_u64(), None),
-            Err(e) => (None, None, Some(e)),
-        }
-    } else {
-        (
-            None,
-            None,
-            Some("not run: the statement is not read-only".to_string()),
-        )
-    };
-    Measured {
-        plan,
-        plan_error,
-        elapsed_ms,
-        rows,
-        run_error,
-    }
-}
-
 async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
     let s = a.codex.resolve()?;
     let format = a.output.format();
     let sql = match (&a.sql, &a.sql_file) {
         (Some(q), _) => q.clone(),
-        (None, Some(f)) => std::fs::read_to_string(f)
-            .map_err(|e| UsageError(format!("cannot read `{}`: {e}", f.display())))?,
+        (None, Some(f)) => input::read_text(f)?,
         (None, None) => return Err(UsageError("give --sql or --sql-file".into()).into()),
     };
     let engine = engine_of(a.db.as_deref(), a.engine.as_deref())?;
+    // Parse first: a query that does not parse, or holds no statement, is bad input, found
+    // before any database is touched (an empty query once printed "No findings.").
+    let parsed = wf::analyze_query(
+        engine,
+        &sql,
+        &wf::SchemaFacts::default(),
+        Default::default(),
+    )
+    .map_err(|e| UsageError(e.to_string()))?;
+    if parsed.statements == 0 {
+        return Err(UsageError(
+            "the query is empty: give a statement with --sql or --sql-file".into(),
+        )
+        .into());
+    }
     let mut facts = wf::SchemaFacts::default();
     let mut involved: Vec<db_schema::Table> = Vec::new();
     let mut tools = None;
@@ -641,7 +611,11 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-        measured = Some(measure(&mut t, engine, &sql, a.analyze).await);
+        // Ctrl-C cancels the query on the server (a slow `EXPLAIN ANALYZE` would run on).
+        let canceller = t.canceller();
+        measured = Some(
+            interrupt::cancellable(canceller, wf::measure(&mut t, engine, &sql, a.analyze)).await?,
+        );
         tools = Some(t);
     }
     let local = wf::analyze_query(engine, &sql, &facts, wf::QueryLintOptions::default())
@@ -675,14 +649,15 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
         print_prompt(&prompt);
         return Ok(Exit::Ok);
     }
+    // A query the database cannot plan or run is the answer: it is shown, and the command
+    // fails, without asking Codex about a query that does not work here.
+    let db_error = measured
+        .as_ref()
+        .and_then(wf::Measured::error)
+        .map(str::to_owned);
     let (outcome, fallback, from_cache) = match cached {
-        Some(hit) => (
-            serde_json::from_value::<AssistantOutcomeOwned>(hit.payload)
-                .ok()
-                .map(|o| o.0),
-            None,
-            true,
-        ),
+        _ if db_error.is_some() => (None, None, false),
+        Some(hit) => (wf::cached_outcome(&hit.payload), None, true),
         None => {
             let (o, u) = consult(&s, a.db.as_deref(), &prompt, format).await?;
             (o, u, false)
@@ -698,14 +673,17 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
         })
         .unwrap_or_default();
     if let (Some(c), Some(o), false) = (&cache, &outcome, from_cache) {
-        if let Err(e) = c.put(&fp, engine, &serde_json::to_value(AssistantOutcomeRef(o))?) {
+        if let Err(e) = c.put(&fp, engine, &serde_json::to_value(o)?) {
             tracing::warn!("cannot store the suggestion: {e}");
         }
     }
     let mut verification = None;
     if a.verify {
         if let (Some(t), Some(best)) = (tools.as_mut(), proposals.iter().find(|p| p.is_valid())) {
-            let proposed = measure(t, engine, &best.sql, a.analyze).await;
+            let canceller = t.canceller();
+            let proposed =
+                interrupt::cancellable(canceller, wf::measure(t, engine, &best.sql, a.analyze))
+                    .await?;
             verification =
                 Some(json!({"original": measured, "proposed": proposed, "proposed_sql": best.sql}));
         }
@@ -718,10 +696,10 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
             &outcome,
             &fallback,
             (!from_cache).then_some(&prompt),
-            json!({"cached": from_cache, "proposals": proposals, "verification": verification}),
+            json!({"cached": from_cache, "proposals": proposals, "verification": verification, "error": db_error}),
         );
         println!("{}", serde_json::to_string_pretty(&doc)?);
-        return Ok(Exit::Ok);
+        return Ok(query_exit(db_error.as_deref(), &local.findings, &a.gate));
     }
     print!("{}", render::heading("Local analysis", format));
     println!("fingerprint {} ({})", fp.hash, fp.normalized);
@@ -729,8 +707,17 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
         if let Some(p) = &m.plan {
             println!("plan:\n{p}");
         }
+        if let Some(e) = &m.plan_error {
+            println!("plan failed: {e}");
+        }
         if let Some(ms) = m.elapsed_ms {
             println!("ran in {ms:.1} ms, {} row(s)", m.rows.unwrap_or(0));
+        }
+        if let Some(e) = &m.run_error {
+            println!("run failed: {e}");
+        }
+        if let Some(why) = &m.not_run {
+            println!("not run: {why}");
         }
     }
     print!("{}", render::findings(&local.findings, format));
@@ -762,41 +749,18 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
         print!("{}", render::heading("Verification", format));
         println!("{}", serde_json::to_string_pretty(v)?);
     }
-    Ok(Exit::Ok)
+    Ok(query_exit(db_error.as_deref(), &local.findings, &a.gate))
 }
 
-/// The cache stores an outcome as JSON; these wrappers (de)serialize it.
-#[derive(serde::Serialize)]
-struct AssistantOutcomeRef<'a>(&'a AssistantOutcome);
-
-struct AssistantOutcomeOwned(AssistantOutcome);
-
-impl<'de> serde::Deserialize<'de> for AssistantOutcomeOwned {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = serde_json::Value::deserialize(d)?;
-        let strings = |k: &str| -> Vec<String> {
-            v[k].as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let final_message = v["final_message"]
-            .as_str()
-            .ok_or_else(|| serde::de::Error::custom("no final_message"))?
-            .to_string();
-        Ok(AssistantOutcomeOwned(AssistantOutcome {
-            final_message,
-            recommendations: strings("recommendations"),
-            sql_blocks: strings("sql_blocks"),
-            commands_run: Vec::new(),
-            denied: Vec::new(),
-            tool_calls: strings("tool_calls"),
-            token_usage: None,
-            server: None,
-        }))
+/// The exit of `analyze query`: a failure when the database could not plan or run the query
+/// (said on stderr; the report shows it too), else the `--fail-on` gate.
+fn query_exit(db_error: Option<&str>, findings: &[wf::Finding], gate: &Gate) -> Exit {
+    match db_error {
+        Some(e) => {
+            eprintln!("error: the database could not plan or run the query: {e}");
+            Exit::Failure
+        }
+        None => gate.exit(findings),
     }
 }
 
@@ -806,10 +770,9 @@ async fn caching(a: CachingArgs) -> anyhow::Result<Exit> {
     let engine = engine_of(a.db.as_deref(), a.engine.as_deref())?;
     let mut entries = Vec::new();
     if let Some(f) = &a.queries {
-        let text = std::fs::read_to_string(f)
-            .map_err(|e| UsageError(format!("cannot read `{}`: {e}", f.display())))?;
+        let text = input::read_text(f)?;
         entries = wf::parse_query_log(&text)
-            .map_err(|e| UsageError(format!("`{}`: {e}", f.display())))?;
+            .map_err(|e| UsageError(format!("`{}`: {e}", input::display_name(f))))?;
     }
     let mut sources = vec![];
     if a.queries.is_some() {
@@ -826,7 +789,8 @@ async fn caching(a: CachingArgs) -> anyhow::Result<Exit> {
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let out = t.call("execute_query", &json!({"sql": "SELECT calls, query FROM pg_stat_statements ORDER BY calls DESC LIMIT 1000"})).await;
+        let canceller = t.canceller();
+        let out = interrupt::cancellable(canceller, t.call("execute_query", &json!({"sql": "SELECT calls, query FROM pg_stat_statements ORDER BY calls DESC LIMIT 1000"}))).await?;
         if out.is_error {
             if format != Format::Json {
                 eprintln!(
@@ -925,9 +889,9 @@ async fn caching(a: CachingArgs) -> anyhow::Result<Exit> {
 async fn config(a: ConfigArgs) -> anyhow::Result<Exit> {
     let s = a.codex.resolve()?;
     let format = a.output.format();
-    let text = read_file(&a.file)?;
-    let review =
-        wf::review_config(&text).map_err(|e| UsageError(format!("`{}`: {e}", a.file.display())))?;
+    let text = input::read_text(&a.file)?;
+    let name = input::display_name(&a.file);
+    let review = wf::review_config(&text).map_err(|e| UsageError(format!("`{name}`: {e}")))?;
     let prompt = wf::config_review_prompt(&review, s.prompt_budget);
     if s.print_prompt {
         print_prompt(&prompt);
@@ -944,11 +908,11 @@ async fn config(a: ConfigArgs) -> anyhow::Result<Exit> {
             json!({}),
         );
         println!("{}", serde_json::to_string_pretty(&doc)?);
-        return Ok(Exit::Ok);
+        return Ok(a.gate.exit(&review.findings));
     }
     print!(
         "{}",
-        render::heading(&format!("Local review of {}", a.file.display()), format)
+        render::heading(&format!("Local review of {name}"), format)
     );
     print!("{}", render::findings(&review.findings, format));
     if review.secrets_redacted > 0 {
@@ -960,10 +924,5 @@ async fn config(a: ConfigArgs) -> anyhow::Result<Exit> {
     if let Some(o) = &outcome {
         print_answer(o, format);
     }
-    Ok(Exit::Ok)
-}
-
-fn read_file(path: &Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(path)
-        .map_err(|e| UsageError(format!("cannot read `{}`: {e}", path.display())).into())
+    Ok(a.gate.exit(&review.findings))
 }

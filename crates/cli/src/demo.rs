@@ -54,7 +54,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<Exit> {
         query_results.push((q.to_string(), a.findings));
     }
     let db_text = db.display().to_string();
-    let policy = crate::policy_bridge::load_policy(None)?;
+    let policy = crate::policy_bridge::load_policy(&[])?;
     let verdicts: Vec<(String, crate::policy_bridge::Judgement)> = DEMO_COMMANDS
         .iter()
         .map(|c| {

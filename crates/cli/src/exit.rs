@@ -13,7 +13,15 @@ pub enum Exit {
     Ask = 3,
     /// `policy check`: the verdict is `deny`.
     Deny = 4,
+    /// `analyze … --fail-on LEVEL`: a local finding at or above the level.
+    Findings = 5,
 }
+
+/// The exit codes, as every `--help` ends with them.
+pub const EXIT_CODES_HELP: &str = "Exit codes: 0 success (`policy check`: allow); 1 a runtime \
+failure (database unreachable, the query fails on the database, Codex unavailable with \
+--no-fallback); 2 bad usage or bad input; 3 `policy check`: ask; 4 `policy check`: deny; \
+5 `analyze --fail-on`: a finding at or above the level; 130 interrupted (Ctrl-C, SIGTERM).";
 
 impl From<Exit> for std::process::ExitCode {
     fn from(e: Exit) -> Self {

@@ -10,6 +10,8 @@
 //! - `2`: bad usage or bad input (unknown flag, unparsable URL, unreadable policy file)
 //! - `3`: `policy check` verdict `ask`
 //! - `4`: `policy check` verdict `deny`
+//! - `5`: `analyze --fail-on LEVEL`: a local finding at or above the level
+//! - `130`: interrupted (Ctrl-C, SIGTERM)
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::io::IsTerminal as _;
@@ -20,12 +22,15 @@ mod config;
 mod demo;
 mod doctor;
 mod exit;
+mod input;
+mod interrupt;
 mod mcp;
 mod policy;
 mod policy_bridge;
 mod render;
 mod schema;
 mod settings;
+mod spinner;
 mod thorough;
 
 /// Let the OpenAI Codex engine work on your databases, safely.
@@ -91,7 +96,9 @@ fn main() -> ExitCode {
         )
         .into_boxed_str(),
     );
-    let matches = Cli::command().long_version(long_version).get_matches();
+    let matches = with_exit_codes(Cli::command())
+        .long_version(long_version)
+        .get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
@@ -126,6 +133,10 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code.into(),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if err.chain().any(|e| e.is::<interrupt::Interrupted>()) => {
+            eprintln!("interrupted");
+            ExitCode::from(interrupt::EXIT_CODE)
+        }
         Err(err) => {
             eprintln!("error: {err:#}");
             exit::code_for(&err).into()
@@ -153,9 +164,24 @@ fn init_logging(level: &str, flag_wins: bool) {
         .init();
 }
 
+/// Every command's `--help` ends with the exit codes, unless it says its own.
+fn with_exit_codes(cmd: clap::Command) -> clap::Command {
+    let cmd = match cmd.get_after_help() {
+        Some(_) => cmd,
+        None => cmd.after_help(exit::EXIT_CODES_HELP),
+    };
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    names
+        .iter()
+        .fold(cmd, |cmd, name| cmd.mut_subcommand(name, with_exit_codes))
+}
+
 /// `xldb-codex man`: the page of the whole command on stdout, or one page per subcommand.
 fn man(out: Option<std::path::PathBuf>) -> anyhow::Result<exit::Exit> {
-    let cmd = Cli::command();
+    let cmd = with_exit_codes(Cli::command());
     match out {
         None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?,
         Some(dir) => {

@@ -101,24 +101,14 @@ fn print(v: &Verdict, json: bool) -> anyhow::Result<Exit> {
     Ok(exit_for(v))
 }
 
-fn read_input(path: &PathBuf) -> anyhow::Result<String> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
-        Ok(s)
-    } else {
-        std::fs::read_to_string(path)
-            .map_err(|e| UsageError(format!("cannot read `{}`: {e}", path.display())).into())
-    }
-}
-
 fn check(a: CheckArgs) -> anyhow::Result<Exit> {
     let policy = load(&a.common.policies)?;
     if a.jsonl {
         return jsonl(&policy, a.cwd);
     }
     let action = if let Some(p) = &a.patch {
-        Action::patch_text(&read_input(p)?, a.cwd.clone()).map_err(|e| UsageError(e.to_string()))?
+        Action::patch_text(&crate::input::read_text(p)?, a.cwd.clone())
+            .map_err(|e| UsageError(e.to_string()))?
     } else {
         if a.argv.is_empty() {
             return Err(UsageError(
@@ -210,7 +200,7 @@ fn sql(a: SqlArgs) -> anyhow::Result<Exit> {
     let policy = load(&a.common.policies)?;
     let dialect: Dialect = a.dialect.parse().map_err(UsageError)?;
     let text = match a.sql.as_deref() {
-        None | Some("-") => read_input(&PathBuf::from("-"))?,
+        None | Some("-") => crate::input::read_text(std::path::Path::new("-"))?,
         Some(s) => s.to_string(),
     };
     print(&policy.evaluate_sql(dialect, &text), a.common.json)

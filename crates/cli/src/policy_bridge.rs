@@ -6,16 +6,15 @@ use codex_session::{
     ApprovalDecision, ApprovalHandler, ApprovalRequest, HandlerError, ReviewDecision,
 };
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Load the policy file, or the built-in policy.
-pub fn load_policy(path: Option<&Path>) -> anyhow::Result<Policy> {
-    match path {
-        None => Ok(Policy::builtin()),
-        Some(p) => Policy::builtin().with_file(p).map_err(|e| {
+/// The built-in policy with the rules of `paths` added, in order.
+pub fn load_policy(paths: &[PathBuf]) -> anyhow::Result<Policy> {
+    paths.iter().try_fold(Policy::builtin(), |policy, p| {
+        policy.with_file(p).map_err(|e| {
             crate::exit::UsageError(format!("policy file `{}`: {e}", p.display())).into()
-        }),
-    }
+        })
+    })
 }
 
 /// A verdict reduced to what the demo prints.
@@ -100,6 +99,8 @@ impl TtyHuman {
 impl ApprovalHandler for TtyHuman {
     async fn decide(&self, request: &ApprovalRequest) -> Result<ApprovalDecision, HandlerError> {
         let what = describe(request);
+        // The status line must not draw over the question.
+        crate::spinner::phase(None);
         let answer = tokio::task::spawn_blocking(move || {
             eprint!("\nCodex wants to {what}. The policy says ask. Allow? [y/N] ");
             let _ = std::io::stderr().flush();
@@ -109,6 +110,7 @@ impl ApprovalHandler for TtyHuman {
         })
         .await
         .unwrap_or(false);
+        crate::spinner::phase(Some("waiting for the model".into()));
         Ok(if answer {
             ApprovalDecision::new(
                 ReviewDecision::Approved,

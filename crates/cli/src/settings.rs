@@ -8,12 +8,14 @@
 //! ```toml
 //! codex_bin = "/usr/local/bin/codex"
 //! protocol = "auto"            # or a forced generation: see `--protocol`
-//! codex_timeout = 120          # seconds per request / turn
+//! codex_timeout = 120          # seconds per request to Codex (handshake, new conversation)
+//! turn_timeout = 600           # seconds for the whole turn (the model and its commands)
+//! unreachable_timeout = 20     # seconds of model connection errors before giving up
 //! model = "gpt-5"
 //! profile = "work"
 //! approval_policy = "on-request"   # untrusted | on-failure | on-request | never
 //! sandbox = "read-only"            # read-only | workspace-write | danger-full-access
-//! policy = "/etc/xldb-codex/policy.toml"
+//! policy = "/etc/xldb-codex/policy.toml"   # or a list of files
 //! audit_log = "/var/log/xldb-codex/audit.jsonl"
 //! cache_ttl = 86400            # seconds, suggestion cache
 //! prompt_budget = 24000        # tokens (o200k_base) per prompt sent to Codex
@@ -46,11 +48,16 @@ pub struct OutputArgs {
     /// Shorthand for `--format json` (giving both is a usage error).
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Colour severities and decisions: auto (on a terminal, unless `NO_COLOR` is set),
+    /// always, never.
+    #[arg(long = "color", value_enum, value_name = "WHEN", default_value_t)]
+    pub colour: crate::render::ColourChoice,
 }
 
 impl OutputArgs {
-    /// The effective format.
+    /// The effective format; also settles colour for the run ([`crate::render::use_colour`]).
     pub fn format(&self) -> Format {
+        crate::render::use_colour(self.colour);
         if self.json {
             Format::Json
         } else {
@@ -77,9 +84,18 @@ pub struct CodexArgs {
         value_parser = protocol_parser()
     )]
     pub protocol: Option<Protocol>,
-    /// Seconds to wait for each Codex request and turn (default 300).
+    /// Seconds to wait for each request to Codex: its start and handshake, a new conversation
+    /// (default 120). The turn has its own limit, `--turn-timeout`.
     #[arg(long, env = "XLDB_CODEX_TIMEOUT", value_name = "SECS")]
     pub codex_timeout: Option<u64>,
+    /// Seconds the whole turn may take: the model's work and every command or tool call it
+    /// makes (default 600). Then Codex is stopped and the local analysis shown.
+    #[arg(long, env = "XLDB_CODEX_TURN_TIMEOUT", value_name = "SECS")]
+    pub turn_timeout: Option<u64>,
+    /// Seconds the model may stay unreachable (connection errors and retries with no sign of
+    /// life, e.g. without a network) before Codex is given up, saying why (default 20).
+    #[arg(long, env = "XLDB_CODEX_UNREACHABLE_TIMEOUT", value_name = "SECS")]
+    pub unreachable_timeout: Option<u64>,
     /// Model for Codex to use.
     #[arg(long, env = "XLDB_CODEX_MODEL")]
     pub model: Option<String>,
@@ -93,9 +109,10 @@ pub struct CodexArgs {
     /// Codex sandbox: read-only, workspace-write, danger-full-access (default read-only).
     #[arg(long, env = "XLDB_CODEX_SANDBOX")]
     pub sandbox: Option<String>,
-    /// Approval policy file (TOML); default: the built-in policy.
+    /// A policy file (TOML) whose rules are added to the built-in policy (repeatable, as for
+    /// `policy check`; the environment variable takes one file).
     #[arg(long, env = "XLDB_CODEX_POLICY", value_name = "FILE")]
-    pub policy: Option<PathBuf>,
+    pub policy: Vec<PathBuf>,
     /// Append every approval decision to this JSON Lines file.
     #[arg(long, env = "XLDB_CODEX_AUDIT_LOG", value_name = "FILE")]
     pub audit_log: Option<PathBuf>,
@@ -123,11 +140,14 @@ struct SettingsFile {
     codex_bin: Option<PathBuf>,
     protocol: Option<String>,
     codex_timeout: Option<u64>,
+    turn_timeout: Option<u64>,
+    unreachable_timeout: Option<u64>,
     model: Option<String>,
     profile: Option<String>,
     approval_policy: Option<String>,
     sandbox: Option<String>,
-    policy: Option<PathBuf>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    policy: Vec<PathBuf>,
     audit_log: Option<PathBuf>,
     cache_ttl: Option<u64>,
     prompt_budget: Option<usize>,
@@ -140,8 +160,12 @@ pub struct Settings {
     pub codex_bin: Option<PathBuf>,
     /// The protocol to speak to it.
     pub protocol: Protocol,
-    /// Per-request / per-turn timeout.
+    /// Time limit of each request to Codex.
     pub codex_timeout: Duration,
+    /// Time limit of a turn.
+    pub turn_timeout: Duration,
+    /// How long the model may stay unreachable.
+    pub unreachable_timeout: Duration,
     /// Model.
     pub model: Option<String>,
     /// Profile.
@@ -150,8 +174,8 @@ pub struct Settings {
     pub approval_policy: String,
     /// Codex sandbox (kebab-case).
     pub sandbox: String,
-    /// Policy file.
-    pub policy: Option<PathBuf>,
+    /// Policy files, in order.
+    pub policy: Vec<PathBuf>,
     /// Audit log file.
     pub audit_log: Option<PathBuf>,
     /// Local analysis only.
@@ -164,6 +188,20 @@ pub struct Settings {
     pub prompt_budget: usize,
     /// Print the prompt instead of sending it.
     pub print_prompt: bool,
+}
+
+/// `policy = "a.toml"` or `policy = ["a.toml", "b.toml"]` in the settings file.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<PathBuf>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(PathBuf),
+        Many(Vec<PathBuf>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(p) => vec![p],
+        OneOrMany::Many(ps) => ps,
+    })
 }
 
 /// The user's default settings file, if a config folder exists.
@@ -251,9 +289,13 @@ impl CodexArgs {
                 .map_err(|e| UsageError(format!("settings file: `protocol`: {e}")))?,
             (None, None) => Protocol::Auto,
         };
-        let timeout = self.codex_timeout.or(file.codex_timeout).unwrap_or(300);
+        let timeout = self.codex_timeout.or(file.codex_timeout).unwrap_or(120);
         if timeout == 0 {
             return Err(UsageError("`--codex-timeout` must be at least 1 second".into()).into());
+        }
+        let turn_timeout = self.turn_timeout.or(file.turn_timeout).unwrap_or(600);
+        if turn_timeout == 0 {
+            return Err(UsageError("`--turn-timeout` must be at least 1 second".into()).into());
         }
         let prompt_budget = self
             .prompt_budget
@@ -272,11 +314,21 @@ impl CodexArgs {
             codex_bin: self.codex_bin.clone().or(file.codex_bin),
             protocol,
             codex_timeout: Duration::from_secs(timeout),
+            turn_timeout: Duration::from_secs(turn_timeout),
+            unreachable_timeout: Duration::from_secs(
+                self.unreachable_timeout
+                    .or(file.unreachable_timeout)
+                    .unwrap_or(20),
+            ),
             model: self.model.clone().or(file.model),
             profile: self.profile.clone().or(file.profile),
             approval_policy,
             sandbox,
-            policy: self.policy.clone().or(file.policy),
+            policy: if self.policy.is_empty() {
+                file.policy
+            } else {
+                self.policy.clone()
+            },
             audit_log: self.audit_log.clone().or(file.audit_log),
             offline: self.offline,
             no_fallback: self.no_fallback,
@@ -347,6 +399,40 @@ mod tests {
         for name in &names {
             assert!(message.contains(name), "`{name}` missing: {message}");
         }
+    }
+
+    /// Regression: `--codex-timeout 3` waited 60 s (the turn had an undocumented floor). The
+    /// request and turn limits are separate and mean what they say.
+    #[test]
+    fn the_request_and_turn_timeouts_are_separate_and_exact() {
+        let s = resolve(&[], "").unwrap();
+        assert_eq!(s.codex_timeout, Duration::from_secs(120));
+        assert_eq!(s.turn_timeout, Duration::from_secs(600));
+        let s = resolve(&["--codex-timeout", "3", "--turn-timeout", "5"], "").unwrap();
+        assert_eq!(s.codex_timeout, Duration::from_secs(3));
+        assert_eq!(s.turn_timeout, Duration::from_secs(5));
+        let s = resolve(&[], "codex_timeout = 7\nturn_timeout = 9\n").unwrap();
+        assert_eq!(
+            (s.codex_timeout, s.turn_timeout),
+            (Duration::from_secs(7), Duration::from_secs(9))
+        );
+        let err = resolve(&["--turn-timeout", "0"], "").unwrap_err();
+        assert_eq!(crate::exit::code_for(&err), crate::exit::Exit::Usage);
+    }
+
+    #[test]
+    fn policy_files_are_repeatable_in_flags_and_the_file() {
+        let s = resolve(&["--policy", "a.toml", "--policy", "b.toml"], "").unwrap();
+        assert_eq!(
+            s.policy,
+            vec![PathBuf::from("a.toml"), PathBuf::from("b.toml")]
+        );
+        let s = resolve(&[], "policy = \"a.toml\"\n").unwrap();
+        assert_eq!(s.policy, vec![PathBuf::from("a.toml")]);
+        let s = resolve(&[], "policy = [\"a.toml\", \"b.toml\"]\n").unwrap();
+        assert_eq!(s.policy.len(), 2);
+        let s = resolve(&["--policy", "c.toml"], "policy = [\"a.toml\"]\n").unwrap();
+        assert_eq!(s.policy, vec![PathBuf::from("c.toml")], "the flag wins");
     }
 
     #[test]

@@ -323,6 +323,11 @@ pub(crate) trait Generation: Send + Sync + std::fmt::Debug {
     fn writes_jsonrpc(&self) -> bool;
     /// A cheap request any live server answers, for the stall watchdog.
     fn probe_method(&self) -> Option<&'static str>;
+    /// The request that tells whether the server is logged in (method, params), if the
+    /// generation has one; read by [`crate::liveness`].
+    fn auth_request(&self) -> Option<(&'static str, serde_json::Value)> {
+        None
+    }
     /// A notification as `(conversation id, event)`, or `None` when it is not a conversation
     /// event.
     fn event(&self, notification: &Notification) -> Option<(String, Event)>;

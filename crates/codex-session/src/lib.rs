@@ -132,6 +132,7 @@ mod detect;
 mod error;
 mod event;
 mod generation;
+mod liveness;
 mod outcome;
 mod peer;
 #[cfg(feature = "policy")]
@@ -156,6 +157,7 @@ pub use event::{ApprovalKind, Event, TokenUsage};
 pub use generation::{
     ConversationInfo, ConversationPage, ConversationSummary, Protocol, ServerInfo, UnknownProtocol,
 };
+pub use liveness::{is_connection_error, AuthStatus, ModelLiveness, NOT_LOGGED_IN};
 /// The spelling of app-server v2 enums ([`Quirks::v2_enums`]).
 pub use mcp_proto::V2Spelling;
 /// When Codex asks before running a command, and what commands may touch: the wire enums,

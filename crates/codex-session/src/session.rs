@@ -463,7 +463,7 @@ impl CodexSession {
         })
     }
 
-    fn peer(&self) -> Result<Arc<Peer>> {
+    pub(crate) fn peer(&self) -> Result<Arc<Peer>> {
         let live = self
             .inner
             .live

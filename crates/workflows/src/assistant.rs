@@ -27,8 +27,9 @@ use approval_policy::Policy;
 use codex_session::redact_text;
 use codex_session::{
     choose_generation, read_codex_version, ApprovalHandler, AskForApproval, AuditError,
-    AuditRecord, AuditSink, CodexSession, ConversationOptions, DetectError, Event, FileAuditSink,
-    Locator, PolicyHandler, Protocol, SandboxMode, SessionOptions, TurnEnd,
+    AuditRecord, AuditSink, AuthStatus, CodexSession, ConversationOptions, DetectError, Event,
+    FileAuditSink, Locator, ModelLiveness, PolicyHandler, Protocol, SandboxMode, SessionOptions,
+    TurnEnd, NOT_LOGGED_IN,
 };
 use serde::Serialize;
 use std::ffi::OsString;
@@ -41,8 +42,14 @@ use std::time::Duration;
 pub struct McpServerSpec {
     /// The program (usually this `xldb-codex` binary).
     pub command: PathBuf,
-    /// Its arguments (e.g. `["mcp", "serve", "--db-file", "…"]`; never a password).
+    /// Its arguments (e.g. `["mcp", "serve"]`; never a password: Codex's command line is
+    /// visible to every user of the machine).
     pub args: Vec<String>,
+    /// Environment of the server alone (e.g. `XLDB_CODEX_DB` with the database URL, which may
+    /// hold a password). It reaches Codex over its standard input, in the conversation's
+    /// configuration (`mcp_servers.xldb.env`): never a command line, never a file, and not
+    /// the environment of Codex or of the commands it runs.
+    pub env: Vec<(String, String)>,
 }
 
 /// How to run Codex.
@@ -51,8 +58,17 @@ pub struct AssistantConfig {
     /// The `codex` program; `None` lets `codex-session` find it (`CODEX_BIN`,
     /// `node_modules/.bin/codex` in the working directory or above, `codex` on `PATH`).
     pub codex_bin: Option<PathBuf>,
-    /// Time limit per request, and for the turn (×4, at least 60 s).
+    /// Time limit of each request to Codex (the handshake, starting a conversation).
     pub timeout: Duration,
+    /// Time limit of the whole turn (the model's work and every command it runs).
+    pub turn_timeout: Duration,
+    /// When this turns `true` (Ctrl-C), the turn is interrupted and Codex shut down (the audit
+    /// log gets its `shutdown` record), and [`ask_codex`] returns
+    /// [`AssistantError::Interrupted`].
+    pub interrupt: Option<tokio::sync::watch::Receiver<bool>>,
+    /// How long the model may stay unreachable (connection errors, retries, no sign of life)
+    /// before the turn is given up as [`AssistantError::Unavailable`], saying why.
+    pub unreachable_timeout: Duration,
     /// Model.
     pub model: Option<String>,
     /// Codex profile.
@@ -128,6 +144,9 @@ pub enum AssistantError {
         /// The limit in characters, when the refusal named it.
         limit: Option<u64>,
     },
+    /// The user interrupted (Ctrl-C, SIGTERM): Codex was stopped.
+    #[error("interrupted")]
+    Interrupted,
     /// The audit log cannot be opened (fatal: nothing runs unaudited).
     #[error("cannot open the audit log `{path}`: {message}")]
     Audit {
@@ -320,9 +339,12 @@ async fn converse(
             )
             .config_override(&format!("mcp_servers.{MCP_SERVER_NAME}.args"), &args);
     }
-    let session = CodexSession::start(options)
-        .await
-        .map_err(|e| AssistantError::Unavailable(redact_text(&e.to_string()).into_owned()))?;
+    // An interrupt while Codex starts drops the start, which kills the child.
+    let session = tokio::select! {
+        started = CodexSession::start(options) => started
+            .map_err(|e| AssistantError::Unavailable(redact_text(&e.to_string()).into_owned()))?,
+        () = interrupted(config.interrupt.clone()) => return Err(AssistantError::Interrupted),
+    };
     let server = CodexServer {
         version: session
             .server_info()
@@ -335,6 +357,10 @@ async fn converse(
         detected: config.protocol == Protocol::Auto,
     };
     on_progress(AssistantProgress::Connected(&server));
+    if let Err(why) = check_logged_in(&session, config).await {
+        let _ = session.shutdown(Duration::from_secs(2)).await;
+        return Err(why);
+    }
 
     let approval = match config.approval_policy.as_str() {
         "on-failure" => AskForApproval::OnFailure,
@@ -347,7 +373,7 @@ async fn converse(
         "danger-full-access" => SandboxMode::DangerFullAccess,
         _ => SandboxMode::ReadOnly,
     };
-    let turn_timeout = (config.timeout * 4).max(Duration::from_secs(60));
+    let turn_timeout = config.turn_timeout;
     let mut conv_opts = ConversationOptions::new()
         .approval_policy(approval)
         .sandbox(sandbox)
@@ -373,8 +399,20 @@ async fn converse(
                 format!("mcp_servers.{MCP_SERVER_NAME}.args"),
                 serde_json::json!(mcp.args),
             );
+        if !mcp.env.is_empty() {
+            let env: serde_json::Map<String, serde_json::Value> = mcp
+                .env
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect();
+            conv_opts = conv_opts.config(
+                format!("mcp_servers.{MCP_SERVER_NAME}.env"),
+                serde_json::Value::Object(env),
+            );
+        }
     }
-    let result = async {
+    let liveness = Mutex::new(ModelLiveness::new(config.unreachable_timeout));
+    let work = async {
         let mut conversation = session.new_conversation(conv_opts).await.map_err(|e| {
             refused(&e, prompt).unwrap_or_else(|| {
                 AssistantError::Unavailable(redact_text(&e.to_string()).into_owned())
@@ -384,6 +422,9 @@ async fn converse(
         let mut seen_calls = std::collections::HashSet::new();
         let outcome = conversation
             .run_turn_observed(&redact_text(prompt), |ev| {
+                if let Ok(mut l) = liveness.lock() {
+                    l.observe(ev, std::time::Instant::now());
+                }
                 if let Some((id, server, tool)) = mcp_tool_call(ev) {
                     if seen_calls.insert(id) {
                         on_progress(AssistantProgress::ToolCall {
@@ -406,8 +447,14 @@ async fn converse(
                 }
             })?;
         Ok::<_, AssistantError>((outcome, tool_calls))
-    }
-    .await;
+    };
+    let result = tokio::select! {
+        r = work => r,
+        () = interrupted(config.interrupt.clone()) => Err(AssistantError::Interrupted),
+        why = unreachable(&liveness) => Err(AssistantError::Unavailable(why)),
+    };
+    // Also after an interrupt: the running turn is interrupted, Codex stopped, and the audit
+    // log gets its `shutdown` record.
     let _ = session.shutdown(Duration::from_secs(2)).await;
     let (outcome, tool_calls) = result?;
     match &outcome.end {
@@ -483,6 +530,51 @@ async fn converse(
         }),
         server: Some(server),
     })
+}
+
+/// Resolves with the reason once the model counts as unreachable ([`ModelLiveness`]).
+async fn unreachable(liveness: &Mutex<ModelLiveness>) -> String {
+    loop {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let expired = liveness
+            .lock()
+            .ok()
+            .and_then(|l| l.expired(std::time::Instant::now()));
+        if let Some(why) = expired {
+            return why;
+        }
+    }
+}
+
+/// Before any turn: a Codex that is not logged in (and whose provider needs it) is
+/// unavailable, said plainly, instead of failing after the turn is set up. Skipped when an
+/// API key is in the environment (Codex may read it), and when the generation cannot tell.
+async fn check_logged_in(
+    session: &CodexSession,
+    config: &AssistantConfig,
+) -> Result<(), AssistantError> {
+    let key_given = ["OPENAI_API_KEY", "CODEX_API_KEY"].iter().any(|k| {
+        config.env.iter().any(|(name, _)| name == k)
+            || std::env::var_os(k).is_some_and(|v| !v.is_empty())
+    });
+    if key_given {
+        return Ok(());
+    }
+    match session.auth_status(config.timeout).await {
+        Ok(AuthStatus::LoggedOut) => Err(AssistantError::Unavailable(NOT_LOGGED_IN.into())),
+        // A server that cannot answer is judged by the turn itself.
+        _ => Ok(()),
+    }
+}
+
+/// Resolves when `interrupt` turns `true`; never without one (or once its sender is gone).
+async fn interrupted(interrupt: Option<tokio::sync::watch::Receiver<bool>>) {
+    if let Some(mut rx) = interrupt {
+        if rx.wait_for(|i| *i).await.is_ok() {
+            return;
+        }
+    }
+    std::future::pending::<()>().await;
 }
 
 /// Codex 0.169 refuses a `turn/start` whose input is longer than its limit with a JSON-RPC
@@ -613,6 +705,9 @@ mod tests {
         let config = AssistantConfig {
             codex_bin: None,
             timeout: Duration::from_secs(1),
+            turn_timeout: Duration::from_secs(1),
+            interrupt: None,
+            unreachable_timeout: Duration::from_secs(1),
             model: None,
             profile: None,
             approval_policy: "untrusted".into(),
@@ -623,6 +718,7 @@ mod tests {
             mcp_server: Some(McpServerSpec {
                 command: "xldb-codex".into(),
                 args: vec!["mcp".into(), "serve".into()],
+                env: Vec::new(),
             }),
             cwd: "/w".into(),
             env: Vec::new(),

@@ -7,6 +7,7 @@
 //! file is created with its parent folder; concurrent CLI runs are safe (SQLite locking, a busy
 //! timeout). Time is passed in (`*_at` methods) so tests do not sleep.
 
+use crate::assistant::AssistantOutcome;
 use crate::dialect::Dialect;
 use crate::error::WorkflowError;
 use crate::fingerprint::Fingerprint;
@@ -28,6 +29,33 @@ pub struct CachedSuggestion {
     pub payload: serde_json::Value,
     /// When it was stored (seconds since the Unix epoch).
     pub created_at: u64,
+}
+
+/// The answer kept in a cache payload (the JSON of an [`AssistantOutcome`]): what the answer
+/// said (message, recommendations, SQL blocks, tool calls). The facts of the run that asked
+/// (commands, denials, tokens, server) are not carried over. `None` when the payload has no
+/// final message (an entry written by something else).
+pub fn cached_outcome(payload: &serde_json::Value) -> Option<AssistantOutcome> {
+    let strings = |k: &str| -> Vec<String> {
+        payload[k]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    Some(AssistantOutcome {
+        final_message: payload["final_message"].as_str()?.to_string(),
+        recommendations: strings("recommendations"),
+        sql_blocks: strings("sql_blocks"),
+        commands_run: Vec::new(),
+        denied: Vec::new(),
+        tool_calls: strings("tool_calls"),
+        token_usage: None,
+        server: None,
+    })
 }
 
 /// A SQLite-backed cache of suggestions with a TTL.
@@ -184,6 +212,35 @@ impl SuggestionCache {
 mod tests {
     use super::*;
     use crate::fingerprint::fingerprint;
+
+    #[test]
+    fn an_answer_round_trips_through_a_payload_without_the_run_facts() {
+        let outcome = AssistantOutcome {
+            final_message: "Add an index.".into(),
+            recommendations: vec!["index orders(customer_id)".into()],
+            sql_blocks: vec!["SELECT 1".into()],
+            commands_run: Vec::new(),
+            denied: Vec::new(),
+            tool_calls: vec!["xldb.execute_query".into()],
+            token_usage: Some(crate::Tokens {
+                input: 1,
+                output: 2,
+                total: 3,
+            }),
+            server: None,
+        };
+        let payload = serde_json::to_value(&outcome).unwrap();
+        let back = cached_outcome(&payload).unwrap();
+        assert_eq!(back.token_usage, None);
+        assert_eq!(
+            AssistantOutcome {
+                token_usage: outcome.token_usage,
+                ..back
+            },
+            outcome
+        );
+        assert!(cached_outcome(&serde_json::json!({"sql": "x"})).is_none());
+    }
 
     #[test]
     fn same_shape_hits_other_engine_or_expired_misses() {

@@ -11,7 +11,8 @@
 //!   pool sizes (`pool-size`: zero, min above max, more than 100 per connection, unset),
 //!   timeouts (`missing-timeout`, `timeout-disabled`, `timeout-too-long`), unknown engines;
 //! - the server: a public listener without TLS (`public-listener-without-tls`), debug logging
-//!   (`verbose-logging`).
+//!   (`verbose-logging`);
+//! - misspelled keys, near misses of known ones (`misspelled-key`, see `config_keys`).
 //!
 //! Durations are integers of seconds (`*_ms` keys in milliseconds) or strings like `"30s"`,
 //! `"5m"`, `"250ms"`.
@@ -64,7 +65,7 @@ pub struct ConfigReview {
 /// ```
 pub fn review_config(text: &str) -> Result<ConfigReview, WorkflowError> {
     let doc = parse_config(text)?;
-    let mut findings = Vec::new();
+    let mut findings = crate::config_keys::misspelled_keys(&doc);
     walk(&doc, "", &mut findings);
     if let Some(t) = doc.as_table() {
         if let Some(conns) = t.get("connections").and_then(|v| v.as_table()) {

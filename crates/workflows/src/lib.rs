@@ -57,6 +57,7 @@ mod assistant;
 mod cache;
 mod caching;
 mod config_generate;
+mod config_keys;
 mod config_review;
 mod db_tools;
 mod demo;
@@ -67,6 +68,7 @@ mod finding;
 mod fingerprint;
 mod fk_graph;
 mod mcp_server;
+mod measure;
 mod privileges;
 mod prompts;
 mod query_lint;
@@ -83,7 +85,7 @@ pub use assistant::{
     ask_codex, AssistantConfig, AssistantError, AssistantOutcome, AssistantProgress, CodexServer,
     CommandSummary, DeniedSummary, McpServerSpec, Tokens,
 };
-pub use cache::{CachedSuggestion, SuggestionCache};
+pub use cache::{cached_outcome, CachedSuggestion, SuggestionCache};
 pub use caching::{
     analyze_caching, parse_query_log, CacheAdvice, CachingReport, QueryGroup, QueryLogEntry,
     StatementKind,
@@ -100,6 +102,7 @@ pub use extract::{
 pub use finding::{sort_findings, Finding, Location, Severity};
 pub use fingerprint::{fingerprint, Fingerprint};
 pub use mcp_server::{serve_mcp, serve_mcp_with, ServeOptions, MAX_LINE, MCP_PROTOCOL_VERSIONS};
+pub use measure::{measure, plan_text, Measured};
 pub use prompts::{
     base_instructions, caching_prompt, config_review_prompt, merge_prompt,
     query_optimization_prompt, schema_analysis_prompt, Prompt, QueryPrompt, SchemaPart,

@@ -71,6 +71,13 @@ impl Generation for AppServerV1 {
         false
     }
 
+    fn auth_request(&self) -> Option<(&'static str, serde_json::Value)> {
+        Some((
+            "getAuthStatus",
+            serde_json::json!({"includeToken": false, "refreshToken": false}),
+        ))
+    }
+
     fn probe_method(&self) -> Option<&'static str> {
         None
     }

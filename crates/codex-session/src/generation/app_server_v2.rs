@@ -488,6 +488,10 @@ impl Generation for AppServerV2 {
         false
     }
 
+    fn auth_request(&self) -> Option<(&'static str, serde_json::Value)> {
+        Some(("account/read", serde_json::json!({"refreshToken": false})))
+    }
+
     fn probe_method(&self) -> Option<&'static str> {
         None
     }

@@ -105,6 +105,13 @@ impl Generation for McpConversation {
         true
     }
 
+    fn auth_request(&self) -> Option<(&'static str, serde_json::Value)> {
+        Some((
+            "getAuthStatus",
+            serde_json::json!({"includeToken": false, "refreshToken": false}),
+        ))
+    }
+
     fn probe_method(&self) -> Option<&'static str> {
         Some(<mcp_proto::Ping as mcp_proto::RequestMethod>::METHOD)
     }
