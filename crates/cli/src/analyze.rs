@@ -4,7 +4,7 @@
 use crate::exit::{Exit, UsageError};
 use crate::policy_bridge::{load_policy, TtyHuman};
 use crate::render;
-use crate::settings::{data_dir, CodexArgs, Format, OutputArgs, Settings};
+use crate::settings::{CodexArgs, Format, OutputArgs, Settings};
 use anyhow::Context as _;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -175,8 +175,24 @@ impl Drop for UrlFile {
     }
 }
 
-fn assistant_config(s: &Settings, db: Option<&UrlFile>) -> anyhow::Result<wf::AssistantConfig> {
-    let policy = load_policy(s.policy.as_deref())?;
+fn assistant_config(
+    s: &Settings,
+    db: Option<&UrlFile>,
+    store: Option<&Arc<xldb_store::Store>>,
+) -> anyhow::Result<wf::AssistantConfig> {
+    let policy = Arc::new(load_policy(s.policy.as_deref())?);
+    let cwd = std::env::current_dir().unwrap_or_else(|_| std::env::temp_dir());
+    // Fleet mode: the store gets every audit record, and queues `ask` when no terminal is
+    // attached.
+    let (audit, queue) = match store {
+        Some(store) => {
+            let explain = crate::fleet::policy_explainer(policy.clone(), cwd.clone());
+            let (audit, queue) =
+                crate::fleet::session_parts(store, s.fleet.approval_wait, explain);
+            (Some(audit), Some(queue))
+        }
+        None => (None, None),
+    };
     let mcp_server = match db {
         Some(f) => Some(wf::McpServerSpec {
             command: std::env::current_exe().context("locating the xldb-codex binary")?,
@@ -196,11 +212,13 @@ fn assistant_config(s: &Settings, db: Option<&UrlFile>) -> anyhow::Result<wf::As
         profile: s.profile.clone(),
         approval_policy: s.approval_policy.clone(),
         sandbox: s.sandbox.clone(),
-        policy: Arc::new(policy),
-        human: TtyHuman::if_interactive(),
+        policy,
+        human: TtyHuman::if_interactive().or(queue),
         audit_log: s.audit_log.clone(),
+        approval_wait: audit.as_ref().map(|_| s.fleet.approval_wait),
+        audit,
         mcp_server,
-        cwd: std::env::current_dir().unwrap_or_else(|_| std::env::temp_dir()),
+        cwd,
         env: Vec::new(),
         protocol: s.protocol,
     })
@@ -365,7 +383,8 @@ pub(crate) async fn ask_once(
         Some(url) => Some(UrlFile::create(url)?),
         None => None,
     };
-    let config = assistant_config(s, url_file.as_ref())?;
+    let store = crate::fleet::open(&s.fleet).await?;
+    let config = assistant_config(s, url_file.as_ref(), store.as_ref())?;
     match wf::ask_codex(&config, text, progress(format)).await {
         Ok(outcome) => Ok(Ok(outcome)),
         Err(e @ AssistantError::Audit { .. }) => Err(e.into()),
@@ -650,16 +669,11 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
         .map_err(|e| UsageError(e.to_string()))?;
     let fp = wf::fingerprint(engine, &sql);
 
-    let cache = if a.no_cache || s.offline {
-        None
-    } else {
-        wf::SuggestionCache::open(&data_dir().join("suggestions.sqlite"), s.cache_ttl)
-            .map_err(|e| tracing::warn!("suggestion cache unavailable: {e}"))
-            .ok()
+    let cache = crate::suggestions::Suggestions::open(&s, a.no_cache, &involved).await?;
+    let cached = match &cache {
+        Some(c) => c.get(&fp, engine).await,
+        None => None,
     };
-    let cached = cache
-        .as_ref()
-        .and_then(|c| c.get(&fp, engine).ok().flatten());
     let involved_refs: Vec<&db_schema::Table> = involved.iter().collect();
     let m = measured.as_ref();
     let prompt = wf::query_optimization_prompt(&wf::QueryPrompt {
@@ -679,7 +693,7 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
     }
     let (outcome, fallback, from_cache) = match cached {
         Some(hit) => (
-            serde_json::from_value::<AssistantOutcomeOwned>(hit.payload)
+            serde_json::from_value::<AssistantOutcomeOwned>(hit)
                 .ok()
                 .map(|o| o.0),
             None,
@@ -700,9 +714,8 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
         })
         .unwrap_or_default();
     if let (Some(c), Some(o), false) = (&cache, &outcome, from_cache) {
-        if let Err(e) = c.put(&fp, engine, &serde_json::to_value(AssistantOutcomeRef(o))?) {
-            tracing::warn!("cannot store the suggestion: {e}");
-        }
+        c.put(&fp, engine, &serde_json::to_value(AssistantOutcomeRef(o))?)
+            .await;
     }
     let mut verification = None;
     if a.verify {

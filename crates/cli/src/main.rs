@@ -16,16 +16,21 @@ use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 mod analyze;
+mod approvals;
+mod audit;
 mod config;
 mod demo;
 mod doctor;
 mod exit;
+mod fleet;
 mod mcp;
 mod policy;
 mod policy_bridge;
 mod render;
 mod schema;
 mod settings;
+mod store;
+mod suggestions;
 mod thorough;
 
 /// Let the OpenAI Codex engine work on your databases, safely.
@@ -66,6 +71,12 @@ enum Command {
     /// Check what this installation can do: engines, the Codex binary and its protocol,
     /// credentials, settings and data folders.
     Doctor(doctor::DoctorArgs),
+    /// Fleet mode: create or migrate the shared store, print its grants.
+    Store(store::StoreCmdArgs),
+    /// Fleet mode: read the shared audit trail.
+    Audit(audit::AuditArgs),
+    /// Fleet mode: list, show, approve, deny or watch the queued `ask`s of every host.
+    Approvals(approvals::ApprovalsArgs),
     /// Print a shell completion script (`xldb-codex completions bash > …`).
     Completions {
         /// The shell.
@@ -112,6 +123,9 @@ fn main() -> ExitCode {
         Command::Config(args) => config::run(args),
         Command::Mcp(args) => mcp::run(args),
         Command::Doctor(args) => doctor::run(args),
+        Command::Store(args) => store::run(args),
+        Command::Audit(args) => audit::run(args),
+        Command::Approvals(args) => approvals::run(args),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

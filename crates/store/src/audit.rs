@@ -70,11 +70,22 @@ impl AuditSink for StoreAuditSink {
     }
 }
 
+/// A point in time to list audit records from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Since {
+    /// This long ago.
+    Ago(Duration),
+    /// This moment.
+    At(SystemTime),
+    /// A timestamp as PostgreSQL reads one (`2026-12-07`, `2026-12-07 17:00:00+00`).
+    Text(String),
+}
+
 /// Which records [`list`] returns.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     /// Only records at or after this time.
-    pub since: Option<SystemTime>,
+    pub since: Option<Since>,
     /// Only records of this host.
     pub host: Option<String>,
     /// Only approval records with this decision (`denied`, `approved`, …).
@@ -104,11 +115,20 @@ pub struct StoredAudit {
 
 /// The records matching `filter`, oldest first.
 pub async fn list(store: &Store, filter: &AuditFilter) -> Result<Vec<StoredAudit>, StoreError> {
-    let since_ms: Option<i64> = filter.since.map(|t| {
+    let ms = |t: &SystemTime| {
         t.duration_since(UNIX_EPOCH)
             .unwrap_or(Duration::ZERO)
             .as_millis() as i64
-    });
+    };
+    let (since_ms, since_text): (Option<i64>, Option<String>) = match &filter.since {
+        None => (None, None),
+        Some(Since::Ago(d)) => (
+            Some(ms(&SystemTime::now().checked_sub(*d).unwrap_or(UNIX_EPOCH))),
+            None,
+        ),
+        Some(Since::At(t)) => (Some(ms(t)), None),
+        Some(Since::Text(t)) => (None, Some(t.clone())),
+    };
     let host = filter.host.clone();
     let decision = filter.decision.clone();
     let limit = filter.limit;
@@ -122,10 +142,11 @@ pub async fn list(store: &Store, filter: &AuditFilter) -> Result<Vec<StoredAudit
                      WHERE ($1::bigint IS NULL OR at >= to_timestamp($1::bigint / 1000.0))
                        AND ($2::text IS NULL OR host = $2)
                        AND ($3::text IS NULL OR (kind = 'approval' AND body->>'decision' = $3))
+                       AND ($5::text IS NULL OR at >= $5::text::timestamptz)
                      ORDER BY id DESC
                      LIMIT $4
                  ) newest ORDER BY 1",
-                &[&since_ms, &host, &decision, &limit],
+                &[&since_ms, &host, &decision, &limit, &since_text],
             )
             .await
         })

@@ -57,7 +57,7 @@ pub use approvals::{
     DECISIONS_CHANNEL, REQUESTS_CHANNEL,
 };
 pub use approver::{Explainer, StoreApprover, DEFAULT_WAIT};
-pub use audit::{list as audit_list, AuditFilter, StoreAuditSink, StoredAudit};
+pub use audit::{list as audit_list, AuditFilter, Since, StoreAuditSink, StoredAudit};
 pub use cache::{SharedSuggestion, SharedSuggestions, SuggestionKey};
 pub use connection::{Identity, Store, DEFAULT_TIMEOUT};
 pub use error::StoreError;

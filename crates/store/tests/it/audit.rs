@@ -1,7 +1,7 @@
 //! The audit trail: records land with host, process and conversation, and read back filtered.
 
 use codex_session::{AuditRecord, AuditSink};
-use xldb_store::{audit_list, AuditFilter, StoreAuditSink};
+use xldb_store::{audit_list, AuditFilter, Since, StoreAuditSink};
 
 use crate::{fresh_url, store_as};
 
@@ -57,11 +57,25 @@ async fn records_are_stored_redacted_and_filtered() {
     let future = audit_list(
         &store,
         &AuditFilter {
-            since: Some(std::time::SystemTime::now() + std::time::Duration::from_secs(3600)),
+            since: Some(Since::At(
+                std::time::SystemTime::now() + std::time::Duration::from_secs(3600),
+            )),
             ..AuditFilter::default()
         },
     )
     .await
     .unwrap();
     assert!(future.is_empty());
+    for since in [Since::Ago(std::time::Duration::from_secs(600)), Since::Text("2000-01-01".into())] {
+        let recent = audit_list(
+            &store,
+            &AuditFilter {
+                since: Some(since),
+                ..AuditFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(recent.len(), 3);
+    }
 }

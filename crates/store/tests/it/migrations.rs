@@ -28,7 +28,7 @@ async fn concurrent_inits_each_succeed_and_apply_once() {
     assert_eq!(fresh, 1, "exactly one init created the schema");
     let rows = pg
         .psql(
-            &url.rsplit('/').next().unwrap().to_owned(),
+            url.rsplit('/').next().unwrap(),
             "SELECT count(*) FROM xldb_codex.schema_migrations",
         )
         .unwrap();
