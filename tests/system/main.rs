@@ -7,6 +7,7 @@ mod client_env;
 mod codex_workflows;
 mod demo;
 mod engines;
+mod fleet;
 mod mcp_cancel;
 mod mcp_client;
 mod mcp_hostile;

@@ -187,8 +187,7 @@ fn assistant_config(
     let (audit, queue) = match store {
         Some(store) => {
             let explain = crate::fleet::policy_explainer(policy.clone(), cwd.clone());
-            let (audit, queue) =
-                crate::fleet::session_parts(store, s.fleet.approval_wait, explain);
+            let (audit, queue) = crate::fleet::session_parts(store, s.fleet.approval_wait, explain);
             (Some(audit), Some(queue))
         }
         None => (None, None),

@@ -102,24 +102,46 @@ pub fn run(args: ApprovalsArgs) -> anyhow::Result<Exit> {
                     println!("conversation {} call {}", e.conversation, e.call_id);
                     println!("why the policy asks: {}", e.explanation);
                     if let Some(by) = &e.decided_by {
-                        println!("decided by {by}{}", e.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default());
+                        println!(
+                            "decided by {by}{}",
+                            e.reason
+                                .as_deref()
+                                .map(|r| format!(": {r}"))
+                                .unwrap_or_default()
+                        );
                     }
                 }
                 Ok(Exit::Ok)
             }
-            ApprovalsCommand::Approve { id, for_session, by, store } => {
-                let answer = if for_session { Answer::ApproveForSession } else { Answer::Approve };
+            ApprovalsCommand::Approve {
+                id,
+                for_session,
+                by,
+                store,
+            } => {
+                let answer = if for_session {
+                    Answer::ApproveForSession
+                } else {
+                    Answer::Approve
+                };
                 decide(&store, id, answer, by.as_deref()).await
             }
-            ApprovalsCommand::Deny { id, reason, by, store } => {
-                decide(&store, id, Answer::Deny { reason }, by.as_deref()).await
-            }
+            ApprovalsCommand::Deny {
+                id,
+                reason,
+                by,
+                store,
+            } => decide(&store, id, Answer::Deny { reason }, by.as_deref()).await,
             ApprovalsCommand::Watch { store, json } => {
                 let store = store.connect().await?;
                 let mut watch = xldb_store::Watch::start(&store).await?;
                 loop {
                     let e = watch.next(&store).await?;
-                    let line = if json { serde_json::to_string(&e)? } else { summary(&e) };
+                    let line = if json {
+                        serde_json::to_string(&e)?
+                    } else {
+                        summary(&e)
+                    };
                     let mut out = std::io::stdout().lock();
                     writeln!(out, "{line}")?;
                     out.flush()?;
@@ -129,7 +151,12 @@ pub fn run(args: ApprovalsArgs) -> anyhow::Result<Exit> {
     })
 }
 
-async fn decide(store: &StoreArgs, id: i64, answer: Answer, by: Option<&str>) -> anyhow::Result<Exit> {
+async fn decide(
+    store: &StoreArgs,
+    id: i64,
+    answer: Answer,
+    by: Option<&str>,
+) -> anyhow::Result<Exit> {
     let store = store.connect().await?;
     let by = approver_name(by, &store);
     match xldb_store::decide(&store, id, &answer, &by).await {

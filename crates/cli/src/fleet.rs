@@ -50,7 +50,12 @@ impl std::str::FromStr for StoreUrl {
 pub struct FleetArgs {
     /// Fleet mode: the shared PostgreSQL store (`postgres://…`) for the audit trail, the
     /// approval queue and the suggestion cache (README, "Running a fleet").
-    #[arg(long, env = "XLDB_CODEX_STORE", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "XLDB_CODEX_STORE",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub store: Option<StoreUrl>,
     /// When the store cannot be reached at start, warn and use the local defaults (JSONL log,
     /// SQLite cache, `ask` denied without a terminal) instead of failing.
@@ -113,7 +118,9 @@ pub async fn open(fleet: &Fleet) -> anyhow::Result<Option<Arc<Store>>> {
             eprintln!("warning: {e:#}; --store-optional: using the local defaults");
             Ok(None)
         }
-        Err(e) => Err(e).context("the fleet store (--store-optional falls back to the local defaults)"),
+        Err(e) => {
+            Err(e).context("the fleet store (--store-optional falls back to the local defaults)")
+        }
     }
 }
 
@@ -151,7 +158,12 @@ pub fn policy_explainer(
 #[derive(Debug, Clone, clap::Args)]
 pub struct StoreArgs {
     /// The shared PostgreSQL store (`postgres://…`).
-    #[arg(long, env = "XLDB_CODEX_STORE", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "XLDB_CODEX_STORE",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub store: Option<StoreUrl>,
     /// Settings file (TOML) whose `store = …` is used without `--store`.
     #[arg(long, env = "XLDB_CODEX_SETTINGS", value_name = "FILE")]

@@ -198,7 +198,9 @@ fn settings_file(explicit: Option<&Path>) -> anyhow::Result<SettingsFile> {
 }
 
 /// `store = …` of the settings file (for the commands that only need the store).
-pub fn store_in_settings(explicit: Option<&Path>) -> anyhow::Result<Option<crate::fleet::StoreUrl>> {
+pub fn store_in_settings(
+    explicit: Option<&Path>,
+) -> anyhow::Result<Option<crate::fleet::StoreUrl>> {
     Ok(settings_file(explicit)?.store)
 }
 

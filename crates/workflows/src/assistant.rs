@@ -400,8 +400,8 @@ async fn converse(
         "danger-full-access" => Sandbox::DangerFullAccess,
         _ => Sandbox::ReadOnly,
     };
-    let turn_timeout =
-        (config.timeout * 4).max(Duration::from_secs(60)) + config.approval_wait.unwrap_or_default();
+    let turn_timeout = (config.timeout * 4).max(Duration::from_secs(60))
+        + config.approval_wait.unwrap_or_default();
     let mut conv_opts = ConversationOptions::new()
         .approval_policy(approval)
         .sandbox(sandbox)

@@ -66,7 +66,10 @@ async fn records_are_stored_redacted_and_filtered() {
     .await
     .unwrap();
     assert!(future.is_empty());
-    for since in [Since::Ago(std::time::Duration::from_secs(600)), Since::Text("2000-01-01".into())] {
+    for since in [
+        Since::Ago(std::time::Duration::from_secs(600)),
+        Since::Text("2000-01-01".into()),
+    ] {
         let recent = audit_list(
             &store,
             &AuditFilter {
