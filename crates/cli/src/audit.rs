@@ -75,10 +75,12 @@ impl FilterArgs {
                 None if t.starts_with(|c: char| c.is_ascii_digit()) && t.len() >= 10 => {
                     Since::Text(t.to_owned())
                 }
-                None => return Err(UsageError(format!(
+                None => {
+                    return Err(UsageError(format!(
                     "`--since {t}`: give a duration (`30m`, `2h`, `7d`) or a date (`2026-12-07`)"
                 ))
-                .into()),
+                    .into())
+                }
             }),
         };
         Ok(AuditFilter {

@@ -6,6 +6,7 @@
 mod approvals;
 mod audit;
 mod cache;
+mod concurrency;
 mod migrations;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
