@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use xldb_testkit::codex::DEFAULT_CODEX_VERSION;
 use xldb_testkit::fake_model::{CodexHome, Item, Script, Step};
 use xldb_testkit::servers::Postgres;
 
@@ -274,4 +275,291 @@ async fn decided_from_another_host(version: &str, approve: bool) {
         );
     }
     drop(model);
+}
+
+/// The store unreachable at start: a clear error that does not show the password, and Codex
+/// is not even started; with `--store-optional` a warning and the local defaults (no human
+/// attached: the `ask` is denied).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_store_fails_clearly_or_falls_back_when_optional() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, db_url) = demo_db(dir.path());
+    let (model, home) = start_model(asking_script()).await;
+    let port = xldb_testkit::servers::free_port().unwrap();
+    let store = format!("postgres://host:fleet-pw-4711@127.0.0.1:{port}/proxy");
+    let run = |optional: bool| {
+        let mut args = vec![
+            "analyze", "schema", "--db", &db_url, "--json", "--store", &store,
+        ];
+        if optional {
+            args.push("--store-optional");
+        }
+        let mut cmd = codex_command(DEFAULT_CODEX_VERSION, &home, &args);
+        cmd.stdin(Stdio::null());
+        async move { cmd.output().await.unwrap() }
+    };
+    let out = run(false).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("unreachable") && stderr.contains("--store-optional"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("fleet-pw-4711"), "{stderr}");
+    assert!(model.requests().is_empty(), "Codex ran without its store");
+
+    let out = run(true).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning") && stderr.contains("local defaults"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("fleet-pw-4711"), "{stderr}");
+    let told = tool_output(&model, "exec_ask").expect("the model heard of the command");
+    assert!(told.to_lowercase().contains("reject"), "{told}");
+}
+
+/// The store killed (SIGKILL) while host A's request waits: the request is denied at once
+/// (nothing is approved without a record), and after the store restarts the same host queues
+/// its next `ask` there and an approval reaches the model. The store needs a password, which
+/// appears in no log line (`-vv`), error or record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_lost_mid_session_denies_and_a_restarted_store_is_used_again() {
+    const PW: &str = "fleet-secret-0815";
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, db_url) = demo_db(dir.path());
+    let mut pg = Postgres::start_with_password(PW).unwrap_or_else(|e| panic!("{e:#}"));
+    let store = format!("postgres://postgres:{PW}@127.0.0.1:{}/postgres", pg.port());
+    let init = cli(dir.path(), "admin", &["store", "init", "--store", &store]).await;
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let script = Script::new([
+        Step::new().item(Item::shell(["perl", "-e", "print 6*7"]).call_id("exec_lost")),
+        Step::new()
+            .hang()
+            .item(Item::shell(["perl", "-e", "print 6*7"]).call_id("exec_ask")),
+        Step::new().message("Schema review.\nRECOMMENDATION: index orders(customer_id)"),
+    ])
+    .select_by_tool_outputs();
+    let (model, home) = start_model(script).await;
+    let mut cmd = codex_command(
+        DEFAULT_CODEX_VERSION,
+        &home,
+        &[
+            "-vv",
+            "analyze",
+            "schema",
+            "--db",
+            &db_url,
+            "--json",
+            "--store",
+            &store,
+            "--approval-wait",
+            "120",
+        ],
+    );
+    cmd.env("XLDB_CODEX_HOST_NAME", "host-a")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut a = cmd.spawn().unwrap();
+    let lost = first_pending(dir.path(), &store, &mut a).await;
+    pg.kill().unwrap();
+    let start = Instant::now();
+    let told = loop {
+        if let Some(told) = tool_output(&model, "exec_lost") {
+            break told;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the pending request was not denied"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(told.to_lowercase().contains("reject"), "{told}");
+    pg.restart().unwrap();
+    model.release_hangs();
+    let entry = first_pending(dir.path(), &store, &mut a).await;
+    assert_ne!(entry["id"], lost["id"]);
+    let id = entry["id"].to_string();
+    let out = cli(
+        dir.path(),
+        "host-b",
+        &[
+            "approvals",
+            "approve",
+            &id,
+            "--as",
+            "bob",
+            "--store",
+            &store,
+        ],
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (v, stderr) = finish(a).await;
+    assert_eq!(v["source"], "codex", "{v}\n{stderr}");
+    assert!(tool_output(&model, "exec_ask").unwrap().contains("42"));
+    assert!(
+        !stderr.contains(PW),
+        "the password is in the log:\n{stderr}"
+    );
+    // The lost request can never be approved: its host's lock went with the store.
+    let show = cli(
+        dir.path(),
+        "host-b",
+        &[
+            "approvals",
+            "show",
+            &lost["id"].to_string(),
+            "--json",
+            "--store",
+            &store,
+        ],
+    )
+    .await;
+    let shown: Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert_eq!(shown["state"], "abandoned", "{shown}");
+    let export = cli(
+        dir.path(),
+        "auditor",
+        &["audit", "export", "--store", &store],
+    )
+    .await;
+    let trail = String::from_utf8_lossy(&export.stdout);
+    assert!(!trail.contains(PW));
+    let approvals: Vec<Value> = trail
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|r| r["event"] == "approval")
+        .collect();
+    assert!(
+        approvals
+            .iter()
+            .all(|r| r["decision"] != "approved"
+                || r["decided_by"].as_str().unwrap().contains("bob")),
+        "{approvals:?}"
+    );
+    assert!(approvals
+        .iter()
+        .any(|r| r["request"]["call_id"] == "exec_ask" && r["decision"] == "approved"));
+}
+
+/// Host A killed with SIGKILL while its request waits: the request is abandoned at once (no
+/// approval can reach a dead session: approving it fails and says why), then expires.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_killed_while_waiting_leaves_a_request_nobody_can_decide() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, db_url) = demo_db(dir.path());
+    let (_model, home) = start_model(asking_script()).await;
+    let store = fresh_store(dir.path());
+    let mut a = host_a(DEFAULT_CODEX_VERSION, &home, &db_url, &store, "6");
+    let entry = first_pending(dir.path(), &store, &mut a).await;
+    let id = entry["id"].to_string();
+    a.start_kill().unwrap();
+    a.wait().await.unwrap();
+    let state = |home: std::path::PathBuf, store: String, id: String| async move {
+        let out = cli(
+            &home,
+            "host-b",
+            &["approvals", "show", &id, "--json", "--store", &store],
+        )
+        .await;
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()["state"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let start = Instant::now();
+    while state(dir.path().into(), store.clone(), id.clone()).await == "pending" {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the dead host's request stayed pending"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let out = cli(
+        dir.path(),
+        "host-b",
+        &["approvals", "approve", &id, "--store", &store],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("abandoned"), "{stderr}");
+    tokio::time::sleep(Duration::from_millis(
+        (entry["expires_ms"].as_i64().unwrap() - entry["created_ms"].as_i64().unwrap()) as u64,
+    ))
+    .await;
+    assert_eq!(
+        state(dir.path().into(), store.clone(), id.clone()).await,
+        "expired"
+    );
+}
+
+/// The suggestion cache in the store: host B (another process, another data folder) gets host
+/// A's suggestion without asking Codex; `--no-cache` asks again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_suggestion_cache_is_shared_by_two_hosts_and_no_cache_bypasses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = Script::new([
+        Step::new().message("Use an index.\nRECOMMENDATION: index t(id)\n```sql\nSELECT id FROM t WHERE id = 1\n```"),
+        Step::new().message("Asked again."),
+    ]);
+    let (model, home) = start_model(script).await;
+    let store = fresh_store(dir.path());
+    let run = |host: &'static str,
+               data: &'static str,
+               sql: &'static str,
+               extra: &'static [&'static str]| {
+        let mut args = vec![
+            "analyze", "query", "--engine", "postgres", "--sql", sql, "--json", "--store", &store,
+        ];
+        args.extend(extra);
+        let mut cmd = codex_command(DEFAULT_CODEX_VERSION, &home, &args);
+        cmd.env("XLDB_CODEX_HOST_NAME", host)
+            .env("XDG_DATA_HOME", dir.path().join(data))
+            .stdin(Stdio::null());
+        async move {
+            let out = cmd.output().await.unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            serde_json::from_slice::<Value>(&out.stdout).unwrap()
+        }
+    };
+    let a = run("host-a", "data-a", "SELECT * FROM t WHERE id = 1", &[]).await;
+    assert_eq!(a["cached"], false, "{a}");
+    let asked = model.requests().len();
+    assert!(asked > 0);
+    // Same shape, other literal, other host and data folder: served from the store.
+    let b = run("host-b", "data-b", "SELECT * FROM t WHERE id = 42", &[]).await;
+    assert_eq!(b["cached"], true, "{b}");
+    assert_eq!(model.requests().len(), asked, "host B asked Codex");
+    assert_eq!(
+        b["codex"]["recommendations"], a["codex"]["recommendations"],
+        "{b}"
+    );
+    let c = run(
+        "host-b",
+        "data-b",
+        "SELECT * FROM t WHERE id = 7",
+        &["--no-cache"],
+    )
+    .await;
+    assert_eq!(c["cached"], false, "{c}");
+    assert!(
+        model.requests().len() > asked,
+        "--no-cache did not ask Codex"
+    );
 }

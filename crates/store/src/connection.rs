@@ -74,6 +74,13 @@ impl Store {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(DEFAULT_TIMEOUT);
         }
+        // A record is committed only once durable, whatever the server's default: a decision
+        // must never outlive its record, even when the store crashes.
+        let options = match config.get_options() {
+            Some(o) => format!("{o} -c synchronous_commit=on"),
+            None => "-c synchronous_commit=on".to_owned(),
+        };
+        config.options(&options);
         if config.get_application_name().is_none() {
             config.application_name("xldb-codex");
         }

@@ -32,6 +32,9 @@
 //! # let _ = (audit, human); Ok(()) }
 //! ```
 //!
+//! Every connection commits with `synchronous_commit = on`, whatever the server's default:
+//! an audit record or a decision is durable before its statement returns.
+//!
 //! The URL's password stays in the driver's configuration: errors, logs and records show the
 //! URL redacted. TLS is not spoken (`NoTls`): reach a remote store through a tunnel or a
 //! local pooler.

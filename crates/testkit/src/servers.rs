@@ -348,7 +348,7 @@ impl Postgres {
     ) -> Result<()> {
         wait_until("PostgreSQL", process, log, || {
             Command::new("psql")
-                .env("PGPASSWORD", password.as_deref().unwrap_or(""))
+                .env("PGPASSWORD", password.unwrap_or(""))
                 .args([
                     "-X",
                     "-h",
@@ -384,6 +384,11 @@ impl Postgres {
     pub fn restart(&mut self) -> Result<()> {
         let dir = self.process.dir.clone();
         let log = dir.join("server.log");
+        // After a kill the old postmaster may linger as an unreaped zombie, whose pid would
+        // make the new one refuse to start; every process of the old server is dead.
+        let _ = std::fs::remove_file(dir.join("data/postmaster.pid"));
+        let _ = std::fs::remove_file(dir.join(format!(".s.PGSQL.{}.lock", self.port)));
+        let _ = std::fs::remove_file(dir.join(format!(".s.PGSQL.{}", self.port)));
         let cmd = postgres_command(
             &self.bin.join("postgres"),
             &dir.join("data"),
