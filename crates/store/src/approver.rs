@@ -17,9 +17,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use codex_session::{
-    ApprovalDecision, ApprovalHandler, ApprovalRequest, AuditRecord, Decision, HandlerError,
-};
+use codex_session::{ApprovalDecision, ApprovalHandler, ApprovalRequest, Decision, HandlerError};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::approvals::DECISIONS_CHANNEL;
@@ -88,8 +86,10 @@ impl StoreApprover {
     async fn queue_and_wait(
         &self,
         request: &ApprovalRequest,
-        explanation: serde_json::Value,
+        mut explanation: serde_json::Value,
     ) -> Result<ApprovalDecision, StoreError> {
+        // The policy's explanation quotes the command: redacted like the request.
+        xldb_redact::redact_json(&mut explanation);
         let listener = self.listener().await?;
         let mut signals = listener.subscribe();
         let mut body = serde_json::to_value(request).unwrap_or(serde_json::Value::Null);
@@ -100,6 +100,9 @@ impl StoreApprover {
         let pid = i32::try_from(identity.pid).unwrap_or(i32::MAX);
         let wait_secs = self.wait.as_secs_f64();
         let lock_key = listener.lock_key.unwrap_or_default();
+        // The request, its audit record and its NOTIFY in one statement: one round trip.
+        let queued = serde_json::json!({"conversation_id": request.conversation_id(),
+            "request": body, "explanation": explanation, "wait_secs": self.wait.as_secs()});
         let row = self
             .store
             .limit(listener.client.query_one(
@@ -108,7 +111,12 @@ impl StoreApprover {
                          call_id, kind, subject, request, explanation, waiter_lock)
                      VALUES (clock_timestamp() + make_interval(secs => $1), $2, $3, $4, $5, $6, $7,
                              $8::text::jsonb, $9::text::jsonb, $10)
-                     RETURNING id)
+                     RETURNING id, host, pid, conversation),
+                 audited AS (
+                     INSERT INTO xldb_codex.audit (at, host, pid, conversation, kind, body)
+                     SELECT clock_timestamp(), r.host, r.pid, r.conversation, 'approval_queued',
+                            jsonb_build_object('request_id', r.id) || $11::text::jsonb
+                     FROM r)
                  SELECT id, pg_notify('xldb_codex_requests', id::text) FROM r",
                 &[
                     &wait_secs,
@@ -121,6 +129,7 @@ impl StoreApprover {
                     &body.to_string(),
                     &explanation.to_string(),
                     &lock_key,
+                    &queued.to_string(),
                 ],
             ))
             .await?;
@@ -129,23 +138,11 @@ impl StoreApprover {
             store: Some(self.store.clone()),
             id,
         };
-        crate::audit::append(
-            &self.store,
-            &AuditRecord::new(
-                "approval_queued",
-                serde_json::json!({"request_id": id, "conversation_id": request.conversation_id(),
-                    "request": body, "explanation": explanation, "wait_secs": self.wait.as_secs()}),
-            ),
-        )
-        .await?;
         tracing::info!(id, subject = %subject, "approval request queued in the store");
         let deadline = tokio::time::Instant::now() + self.wait;
         let wanted = id.to_string();
+        // Nobody can have decided a request not yet announced: wait first, then look.
         loop {
-            if let Some(d) = self.decision(id).await? {
-                withdraw.store = None;
-                return Ok(d);
-            }
             // Wait for our notification, the poll tick, the deadline or the loss of the store.
             let tick = tokio::time::sleep(POLL);
             tokio::pin!(tick);
@@ -174,6 +171,10 @@ impl StoreApprover {
                     .decision(id)
                     .await?
                     .unwrap_or_else(|| to_decision(id, "expired", "expired", None)));
+            }
+            if let Some(d) = self.decision(id).await? {
+                withdraw.store = None;
+                return Ok(d);
             }
         }
     }

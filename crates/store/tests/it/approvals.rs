@@ -26,7 +26,8 @@ fn exec(conversation: &str, argv: &[&str]) -> ApprovalRequest {
 fn approver(store: Arc<Store>, wait: Duration) -> Arc<StoreApprover> {
     Arc::new(
         StoreApprover::new(store, wait).with_explainer(|_| {
-            serde_json::json!({"decision": "ask", "explanation": [{"reason": "`frobnicate` is not a known program"}]})
+            serde_json::json!({"decision": "ask", "explanation": [{"reason": "`frobnicate` is not a known program",
+                "subject": "frobnicate --url postgres://u:hunter2@db/x"}]})
         }),
     )
 }
@@ -295,4 +296,26 @@ async fn the_printed_grants_let_hosts_append_but_never_change_the_trail() {
         .await
         .unwrap();
     assert_eq!(waiting.await.unwrap().unwrap().decision, Decision::Approved);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approving_for_the_session_reaches_the_host_as_such() {
+    let url = fresh_url().await;
+    let host = approver(store_as(&url, "host-a").await, Duration::from_secs(60));
+    let waiting = {
+        let host = host.clone();
+        tokio::spawn(async move { host.decide(&exec("c", &["frobnicate"])).await })
+    };
+    let laptop = store_as(&url, "laptop").await;
+    let mut watch = xldb_store::Watch::start(&laptop).await.unwrap();
+    let entry = tokio::time::timeout(Duration::from_secs(20), watch.next(&laptop))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(entry.state, State::Pending);
+    decide(&laptop, entry.id, &Answer::ApproveForSession, "alice")
+        .await
+        .unwrap();
+    let answer = waiting.await.unwrap().unwrap();
+    assert_eq!(answer.decision, Decision::ApprovedForSession);
 }
