@@ -188,8 +188,25 @@ async fn decided_from_another_host(version: &str, approve: bool) {
     let (_db, db_url) = demo_db(dir.path());
     let (model, home) = start_model(asking_script()).await;
     let store = fresh_store(dir.path());
+    // A watcher on host B streams the request as it is queued.
+    let mut watch = tokio::process::Command::from(xldb(dir.path()));
+    watch
+        .args(["approvals", "watch", "--json", "--store", &store])
+        .stdout(Stdio::piped())
+        .kill_on_drop(true);
+    let mut watch = watch.spawn().unwrap();
+    let mut watched =
+        tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(watch.stdout.take().unwrap()));
     let mut a = host_a(version, &home, &db_url, &store, "120");
     let entry = first_pending(dir.path(), &store, &mut a).await;
+    let streamed = tokio::time::timeout(Duration::from_secs(30), watched.next_line())
+        .await
+        .expect("the watcher printed the request")
+        .unwrap()
+        .unwrap();
+    let streamed: Value = serde_json::from_str(&streamed).unwrap();
+    assert_eq!(streamed["id"], entry["id"], "{streamed}");
+    watch.start_kill().unwrap();
     assert_eq!(entry["host"], "host-a", "{entry}");
     assert_eq!(entry["state"], "pending", "{entry}");
     assert!(

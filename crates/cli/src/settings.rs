@@ -389,4 +389,36 @@ mod tests {
         assert_eq!(crate::exit::code_for(&err), crate::exit::Exit::Usage);
         assert!(err.to_string().contains("at least 2000"), "{err}");
     }
+
+    #[test]
+    fn the_store_comes_from_the_flag_or_the_file_and_never_shows_its_password() {
+        assert_eq!(resolve(&[], "").unwrap().fleet.store, None);
+        let file = "store = \"postgres://host:hunter2@db/proxy\"\napproval_wait = 30\n";
+        let s = resolve(&[], file).unwrap();
+        let url = s.fleet.store.clone().unwrap();
+        assert_eq!(url.expose(), "postgres://host:hunter2@db/proxy");
+        assert_eq!(s.fleet.approval_wait, Duration::from_secs(30));
+        assert!(!format!("{s:?}").contains("hunter2"), "{s:?}");
+        assert!(!url.to_string().contains("hunter2"));
+        let flag = resolve(
+            &[
+                "--store",
+                "postgres://other@db/x",
+                "--approval-wait",
+                "5",
+                "--store-optional",
+            ],
+            file,
+        )
+        .unwrap();
+        assert_eq!(flag.fleet.store.unwrap().expose(), "postgres://other@db/x");
+        assert_eq!(flag.fleet.approval_wait, Duration::from_secs(5));
+        assert!(flag.fleet.optional);
+        assert_eq!(
+            resolve(&[], "").unwrap().fleet.approval_wait,
+            Duration::from_secs(300)
+        );
+        let err = resolve(&["--approval-wait", "0"], "").unwrap_err();
+        assert_eq!(crate::exit::code_for(&err), crate::exit::Exit::Usage);
+    }
 }
