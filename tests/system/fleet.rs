@@ -139,6 +139,16 @@ async fn finish(child: tokio::process::Child) -> (Value, String) {
     (v, stderr)
 }
 
+/// `approvals approve|deny …` from host B, which must succeed.
+async fn decide_as(home: &std::path::Path, args: &[&str]) {
+    let out = cli(home, "host-b", args).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The approval records of the store's audit trail.
 async fn approval_records(home: &std::path::Path, store: &str, extra: &[&str]) -> Vec<Value> {
     let mut args = vec!["audit", "list", "--json", "--store", store];
@@ -215,35 +225,20 @@ async fn decided_from_another_host(version: &str, approve: bool) {
     );
     assert_eq!(entry["explanation"]["decision"], "ask", "{entry}");
     let id = entry["id"].to_string();
-    let args: Vec<&str> = if approve {
-        vec![
-            "approvals",
-            "approve",
-            &id,
-            "--as",
-            "bob",
-            "--store",
-            &store,
-        ]
-    } else {
-        vec![
-            "approvals",
-            "deny",
-            &id,
-            "--as",
-            "bob",
-            "--reason",
-            "not on prod",
-            "--store",
-            &store,
-        ]
-    };
-    let out = cli(dir.path(), "host-b", &args).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let mut args = vec![
+        "approvals",
+        "approve",
+        &id,
+        "--as",
+        "bob",
+        "--store",
+        &store,
+    ];
+    if !approve {
+        args[1] = "deny";
+        args.extend(["--reason", "not on prod"]);
+    }
+    decide_as(dir.path(), &args).await;
     // A second approver is told it is decided already; nothing changes.
     let again = cli(
         dir.path(),
@@ -403,9 +398,8 @@ async fn a_store_lost_mid_session_denies_and_a_restarted_store_is_used_again() {
     let entry = first_pending(dir.path(), &store, &mut a).await;
     assert_ne!(entry["id"], lost["id"]);
     let id = entry["id"].to_string();
-    let out = cli(
+    decide_as(
         dir.path(),
-        "host-b",
         &[
             "approvals",
             "approve",
@@ -417,11 +411,6 @@ async fn a_store_lost_mid_session_denies_and_a_restarted_store_is_used_again() {
         ],
     )
     .await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let (v, stderr) = finish(a).await;
     assert_eq!(v["source"], "codex", "{v}\n{stderr}");
     assert!(tool_output(&model, "exec_ask").unwrap().contains("42"));

@@ -45,9 +45,9 @@ impl std::str::FromStr for StoreUrl {
     }
 }
 
-/// The store flags of every command that may talk to Codex.
+/// `--store URL` (and `XLDB_CODEX_STORE`), the same flag for every command that has it.
 #[derive(Debug, Clone, clap::Args)]
-pub struct FleetArgs {
+pub struct StoreFlag {
     /// Fleet mode: the shared PostgreSQL store (`postgres://…`) for the audit trail, the
     /// approval queue and the suggestion cache (README, "Running a fleet").
     #[arg(
@@ -57,6 +57,13 @@ pub struct FleetArgs {
         hide_env_values = true
     )]
     pub store: Option<StoreUrl>,
+}
+
+/// The store flags of every command that may talk to Codex.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FleetArgs {
+    #[command(flatten)]
+    pub store: StoreFlag,
     /// When the store cannot be reached at start, warn and use the local defaults (JSONL log,
     /// SQLite cache, `ask` denied without a terminal) instead of failing.
     #[arg(long)]
@@ -89,7 +96,7 @@ impl FleetArgs {
             return Err(UsageError("`--approval-wait` must be at least 1 second".into()).into());
         }
         Ok(Fleet {
-            store: self.store.clone().or(store),
+            store: self.store.store.clone().or(store),
             optional: self.store_optional,
             approval_wait: Duration::from_secs(wait),
         })
@@ -157,14 +164,8 @@ pub fn policy_explainer(
 /// its environment variable, or the settings file.
 #[derive(Debug, Clone, clap::Args)]
 pub struct StoreArgs {
-    /// The shared PostgreSQL store (`postgres://…`).
-    #[arg(
-        long,
-        env = "XLDB_CODEX_STORE",
-        value_name = "URL",
-        hide_env_values = true
-    )]
-    pub store: Option<StoreUrl>,
+    #[command(flatten)]
+    pub store: StoreFlag,
     /// Settings file (TOML) whose `store = …` is used without `--store`.
     #[arg(long, env = "XLDB_CODEX_SETTINGS", value_name = "FILE")]
     pub settings: Option<std::path::PathBuf>,
@@ -173,7 +174,7 @@ pub struct StoreArgs {
 impl StoreArgs {
     /// The store URL, or a usage error saying how to give one.
     pub fn url(&self) -> anyhow::Result<StoreUrl> {
-        match &self.store {
+        match &self.store.store {
             Some(u) => Ok(u.clone()),
             None => crate::settings::store_in_settings(self.settings.as_deref())?.ok_or_else(|| {
                 UsageError(

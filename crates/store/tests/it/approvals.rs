@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use codex_session::{ApprovalHandler, ApprovalRequest, Decision, ExecApproval};
+use codex_session::{ApprovalDecision, ApprovalHandler, ApprovalRequest, Decision, ExecApproval};
 use xldb_store::{
     approval_show, approvals_list, decide, grants_sql, Answer, Roles, State, Store, StoreApprover,
     StoreError,
@@ -43,6 +43,22 @@ async fn pending_one(store: &Store) -> xldb_store::ApprovalEntry {
         assert!(start.elapsed() < Duration::from_secs(20), "{pending:?}");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+type Waiting = tokio::task::JoinHandle<Result<ApprovalDecision, codex_session::HandlerError>>;
+
+/// A fresh store with host A waiting on one request (`frobnicate`, conversation `c`): the
+/// store's URL, host A's approver, its wait, an approver's store and the request's id.
+async fn one_waiting() -> (String, Arc<StoreApprover>, Waiting, Arc<Store>, i64) {
+    let url = fresh_url().await;
+    let host = approver(store_as(&url, "host-a").await, Duration::from_secs(60));
+    let waiting = {
+        let host = host.clone();
+        tokio::spawn(async move { host.decide(&exec("c", &["frobnicate"])).await })
+    };
+    let laptop = store_as(&url, "laptop").await;
+    let id = pending_one(&laptop).await.id;
+    (url, host, waiting, laptop, id)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,14 +114,7 @@ async fn an_approval_from_another_machine_wakes_the_waiting_host_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_denial_carries_its_reason_and_racing_approvers_get_one_winner() {
-    let url = fresh_url().await;
-    let host = approver(store_as(&url, "host-a").await, Duration::from_secs(60));
-    let waiting = {
-        let host = host.clone();
-        tokio::spawn(async move { host.decide(&exec("c", &["frobnicate"])).await })
-    };
-    let laptop = store_as(&url, "laptop").await;
-    let id = pending_one(&laptop).await.id;
+    let (url, _host, waiting, _laptop, id) = one_waiting().await;
     let racers = (0..8).map(|i| {
         let url = url.clone();
         tokio::spawn(async move {
@@ -184,14 +193,7 @@ async fn a_deny_verdict_is_never_queued() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wait_the_session_abandons_is_withdrawn_and_cannot_be_approved() {
-    let url = fresh_url().await;
-    let host = approver(store_as(&url, "host-a").await, Duration::from_secs(60));
-    let waiting = {
-        let host = host.clone();
-        tokio::spawn(async move { host.decide(&exec("c", &["frobnicate"])).await })
-    };
-    let laptop = store_as(&url, "laptop").await;
-    let id = pending_one(&laptop).await.id;
+    let (url, host, waiting, laptop, id) = one_waiting().await;
     waiting.abort();
     let start = Instant::now();
     loop {
