@@ -569,3 +569,33 @@ async fn the_suggestion_cache_is_shared_by_two_hosts_and_no_cache_bypasses_it() 
         "--no-cache did not ask Codex"
     );
 }
+
+/// Nobody answers within `--approval-wait`: the request is denied, the model is told, and the
+/// expiry is recorded in the queue and the audit trail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unanswered_request_expires_denied_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, db_url) = demo_db(dir.path());
+    let (model, home) = start_model(asking_script()).await;
+    let store = fresh_store(dir.path());
+    let a = host_a(DEFAULT_CODEX_VERSION, &home, &db_url, &store, "2");
+    let (v, stderr) = finish(a).await;
+    assert_eq!(v["source"], "codex", "{v}\n{stderr}");
+    let told = tool_output(&model, "exec_ask").expect("the model heard of the command");
+    assert!(told.to_lowercase().contains("reject"), "{told}");
+    let out = cli(
+        dir.path(),
+        "host-b",
+        &["approvals", "list", "--all", "--json", "--store", &store],
+    )
+    .await;
+    let all: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(all[0]["state"], "expired", "{all}");
+    let records = approval_records(dir.path(), &store, &["--decision", "denied"]).await;
+    assert!(
+        records
+            .iter()
+            .any(|r| r["body"]["explanation"]["human"]["decision"] == "expired"),
+        "{records:?}"
+    );
+}
