@@ -149,6 +149,15 @@ async fn decide_as(home: &std::path::Path, args: &[&str]) {
     );
 }
 
+/// `approvals approve ID --as bob` from host B, which must succeed.
+async fn approve_as_bob(home: &std::path::Path, store: &str, id: &str) {
+    decide_as(
+        home,
+        &["approvals", "approve", id, "--as", "bob", "--store", store],
+    )
+    .await;
+}
+
 /// The approval records of the store's audit trail.
 async fn approval_records(home: &std::path::Path, store: &str, extra: &[&str]) -> Vec<Value> {
     let mut args = vec!["audit", "list", "--json", "--store", store];
@@ -225,20 +234,13 @@ async fn decided_from_another_host(version: &str, approve: bool) {
     );
     assert_eq!(entry["explanation"]["decision"], "ask", "{entry}");
     let id = entry["id"].to_string();
-    let mut args = vec![
-        "approvals",
-        "approve",
-        &id,
-        "--as",
-        "bob",
-        "--store",
-        &store,
-    ];
-    if !approve {
-        args[1] = "deny";
-        args.extend(["--reason", "not on prod"]);
+    if approve {
+        approve_as_bob(dir.path(), &store, &id).await;
+    } else {
+        let reason = ["--reason", "not on prod"];
+        let deny = ["approvals", "deny", &id, "--as", "bob", "--store", &store];
+        decide_as(dir.path(), &[&deny[..], &reason[..]].concat()).await;
     }
-    decide_as(dir.path(), &args).await;
     // A second approver is told it is decided already; nothing changes.
     let again = cli(
         dir.path(),
@@ -398,19 +400,7 @@ async fn a_store_lost_mid_session_denies_and_a_restarted_store_is_used_again() {
     let entry = first_pending(dir.path(), &store, &mut a).await;
     assert_ne!(entry["id"], lost["id"]);
     let id = entry["id"].to_string();
-    decide_as(
-        dir.path(),
-        &[
-            "approvals",
-            "approve",
-            &id,
-            "--as",
-            "bob",
-            "--store",
-            &store,
-        ],
-    )
-    .await;
+    approve_as_bob(dir.path(), &store, &id).await;
     let (v, stderr) = finish(a).await;
     assert_eq!(v["source"], "codex", "{v}\n{stderr}");
     assert!(tool_output(&model, "exec_ask").unwrap().contains("42"));

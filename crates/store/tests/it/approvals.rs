@@ -302,19 +302,13 @@ async fn the_printed_grants_let_hosts_append_but_never_change_the_trail() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn approving_for_the_session_reaches_the_host_as_such() {
-    let url = fresh_url().await;
-    let host = approver(store_as(&url, "host-a").await, Duration::from_secs(60));
-    let waiting = {
-        let host = host.clone();
-        tokio::spawn(async move { host.decide(&exec("c", &["frobnicate"])).await })
-    };
-    let laptop = store_as(&url, "laptop").await;
+    let (_url, _host, waiting, laptop, id) = one_waiting().await;
     let mut watch = xldb_store::Watch::start(&laptop).await.unwrap();
     let entry = tokio::time::timeout(Duration::from_secs(20), watch.next(&laptop))
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(entry.state, State::Pending);
+    assert_eq!((entry.id, entry.state), (id, State::Pending));
     decide(&laptop, entry.id, &Answer::ApproveForSession, "alice")
         .await
         .unwrap();
