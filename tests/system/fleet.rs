@@ -17,7 +17,7 @@ use xldb_testkit::fake_model::{CodexHome, Item, Script, Step};
 use xldb_testkit::servers::Postgres;
 
 use crate::codex_workflows::{codex_command, start_model, tool_output};
-use crate::util::{demo_db, xldb};
+use crate::util::{assert_success, demo_db, xldb};
 
 /// A fresh database on the shared PostgreSQL, initialised with `store init`; its URL.
 fn fresh_store(home: &std::path::Path) -> String {
@@ -33,11 +33,7 @@ fn fresh_store(home: &std::path::Path) -> String {
         .args(["store", "init", "--store", &url])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("GRANT SELECT, INSERT ON xldb_codex.audit")
     );
@@ -68,11 +64,7 @@ async fn first_pending(
             &["approvals", "list", "--json", "--store", store],
         )
         .await;
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out);
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         if let Some(first) = v.as_array().and_then(|a| a.first()) {
             return first.clone();
@@ -142,11 +134,7 @@ async fn finish(child: tokio::process::Child) -> (Value, String) {
 /// `approvals approve|deny …` from host B, which must succeed.
 async fn decide_as(home: &std::path::Path, args: &[&str]) {
     let out = cli(home, "host-b", args).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
 }
 
 /// `approvals approve ID --as bob` from host B, which must succeed.
@@ -163,11 +151,7 @@ async fn approval_records(home: &std::path::Path, store: &str, extra: &[&str]) -
     let mut args = vec!["audit", "list", "--json", "--store", store];
     args.extend(extra);
     let out = cli(home, "auditor", &args).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     v.as_array()
         .unwrap()
@@ -346,11 +330,7 @@ async fn a_store_lost_mid_session_denies_and_a_restarted_store_is_used_again() {
     let mut pg = Postgres::start_with_password(PW).unwrap_or_else(|e| panic!("{e:#}"));
     let store = format!("postgres://postgres:{PW}@127.0.0.1:{}/postgres", pg.port());
     let init = cli(dir.path(), "admin", &["store", "init", "--store", &store]).await;
-    assert!(
-        init.status.success(),
-        "{}",
-        String::from_utf8_lossy(&init.stderr)
-    );
+    assert_success(&init);
     let script = Script::new([
         Step::new().item(Item::shell(["perl", "-e", "print 6*7"]).call_id("exec_lost")),
         Step::new()
@@ -526,11 +506,7 @@ async fn the_suggestion_cache_is_shared_by_two_hosts_and_no_cache_bypasses_it() 
             .stdin(Stdio::null());
         async move {
             let out = cmd.output().await.unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            assert_success(&out);
             serde_json::from_slice::<Value>(&out.stdout).unwrap()
         }
     };
