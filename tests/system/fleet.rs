@@ -388,7 +388,8 @@ async fn a_store_lost_mid_session_denies_and_a_restarted_store_is_used_again() {
         !stderr.contains(PW),
         "the password is in the log:\n{stderr}"
     );
-    // The lost request can never be approved: its host's lock went with the store.
+    // The lost request can never be approved: its host's lock went with the store, and the
+    // host closed it once it reconnected.
     let show = cli(
         dir.path(),
         "host-b",
@@ -403,7 +404,12 @@ async fn a_store_lost_mid_session_denies_and_a_restarted_store_is_used_again() {
     )
     .await;
     let shown: Value = serde_json::from_slice(&show.stdout).unwrap();
-    assert_eq!(shown["state"], "abandoned", "{shown}");
+    // (abandoned when the store came back, then closed by its host on reconnection)
+    assert_eq!(shown["state"], "expired", "{shown}");
+    assert_eq!(
+        shown["reason"], "the host lost the store while waiting",
+        "{shown}"
+    );
     let export = cli(
         dir.path(),
         "auditor",

@@ -34,6 +34,9 @@ pub struct StoreApprover {
     wait: Duration,
     explain: Option<Arc<Explainer>>,
     listener: tokio::sync::Mutex<Option<Arc<Listener>>>,
+    /// Requests given up when the connection was lost: closed as `expired` on reconnection,
+    /// in case the store still held their host's lock (a connection cut without a reset).
+    abandoned: std::sync::Mutex<Vec<i64>>,
 }
 
 impl std::fmt::Debug for StoreApprover {
@@ -59,6 +62,7 @@ impl StoreApprover {
             wait,
             explain: None,
             listener: tokio::sync::Mutex::new(None),
+            abandoned: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -79,6 +83,16 @@ impl StoreApprover {
         }
         let l = Arc::new(Listener::start(&self.store, DECISIONS_CHANNEL, true).await?);
         *slot = Some(l.clone());
+        let abandoned = self
+            .abandoned
+            .lock()
+            .map(|mut ids| std::mem::take(&mut *ids))
+            .unwrap_or_default();
+        for id in abandoned {
+            if let Err(e) = expire(&self.store, id, "the host lost the store while waiting").await {
+                tracing::warn!(id, error = %e, "could not close an abandoned approval request");
+            }
+        }
         Ok(l)
     }
 
@@ -153,8 +167,12 @@ impl StoreApprover {
                         Ok(Signal::Notified(_)) => {}
                         Err(RecvError::Lagged(_)) => break false,
                         Ok(Signal::Lost) | Err(RecvError::Closed) => {
-                            // The lock went with the connection: the request is abandoned.
+                            // The lock went with the connection: the request is abandoned
+                            // (and closed for good once the store is back).
                             withdraw.store = None;
+                            if let Ok(mut ids) = self.abandoned.lock() {
+                                ids.push(id);
+                            }
                             return Err(self.store.unreachable(format!(
                                 "the connection was lost while approval request {id} was pending"
                             )));
