@@ -32,6 +32,25 @@ pub(crate) async fn run_with_codex_version(
     home: &CodexHome,
     args: &[&str],
 ) -> (std::process::ExitStatus, String, String) {
+    let mut cmd = codex_command(version, home, args);
+    let out = tokio::time::timeout(Duration::from_secs(400), cmd.output())
+        .await
+        .expect("xldb-codex finished in time")
+        .expect("run xldb-codex");
+    (
+        out.status,
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The CLI with `args` against the real codex `version` with `home`'s CODEX_HOME (killed when
+/// dropped).
+pub(crate) fn codex_command(
+    version: &str,
+    home: &CodexHome,
+    args: &[&str],
+) -> tokio::process::Command {
     let codex = codex_bin(version).unwrap_or_else(|e| panic!("{e}"));
     let mut cmd = tokio::process::Command::new(xldb_bin());
     cmd.args(args)
@@ -44,23 +63,16 @@ pub(crate) async fn run_with_codex_version(
         .env("XDG_DATA_HOME", home.root().join("data"))
         .env_remove("OPENAI_API_KEY")
         .env_remove("CODEX_BIN")
+        .env_remove("XLDB_CODEX_STORE")
         .kill_on_drop(true);
     for (k, v) in home.envs() {
         cmd.env(k, v);
     }
-    let out = tokio::time::timeout(Duration::from_secs(400), cmd.output())
-        .await
-        .expect("xldb-codex finished in time")
-        .expect("run xldb-codex");
-    (
-        out.status,
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    cmd
 }
 
 /// The fake model playing `script`, and a `CODEX_HOME` that points codex at it.
-async fn start_model(script: Script) -> (FakeModel, CodexHome) {
+pub(crate) async fn start_model(script: Script) -> (FakeModel, CodexHome) {
     let model = FakeModel::start(script).await.unwrap();
     let home = CodexHome::new(&model).unwrap();
     (model, home)
@@ -74,7 +86,7 @@ async fn run_ok(version: &str, home: &CodexHome, args: &[&str]) -> (String, Stri
     (stdout, stderr)
 }
 
-fn sqlite_shell(db: &Path, sql: &str, call_id: &str) -> Step {
+pub(crate) fn sqlite_shell(db: &Path, sql: &str, call_id: &str) -> Step {
     Step::new().item(
         Item::shell([
             "sqlite3".to_string(),
@@ -148,7 +160,7 @@ fn assert_server(v: &Value, version: &str, protocol: &str, detected: bool) {
 
 /// The tool output the model received for `call_id`, if it did (a text, or 0.169's list of
 /// `input_text` parts for an MCP tool, joined by newlines).
-fn tool_output(model: &FakeModel, call_id: &str) -> Option<String> {
+pub(crate) fn tool_output(model: &FakeModel, call_id: &str) -> Option<String> {
     model.requests().iter().find_map(|r| {
         r.tool_output(call_id).map(str::to_string).or_else(|| {
             r.input().iter().find_map(|item| {

@@ -9,6 +9,7 @@ mod codex_liveness;
 mod codex_workflows;
 mod demo;
 mod engines;
+mod fleet;
 mod interrupt;
 mod mcp_cancel;
 mod mcp_client;

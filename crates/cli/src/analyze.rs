@@ -6,7 +6,7 @@ use crate::input;
 use crate::interrupt;
 use crate::policy_bridge::{load_policy, TtyHuman};
 use crate::render;
-use crate::settings::{data_dir, CodexArgs, Format, OutputArgs, Settings};
+use crate::settings::{CodexArgs, Format, OutputArgs, Settings};
 use crate::spinner;
 use anyhow::Context as _;
 use serde_json::json;
@@ -193,8 +193,23 @@ fn engine_of(db: Option<&str>, engine: Option<&str>) -> anyhow::Result<Dialect> 
 /// How Codex is run. With a database, our MCP server is registered, and the URL (which may
 /// hold a password) is handed to it in its own environment only (`XLDB_CODEX_DB`, which
 /// `mcp serve` reads), through Codex's standard input: never a command line, never a file.
-fn assistant_config(s: &Settings, db: Option<&str>) -> anyhow::Result<wf::AssistantConfig> {
-    let policy = load_policy(&s.policy)?;
+fn assistant_config(
+    s: &Settings,
+    db: Option<&str>,
+    store: Option<&Arc<xldb_store::Store>>,
+) -> anyhow::Result<wf::AssistantConfig> {
+    let policy = Arc::new(load_policy(&s.policy)?);
+    let cwd = std::env::current_dir().unwrap_or_else(|_| std::env::temp_dir());
+    // Fleet mode: the store gets every audit record, and queues `ask` when no terminal is
+    // attached.
+    let (audit, queue) = match store {
+        Some(store) => {
+            let explain = crate::fleet::policy_explainer(policy.clone(), cwd.clone());
+            let (audit, queue) = crate::fleet::session_parts(store, s.fleet.approval_wait, explain);
+            (Some(audit), Some(queue))
+        }
+        None => (None, None),
+    };
     let mcp_server = match db {
         Some(url) => Some(wf::McpServerSpec {
             command: std::env::current_exe().context("locating the xldb-codex binary")?,
@@ -213,11 +228,13 @@ fn assistant_config(s: &Settings, db: Option<&str>) -> anyhow::Result<wf::Assist
         profile: s.profile.clone(),
         approval_policy: s.approval_policy.clone(),
         sandbox: s.sandbox.clone(),
-        policy: Arc::new(policy),
-        human: TtyHuman::if_interactive(),
+        policy,
+        human: TtyHuman::if_interactive().or(queue),
         audit_log: s.audit_log.clone(),
+        approval_wait: audit.as_ref().map(|_| s.fleet.approval_wait),
+        audit,
         mcp_server,
-        cwd: std::env::current_dir().unwrap_or_else(|_| std::env::temp_dir()),
+        cwd,
         env: Vec::new(),
         protocol: s.protocol,
     })
@@ -394,7 +411,8 @@ pub(crate) async fn ask_once(
     format: Format,
 ) -> anyhow::Result<Result<AssistantOutcome, Fallback>> {
     interrupt::check()?;
-    let config = assistant_config(s, db)?;
+    let store = crate::fleet::open(&s.fleet).await?;
+    let config = assistant_config(s, db, store.as_ref())?;
     let _status = spinner::Spinner::start(format != Format::Json);
     spinner::phase(Some("starting Codex".into()));
     match wf::ask_codex(&config, text, progress(format)).await {
@@ -622,16 +640,11 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
         .map_err(|e| UsageError(e.to_string()))?;
     let fp = wf::fingerprint(engine, &sql);
 
-    let cache = if a.no_cache || s.offline {
-        None
-    } else {
-        wf::SuggestionCache::open(&data_dir().join("suggestions.sqlite"), s.cache_ttl)
-            .map_err(|e| tracing::warn!("suggestion cache unavailable: {e}"))
-            .ok()
+    let cache = crate::suggestions::Suggestions::open(&s, a.no_cache, &involved).await?;
+    let cached = match &cache {
+        Some(c) => c.get(&fp, engine).await,
+        None => None,
     };
-    let cached = cache
-        .as_ref()
-        .and_then(|c| c.get(&fp, engine).ok().flatten());
     let involved_refs: Vec<&db_schema::Table> = involved.iter().collect();
     let m = measured.as_ref();
     let prompt = wf::query_optimization_prompt(&wf::QueryPrompt {
@@ -657,7 +670,7 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
         .map(str::to_owned);
     let (outcome, fallback, from_cache) = match cached {
         _ if db_error.is_some() => (None, None, false),
-        Some(hit) => (wf::cached_outcome(&hit.payload), None, true),
+        Some(hit) => (wf::cached_outcome(&hit), None, true),
         None => {
             let (o, u) = consult(&s, a.db.as_deref(), &prompt, format).await?;
             (o, u, false)
@@ -673,9 +686,7 @@ async fn query(a: QueryArgs) -> anyhow::Result<Exit> {
         })
         .unwrap_or_default();
     if let (Some(c), Some(o), false) = (&cache, &outcome, from_cache) {
-        if let Err(e) = c.put(&fp, engine, &serde_json::to_value(o)?) {
-            tracing::warn!("cannot store the suggestion: {e}");
-        }
+        c.put(&fp, engine, &serde_json::to_value(o)?).await;
     }
     let mut verification = None;
     if a.verify {

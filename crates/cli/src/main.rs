@@ -18,10 +18,13 @@ use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 mod analyze;
+mod approvals;
+mod audit;
 mod config;
 mod demo;
 mod doctor;
 mod exit;
+mod fleet;
 mod input;
 mod interrupt;
 mod mcp;
@@ -31,6 +34,8 @@ mod render;
 mod schema;
 mod settings;
 mod spinner;
+mod store;
+mod suggestions;
 mod thorough;
 
 /// Let the OpenAI Codex engine work on your databases, safely.
@@ -71,6 +76,12 @@ enum Command {
     /// Check what this installation can do: engines, the Codex binary and its protocol,
     /// credentials, settings and data folders.
     Doctor(doctor::DoctorArgs),
+    /// Fleet mode: create or migrate the shared store, print its grants.
+    Store(store::StoreCmdArgs),
+    /// Fleet mode: read the shared audit trail.
+    Audit(audit::AuditArgs),
+    /// Fleet mode: list, show, approve, deny or watch the queued `ask`s of every host.
+    Approvals(approvals::ApprovalsArgs),
     /// Print a shell completion script (`xldb-codex completions bash > …`).
     Completions {
         /// The shell.
@@ -119,6 +130,9 @@ fn main() -> ExitCode {
         Command::Config(args) => config::run(args),
         Command::Mcp(args) => mcp::run(args),
         Command::Doctor(args) => doctor::run(args),
+        Command::Store(args) => store::run(args),
+        Command::Audit(args) => audit::run(args),
+        Command::Approvals(args) => approvals::run(args),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

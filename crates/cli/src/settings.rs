@@ -19,6 +19,8 @@
 //! audit_log = "/var/log/xldb-codex/audit.jsonl"
 //! cache_ttl = 86400            # seconds, suggestion cache
 //! prompt_budget = 24000        # tokens (o200k_base) per prompt sent to Codex
+//! store = "postgres://xldb_codex_host@db.internal/proxy"   # fleet mode (README)
+//! approval_wait = 300          # seconds an `ask` waits in the store's queue
 //! ```
 
 use crate::exit::UsageError;
@@ -132,6 +134,8 @@ pub struct CodexArgs {
     /// Settings file (TOML); default: `config.toml` in the user's config folder.
     #[arg(long, env = "XLDB_CODEX_SETTINGS", value_name = "FILE")]
     pub settings: Option<PathBuf>,
+    #[command(flatten)]
+    pub fleet: crate::fleet::FleetArgs,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -151,6 +155,8 @@ struct SettingsFile {
     audit_log: Option<PathBuf>,
     cache_ttl: Option<u64>,
     prompt_budget: Option<usize>,
+    store: Option<crate::fleet::StoreUrl>,
+    approval_wait: Option<u64>,
 }
 
 /// The resolved settings.
@@ -188,6 +194,8 @@ pub struct Settings {
     pub prompt_budget: usize,
     /// Print the prompt instead of sending it.
     pub print_prompt: bool,
+    /// The fleet's store, its fallback and the approval wait.
+    pub fleet: crate::fleet::Fleet,
 }
 
 /// `policy = "a.toml"` or `policy = ["a.toml", "b.toml"]` in the settings file.
@@ -214,6 +222,24 @@ pub fn data_dir() -> PathBuf {
     directories::ProjectDirs::from("", "", "xldb-codex")
         .map(|d| d.data_dir().to_path_buf())
         .unwrap_or_else(|| std::env::temp_dir().join("xldb-codex"))
+}
+
+/// The settings file named by `--settings` (or the user's default one).
+fn settings_file(explicit: Option<&Path>) -> anyhow::Result<SettingsFile> {
+    match explicit {
+        Some(p) => load_file(p, true),
+        None => match default_settings_path() {
+            Some(p) => load_file(&p, false),
+            None => Ok(SettingsFile::default()),
+        },
+    }
+}
+
+/// `store = …` of the settings file (for the commands that only need the store).
+pub fn store_in_settings(
+    explicit: Option<&Path>,
+) -> anyhow::Result<Option<crate::fleet::StoreUrl>> {
+    Ok(settings_file(explicit)?.store)
 }
 
 fn load_file(path: &Path, explicit: bool) -> anyhow::Result<SettingsFile> {
@@ -251,13 +277,8 @@ const SANDBOXES: &[&str] = &["read-only", "workspace-write", "danger-full-access
 impl CodexArgs {
     /// Merge flags, environment and the settings file.
     pub fn resolve(&self) -> anyhow::Result<Settings> {
-        let file = match &self.settings {
-            Some(p) => load_file(p, true)?,
-            None => match default_settings_path() {
-                Some(p) => load_file(&p, false)?,
-                None => SettingsFile::default(),
-            },
-        };
+        let file = settings_file(self.settings.as_deref())?;
+        let fleet = self.fleet.resolve(file.store.clone(), file.approval_wait)?;
         let approval_policy = self
             .approval_policy
             .clone()
@@ -333,6 +354,7 @@ impl CodexArgs {
             offline: self.offline,
             no_fallback: self.no_fallback,
             cache_ttl: Duration::from_secs(file.cache_ttl.unwrap_or(7 * 24 * 3600)),
+            fleet,
         })
     }
 }
@@ -452,5 +474,37 @@ mod tests {
         let err = resolve(&["--prompt-budget", "10"], "").unwrap_err();
         assert_eq!(crate::exit::code_for(&err), crate::exit::Exit::Usage);
         assert!(err.to_string().contains("at least 2000"), "{err}");
+    }
+
+    #[test]
+    fn the_store_comes_from_the_flag_or_the_file_and_never_shows_its_password() {
+        assert_eq!(resolve(&[], "").unwrap().fleet.store, None);
+        let file = "store = \"postgres://host:hunter2@db/proxy\"\napproval_wait = 30\n";
+        let s = resolve(&[], file).unwrap();
+        let url = s.fleet.store.clone().unwrap();
+        assert_eq!(url.expose(), "postgres://host:hunter2@db/proxy");
+        assert_eq!(s.fleet.approval_wait, Duration::from_secs(30));
+        assert!(!format!("{s:?}").contains("hunter2"), "{s:?}");
+        assert!(!url.to_string().contains("hunter2"));
+        let flag = resolve(
+            &[
+                "--store",
+                "postgres://other@db/x",
+                "--approval-wait",
+                "5",
+                "--store-optional",
+            ],
+            file,
+        )
+        .unwrap();
+        assert_eq!(flag.fleet.store.unwrap().expose(), "postgres://other@db/x");
+        assert_eq!(flag.fleet.approval_wait, Duration::from_secs(5));
+        assert!(flag.fleet.optional);
+        assert_eq!(
+            resolve(&[], "").unwrap().fleet.approval_wait,
+            Duration::from_secs(300)
+        );
+        let err = resolve(&["--approval-wait", "0"], "").unwrap_err();
+        assert_eq!(crate::exit::code_for(&err), crate::exit::Exit::Usage);
     }
 }

@@ -107,6 +107,17 @@ impl PolicyHandler {
         }
     }
 
+    /// The policy's verdict on `request` (judged in the workspace when one is set), as
+    /// [`decide`](ApprovalHandler::decide) takes it; `None` for an MCP tool call, which the
+    /// policy engine does not judge (trust is configured per tool). Useful to a human or a queue
+    /// that wants to show why it is being asked.
+    pub fn verdict(&self, request: &ApprovalRequest) -> Option<Verdict> {
+        match request {
+            ApprovalRequest::McpToolCall(_) => None,
+            _ => Some((self.evaluate)(&self.in_workspace(request))),
+        }
+    }
+
     /// Send `ask` verdicts to `human` instead of denying them.
     pub fn with_human(mut self, human: Arc<dyn ApprovalHandler>) -> PolicyHandler {
         self.human = Some(human);

@@ -328,27 +328,27 @@ impl Postgres {
         run(init.args(["-E", "UTF8", "--no-locale", "--no-sync"]))?;
         let port = free_port()?;
         let log = dir.join("server.log");
-        let mut cmd = as_server_user(&postgres);
-        cmd.arg("-D")
-            .arg(&data)
-            .args(["-p", &port.to_string(), "-k"])
-            .arg(&dir)
-            .args([
-                "-c",
-                "listen_addresses=127.0.0.1",
-                "-c",
-                "fsync=off",
-                "-c",
-                "synchronous_commit=off",
-                "-c",
-                "full_page_writes=off",
-                "-c",
-                "max_connections=50",
-            ]);
+        let cmd = postgres_command(&postgres, &data, port, &dir);
         let mut process = Process::spawn(cmd, dir, "QUIT", &log)?;
-        wait_until("PostgreSQL", &mut process, &log, || {
+        Postgres::wait_ready(&mut process, &log, port, password.as_deref())?;
+        Ok(Postgres {
+            process,
+            port,
+            bin,
+            password,
+        })
+    }
+
+    /// Wait until the server at `port` answers a query.
+    fn wait_ready(
+        process: &mut Process,
+        log: &Path,
+        port: u16,
+        password: Option<&str>,
+    ) -> Result<()> {
+        wait_until("PostgreSQL", process, log, || {
             Command::new("psql")
-                .env("PGPASSWORD", password.as_deref().unwrap_or(""))
+                .env("PGPASSWORD", password.unwrap_or(""))
                 .args([
                     "-X",
                     "-h",
@@ -368,13 +368,39 @@ impl Postgres {
                 .status()
                 .map(|s| s.success())
                 .unwrap_or(false)
-        })?;
-        Ok(Postgres {
-            process,
-            port,
-            bin,
-            password,
         })
+    }
+
+    /// Crash the server: `SIGKILL` to the postmaster and every backend (clients see their
+    /// connections drop). Its data stays for [`Postgres::restart`].
+    pub fn kill(&mut self) -> Result<()> {
+        run(Command::new("kill").args(["-KILL", "--", &format!("-{}", self.process.pgid())]))?;
+        self.process.child.wait()?;
+        Ok(())
+    }
+
+    /// Start the server again on the same port and data (after [`Postgres::kill`]: crash
+    /// recovery), and wait until it answers.
+    pub fn restart(&mut self) -> Result<()> {
+        let dir = self.process.dir.clone();
+        let log = dir.join("server.log");
+        // After a kill the old postmaster may linger as an unreaped zombie, whose pid would
+        // make the new one refuse to start; every process of the old server is dead.
+        let _ = std::fs::remove_file(dir.join("data/postmaster.pid"));
+        let _ = std::fs::remove_file(dir.join(format!(".s.PGSQL.{}.lock", self.port)));
+        let _ = std::fs::remove_file(dir.join(format!(".s.PGSQL.{}", self.port)));
+        let cmd = postgres_command(
+            &self.bin.join("postgres"),
+            &dir.join("data"),
+            self.port,
+            &dir,
+        );
+        let mut process = Process::spawn(cmd, dir, "QUIT", &log)?;
+        Postgres::wait_ready(&mut process, &log, self.port, self.password.as_deref())?;
+        // The old process is gone: its drop must not remove the directory the new one uses.
+        let mut old = std::mem::replace(&mut self.process, process);
+        old.dir = PathBuf::new();
+        Ok(())
     }
 
     /// The TCP port on 127.0.0.1.
@@ -427,6 +453,28 @@ impl Postgres {
         )?;
         Ok(self.url(name))
     }
+}
+
+/// The `postgres` server command for `data` on `port`, its socket in `dir`.
+fn postgres_command(postgres: &Path, data: &Path, port: u16, dir: &Path) -> Command {
+    let mut cmd = as_server_user(postgres);
+    cmd.arg("-D")
+        .arg(data)
+        .args(["-p", &port.to_string(), "-k"])
+        .arg(dir)
+        .args([
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            "fsync=off",
+            "-c",
+            "synchronous_commit=off",
+            "-c",
+            "full_page_writes=off",
+            "-c",
+            "max_connections=50",
+        ]);
+    cmd
 }
 
 // ---------------------------------------------------------------------------------------------

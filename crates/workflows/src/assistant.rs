@@ -83,6 +83,13 @@ pub struct AssistantConfig {
     pub human: Option<Arc<dyn ApprovalHandler>>,
     /// JSON Lines audit log.
     pub audit_log: Option<PathBuf>,
+    /// Another audit sink (the fleet's store), written after the log; both must succeed
+    /// before a decision is sent.
+    pub audit: Option<Arc<dyn AuditSink>>,
+    /// How long `human` may take to answer (a queue in a fleet store waits up to this long):
+    /// the session's approval time limit and the turn's time limit grow by it. `None`: the
+    /// session's default (5 minutes).
+    pub approval_wait: Option<Duration>,
     /// The database tools to register with Codex.
     pub mcp_server: Option<McpServerSpec>,
     /// Working directory of the conversation.
@@ -321,7 +328,12 @@ async fn converse(
         }
         None => None,
     };
-    let probe = Arc::new(StartProbe::new(audit_log));
+    let sinks = audit_log.into_iter().chain(config.audit.clone()).collect();
+    let probe = Arc::new(StartProbe::new(sinks));
+    if let Some(wait) = config.approval_wait {
+        // The human's own wait ends first (and is recorded); this is only the backstop.
+        options = options.approval_timeout(wait + Duration::from_secs(30));
+    }
     options = options.audit(probe.clone() as Arc<dyn AuditSink>);
     if let Some(mcp) = &config.mcp_server {
         let args = format!(
@@ -373,7 +385,7 @@ async fn converse(
         "danger-full-access" => SandboxMode::DangerFullAccess,
         _ => SandboxMode::ReadOnly,
     };
-    let turn_timeout = config.turn_timeout;
+    let turn_timeout = config.turn_timeout + config.approval_wait.unwrap_or_default();
     let mut conv_opts = ConversationOptions::new()
         .approval_policy(approval)
         .sandbox(sandbox)
@@ -617,18 +629,18 @@ fn too_large(prompt: &str, refused_by: &'static str, limit: Option<u64>) -> Assi
     }
 }
 
-/// Passes every audit record on to the user's audit log (when there is one) and keeps the
+/// Passes every audit record on to the user's audit sinks, in order (the log, the store), and keeps the
 /// protocol named by the session's `session_started` record: that record is where
 /// `codex-session` tells which protocol it settled on (detected or forced), so reading it
 /// there reports exactly what was spoken instead of guessing it again from the version.
 #[derive(Debug)]
 struct StartProbe {
-    inner: Option<Arc<dyn AuditSink>>,
+    inner: Vec<Arc<dyn AuditSink>>,
     protocol: Mutex<Option<String>>,
 }
 
 impl StartProbe {
-    fn new(inner: Option<Arc<dyn AuditSink>>) -> StartProbe {
+    fn new(inner: Vec<Arc<dyn AuditSink>>) -> StartProbe {
         StartProbe {
             inner,
             protocol: Mutex::new(None),
@@ -651,10 +663,10 @@ impl AuditSink for StartProbe {
                 *slot = Some(name.to_owned());
             }
         }
-        match &self.inner {
-            Some(sink) => sink.append(record).await,
-            None => Ok(()),
+        for sink in &self.inner {
+            sink.append(record).await?;
         }
+        Ok(())
     }
 }
 
@@ -715,6 +727,8 @@ mod tests {
             policy: Arc::new(Policy::builtin()),
             human: None,
             audit_log: None,
+            audit: None,
+            approval_wait: None,
             mcp_server: Some(McpServerSpec {
                 command: "xldb-codex".into(),
                 args: vec!["mcp".into(), "serve".into()],
@@ -773,7 +787,7 @@ mod tests {
     #[tokio::test]
     async fn the_start_probe_keeps_the_protocol_and_passes_records_on() {
         let inner = Arc::new(codex_session::MemoryAuditSink::new());
-        let probe = StartProbe::new(Some(inner.clone() as Arc<dyn AuditSink>));
+        let probe = StartProbe::new(vec![inner.clone() as Arc<dyn AuditSink>]);
         assert_eq!(probe.protocol(), None);
         let started = AuditRecord::new(
             "session_started",
