@@ -170,6 +170,21 @@ impl Collector {
         self.text(s)
     }
 
+    /// An array or object: kept as JSON when its text fits the value limit, else its text cut.
+    pub(crate) fn compound(&mut self, v: Json) -> Json {
+        let text = v.to_string();
+        if text.len() <= self.limits.max_value_bytes {
+            v
+        } else {
+            self.text(&text)
+        }
+    }
+
+    /// Stop here: rows were left out for `why` (the reader ends before the statement does).
+    pub(crate) fn stop(&mut self, why: Truncation) {
+        self.result.truncated = Some(why);
+    }
+
     /// A runner value of the catalog model.
     pub(crate) fn value(&mut self, v: Value) -> Json {
         match v {
@@ -304,7 +319,15 @@ mod tests {
         assert_eq!(c.binary(&[0; 9]), Json::from("AAAAAA==…[truncated]"));
         assert_eq!(c.json_text("[1]"), serde_json::json!([1]));
         assert_eq!(c.json_text("[1,2,3]"), Json::from("[1,2…[truncated]"));
-        assert_eq!(c.finish().values_truncated, 3);
+        assert_eq!(c.compound(serde_json::json!([1])), serde_json::json!([1]));
+        assert_eq!(
+            c.compound(serde_json::json!([1, 2, 3])),
+            Json::from("[1,2…[truncated]")
+        );
+        c.stop(Truncation::Bytes);
+        let r = c.finish();
+        assert_eq!(r.values_truncated, 4);
+        assert_eq!(r.truncated, Some(Truncation::Bytes));
     }
 
     #[test]
