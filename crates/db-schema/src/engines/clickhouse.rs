@@ -492,7 +492,7 @@ mod runner {
         /// Stop the query `id` (`KILL QUERY` is allowed at `readonly=1` for one's own
         /// queries); best effort, the answer is not read.
         async fn kill(&self, id: &str) {
-            let sql = format!("KILL QUERY WHERE query_id = '{id}' ASYNC");
+            let sql = format!("KILL QUERY WHERE query_id = '{id}' SYNC");
             let exchange = async {
                 let mut stream = self.send(&self.path_and_query, &sql).await.ok()?;
                 let mut buf = [0u8; 1024];
@@ -559,13 +559,14 @@ mod runner {
         let secret = url.secret();
         let host = url.host().unwrap_or("localhost").to_owned();
         let port = url.port_or(8123);
-        let mut query = format!(
-            "/?max_execution_time={}&readonly=1",
+        let database = url
+            .database
+            .as_ref()
+            .map(|db| format!("database={}", encode_query_value(db)));
+        let settings = format!(
+            "max_execution_time={}&readonly=1",
             options.statement_timeout.as_secs().max(1)
         );
-        if let Some(db) = &url.database {
-            query.push_str(&format!("&database={}", encode_query_value(db)));
-        }
         let authorization = url.user.as_ref().map(|u| {
             base64(
                 format!(
@@ -575,21 +576,37 @@ mod runner {
                 .as_bytes(),
             )
         });
-        let runner = HttpRunner {
+        let runner = |path_and_query: String| HttpRunner {
             endpoint: Arc::new(Endpoint {
-                host,
+                host: host.clone(),
                 port,
-                path_and_query: query,
-                authorization,
+                path_and_query,
+                authorization: authorization.clone(),
             }),
             secret: secret.clone(),
             timeout: options.statement_timeout,
             running: Arc::new(Mutex::new(None)),
             calls: 0,
         };
+        let with_settings = runner(match &database {
+            Some(d) => format!("/?{settings}&{d}"),
+            None => format!("/?{settings}"),
+        });
         let target = url.target();
         // One probe so that unreachable servers and bad credentials are told apart up front.
-        match runner.post("SELECT 1").await {
+        let probe = with_settings.post("SELECT 1").await;
+        let (runner, probe) = match probe {
+            // A user whose profile is `readonly = 1` (the recommended role) may change no
+            // setting, not even to the same value: it is read-only already, and the time
+            // limit is kept by this side (the query is killed when it is up).
+            Ok((_, body)) if first_line(&body).contains("Cannot override setting") => {
+                let plain = runner(format!("/?{}", database.unwrap_or_default()));
+                let probe = plain.post("SELECT 1").await;
+                (plain, probe)
+            }
+            other => (with_settings, other),
+        };
+        match probe {
             Ok((200, _)) => Ok(Box::new(runner)),
             Ok((_, body)) => {
                 let m = secret.redact(&first_line(&body));
@@ -726,15 +743,11 @@ mod runner {
             if let Ok(mut r) = self.running.lock() {
                 *r = Some(id.clone());
             }
-            let outcome = tokio::time::timeout(
-                limits.timeout + Duration::from_secs(1),
-                self.stream(&id, &body, limits),
-            )
-            .await;
-            if let Ok(mut r) = self.running.lock() {
-                *r = None;
-            }
-            match outcome {
+            // Within the caller's own limit (which cancels through `running` when it fires
+            // first), and `running` is cleared only once a kill is done.
+            let outcome =
+                tokio::time::timeout(limits.timeout, self.stream(&id, &body, limits)).await;
+            let result = match outcome {
                 Ok(Ok((result, ended))) => {
                     if !ended {
                         self.endpoint.kill(&id).await;
@@ -749,7 +762,11 @@ mod runner {
                         seconds: limits.timeout.as_secs(),
                     })
                 }
+            };
+            if let Ok(mut r) = self.running.lock() {
+                *r = None;
             }
+            result
         }
 
         fn canceller(&self) -> Option<Arc<dyn CancelQuery>> {
