@@ -67,7 +67,7 @@ pub fn run(args: McpArgs) -> anyhow::Result<Exit> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    rt.block_on(async {
+    let outcome = rt.block_on(async {
         let tools = wf::DbTools::connect(
             &url,
             wf::DbToolsOptions {
@@ -118,6 +118,11 @@ pub fn run(args: McpArgs) -> anyhow::Result<Exit> {
             }
         }
         Ok::<_, anyhow::Error>(())
-    })?;
+    });
+    // Standard input is read on a blocking thread that no signal interrupts: once the query
+    // is cancelled, do not wait for that read to end (a runtime drop would, until the
+    // client writes or closes the pipe).
+    rt.shutdown_background();
+    outcome?;
     Ok(Exit::Ok)
 }
