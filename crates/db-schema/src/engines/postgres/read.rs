@@ -18,7 +18,7 @@ use crate::read_query::{decimal, float, is_wrappable, Collector, NOT_A_QUERY};
 use crate::{ReadLimits, ReadResult};
 use futures::{pin_mut, TryStreamExt};
 use tokio_postgres::types::{FromSql, Kind, Type};
-use tokio_postgres::{Client, Row};
+use tokio_postgres::{Client, Row, Statement};
 
 /// How one column is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,12 +174,14 @@ fn direct_value(
 
 /// Run `sql` inside the open read-only transaction. The inner error: the statement is not
 /// a query (it returns no rows: transaction control, `SET`, …) and was not run.
+/// `prepared` is `sql` as the runner prepared it (pipelined with its `BEGIN`).
 pub(super) async fn run(
     client: &Client,
     sql: &str,
+    prepared: Result<Statement, tokio_postgres::Error>,
     limits: &ReadLimits,
 ) -> Result<Result<ReadResult, &'static str>, tokio_postgres::Error> {
-    let original = client.prepare(sql).await?;
+    let original = prepared?;
     let columns: Vec<String> = original
         .columns()
         .iter()
