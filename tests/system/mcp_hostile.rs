@@ -102,11 +102,12 @@ fn run_corpus(
     label: &str,
     client: &mut McpClient,
     cases: &[String],
-    dir: &Path,
+    (dir, home): (&Path, &Path),
     oracle: &dyn Fn() -> String,
 ) -> Vec<String> {
     let settings_sql = client_settings_sql(label);
     let baseline = oracle();
+    let home_before = tree(home);
     let settings = settings_sql.map(|s| client.query(s)["structuredContent"].clone());
     let secrets = secret_forms();
     let mut failures = Vec::new();
@@ -120,6 +121,12 @@ fn run_corpus(
         if now != baseline {
             failures.push(format!(
                 "{label}: `{sql}` had an effect:\n  before {baseline}\n  after  {now}"
+            ));
+        }
+        let home_now = tree(home);
+        if home_now != home_before {
+            failures.push(format!(
+                "{label}: `{sql}` wrote in the server's home: {home_now:?}"
             ));
         }
         let files: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
@@ -187,6 +194,40 @@ impl Sentinel {
     }
 }
 
+/// A hash of the database file and every path under `dir` (a file engine's oracle).
+fn file_state(db: &Path, dir: &Path) -> String {
+    let hash = std::fs::read(db)
+        .unwrap()
+        .iter()
+        .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(*b)));
+    format!("{hash:x} {:?}", tree(dir))
+}
+
+/// Every path under `dir`, sorted.
+fn tree(dir: &Path) -> Vec<String> {
+    let mut entries: Vec<String> = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            }
+            entries.push(e.path().display().to_string());
+        }
+    }
+    entries.sort();
+    entries
+}
+
+fn assert_no_effects(failures: Vec<String>) {
+    assert!(
+        failures.is_empty(),
+        "{} effects:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 /// Oracle output on one line.
 fn one_line(out: String) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -212,7 +253,13 @@ fn run_with_port(
         assert!(cases.len() >= 50, "{} cases", cases.len());
         let home = tempfile::tempdir().unwrap();
         let mut c = McpClient::start(home.path(), url, &["--query-timeout", "3"]);
-        failures.extend(run_corpus(label, &mut c, &cases, dir.path(), oracle));
+        failures.extend(run_corpus(
+            label,
+            &mut c,
+            &cases,
+            (dir.path(), home.path()),
+            oracle,
+        ));
         c.finish();
     }
     failures
@@ -292,12 +339,7 @@ fn postgres_hostile_corpus_has_no_effect() {
     ];
     let failures = run_as("pg", &targets, &oracle);
     drop(sentinel);
-    assert!(
-        failures.is_empty(),
-        "{} effects:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_effects(failures);
 }
 
 #[test]
@@ -352,12 +394,7 @@ fn mariadb_hostile_corpus_has_no_effect() {
     ];
     let failures = run_as("my", &targets, &oracle);
     drop(sentinel);
-    assert!(
-        failures.is_empty(),
-        "{} effects:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_effects(failures);
 }
 
 #[test]
@@ -376,27 +413,8 @@ fn sqlite_hostile_corpus_has_no_effect() {
         ))
         .unwrap();
     let url = format!("sqlite://{}", path.display());
-    let oracle = || {
-        let bytes = std::fs::read(&path).unwrap();
-        let entries: Vec<_> = std::fs::read_dir(work.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        format!(
-            "{:x?} {entries:?}",
-            bytes
-                .iter()
-                .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(*b)))
-        )
-    };
-    let failures = run_as("lite", &[("sqlite", url)], &oracle);
-    assert!(
-        failures.is_empty(),
-        "{} effects:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    let oracle = || file_state(&path, work.path());
+    assert_no_effects(run_as("lite", &[("sqlite", url)], &oracle));
 }
 
 #[test]
@@ -416,36 +434,10 @@ fn duckdb_hostile_corpus_has_no_effect() {
         ))
         .unwrap();
     let url = format!("duckdb://{}", path.display());
-    let home = work.path().join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    // the file, its folder and the server's home (where extensions and secrets would go)
-    let oracle = || {
-        let bytes = std::fs::read(&path).unwrap();
-        let mut entries: Vec<String> = Vec::new();
-        let mut stack = vec![work.path().to_path_buf()];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).unwrap().flatten() {
-                if e.path().is_dir() {
-                    stack.push(e.path());
-                }
-                entries.push(e.path().display().to_string());
-            }
-        }
-        entries.sort();
-        format!(
-            "{:x} {entries:?}",
-            bytes
-                .iter()
-                .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(*b)))
-        )
-    };
-    let failures = run_as("dd", &[("duckdb", url)], &oracle);
-    assert!(
-        failures.is_empty(),
-        "{} effects:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    // the file and its folder (the server's home, where extensions and secrets would go, is
+    // watched for every engine)
+    let oracle = || file_state(&path, work.path());
+    assert_no_effects(run_as("dd", &[("duckdb", url)], &oracle));
 }
 
 /// A ClickHouse query kept running for the whole run under `query_id = xldb-sentinel` (killed
@@ -535,12 +527,7 @@ fn clickhouse_hostile_corpus_has_no_effect() {
     ];
     let failures = run_with_port("ch", &targets, ch.http_port(), &oracle);
     drop(sentinel);
-    assert!(
-        failures.is_empty(),
-        "{} effects:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_effects(failures);
 }
 
 #[test]

@@ -415,49 +415,13 @@ mod runner {
 
     /// Split a raw HTTP/1.1 response into status and decoded body.
     pub(super) fn parse_response(raw: &[u8]) -> Result<(u16, Vec<u8>), String> {
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
+        let (mut body, mut out) = (Body::default(), Vec::new());
+        body.feed(raw, &mut out)?;
+        let status = body
+            .status()
             .ok_or("malformed HTTP response (no header end)")?;
-        let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-        let body = &raw[split + 4..];
-        let status = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse::<u16>().ok())
-            .ok_or("malformed HTTP status line")?;
-        let chunked = head
-            .lines()
-            .any(|l| l.starts_with("transfer-encoding:") && l.contains("chunked"));
-        if !chunked {
-            let len = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok());
-            return Ok((
-                status,
-                body[..len.unwrap_or(body.len()).min(body.len())].to_vec(),
-            ));
-        }
-        let mut out = Vec::with_capacity(body.len());
-        let mut rest = body;
-        loop {
-            let line_end = rest
-                .windows(2)
-                .position(|w| w == b"\r\n")
-                .ok_or("truncated chunked body")?;
-            let size_text = String::from_utf8_lossy(&rest[..line_end]);
-            let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
-                .map_err(|_| "malformed chunk size")?;
-            rest = &rest[line_end + 2..];
-            if size == 0 {
-                break;
-            }
-            if rest.len() < size {
-                return Err("truncated chunk".into());
-            }
-            out.extend_from_slice(&rest[..size]);
-            rest = rest.get(size + 2..).unwrap_or(&[]);
+        if !body.complete() {
+            return Err("truncated chunked body".into());
         }
         Ok((status, out))
     }

@@ -294,6 +294,12 @@ struct Head {
 }
 
 impl Body {
+    /// Whether everything the server sent is in: the last chunk of a chunked body arrived
+    /// (a plain body ends when the connection does).
+    pub(super) fn complete(&self) -> bool {
+        self.ended || self.head.is_some_and(|h| !h.chunked)
+    }
+
     /// The status, once the head is in.
     pub(super) fn status(&self) -> Option<u16> {
         self.head.map(|h| h.status)
