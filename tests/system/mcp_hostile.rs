@@ -194,6 +194,19 @@ impl Sentinel {
     }
 }
 
+/// The fixture of the file engines (SQLite, DuckDB): the secret, the orders, and views that
+/// rename the secret.
+fn file_fixture() -> String {
+    format!(
+        "CREATE TABLE accounts (id INTEGER PRIMARY KEY, login TEXT, password TEXT);
+             INSERT INTO accounts VALUES (1, 'ada', '{SECRET}');
+             CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER, status TEXT);
+             INSERT INTO orders VALUES (1, 1, 'paid'), (2, 1, 'new');
+             CREATE VIEW renamed_secret AS SELECT password AS p FROM accounts;
+             CREATE VIEW over_renamed AS SELECT p AS q FROM renamed_secret;"
+    )
+}
+
 /// A hash of the database file and every path under `dir` (a file engine's oracle).
 fn file_state(db: &Path, dir: &Path) -> String {
     let hash = std::fs::read(db)
@@ -403,14 +416,7 @@ fn sqlite_hostile_corpus_has_no_effect() {
     let path = work.path().join("h.db");
     rusqlite::Connection::open(&path)
         .unwrap()
-        .execute_batch(&format!(
-            "CREATE TABLE accounts (id INTEGER PRIMARY KEY, login TEXT, password TEXT);
-             INSERT INTO accounts VALUES (1, 'ada', '{SECRET}');
-             CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER, status TEXT);
-             INSERT INTO orders VALUES (1, 1, 'paid'), (2, 1, 'new');
-             CREATE VIEW renamed_secret AS SELECT password AS p FROM accounts;
-             CREATE VIEW over_renamed AS SELECT p AS q FROM renamed_secret;"
-        ))
+        .execute_batch(&file_fixture())
         .unwrap();
     let url = format!("sqlite://{}", path.display());
     let oracle = || file_state(&path, work.path());
@@ -423,15 +429,7 @@ fn duckdb_hostile_corpus_has_no_effect() {
     let path = work.path().join("h.duckdb");
     duckdb::Connection::open(&path)
         .unwrap()
-        .execute_batch(&format!(
-            "CREATE TABLE accounts (id INTEGER PRIMARY KEY, login TEXT, password TEXT);
-             INSERT INTO accounts VALUES (1, 'ada', '{SECRET}');
-             CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER, status TEXT);
-             INSERT INTO orders VALUES (1, 1, 'paid'), (2, 1, 'new');
-             CREATE SEQUENCE order_seq;
-             CREATE VIEW renamed_secret AS SELECT password AS p FROM accounts;
-             CREATE VIEW over_renamed AS SELECT p AS q FROM renamed_secret;"
-        ))
+        .execute_batch(&format!("{}; CREATE SEQUENCE order_seq;", file_fixture()))
         .unwrap();
     let url = format!("duckdb://{}", path.display());
     // the file and its folder (the server's home, where extensions and secrets would go, is
