@@ -6,12 +6,15 @@
 //! whatever a caller's SQL checks missed):
 //! - PostgreSQL: `BEGIN TRANSACTION READ ONLY` with `SET LOCAL` statement, lock and
 //!   idle-in-transaction timeouts, the statement prepared through the extended protocol (which
-//!   refuses a second statement), then `ROLLBACK`;
+//!   refuses a second statement), then `ROLLBACK`: three round trips;
 //! - MySQL/MariaDB: `START TRANSACTION READ ONLY`, a prepared statement (one statement only),
 //!   then `ROLLBACK`;
 //! - SQLite: the read-only, `query_only` connection, a deferred transaction rolled back, one
 //!   prepared statement (tail text refused), value length capped by `SQLITE_LIMIT_LENGTH`;
-//! - ClickHouse: `readonly=1` on every request; DuckDB: a read-only connection.
+//! - ClickHouse: `readonly=1` on every request (or the user's read-only profile), the answer
+//!   read as it streams and the query killed by its `query_id` when reading stops early;
+//! - DuckDB: a read-only connection without external access, extension loading or
+//!   configuration changes, one prepared statement.
 //!
 //! Values become JSON as a reader expects: numbers as numbers, JSON as JSON, binary as base64,
 //! dates and other types as their text form. A value longer than
