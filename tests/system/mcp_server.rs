@@ -202,3 +202,37 @@ fn batches_are_served_on_2025_03_26() {
     assert_eq!(replies[1]["result"]["structuredContent"]["rows"][0]["n"], 4);
     c.finish();
 }
+
+/// Started by hand on a terminal, `mcp serve` says in one line what it is and how to register
+/// it; started by a client (stdin a pipe), it says nothing. The terminal is a real pty from
+/// util-linux `script`, which ends the server's input when its own stdin ends.
+#[test]
+fn on_a_terminal_it_says_in_one_line_how_to_register_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x INTEGER);")
+        .unwrap();
+    let url = format!("sqlite://{}", path.display());
+    let command = format!("{} mcp serve --db {url}", crate::util::xldb_bin().display());
+    let script = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("HOME", dir.path())
+        .env_remove("CODEX_HOME")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("`script` (util-linux) runs a command on a pty: apt-get install util-linux");
+    let text = String::from_utf8_lossy(&script.stdout);
+    let hints: Vec<&str> = text.lines().filter(|l| l.contains("speaks MCP")).collect();
+    assert_eq!(hints.len(), 1, "{text}");
+    assert!(hints[0].contains("codex mcp add"), "{text}");
+    assert!(script.status.success(), "{text}");
+
+    let piped = crate::util::xldb(dir.path())
+        .args(["mcp", "serve", "--db", &url])
+        .stdin(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("speaks MCP"));
+}

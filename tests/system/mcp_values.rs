@@ -131,9 +131,16 @@ fn mariadb_values_round_trip_typed() {
             "i": 4, "bi": 18446744073709551615u64, "f": 2.5, "dec1": 12.5,
             "dt": "2024-01-02 03:04:05", "dt6": "2024-01-02 03:04:05.123456",
             "d": "2024-01-02", "t": "-27:04:05", "ts": "2024-01-02 03:04:05",
-            "j": "{\"a\": 1}", "bl": "AAEC", "vb": "AwQ=", "bt": 5, "e": "b", "s": "x,y",
+            "j": {"a": 1}, "bl": "AAEC", "vb": "AwQ=", "bt": 5, "e": "b", "s": "x,y",
             "tx": "héllo", "y": 2024
         }),
+    );
+    // MariaDB's JSON is LONGTEXT CHECK (json_valid(j)): read as JSON by the catalog, under
+    // an alias too; a computed JSON value and a plain text column stay text
+    let r = c.query("SELECT j AS doc, JSON_OBJECT('k', 1) AS made, tx FROM v");
+    assert_row(
+        &r,
+        &json!({"doc": {"a": 1}, "made": "{\"k\": 1}", "tx": "héllo"}),
     );
     let r = c.query("SELECT repeat('x', 5000000) AS big");
     assert_cut(&r, "big");
@@ -174,18 +181,92 @@ fn sqlite_values_round_trip_and_long_values_are_cut() {
 }
 
 #[test]
-fn clickhouse_values_come_back() {
+fn clickhouse_values_round_trip_typed() {
     let ch = ClickHouse::shared().unwrap_or_else(|e| panic!("{e:#}"));
     let url = ch.create_database("xldb_mcp_values").unwrap();
+    ch.exec_script(
+        "CREATE TABLE xldb_mcp_values.v (
+           i8 Int8, u64 UInt64, i64 Int64, f32 Float32, f64 Float64, dec Decimal(10, 2),
+           s String, fs FixedString(4), d Date, dt DateTime, u UUID, e Enum8('a' = 1, 'b' = 2),
+           a Array(UInt64), t Tuple(Int64, String), n Nullable(Int32))
+         ENGINE = MergeTree ORDER BY i8;
+         INSERT INTO xldb_mcp_values.v VALUES (-8, 18446744073709551615, -9000000000000000000,
+           1.5, 2.25, 12.5, 'héllo', 'ab', '2024-01-02', '2024-01-02 03:04:05',
+           'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'b', [1, 2], (-1, 'x'), NULL);",
+    )
+    .unwrap();
     let home = tempfile::tempdir().unwrap();
-    let mut c = McpClient::start(home.path(), &url, &[]);
-    let r = c.query(
-        "SELECT toInt32(4) AS i, 2.5 AS f, 'héllo' AS s, toDate('2024-01-02') AS d, [1, 2] AS a",
+    let mut c = McpClient::start(home.path(), &url, &["--max-value-bytes", "1000"]);
+    let r = c.query("SELECT * FROM v");
+    assert_row(
+        &r,
+        &json!({
+            "i8": -8, "u64": 18446744073709551615u64, "i64": -9000000000000000000i64,
+            "f32": 1.5, "f64": 2.25, "dec": 12.5, "s": "héllo", "fs": "ab\u{0}\u{0}",
+            "d": "2024-01-02", "dt": "2024-01-02 03:04:05",
+            "u": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "e": "b", "a": [1, 2],
+            "t": [-1, "x"], "n": null
+        }),
     );
-    assert_eq!(r["isError"], false, "{r}");
-    let row = &r["structuredContent"]["rows"][0];
-    assert_eq!(row["i"], 4, "{row}");
-    assert_eq!(row["s"], "héllo", "{row}");
-    assert_eq!(row["d"], "2024-01-02", "{row}");
+    // a long value is cut; an endless result stops at the row limit
+    let r = c.query(
+        "SELECT arrayStringConcat(arrayMap(x -> 'x', range(5000))) AS big, range(3000) AS nested",
+    );
+    assert_cut(&r, "big");
+    assert_cut(&r, "nested");
+    let r = c.query("SELECT number FROM system.numbers");
+    assert_eq!(r["structuredContent"]["row_count"], 200, "{r}");
+    assert_eq!(r["structuredContent"]["truncated_by"], "rows", "{r}");
+    assert_eq!(r["structuredContent"]["rows"][199]["number"], 199, "{r}");
+    // and the query that produced it was stopped on the server
+    let running = ch
+        .exec("SELECT count() FROM system.processes WHERE query_id LIKE 'xldb-codex-%'")
+        .unwrap();
+    assert_eq!(running.trim(), "0");
+    c.finish();
+}
+
+#[test]
+fn duckdb_values_round_trip_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.duckdb");
+    duckdb::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TYPE mood AS ENUM ('sad', 'happy');
+             CREATE TABLE v (b BOOLEAN, i1 TINYINT, i8 BIGINT, ub UBIGINT, h HUGEINT, f FLOAT,
+               d DOUBLE, n DECIMAL(10, 2), nbig DECIMAL(38, 2), s VARCHAR, bl BLOB, dt DATE,
+               t TIME, ts TIMESTAMP, tz TIMESTAMPTZ, iv INTERVAL, u UUID, m mood,
+               l INTEGER[], st STRUCT(a INTEGER, b VARCHAR), mp MAP(VARCHAR, INTEGER),
+               j JSON, nan DOUBLE, nul INTEGER);
+             INSERT INTO v VALUES (true, -1, 8000000000, 18446744073709551615,
+               170141183460469231731687303715884105727, 1.5, 2.25, 12.50,
+               123456789012345678901234567890.50, 'héllo', '\\x00\\x01\\x02'::BLOB,
+               '2024-01-02', '03:04:05.5', '2024-01-02 03:04:05', '2024-01-02 03:04:05+00',
+               INTERVAL '1 day 2 hours', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'happy',
+               [1, 2, 3], {'a': 1, 'b': 'x'}, MAP {'k': 1}, '{\"a\": [1, 2]}', 'NaN', NULL);",
+        )
+        .unwrap();
+    let url = format!("duckdb://{}", path.display());
+    let mut c = McpClient::start(dir.path(), &url, &["--max-value-bytes", "1000"]);
+    let r = c.query("SELECT * FROM v");
+    assert_row(
+        &r,
+        &json!({
+            "b": true, "i1": -1, "i8": 8000000000i64, "ub": 18446744073709551615u64,
+            "h": "170141183460469231731687303715884105727", "f": 1.5, "d": 2.25, "n": 12.5,
+            "nbig": "123456789012345678901234567890.50", "s": "héllo", "bl": "AAEC",
+            "dt": "2024-01-02", "t": "03:04:05.5", "ts": "2024-01-02 03:04:05",
+            "tz": "2024-01-02 03:04:05+00", "iv": "1 day 02:00:00",
+            "u": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "m": "happy", "l": [1, 2, 3],
+            "st": {"a": 1, "b": "x"}, "mp": {"k": 1}, "j": {"a": [1, 2]}, "nan": "NaN",
+            "nul": null
+        }),
+    );
+    let r = c.query("SELECT repeat('x', 5000) AS big, [repeat('y', 2000)] AS nested");
+    assert_cut(&r, "big");
+    assert_cut(&r, "nested");
+    let r = c.query("SELECT * FROM range(1000000)");
+    assert_eq!(r["structuredContent"]["row_count"], 200, "{r}");
     c.finish();
 }

@@ -1,6 +1,7 @@
 //! `xldb-codex mcp serve`: the database tools as an MCP server on stdin/stdout.
 
 use crate::exit::{Exit, UsageError};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 use xldb_workflows as wf;
@@ -45,6 +46,9 @@ struct ServeArgs {
     max_value_bytes: usize,
 }
 
+/// What `mcp serve` says when started on a terminal.
+const TTY_HINT: &str = "xldb-codex: `mcp serve` speaks MCP (JSON-RPC) on stdin/stdout for an MCP client to start, not a person; register it with `codex mcp add xldb -- xldb-codex mcp serve --db-file FILE` or an `[mcp_servers.xldb]` entry in ~/.codex/config.toml (see the README); Ctrl-C ends it";
+
 /// Run `xldb-codex mcp …`.
 pub fn run(args: McpArgs) -> anyhow::Result<Exit> {
     let McpCommand::Serve(a) = args.command;
@@ -64,10 +68,14 @@ pub fn run(args: McpArgs) -> anyhow::Result<Exit> {
         )
         .into());
     }
+    if std::io::stdin().is_terminal() {
+        // Someone typed the command: say what it is for, in one line (logs stay on stderr).
+        eprintln!("{TTY_HINT}");
+    }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    rt.block_on(async {
+    let outcome = rt.block_on(async {
         let tools = wf::DbTools::connect(
             &url,
             wf::DbToolsOptions {
@@ -118,6 +126,11 @@ pub fn run(args: McpArgs) -> anyhow::Result<Exit> {
             }
         }
         Ok::<_, anyhow::Error>(())
-    })?;
+    });
+    // Standard input is read on a blocking thread that no signal interrupts: once the query
+    // is cancelled, do not wait for that read to end (a runtime drop would, until the
+    // client writes or closes the pipe).
+    rt.shutdown_background();
+    outcome?;
     Ok(Exit::Ok)
 }

@@ -6,12 +6,15 @@
 //! whatever a caller's SQL checks missed):
 //! - PostgreSQL: `BEGIN TRANSACTION READ ONLY` with `SET LOCAL` statement, lock and
 //!   idle-in-transaction timeouts, the statement prepared through the extended protocol (which
-//!   refuses a second statement), then `ROLLBACK`;
+//!   refuses a second statement), then `ROLLBACK`: three round trips;
 //! - MySQL/MariaDB: `START TRANSACTION READ ONLY`, a prepared statement (one statement only),
 //!   then `ROLLBACK`;
 //! - SQLite: the read-only, `query_only` connection, a deferred transaction rolled back, one
 //!   prepared statement (tail text refused), value length capped by `SQLITE_LIMIT_LENGTH`;
-//! - ClickHouse: `readonly=1` on every request; DuckDB: a read-only connection.
+//! - ClickHouse: `readonly=1` on every request (or the user's read-only profile), the answer
+//!   read as it streams and the query killed by its `query_id` when reading stops early;
+//! - DuckDB: a read-only connection without external access, extension loading or
+//!   configuration changes, one prepared statement.
 //!
 //! Values become JSON as a reader expects: numbers as numbers, JSON as JSON, binary as base64,
 //! dates and other types as their text form. A value longer than
@@ -170,6 +173,21 @@ impl Collector {
         self.text(s)
     }
 
+    /// An array or object: kept as JSON when its text fits the value limit, else its text cut.
+    pub(crate) fn compound(&mut self, v: Json) -> Json {
+        let text = v.to_string();
+        if text.len() <= self.limits.max_value_bytes {
+            v
+        } else {
+            self.text(&text)
+        }
+    }
+
+    /// Stop here: rows were left out for `why` (the reader ends before the statement does).
+    pub(crate) fn stop(&mut self, why: Truncation) {
+        self.result.truncated = Some(why);
+    }
+
     /// A runner value of the catalog model.
     pub(crate) fn value(&mut self, v: Value) -> Json {
         match v {
@@ -304,7 +322,15 @@ mod tests {
         assert_eq!(c.binary(&[0; 9]), Json::from("AAAAAA==…[truncated]"));
         assert_eq!(c.json_text("[1]"), serde_json::json!([1]));
         assert_eq!(c.json_text("[1,2,3]"), Json::from("[1,2…[truncated]"));
-        assert_eq!(c.finish().values_truncated, 3);
+        assert_eq!(c.compound(serde_json::json!([1])), serde_json::json!([1]));
+        assert_eq!(
+            c.compound(serde_json::json!([1, 2, 3])),
+            Json::from("[1,2…[truncated]")
+        );
+        c.stop(Truncation::Bytes);
+        let r = c.finish();
+        assert_eq!(r.values_truncated, 4);
+        assert_eq!(r.truncated, Some(Truncation::Bytes));
     }
 
     #[test]

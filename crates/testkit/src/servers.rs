@@ -630,8 +630,12 @@ impl MariaDb {
 /// The password of the extra ClickHouse user `xldb_pw` (for authentication tests).
 pub const CLICKHOUSE_PASSWORD_USER: (&str, &str) = ("xldb_pw", "ch-test-secret-8e1f");
 
-/// A throwaway ClickHouse server (HTTP interface; user `default` without password, and
-/// [`CLICKHOUSE_PASSWORD_USER`]).
+/// The ClickHouse user whose profile is `readonly = 1` (no password): the read-only role the
+/// README recommends, as a server without SQL user management (18.16) declares it.
+pub const CLICKHOUSE_READONLY_USER: &str = "xldb_ro";
+
+/// A throwaway ClickHouse server (HTTP interface; user `default` without password,
+/// [`CLICKHOUSE_PASSWORD_USER`] and [`CLICKHOUSE_READONLY_USER`]).
 #[derive(Debug)]
 pub struct ClickHouse {
     process: Process,
@@ -672,10 +676,11 @@ impl ClickHouse {
             format!(
                 r#"<?xml version="1.0"?>
 <yandex>
-  <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
+  <profiles><default><max_memory_usage>2000000000</max_memory_usage></default><readonly><readonly>1</readonly><max_memory_usage>2000000000</max_memory_usage></readonly></profiles>
   <users>
     <default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default>
     <{pw_user}><password>{pw}</password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></{pw_user}>
+    <{CLICKHOUSE_READONLY_USER}><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>readonly</profile><quota>default</quota></{CLICKHOUSE_READONLY_USER}>
   </users>
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>

@@ -431,9 +431,10 @@ impl DbTools {
                 gate.decision, gate.reason
             )));
         }
+        let engine = self.engine;
         let secret_tables = match self.schema().await {
-            Ok(s) => secret_columns::secret_tables(s),
-            Err(_) => Vec::new(),
+            Ok(s) => secret_columns::secret_tables(engine, s),
+            Err(_) => secret_columns::SecretTables::default(),
         };
         let redact_positions = match secret_columns::check(self.engine, sql, &secret_tables) {
             SecretUse::Refused(reason) => {

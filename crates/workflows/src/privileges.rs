@@ -7,8 +7,9 @@
 //! - PostgreSQL: superuser, `BYPASSRLS`, membership of `pg_read_server_files`,
 //!   `pg_write_server_files` or `pg_signal_backend`, and INSERT/UPDATE/DELETE/TRUNCATE on
 //!   any table outside the system schemas.
-//! - MariaDB/MySQL: `ALL PRIVILEGES`, `SUPER`, `FILE`, `PROCESS`, `SHUTDOWN`, `GRANT OPTION`,
-//!   and any write or DDL grant (`SHOW GRANTS`).
+//! - MariaDB/MySQL: every privilege in `SHOW GRANTS` other than `USAGE`, `SELECT`,
+//!   `SHOW VIEW` and `SHOW DATABASES` (`FILE`, `SUPER`, `PROCESS`, writes, DDL, …), and
+//!   `GRANT OPTION`.
 //! - Other engines: nothing to inspect (SQLite and DuckDB files are opened read-only).
 
 use crate::dialect::Dialect;
@@ -28,27 +29,10 @@ const POSTGRES: &str = "SELECT r.rolsuper AS superuser, r.rolbypassrls AS bypass
   ) AS writes
 FROM pg_roles r WHERE r.rolname = current_user";
 
-/// Privileges in `SHOW GRANTS` that go beyond reading.
-const MYSQL_RISKY: &[&str] = &[
-    "ALL PRIVILEGES",
-    "SUPER",
-    "FILE",
-    "PROCESS",
-    "SHUTDOWN",
-    "GRANT OPTION",
-    "INSERT",
-    "UPDATE",
-    "DELETE",
-    "CREATE",
-    "DROP",
-    "ALTER",
-    "EXECUTE",
-    "RELOAD",
-    "EVENT",
-    "TRIGGER",
-    "CONNECTION ADMIN",
-    "BINLOG ADMIN",
-];
+/// Privileges in `SHOW GRANTS` known to allow nothing beyond reading; any other privilege
+/// (`FILE`, `SUPER`, `PROCESS`, writes, DDL, `CREATE TEMPORARY TABLES`, `LOCK TABLES`, a
+/// privilege a newer server adds, …) is reported.
+const MYSQL_READ_ONLY: &[&str] = &["USAGE", "SELECT", "SHOW VIEW", "SHOW DATABASES"];
 
 /// Warnings about the connected role, one line each (empty: a read-only role). A failure
 /// to inspect is itself a warning.
@@ -84,11 +68,9 @@ pub async fn role_warnings(engine: Dialect, runner: &mut dyn QueryRunner) -> Vec
                     .filter_map(|row| row.first().and_then(Value::as_str))
                     .map(|g| g.to_ascii_uppercase())
                     .collect();
-                let mut found: Vec<&str> = MYSQL_RISKY
-                    .iter()
-                    .copied()
-                    .filter(|p| grants.iter().any(|g| grant_has(g, p)))
-                    .collect();
+                let mut found: Vec<String> =
+                    grants.iter().flat_map(|g| beyond_reading(g)).collect();
+                found.sort();
                 found.dedup();
                 if found.is_empty() {
                     Vec::new()
@@ -105,18 +87,25 @@ pub async fn role_warnings(engine: Dialect, runner: &mut dyn QueryRunner) -> Vec
     }
 }
 
-/// Does the privilege list of `GRANT … ON` name `privilege` (as a whole word)?
-fn grant_has(grant: &str, privilege: &str) -> bool {
-    let list = grant
-        .strip_prefix("GRANT ")
-        .and_then(|g| g.split(" ON ").next())
-        .unwrap_or("");
-    let grant_option = privilege == "GRANT OPTION" && grant.contains("WITH GRANT OPTION");
-    grant_option
-        || list
-            .split(',')
-            .map(|p| p.trim().split('(').next().unwrap_or("").trim())
-            .any(|p| p == privilege)
+/// The privileges of one `SHOW GRANTS` line (upper-case) that are not known to be read-only.
+/// A role membership (`GRANT \`r\` TO …`, no `ON`) grants nothing by itself: an active
+/// role's own grants are listed on lines of their own.
+fn beyond_reading(grant: &str) -> Vec<String> {
+    let Some(rest) = grant.strip_prefix("GRANT ") else {
+        return Vec::new();
+    };
+    let Some((list, _)) = rest.split_once(" ON ") else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = list
+        .split(',')
+        .map(|p| p.split('(').next().unwrap_or("").trim().to_owned())
+        .filter(|p| !MYSQL_READ_ONLY.contains(&p.as_str()))
+        .collect();
+    if grant.contains("WITH GRANT OPTION") {
+        out.push("GRANT OPTION".into());
+    }
+    out
 }
 
 #[cfg(test)]
@@ -124,21 +113,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn grants_are_read_by_whole_privilege() {
-        let g = "GRANT SELECT, INSERT ON `shop`.* TO `app`@`%`";
-        assert!(grant_has(g, "INSERT"));
-        assert!(!grant_has(g, "DELETE"));
-        assert!(!grant_has(
-            "GRANT SELECT ON `create`.* TO `x`@`%`",
-            "CREATE"
-        ));
-        assert!(grant_has(
-            "GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION",
-            "GRANT OPTION"
-        ));
-        assert!(grant_has(
-            "GRANT UPDATE (a) ON `d`.`t` TO `x`@`%`",
-            "UPDATE"
-        ));
+    fn every_privilege_but_the_read_only_ones_is_reported() {
+        assert_eq!(
+            beyond_reading("GRANT SELECT, INSERT ON `SHOP`.* TO `APP`@`%`"),
+            ["INSERT"]
+        );
+        assert!(beyond_reading("GRANT SELECT, SHOW VIEW ON `CREATE`.* TO `X`@`%`").is_empty());
+        assert!(beyond_reading("GRANT USAGE ON *.* TO `X`@`%`").is_empty());
+        assert_eq!(
+            beyond_reading("GRANT ALL PRIVILEGES ON *.* TO `ROOT`@`LOCALHOST` WITH GRANT OPTION"),
+            ["ALL PRIVILEGES", "GRANT OPTION"]
+        );
+        assert_eq!(
+            beyond_reading(
+                "GRANT UPDATE (A), CREATE TEMPORARY TABLES, LOCK TABLES ON `D`.* TO `X`@`%`"
+            ),
+            ["UPDATE", "CREATE TEMPORARY TABLES", "LOCK TABLES"]
+        );
+        assert_eq!(
+            beyond_reading("GRANT FILE, SUPER ON *.* TO `X`@`%`"),
+            ["FILE", "SUPER"]
+        );
+        assert!(beyond_reading("GRANT `READER` TO `X`@`%`").is_empty());
     }
 }

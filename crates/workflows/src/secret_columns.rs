@@ -9,10 +9,16 @@
 //! refused. When the query reads a table that has a secret-looking column, whole-row values
 //! (`SELECT a FROM accounts a`, `row_to_json(a.*)`) are refused too. Output names that look
 //! secret (a `*` over such a table) are redacted by the caller regardless.
+//!
+//! Views carry provenance too: a view whose definition passes a secret-looking column on
+//! under another name or computes with it (`CREATE VIEW v AS SELECT password AS p FROM
+//! users`) is judged by the same rules on its definition, and a query that reads it is
+//! refused, as is a view over such a view. Fail closed: a view without a readable definition,
+//! or a statement that cannot be parsed here, is refused when it names a table with secrets.
 
 use crate::dialect::{Dialect, WorkflowDialect};
 use codex_session::is_sensitive_key;
-use db_schema::Schema;
+use db_schema::{Schema, TableKind};
 use sqlparser::ast::{
     Expr, FunctionArg, FunctionArgExpr, FunctionArguments, SelectItem, SetExpr, Statement,
     TableFactor, Visit, Visitor,
@@ -28,14 +34,69 @@ pub(crate) enum SecretUse {
     Refused(String),
 }
 
-/// Lower-case names of the tables that have a secret-looking column.
-pub(crate) fn secret_tables(schema: &Schema) -> Vec<String> {
-    schema
+/// The relations of a schema that hold secrets, lower-case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct SecretTables {
+    /// Tables (and views) with a secret-looking column: selected as such, it is redacted.
+    pub(crate) by_name: Vec<String>,
+    /// Views whose columns carry a secret under another name (or may: no definition): not read.
+    pub(crate) renaming_views: Vec<String>,
+}
+
+/// The tables with secret-looking columns, and the views that pass a secret on under
+/// another name, found by judging each view's definition like a query, to a fixed point
+/// (a view over such a view is one too).
+pub(crate) fn secret_tables(engine: Dialect, schema: &Schema) -> SecretTables {
+    let mut secrets = SecretTables {
+        by_name: schema
+            .tables
+            .iter()
+            .filter(|t| t.columns.iter().any(|c| is_sensitive_key(&c.name)))
+            .map(|t| t.name.to_lowercase())
+            .collect(),
+        renaming_views: Vec::new(),
+    };
+    if secrets.by_name.is_empty() {
+        return secrets;
+    }
+    let views: Vec<_> = schema
         .tables
         .iter()
-        .filter(|t| t.columns.iter().any(|c| is_sensitive_key(&c.name)))
-        .map(|t| t.name.to_lowercase())
-        .collect()
+        .filter(|t| {
+            t.definition.is_some()
+                || matches!(t.kind, TableKind::View | TableKind::MaterializedView)
+        })
+        .collect();
+    loop {
+        let mut grew = false;
+        for v in &views {
+            let name = v.name.to_lowercase();
+            if secrets.renaming_views.contains(&name) {
+                continue;
+            }
+            let carries = match &v.definition {
+                Some(def) => {
+                    !matches!(check(engine, def, &secrets), SecretUse::Redact(ref p) if p.is_empty())
+                }
+                None => true,
+            };
+            if carries {
+                secrets.renaming_views.push(name);
+                grew = true;
+            }
+        }
+        if !grew {
+            return secrets;
+        }
+    }
+}
+
+/// The words of `sql` (letters, digits, `_`, `$`), lower-case: what a statement that could not
+/// be parsed may name.
+fn words(sql: &str) -> impl Iterator<Item = String> + '_ {
+    sql.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 fn last_part(name: &str) -> String {
@@ -119,16 +180,34 @@ impl Visitor for Scan {
     }
 }
 
-/// Judge `sql` (already through the statement gate); `secret_tables` from [`secret_tables`].
-pub(crate) fn check(engine: Dialect, sql: &str, secret_tables: &[String]) -> SecretUse {
-    let Ok(statements) = engine.parse(sql) else {
-        return SecretUse::Redact(Vec::new());
-    };
+/// Judge `sql` (already through the statement gate); `secrets` from [`secret_tables`].
+pub(crate) fn check(engine: Dialect, sql: &str, secrets: &SecretTables) -> SecretUse {
+    let statements = engine.parse(sql).unwrap_or_default();
     let Some(stmt) = statements.first() else {
-        return SecretUse::Redact(Vec::new());
+        // Not readable here (DuckDB `SUMMARIZE`, a dialect's own statement): fail closed.
+        return match words(sql).find(|w| {
+            is_sensitive_key(w)
+                || secrets.by_name.contains(w)
+                || secrets.renaming_views.contains(w)
+        }) {
+            Some(w) => SecretUse::Refused(format!(
+                "the statement could not be checked for secrets here, and it names `{w}`, which holds secret-looking columns"
+            )),
+            None => SecretUse::Redact(Vec::new()),
+        };
     };
     let mut scan = Scan::default();
     let _ = stmt.visit(&mut scan);
+    if let Some(v) = scan
+        .tables
+        .iter()
+        .find(|t| secrets.renaming_views.contains(t))
+    {
+        return SecretUse::Refused(format!(
+            "the view `{v}` passes a secret-looking column on under another name or computed (or its definition is unknown); query the underlying table, whose secret-looking columns come back redacted"
+        ));
+    }
+    let secret_tables = &secrets.by_name;
 
     // secret-looking columns selected as such at the top level
     let mut positions = Vec::new();
@@ -186,7 +265,92 @@ mod tests {
     use super::*;
 
     fn judge(sql: &str) -> SecretUse {
-        check(Dialect::Postgres, sql, &["accounts".to_string()])
+        let secrets = SecretTables {
+            by_name: vec!["accounts".to_string()],
+            renaming_views: Vec::new(),
+        };
+        check(Dialect::Postgres, sql, &secrets)
+    }
+
+    fn column(name: &str) -> db_schema::Column {
+        db_schema::Column {
+            name: name.into(),
+            position: 1,
+            data_type: "text".into(),
+            nullable: true,
+            default: None,
+            comment: None,
+            extra: Default::default(),
+        }
+    }
+
+    fn view(name: &str, definition: Option<&str>) -> db_schema::Table {
+        let mut v = db_schema::Table::new(None, name, TableKind::View);
+        v.definition = definition.map(str::to_owned);
+        v.columns.push(column("p"));
+        v
+    }
+
+    #[test]
+    fn views_that_rename_or_compute_secrets_are_not_read() {
+        let mut accounts = db_schema::Table::new(None, "accounts", TableKind::Table);
+        accounts.columns.push(column("login"));
+        accounts.columns.push(column("password"));
+        let schema = Schema {
+            version: db_schema::MODEL_VERSION,
+            engine: "postgres".into(),
+            server_version: None,
+            extra: Default::default(),
+            tables: vec![
+                accounts,
+                view(
+                    "renamed",
+                    Some(" SELECT accounts.password AS p FROM accounts;"),
+                ),
+                view("hashed", Some("SELECT md5(password) AS p FROM accounts")),
+                view("over_renamed", Some("SELECT p FROM renamed")),
+                view("logins", Some("SELECT login AS p FROM accounts")),
+                view("unknown", None),
+                view(
+                    "created",
+                    Some("CREATE VIEW created AS SELECT password AS p FROM accounts"),
+                ),
+            ],
+        };
+        let secrets = secret_tables(Dialect::Postgres, &schema);
+        let mut views = secrets.renaming_views.clone();
+        views.sort();
+        assert_eq!(
+            views,
+            ["created", "hashed", "over_renamed", "renamed", "unknown"]
+        );
+        for sql in [
+            "SELECT p FROM renamed",
+            "SELECT * FROM public.over_renamed",
+            "SELECT count(*) FROM hashed",
+        ] {
+            assert!(
+                matches!(
+                    check(Dialect::Postgres, sql, &secrets),
+                    SecretUse::Refused(_)
+                ),
+                "{sql}"
+            );
+        }
+        assert_eq!(
+            check(Dialect::Postgres, "SELECT p FROM logins", &secrets),
+            SecretUse::Redact(vec![])
+        );
+    }
+
+    #[test]
+    fn statements_that_cannot_be_parsed_fail_closed_on_secret_tables() {
+        assert!(matches!(judge("SUMMARIZE accounts"), SecretUse::Refused(_)));
+        assert!(matches!(
+            judge("SUMMARIZE SELECT password FROM t"),
+            SecretUse::Refused(_)
+        ));
+        assert_eq!(judge("SUMMARIZE orders"), SecretUse::Redact(vec![]));
     }
 
     #[test]

@@ -341,27 +341,42 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
 }
 
 #[cfg(feature = "clickhouse")]
+mod read;
+
+#[cfg(feature = "clickhouse")]
 mod runner {
+    use super::read::{Answer, Body};
+    use crate::read_query::{excerpt, CancelQuery};
     use crate::runner::{Param, QueryRunner, Rows, Value};
-    use crate::{ConnectOptions, DatabaseUrl, Error, Secret};
+    use crate::{ConnectOptions, DatabaseUrl, Error, ReadLimits, ReadResult, Secret};
+    use std::sync::{Arc, Mutex};
     use std::time::Duration;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpStream;
 
-    pub(super) struct HttpRunner {
+    /// Where and as whom requests go.
+    struct Endpoint {
         host: String,
         port: u16,
         path_and_query: String,
         authorization: Option<String>,
+    }
+
+    pub(super) struct HttpRunner {
+        endpoint: Arc<Endpoint>,
         secret: Secret,
         timeout: Duration,
+        /// The `query_id` of the read-only query running now (what a cancel kills).
+        running: Arc<Mutex<Option<String>>>,
+        /// Read-only queries run so far (numbers their `query_id`).
+        calls: u64,
     }
 
     impl std::fmt::Debug for HttpRunner {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.debug_struct("HttpRunner")
-                .field("host", &self.host)
-                .field("port", &self.port)
+                .field("host", &self.endpoint.host)
+                .field("port", &self.endpoint.port)
                 .finish_non_exhaustive()
         }
     }
@@ -396,77 +411,70 @@ mod runner {
 
     /// Split a raw HTTP/1.1 response into status and decoded body.
     pub(super) fn parse_response(raw: &[u8]) -> Result<(u16, Vec<u8>), String> {
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
+        let (mut body, mut out) = (Body::default(), Vec::new());
+        body.feed(raw, &mut out)?;
+        let status = body
+            .status()
             .ok_or("malformed HTTP response (no header end)")?;
-        let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-        let body = &raw[split + 4..];
-        let status = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse::<u16>().ok())
-            .ok_or("malformed HTTP status line")?;
-        let chunked = head
-            .lines()
-            .any(|l| l.starts_with("transfer-encoding:") && l.contains("chunked"));
-        if !chunked {
-            let len = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok());
-            return Ok((
-                status,
-                body[..len.unwrap_or(body.len()).min(body.len())].to_vec(),
-            ));
-        }
-        let mut out = Vec::with_capacity(body.len());
-        let mut rest = body;
-        loop {
-            let line_end = rest
-                .windows(2)
-                .position(|w| w == b"\r\n")
-                .ok_or("truncated chunked body")?;
-            let size_text = String::from_utf8_lossy(&rest[..line_end]);
-            let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
-                .map_err(|_| "malformed chunk size")?;
-            rest = &rest[line_end + 2..];
-            if size == 0 {
-                break;
-            }
-            if rest.len() < size {
-                return Err("truncated chunk".into());
-            }
-            out.extend_from_slice(&rest[..size]);
-            rest = rest.get(size + 2..).unwrap_or(&[]);
+        if !body.complete() {
+            return Err("truncated chunked body".into());
         }
         Ok((status, out))
+    }
+
+    impl Endpoint {
+        /// Connect and write a POST of `body` to `path_and_query`; the answer is to be read.
+        async fn send(&self, path_and_query: &str, body: &str) -> Result<TcpStream, Failure> {
+            let mut stream = TcpStream::connect((self.host.as_str(), self.port))
+                .await
+                .map_err(|e| Failure(e.to_string()))?;
+            let mut req = format!(
+                "POST {} HTTP/1.1\r\nHost: {}:{}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n",
+                path_and_query,
+                self.host,
+                self.port,
+                body.len()
+            );
+            if let Some(a) = &self.authorization {
+                req.push_str(&format!("Authorization: Basic {a}\r\n"));
+            }
+            req.push_str("\r\n");
+            req.push_str(body);
+            // One write: a server that answers early (401) and closes must not make a
+            // second write fail with a reset before its answer is read.
+            stream
+                .write_all(req.as_bytes())
+                .await
+                .map_err(|e| Failure(e.to_string()))?;
+            Ok(stream)
+        }
+
+        /// Stop the query `id` (`KILL QUERY` is allowed at `readonly=1` for one's own
+        /// queries); best effort, the answer is not read.
+        async fn kill(&self, id: &str) {
+            let sql = format!("KILL QUERY WHERE query_id = '{id}' SYNC");
+            let exchange = async {
+                let mut stream = self.send(&self.path_and_query, &sql).await.ok()?;
+                let mut buf = [0u8; 1024];
+                while stream.read(&mut buf).await.ok()? > 0 {}
+                Some(())
+            };
+            if tokio::time::timeout(Duration::from_secs(5), exchange)
+                .await
+                .is_err()
+            {
+                tracing::debug!("clickhouse KILL QUERY got no answer");
+            }
+        }
     }
 
     impl HttpRunner {
         async fn post(&self, body: &str) -> Result<(u16, Vec<u8>), Failure> {
             let exchange = async {
-                let mut stream = TcpStream::connect((self.host.as_str(), self.port))
-                    .await
-                    .map_err(|e| Failure(e.to_string()))?;
-                let mut req = format!(
-                    "POST {} HTTP/1.1\r\nHost: {}:{}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n",
-                    self.path_and_query,
-                    self.host,
-                    self.port,
-                    body.len()
-                );
-                if let Some(a) = &self.authorization {
-                    req.push_str(&format!("Authorization: Basic {a}\r\n"));
-                }
-                req.push_str("\r\n");
-                req.push_str(body);
-                // One write: a server that answers early (401) and closes must not make a
-                // second write fail with a reset before its answer is read.
-                stream
-                    .write_all(req.as_bytes())
-                    .await
-                    .map_err(|e| Failure(e.to_string()))?;
+                let mut stream = self
+                    .endpoint
+                    .send(&self.endpoint.path_and_query, body)
+                    .await?;
                 let mut raw = Vec::new();
                 let mut buf = [0u8; 64 * 1024];
                 loop {
@@ -511,13 +519,14 @@ mod runner {
         let secret = url.secret();
         let host = url.host().unwrap_or("localhost").to_owned();
         let port = url.port_or(8123);
-        let mut query = format!(
-            "/?max_execution_time={}&readonly=1",
+        let database = url
+            .database
+            .as_ref()
+            .map(|db| format!("database={}", encode_query_value(db)));
+        let settings = format!(
+            "max_execution_time={}&readonly=1",
             options.statement_timeout.as_secs().max(1)
         );
-        if let Some(db) = &url.database {
-            query.push_str(&format!("&database={}", encode_query_value(db)));
-        }
         let authorization = url.user.as_ref().map(|u| {
             base64(
                 format!(
@@ -527,17 +536,37 @@ mod runner {
                 .as_bytes(),
             )
         });
-        let runner = HttpRunner {
-            host,
-            port,
-            path_and_query: query,
-            authorization,
+        let runner = |path_and_query: String| HttpRunner {
+            endpoint: Arc::new(Endpoint {
+                host: host.clone(),
+                port,
+                path_and_query,
+                authorization: authorization.clone(),
+            }),
             secret: secret.clone(),
             timeout: options.statement_timeout,
+            running: Arc::new(Mutex::new(None)),
+            calls: 0,
         };
+        let with_settings = runner(match &database {
+            Some(d) => format!("/?{settings}&{d}"),
+            None => format!("/?{settings}"),
+        });
         let target = url.target();
         // One probe so that unreachable servers and bad credentials are told apart up front.
-        match runner.post("SELECT 1").await {
+        let probe = with_settings.post("SELECT 1").await;
+        let (runner, probe) = match probe {
+            // A user whose profile is `readonly = 1` (the recommended role) may change no
+            // setting, not even to the same value: it is read-only already, and the time
+            // limit is kept by this side (the query is killed when it is up).
+            Ok((_, body)) if first_line(&body).contains("Cannot override setting") => {
+                let plain = runner(format!("/?{}", database.unwrap_or_default()));
+                let probe = plain.post("SELECT 1").await;
+                (plain, probe)
+            }
+            other => (with_settings, other),
+        };
+        match probe {
             Ok((200, _)) => Ok(Box::new(runner)),
             Ok((_, body)) => {
                 let m = secret.redact(&first_line(&body));
@@ -567,8 +596,146 @@ mod runner {
         }
     }
 
+    impl HttpRunner {
+        /// Run `body` as query `id` and read its `JSONCompact` answer as it streams, up to the
+        /// limits. `Ok((result, true))`: the answer was read to its end; `false`: reading
+        /// stopped early and the statement may still run.
+        async fn stream(
+            &self,
+            id: &str,
+            body: &str,
+            limits: &ReadLimits,
+        ) -> Result<(ReadResult, bool), String> {
+            let path = format!("{}&query_id={id}", self.endpoint.path_and_query);
+            let mut stream = self
+                .endpoint
+                .send(&path, body)
+                .await
+                .map_err(|Failure(m)| m)?;
+            let (mut http, mut answer) = (Body::default(), Answer::new(limits));
+            let (mut pending, mut buf) = (Vec::new(), vec![0u8; 64 << 10]);
+            loop {
+                let n = match stream.read(&mut buf).await {
+                    Ok(n) => n,
+                    // A reset after the answer began still leaves what arrived.
+                    Err(_) if http.status().is_some() => 0,
+                    Err(e) => return Err(e.to_string()),
+                };
+                if n == 0 {
+                    break;
+                }
+                http.feed(&buf[..n], &mut pending)?;
+                match http.status() {
+                    Some(200) => {}
+                    Some(_) if !http.ended && pending.len() < 64 << 10 => continue,
+                    Some(_) => break,
+                    None => continue,
+                }
+                let mut start = 0;
+                while let Some(i) = pending[start..].iter().position(|b| *b == b'\n') {
+                    let line = String::from_utf8_lossy(&pending[start..start + i]).into_owned();
+                    start += i + 1;
+                    if !answer.line(&line)? {
+                        return Ok((answer.finish()?, false));
+                    }
+                }
+                pending.drain(..start);
+                if pending.len() > answer.max_line() {
+                    answer.too_long();
+                    return Ok((answer.finish()?, false));
+                }
+                if http.ended {
+                    break;
+                }
+            }
+            match http.status() {
+                Some(200) => {}
+                Some(_) => return Err(first_line(&pending)),
+                None => return Err("the server closed the connection without an answer".into()),
+            }
+            if !pending.is_empty() {
+                let line = String::from_utf8_lossy(&pending).into_owned();
+                if !answer.line(&line)? {
+                    return Ok((answer.finish()?, false));
+                }
+            }
+            Ok((answer.finish()?, true))
+        }
+    }
+
+    /// Cancels by killing the running query's `query_id`.
+    struct ChCancel {
+        endpoint: Arc<Endpoint>,
+        running: Arc<Mutex<Option<String>>>,
+    }
+
+    impl std::fmt::Debug for ChCancel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("ChCancel").finish_non_exhaustive()
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl CancelQuery for ChCancel {
+        async fn cancel(&self) {
+            let id = self.running.lock().ok().and_then(|r| r.clone());
+            if let Some(id) = id {
+                self.endpoint.kill(&id).await;
+            }
+        }
+    }
+
     #[async_trait::async_trait]
     impl QueryRunner for HttpRunner {
+        /// `readonly=1` (sent with every request) is the last layer: ClickHouse then refuses
+        /// writes, DDL, `SET`/`SETTINGS` and table functions. The answer is read as it
+        /// streams and the query is killed (by its `query_id`) when reading stops early or
+        /// the time is up.
+        async fn read_only_query(
+            &mut self,
+            sql: &str,
+            limits: &ReadLimits,
+        ) -> Result<ReadResult, Error> {
+            self.calls += 1;
+            let id = format!("xldb-codex-{}-{}", std::process::id(), self.calls);
+            // A newline ends a trailing `--` comment before the format clause.
+            let body = format!("{}\nFORMAT JSONCompact", sql.trim().trim_end_matches(';'));
+            if let Ok(mut r) = self.running.lock() {
+                *r = Some(id.clone());
+            }
+            // Within the caller's own limit (which cancels through `running` when it fires
+            // first), and `running` is cleared only once a kill is done.
+            let outcome =
+                tokio::time::timeout(limits.timeout, self.stream(&id, &body, limits)).await;
+            let result = match outcome {
+                Ok(Ok((result, ended))) => {
+                    if !ended {
+                        self.endpoint.kill(&id).await;
+                    }
+                    Ok(result)
+                }
+                Ok(Err(m)) => Err(Error::query_failed(self.secret.redact(&m))),
+                Err(_) => {
+                    self.endpoint.kill(&id).await;
+                    Err(Error::Timeout {
+                        during: format!("running `{}`", excerpt(sql)),
+                        seconds: limits.timeout.as_secs(),
+                    })
+                }
+            };
+            if let Ok(mut r) = self.running.lock() {
+                *r = None;
+            }
+            result
+        }
+
+        fn canceller(&self) -> Option<Arc<dyn CancelQuery>> {
+            Some(Arc::new(ChCancel {
+                endpoint: Arc::clone(&self.endpoint),
+                running: Arc::clone(&self.running),
+            }))
+        }
+
         async fn query(&mut self, sql: &str, params: &[Param]) -> Result<Rows, Error> {
             if !params.is_empty() {
                 return Err(Error::query_failed(

@@ -229,9 +229,13 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
 }
 
 #[cfg(feature = "duckdb")]
+mod read;
+
+#[cfg(feature = "duckdb")]
 mod runner {
+    use crate::read_query::{excerpt, CancelQuery};
     use crate::runner::{Param, QueryRunner, Rows, Value};
-    use crate::{ConnectOptions, DatabaseUrl, Error, Location};
+    use crate::{ConnectOptions, DatabaseUrl, Error, Location, ReadLimits, ReadResult};
     use duckdb::types::Value as D;
     use duckdb::{AccessMode, Config, Connection};
     use std::sync::{Arc, Mutex};
@@ -269,8 +273,15 @@ mod runner {
             target: target.clone(),
             message: e.to_string(),
         };
+        // Read-only, and nothing outside the file: no other files or URLs (`read_csv`,
+        // `COPY … TO`, `ATTACH`), no extension installed or loaded, and the configuration
+        // locked so that no statement can change any of this.
         let config = Config::default()
             .access_mode(AccessMode::ReadOnly)
+            .and_then(|c| c.enable_external_access(false))
+            .and_then(|c| c.enable_autoload_extension(false))
+            .and_then(|c| c.with("autoinstall_known_extensions", "false"))
+            .and_then(|c| c.with("lock_configuration", "true"))
             .map_err(connect_err)?;
         let conn = Connection::open_with_flags(path, config).map_err(connect_err)?;
         Ok(Box::new(DuckDbRunner {
@@ -342,8 +353,59 @@ mod runner {
         Ok(Rows { columns, rows: out })
     }
 
+    /// Cancels through DuckDB's interrupt.
+    struct DuckDbCancel(Arc<duckdb::InterruptHandle>);
+
+    impl std::fmt::Debug for DuckDbCancel {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("DuckDbCancel").finish_non_exhaustive()
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl CancelQuery for DuckDbCancel {
+        async fn cancel(&self) {
+            self.0.interrupt();
+        }
+    }
+
     #[async_trait::async_trait]
     impl QueryRunner for DuckDbRunner {
+        async fn read_only_query(
+            &mut self,
+            sql: &str,
+            limits: &ReadLimits,
+        ) -> Result<ReadResult, Error> {
+            let conn = Arc::clone(&self.conn);
+            let interrupt = conn
+                .lock()
+                .map_err(|_| Error::query_failed("the connection is poisoned"))?
+                .interrupt_handle();
+            let (text, limits) = (sql.to_owned(), *limits);
+            let job = tokio::task::spawn_blocking(move || {
+                let guard = conn
+                    .lock()
+                    .map_err(|_| Error::query_failed("the connection is poisoned"))?;
+                super::read::run(&guard, &text, &limits)
+                    .map_err(|e| Error::query_failed(e.to_string()))
+            });
+            match tokio::time::timeout(limits.timeout, job).await {
+                Ok(joined) => joined.map_err(|e| Error::query_failed(e.to_string()))?,
+                Err(_) => {
+                    interrupt.interrupt();
+                    Err(Error::Timeout {
+                        during: format!("running `{}`", excerpt(sql)),
+                        seconds: limits.timeout.as_secs(),
+                    })
+                }
+            }
+        }
+
+        fn canceller(&self) -> Option<Arc<dyn CancelQuery>> {
+            let handle = self.conn.lock().ok()?.interrupt_handle();
+            Some(Arc::new(DuckDbCancel(handle)))
+        }
+
         async fn query(&mut self, sql: &str, params: &[Param]) -> Result<Rows, Error> {
             let conn = Arc::clone(&self.conn);
             let interrupt = conn

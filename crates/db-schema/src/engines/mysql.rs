@@ -512,6 +512,8 @@ mod runner {
         secret: Secret,
         /// A read-only transaction of ours may still be open (a call was dropped mid-way).
         in_transaction: bool,
+        /// MariaDB's JSON columns of the tables read so far.
+        json_columns: read::JsonColumns,
     }
 
     impl std::fmt::Debug for MysqlRunner {
@@ -590,6 +592,7 @@ mod runner {
             conn,
             secret,
             in_transaction: false,
+            json_columns: read::JsonColumns::new(),
         }))
     }
 
@@ -662,7 +665,8 @@ mod runner {
                 .query_drop("START TRANSACTION READ ONLY")
                 .await
                 .map_err(fail)?;
-            let result = match read::run(&mut self.conn, sql, limits).await {
+            let result = match read::run(&mut self.conn, sql, limits, &mut self.json_columns).await
+            {
                 Ok(Ok(r)) => Ok(r),
                 Ok(Err(why)) => Err(Error::query_failed(why)),
                 Err(e) => Err(fail(e)),

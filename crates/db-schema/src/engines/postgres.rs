@@ -736,16 +736,23 @@ mod runner {
             }
             let ms = limits.timeout.as_millis().max(1);
             self.in_transaction = true;
-            self.client
-                .batch_execute(&format!(
-                    "BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = {ms}; \
-                     SET LOCAL lock_timeout = {ms}; \
-                     SET LOCAL idle_in_transaction_session_timeout = {}",
-                    ms.saturating_add(60_000)
-                ))
-                .await
-                .map_err(|e| fail(e, &self.secret))?;
-            let result = match read::run(&self.client, sql, limits).await {
+            let begin = format!(
+                "BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = {ms}; \
+                 SET LOCAL lock_timeout = {ms}; \
+                 SET LOCAL idle_in_transaction_session_timeout = {}",
+                ms.saturating_add(60_000)
+            );
+            // One round trip for both: the statement's Parse is sent right behind the BEGIN
+            // batch (tokio-postgres pipelines requests polled together, in order), so the
+            // server parses it inside the transaction, with its timeouts set.
+            let (begun, prepared) =
+                tokio::join!(self.client.batch_execute(&begin), self.client.prepare(sql));
+            if let Err(e) = begun {
+                // nothing was opened; the Parse, if it ran, only parsed
+                self.in_transaction = false;
+                return Err(fail(e, &self.secret));
+            }
+            let result = match read::run(&self.client, sql, prepared, limits).await {
                 Ok(Ok(r)) => Ok(r),
                 Ok(Err(why)) => Err(Error::query_failed(why)),
                 Err(e) => Err(fail(e, &self.secret)),

@@ -1,6 +1,8 @@
 //! PostgreSQL's read-only query, inside the transaction the runner opened: the statement is
-//! prepared alone (the extended protocol refuses a second statement) to learn its columns,
-//! then, when it can be a derived table, wrapped so the server casts and cuts every value:
+//! prepared alone (the extended protocol refuses a second statement; its Parse travels with
+//! the runner's `BEGIN`) to learn its columns, then, when it can be a derived table, wrapped
+//! so the server casts and cuts every value, the wrapper parsed, bound and run in one round
+//! trip:
 //!
 //! ```sql
 //! SELECT xldb_q.c1, left(xldb_q.c2::text, 65537), … FROM (<sql>
@@ -18,7 +20,7 @@ use crate::read_query::{decimal, float, is_wrappable, Collector, NOT_A_QUERY};
 use crate::{ReadLimits, ReadResult};
 use futures::{pin_mut, TryStreamExt};
 use tokio_postgres::types::{FromSql, Kind, Type};
-use tokio_postgres::{Client, Row};
+use tokio_postgres::{Client, Row, Statement};
 
 /// How one column is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,12 +176,14 @@ fn direct_value(
 
 /// Run `sql` inside the open read-only transaction. The inner error: the statement is not
 /// a query (it returns no rows: transaction control, `SET`, …) and was not run.
+/// `prepared` is `sql` as the runner prepared it (pipelined with its `BEGIN`).
 pub(super) async fn run(
     client: &Client,
     sql: &str,
+    prepared: Result<Statement, tokio_postgres::Error>,
     limits: &ReadLimits,
 ) -> Result<Result<ReadResult, &'static str>, tokio_postgres::Error> {
-    let original = client.prepare(sql).await?;
+    let original = prepared?;
     let columns: Vec<String> = original
         .columns()
         .iter()
@@ -194,18 +198,28 @@ pub(super) async fn run(
         return Ok(Err(NOT_A_QUERY));
     }
     let plans: Vec<Plan> = types.iter().map(plan).collect();
-    let wrapped = match wrap(sql, &plans, limits) {
-        Some(w) => Some(client.prepare(&w).await?),
-        None => None,
-    };
-    let stmt = wrapped.as_ref().unwrap_or(&original);
+    let wrapper = wrap(sql, &plans, limits);
+    let wrapped = wrapper.is_some();
     let mut c = Collector::new(columns, limits);
-    let stream = client.query_raw(stmt, std::iter::empty::<i32>()).await?;
+    // The wrapper goes as one unnamed Parse/Bind/Execute (one round trip, and the extended
+    // protocol still refuses a second statement); the plain statement runs as prepared.
+    let stream = match &wrapper {
+        Some(w) => {
+            client
+                .query_typed_raw(w, std::iter::empty::<(i32, Type)>())
+                .await?
+        }
+        None => {
+            client
+                .query_raw(&original, std::iter::empty::<i32>())
+                .await?
+        }
+    };
     pin_mut!(stream);
     while let Some(row) = stream.try_next().await? {
         let mut values = Vec::with_capacity(plans.len());
         for (i, (p, ty)) in plans.iter().zip(&types).enumerate() {
-            values.push(if wrapped.is_some() {
+            values.push(if wrapped {
                 wrapped_value(&mut c, &row, i, *p)?
             } else {
                 direct_value(&mut c, &row, i, *p, ty)?
