@@ -17,5 +17,6 @@ mod mcp_values;
 mod offline;
 mod policy_oracle;
 mod scale;
+mod schema_diagrams;
 mod sql_allowlist;
 mod util;
