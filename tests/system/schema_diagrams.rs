@@ -118,7 +118,10 @@ fn demo_diagrams_render_with_dot_and_parse_with_mermaid() {
     assert_success(&mermaid);
     let text = String::from_utf8(mermaid.stdout).unwrap();
     assert!(text.contains("||..o{"), "{text}");
-    assert_eq!(mermaid_parse(std::slice::from_ref(&text)), vec![Ok("er".to_owned())]);
+    assert_eq!(
+        mermaid_parse(std::slice::from_ref(&text)),
+        vec![Ok("er".to_owned())]
+    );
     // the parser is a real check: a broken relationship is refused
     let broken = text.replace(" : \"", " :: \"");
     assert!(mermaid_parse(&[broken])[0].is_err());
@@ -208,7 +211,10 @@ fn depth_draws_the_foreign_key_neighbourhood_of_the_chosen_tables() {
         );
         assert_success(&out);
         let text = String::from_utf8(out.stdout).unwrap();
-        assert_eq!(mermaid_parse(std::slice::from_ref(&text)), vec![Ok("er".to_owned())]);
+        assert_eq!(
+            mermaid_parse(std::slice::from_ref(&text)),
+            vec![Ok("er".to_owned())]
+        );
         let mut names: Vec<String> = text
             .lines()
             .filter(|l| l.contains(" {"))
