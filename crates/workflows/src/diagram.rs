@@ -26,10 +26,10 @@ pub(crate) mod dot;
 pub(crate) mod graphviz;
 pub(crate) mod mermaid;
 
-use crate::fk_graph::FkGraph;
+use crate::fk_graph::{FkGraph, TableLookup};
 use crate::schema_lint::table_name;
 use db_schema::{ForeignKey, Schema, Table};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The most tables drawn in one diagram when the schema is split (see the module docs).
 pub const MAX_TABLES_PER_DIAGRAM: usize = 50;
@@ -341,31 +341,23 @@ pub(crate) struct Drawing<'a> {
 impl<'a> Drawing<'a> {
     /// Resolve the foreign keys of and into `diagram`.
     pub(crate) fn new(schema: &'a Schema, diagram: &Diagram) -> Drawing<'a> {
-        let mut by_name: HashMap<(&str, &str), usize> = HashMap::new();
-        for (i, t) in schema.tables.iter().enumerate() {
-            by_name.insert((t.schema.as_deref().unwrap_or(""), t.name.as_str()), i);
-        }
+        let lookup = TableLookup::new(schema);
         let inside: BTreeSet<usize> = diagram.tables.iter().copied().collect();
         let mut stubs = BTreeSet::new();
         let mut edges = Vec::new();
         let mut unresolved = Vec::new();
         for (child, t) in schema.tables.iter().enumerate() {
             for fk in &t.foreign_keys {
-                let target_schema = fk
-                    .referenced_schema
-                    .as_deref()
-                    .or(t.schema.as_deref())
-                    .unwrap_or("");
-                let parent = by_name.get(&(target_schema, fk.referenced_table.as_str()));
+                let parent = lookup.target(t, fk);
                 let (child_in, parent_in) = (
                     inside.contains(&child),
-                    parent.is_some_and(|p| inside.contains(p)),
+                    parent.is_some_and(|p| inside.contains(&p)),
                 );
                 if !child_in && !parent_in {
                     continue;
                 }
                 match parent {
-                    Some(&parent) => {
+                    Some(parent) => {
                         if !child_in {
                             stubs.insert(child);
                         }

@@ -22,6 +22,7 @@ use crate::diagram::graphviz::{graphviz_available, render_dot, ImageFormat};
 use crate::diagram::mermaid::to_mermaid;
 use crate::diagram::{plan_diagrams, slug, Diagram, DiagramOptions};
 use crate::error::WorkflowError;
+use crate::fk_graph::TableLookup;
 use crate::schema_text::{md, qualified, table_markdown, type_lines};
 use db_schema::Schema;
 use std::collections::{BTreeSet, HashMap};
@@ -98,7 +99,8 @@ pub fn write_schema_doc(schema: &Schema, dir: &Path) -> Result<DocReport, Workfl
     }
     write(&dir.join("README.md"), readme.as_bytes())?;
 
-    let referencing = referencing(schema);
+    let lookup = TableLookup::new(schema);
+    let referencing = referencing(schema, &lookup);
     for (i, t) in schema.tables.iter().enumerate() {
         let mut page = format!(
             "# `{}` ({})\n\n[all tables](README.md)\n\n",
@@ -110,7 +112,7 @@ pub fn write_schema_doc(schema: &Schema, dir: &Path) -> Result<DocReport, Workfl
         let mut any = false;
         for fk in &t.foreign_keys {
             any = true;
-            let target = index_of(schema, t.schema.as_deref(), fk);
+            let target = lookup.target(t, fk);
             let name = match (&fk.referenced_schema, target) {
                 (_, Some(j)) => format!("[`{}`]({})", md(&qualified(&schema.tables[j])), pages[j]),
                 (Some(s), None) => format!("`{}.{}`", md(s), md(&fk.referenced_table)),
@@ -146,7 +148,7 @@ pub fn write_schema_doc(schema: &Schema, dir: &Path) -> Result<DocReport, Workfl
         let d = Diagram {
             title: format!("{} and its foreign-key neighbours", qualified(t)),
             slug: pages[i].trim_end_matches(".md").to_owned(),
-            tables: neighbours_of(schema, i),
+            tables: neighbours_of(schema, &lookup, &referencing, i),
         };
         page.push_str(&embed(schema, &d, dir, &d.slug, svg)?);
         diagrams += 1;
@@ -184,44 +186,26 @@ fn embed(
 }
 
 /// Table `i` and the tables its foreign keys reach or that reach it.
-fn neighbours_of(schema: &Schema, i: usize) -> Vec<usize> {
+fn neighbours_of(
+    schema: &Schema,
+    lookup: &TableLookup<'_>,
+    referencing: &HashMap<usize, Vec<usize>>,
+    i: usize,
+) -> Vec<usize> {
     let t = &schema.tables[i];
     let mut set: BTreeSet<usize> = BTreeSet::from([i]);
-    for fk in &t.foreign_keys {
-        set.extend(index_of(schema, t.schema.as_deref(), fk));
-    }
-    for (j, other) in schema.tables.iter().enumerate() {
-        if other
-            .foreign_keys
-            .iter()
-            .any(|fk| index_of(schema, other.schema.as_deref(), fk) == Some(i))
-        {
-            set.insert(j);
-        }
-    }
+    set.extend(t.foreign_keys.iter().filter_map(|fk| lookup.target(t, fk)));
+    set.extend(referencing.get(&i).into_iter().flatten().copied());
     set.into_iter().collect()
 }
 
-/// The table `fk` (declared in `schema_of_child`) references.
-fn index_of(
-    schema: &Schema,
-    schema_of_child: Option<&str>,
-    fk: &db_schema::ForeignKey,
-) -> Option<usize> {
-    let target = fk.referenced_schema.as_deref().or(schema_of_child);
-    schema
-        .tables
-        .iter()
-        .position(|t| t.name == fk.referenced_table && t.schema.as_deref() == target)
-}
-
 /// For each table, the tables whose foreign keys reference it.
-fn referencing(schema: &Schema) -> HashMap<usize, Vec<usize>> {
+fn referencing(schema: &Schema, lookup: &TableLookup<'_>) -> HashMap<usize, Vec<usize>> {
     let mut map: HashMap<usize, Vec<usize>> = HashMap::new();
     for (j, t) in schema.tables.iter().enumerate() {
         let mut seen = BTreeSet::new();
         for fk in &t.foreign_keys {
-            if let Some(i) = index_of(schema, t.schema.as_deref(), fk) {
+            if let Some(i) = lookup.target(t, fk) {
                 if seen.insert(i) {
                     map.entry(i).or_default().push(j);
                 }
