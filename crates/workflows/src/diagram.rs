@@ -120,10 +120,15 @@ pub fn plan_diagrams(schema: &Schema, options: &DiagramOptions) -> DiagramPlan {
             .push(i);
     }
     if by_schema.len() > 1 {
+        let names: Vec<&str> = by_schema.keys().copied().collect();
+        let listed = match names.len() {
+            n if n <= 10 => names.join(", "),
+            n => format!("{}, … and {} more", names[..10].join(", "), n - 10),
+        };
         notes.push(format!(
-            "{} tables split into one diagram per schema ({})",
+            "{} tables split into one diagram per schema ({} schemas: {listed})",
             all.len(),
-            by_schema.keys().copied().collect::<Vec<_>>().join(", ")
+            names.len()
         ));
     }
     let components = FkGraph::new(schema).components();
@@ -562,7 +567,7 @@ pub(crate) mod tests {
         // logs alone; public's one component of four is not cut
         assert_eq!(tables, vec![vec![4], vec![0, 1, 2, 3]]);
         assert_eq!(plan.notes.len(), 2, "{:?}", plan.notes);
-        assert!(plan.notes[0].contains("one diagram per schema (logs, public)"));
+        assert!(plan.notes[0].contains("one diagram per schema (2 schemas: logs, public)"));
         assert!(plan.notes[1].contains("largest component has 4 tables"));
         let whole = plan_diagrams(&s, &DiagramOptions::default());
         assert_eq!(whole.diagrams.len(), 1);
