@@ -49,8 +49,8 @@ fn key_marks(t: &Table, column: &str) -> String {
     marks.join(", ")
 }
 
-/// One key part: `title varchar_pattern_ops DESC NULLS LAST` (the operator class only when not
-/// the default, `NULLS` only when not the default for the direction). `shorten` is applied to
+/// One key part: `title COLLATE "C" varchar_pattern_ops DESC NULLS LAST` (collation and operator
+/// class only when not the default, `NULLS` only when not the default for the direction). `shorten` is applied to
 /// expressions.
 fn index_part(p: &IndexColumn, shorten: &dyn Fn(&str) -> String) -> String {
     let mut s = match (&p.column, &p.expression) {
@@ -58,6 +58,9 @@ fn index_part(p: &IndexColumn, shorten: &dyn Fn(&str) -> String) -> String {
         (None, Some(e)) => shorten(e),
         (None, None) => "?".to_owned(),
     };
+    if let Some(c) = &p.collation {
+        s.push_str(&format!(" COLLATE {c}"));
+    }
     if let Some(o) = &p.opclass {
         s.push_str(&format!(" {o}"));
     }
@@ -631,6 +634,7 @@ mod tests {
             columns: vec![
                 IndexColumn {
                     column: Some("title".into()),
+                    collation: Some("\"C\"".into()),
                     opclass: Some("text_pattern_ops".into()),
                     nulls: Some("first".into()),
                     ..IndexColumn::default()
@@ -709,7 +713,7 @@ mod tests {
         "GENERATED ALWAYS AS (id * 2) STORED",
         "GENERATED ALWAYS AS IDENTITY",
         "ON UPDATE current_timestamp()",
-        "index unique film_pattern (title text_pattern_ops NULLS FIRST, code DESC) include (release) nulls not distinct",
+        "index unique film_pattern (title COLLATE \"C\" text_pattern_ops NULLS FIRST, code DESC) include (release) nulls not distinct",
         "unique title_code(title) nulls not distinct deferrable",
         "check code_len: length(code) < 10 not valid",
         "foreign key film_lang (lang) → lang(id) on update CASCADE deferrable initially deferred not valid",
