@@ -9,6 +9,8 @@ XLDB_CODEX_VERSIONS=${XLDB_CODEX_VERSIONS:-"0.39.0 0.80.0 0.169.0 0.171.0"}
 XLDB_DUCKDB_NPM=${XLDB_DUCKDB_NPM:-"@duckdb/node-bindings-linux-x64@1.5.6-r.1"}
 # The official Python MCP SDK that drives `xldb-codex mcp serve` in the system tests.
 XLDB_PYTHON_MCP=${XLDB_PYTHON_MCP:-"mcp==2.3.0"}
+# The Mermaid parser (npm, run under jsdom) that checks `schema --format mermaid` in the tests.
+XLDB_MERMAID_NPM=${XLDB_MERMAID_NPM:-"mermaid@12.4.0 jsdom@27.0.1"}
 
 _need_root() {
   if [[ $(id -u) -ne 0 ]]; then
@@ -35,6 +37,8 @@ install_debian_packages() {
   command -v jq >/dev/null 2>&1 || missing+=(jq)
   command -v xxd >/dev/null 2>&1 || missing+=(xxd)
   command -v git >/dev/null 2>&1 || missing+=(git)
+  # `schema --format svg|png` and `schema doc` draw diagrams with Graphviz's `dot`.
+  command -v dot >/dev/null 2>&1 || missing+=(graphviz)
   if ((${#missing[@]})); then
     echo "== installing Debian packages: ${missing[*]}"
     local sudo; sudo=$(_need_root "${missing[*]}") || return 1
@@ -91,6 +95,18 @@ install_duckdb_lib() {
   fi
 }
 
+mermaid_dir() { echo "$XLDB_ROOT/.deps/mermaid"; }
+
+install_mermaid() {
+  local dir; dir=$(mermaid_dir)
+  if [[ ! -f "$dir/node_modules/mermaid/package.json" || ! -f "$dir/node_modules/jsdom/package.json" ]]; then
+    echo "== installing $XLDB_MERMAID_NPM from npm into $dir"
+    mkdir -p "$dir"
+    # shellcheck disable=SC2086 # two package specs
+    npm install --prefix "$dir" --no-audit --no-fund --loglevel=error $XLDB_MERMAID_NPM >/dev/null
+  fi
+}
+
 python_mcp_dir() { echo "$XLDB_ROOT/.deps/python-mcp"; }
 
 # A venv with the pinned Python MCP SDK, in .deps/python-mcp (needs python3 with venv).
@@ -116,6 +132,9 @@ export_deps() {
   if [[ -f "$XLDB_ROOT/.deps/duckdb/lib/libduckdb.so" ]]; then
     export DUCKDB_LIB_DIR="$XLDB_ROOT/.deps/duckdb/lib"
     export LD_LIBRARY_PATH="$DUCKDB_LIB_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  fi
+  if [[ -f "$(mermaid_dir)/node_modules/mermaid/package.json" ]]; then
+    export XLDB_MERMAID_MODULES="$(mermaid_dir)/node_modules"
   fi
   if [[ -x "$(python_mcp_dir)/bin/python" ]]; then
     export XLDB_PYTHON_MCP_PYTHON="$(python_mcp_dir)/bin/python"

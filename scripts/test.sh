@@ -27,6 +27,7 @@ if [[ "${XLDB_SKIP_INSTALL:-0}" != 1 ]]; then
   install_duckdb_lib
   install_bubblewrap_local
   install_python_mcp
+  install_mermaid
 fi
 export_deps
 

@@ -21,6 +21,7 @@ mod mcp_values;
 mod offline;
 mod policy_oracle;
 mod scale;
+mod schema_diagrams;
 mod sql_allowlist;
 mod status_line;
 mod util;

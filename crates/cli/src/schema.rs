@@ -1,16 +1,20 @@
-//! `xldb-codex schema`: extract a database schema and print it as JSON, a table or Markdown.
+//! `xldb-codex schema`: extract a database schema and print it as JSON, a table, Markdown or
+//! an entity-relationship diagram (Mermaid, DOT, SVG, PNG); `schema doc` writes a folder of
+//! Markdown documentation.
 //!
-//! Thin: URL parsing, connection, catalog queries and the model all live in `db-schema`; this
-//! file maps flags to its [`db_schema::Options`], renders the result, shows progress on a
-//! terminal, and maps errors to exit codes (bad URL, unknown scheme, engine not built in: 2;
+//! Thin: URL parsing, connection, catalog queries and the model all live in `db-schema`, the
+//! renderings in `xldb-workflows` (`schema_text`, `diagram`, `schema_doc`); this file maps
+//! flags to their options, prints the result, shows progress on a terminal, and maps errors to
+//! exit codes (bad URL, unknown scheme, engine not built in: 2;
 //! unreachable server, bad credentials, failed query: 1). The URL's password never reaches
 //! the output: `db-schema` masks it in every message and this file never prints the URL.
 
 use crate::exit::{Exit, UsageError};
-use db_schema::{Column, IndexColumn, Options, Progress, Schema, Table, TableKind};
-use serde_json::Value;
+use db_schema::{Options, Progress, Schema};
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+use xldb_workflows::{DiagramOptions, DiagramPlan, ImageFormat, WorkflowError};
 
 /// Output formats of `xldb-codex schema`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -21,6 +25,43 @@ pub enum Format {
     Table,
     /// Markdown, one section per relation.
     Markdown,
+    /// A Mermaid `erDiagram`: tables, key columns, foreign keys with cardinality.
+    Mermaid,
+    /// A Graphviz DOT graph of the same diagram.
+    Dot,
+    /// The diagram drawn as SVG by Graphviz's `dot` (Debian package `graphviz`).
+    Svg,
+    /// The diagram drawn as PNG by Graphviz's `dot` (Debian package `graphviz`).
+    Png,
+}
+
+impl Format {
+    fn is_diagram(self) -> bool {
+        matches!(
+            self,
+            Format::Mermaid | Format::Dot | Format::Svg | Format::Png
+        )
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Table => "txt",
+            Format::Markdown => "md",
+            Format::Mermaid => "mmd",
+            Format::Dot => "dot",
+            Format::Svg => "svg",
+            Format::Png => "png",
+        }
+    }
+}
+
+/// What `xldb-codex schema` makes besides printing the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Action {
+    /// Write a documentation folder (needs --out): README with the tables and diagrams, one
+    /// Markdown page per table.
+    Doc,
 }
 
 /// Arguments of `xldb-codex schema`.
@@ -36,6 +77,10 @@ pub struct SchemaArgs {
     )]
     db: String,
 
+    /// `doc`: write a documentation folder into --out instead of printing.
+    #[arg(value_enum, value_name = "ACTION")]
+    action: Option<Action>,
+
     /// Only this schema (MySQL/ClickHouse: database; Oracle: owner).
     #[arg(long, value_name = "S")]
     schema: Option<String>,
@@ -47,6 +92,15 @@ pub struct SchemaArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
+
+    /// Diagrams: also draw the tables up to N foreign-key hops from --tables.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    depth: usize,
+
+    /// Folder to write into: the `doc` folder, or one file per diagram when a diagram format
+    /// splits a big schema.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 
     /// Statement timeout in seconds (the session is also read-only).
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
@@ -63,7 +117,10 @@ impl std::fmt::Debug for SchemaArgs {
             .field("db", &db)
             .field("schema", &self.schema)
             .field("tables", &self.tables)
+            .field("action", &self.action)
             .field("format", &self.format)
+            .field("depth", &self.depth)
+            .field("out", &self.out)
             .field("timeout", &self.timeout)
             .finish()
     }
@@ -82,14 +139,27 @@ impl Progress for TtyProgress {
 
 /// Run `xldb-codex schema`.
 pub fn run(args: SchemaArgs) -> anyhow::Result<Exit> {
-    let mut options = Options::default();
-    options.filter.schema = args.schema.clone();
-    options.filter.tables = args.tables.clone().map(|t| {
+    if args.action == Some(Action::Doc) && args.out.is_none() {
+        return Err(UsageError("`schema doc` needs --out DIR".into()).into());
+    }
+    if args.depth > 0 && (!args.format.is_diagram() || args.tables.is_none()) {
+        return Err(UsageError(
+            "--depth needs --tables and a diagram --format (mermaid, dot, svg, png)".into(),
+        )
+        .into());
+    }
+    let tables: Option<Vec<String>> = args.tables.clone().map(|t| {
         t.into_iter()
             .map(|n| n.trim().to_owned())
             .filter(|n| !n.is_empty())
             .collect()
     });
+    let mut options = Options::default();
+    options.filter.schema = args.schema.clone();
+    // A neighbourhood reaches tables not named: extract them all, choose after.
+    if args.depth == 0 {
+        options.filter.tables = tables.clone();
+    }
     options.connect.statement_timeout = Duration::from_secs(args.timeout.max(1));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -105,6 +175,40 @@ pub fn run(args: SchemaArgs) -> anyhow::Result<Exit> {
         Err(e) if e.is_usage() => return Err(UsageError(e.to_string()).into()),
         Err(e) => return Err(anyhow::Error::new(e)),
     };
+    if let (Some(Action::Doc), Some(dir)) = (args.action, &args.out) {
+        let report = xldb_workflows::write_schema_doc(&schema, dir).map_err(usage_or_failure)?;
+        for note in &report.notes {
+            eprintln!("note: {note}");
+        }
+        if !report.svg {
+            eprintln!("note: graphviz's `dot` is not installed (Debian package `graphviz`): diagrams are Mermaid only");
+        }
+        eprintln!(
+            "wrote {} table pages and {} diagrams to {}",
+            report.pages,
+            report.diagrams,
+            dir.display()
+        );
+        return Ok(Exit::Ok);
+    }
+    if args.format.is_diagram() {
+        let focus = match (&tables, args.depth) {
+            (Some(t), d) if d > 0 => {
+                db_schema::resolve_table_names(&schema, t).map_err(|e| UsageError(e.to_string()))?
+            }
+            (Some(t), _) => t.clone(),
+            (None, _) => Vec::new(),
+        };
+        let plan = xldb_workflows::plan_diagrams(
+            &schema,
+            &DiagramOptions {
+                focus,
+                depth: args.depth,
+                ..DiagramOptions::default()
+            },
+        );
+        return print_diagrams(&schema, &plan, args.format, args.out.as_deref());
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         // Streamed: a 20,000-table schema is ~85 MB of JSON, no need to hold it twice.
@@ -112,579 +216,91 @@ pub fn run(args: SchemaArgs) -> anyhow::Result<Exit> {
             serde_json::to_writer_pretty(&mut out, &schema)?;
             out.write_all(b"\n")?;
         }
-        Format::Table => out.write_all(render_table(&schema).as_bytes())?,
-        Format::Markdown => out.write_all(render_markdown(&schema).as_bytes())?,
+        Format::Table => {
+            out.write_all(xldb_workflows::render_table(&schema, terminal_width()).as_bytes())?
+        }
+        _ => out.write_all(xldb_workflows::render_markdown(&schema).as_bytes())?,
     }
     out.flush()?;
     Ok(Exit::Ok)
 }
 
-fn qualified(t: &Table) -> String {
-    match &t.schema {
-        Some(s) => format!("{s}.{}", t.name),
-        None => t.name.clone(),
-    }
-}
-
-/// `PK`, `FK → t(c)`, `UQ` markers for a column.
-fn key_marks(t: &Table, column: &str) -> String {
-    let mut marks = Vec::new();
-    if t.primary_key
-        .as_ref()
-        .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
+/// `COLUMNS` when set, else the terminal's width when stdout is one, else 120.
+fn terminal_width() -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
     {
-        marks.push("PK".to_owned());
+        return n;
     }
-    for fk in &t.foreign_keys {
-        if let Some(i) = fk.columns.iter().position(|c| c == column) {
-            let rc = fk.referenced_columns.get(i).cloned().unwrap_or_default();
-            marks.push(format!("FK → {}({rc})", fk.referenced_table));
+    if std::io::stdout().is_terminal() {
+        if let Some(w) = comfy_table::Table::new().width() {
+            return usize::from(w);
         }
     }
-    if t.unique_constraints
-        .iter()
-        .any(|u| u.columns.len() == 1 && u.columns[0] == column)
-    {
-        marks.push("UQ".to_owned());
-    }
-    marks.join(", ")
+    120
 }
 
-/// One key part: `title varchar_pattern_ops DESC NULLS LAST` (the operator class only when not
-/// the default, `NULLS` only when not the default for the direction).
-fn index_part(p: &IndexColumn) -> String {
-    let mut s = p
-        .column
-        .clone()
-        .or_else(|| p.expression.clone())
-        .unwrap_or_default();
-    if let Some(o) = &p.opclass {
-        s.push_str(&format!(" {o}"));
-    }
-    if p.descending {
-        s.push_str(" DESC");
-    }
-    match (p.nulls.as_deref(), p.descending) {
-        (Some("first"), false) => s.push_str(" NULLS FIRST"),
-        (Some("last"), true) => s.push_str(" NULLS LAST"),
-        _ => {}
-    }
-    s
-}
-
-fn index_line(ix: &db_schema::Index) -> String {
-    let parts: Vec<String> = ix.columns.iter().map(index_part).collect();
-    let mut s = format!(
-        "{}{} ({})",
-        if ix.unique { "unique " } else { "" },
-        ix.name,
-        parts.join(", ")
-    );
-    if !ix.include.is_empty() {
-        s.push_str(&format!(" include ({})", ix.include.join(", ")));
-    }
-    if ix.nulls_not_distinct {
-        s.push_str(" nulls not distinct");
-    }
-    if let Some(m) = &ix.method {
-        s.push_str(&format!(" using {m}"));
-    }
-    if let Some(p) = &ix.predicate {
-        s.push_str(&format!(" where {p}"));
-    }
-    s
-}
-
-/// ` deferrable initially deferred`, ` deferrable` or nothing.
-fn deferral(deferrable: bool, initially_deferred: bool) -> &'static str {
-    match (deferrable, initially_deferred) {
-        (true, true) => " deferrable initially deferred",
-        (true, false) => " deferrable",
-        _ => "",
-    }
-}
-
-/// ` on delete CASCADE on update SET NULL`: actions other than the default.
-fn actions(fk: &db_schema::ForeignKey) -> String {
-    let mut s = String::new();
-    for (word, action) in [("delete", &fk.on_delete), ("update", &fk.on_update)] {
-        if let Some(a) = action.as_ref().filter(|a| *a != "NO ACTION") {
-            s.push_str(&format!(" on {word} {a}"));
+/// A missing Graphviz or a folder that is not ours is the user's to fix (exit 2).
+fn usage_or_failure(e: WorkflowError) -> anyhow::Error {
+    match e {
+        WorkflowError::GraphvizMissing | WorkflowError::WouldOverwrite { .. } => {
+            UsageError(e.to_string()).into()
         }
+        e => anyhow::Error::new(e),
     }
-    s
 }
 
-fn text_of(v: &Value) -> Option<&str> {
-    v.as_str().filter(|s| !s.is_empty())
-}
-
-fn summary_lines(t: &Table) -> Vec<String> {
-    let mut lines = Vec::new();
-    if let Some(pk) = t
-        .primary_key
-        .as_ref()
-        .filter(|pk| pk.deferrable || pk.initially_deferred)
-    {
-        lines.push(format!(
-            "primary key ({}){}",
-            pk.columns.join(", "),
-            deferral(pk.deferrable, pk.initially_deferred)
-        ));
+/// One diagram to stdout; several to stdout as text (Mermaid, DOT) one after the other, or
+/// one file each into `out`. What was split is said on stderr.
+fn print_diagrams(
+    schema: &Schema,
+    plan: &DiagramPlan,
+    format: Format,
+    out: Option<&Path>,
+) -> anyhow::Result<Exit> {
+    for note in &plan.notes {
+        eprintln!("note: {note}");
     }
-    for ix in &t.indexes {
-        lines.push(format!("index {}", index_line(ix)));
-    }
-    for u in &t.unique_constraints {
-        lines.push(format!(
-            "unique {}({}){}{}",
-            u.name.clone().unwrap_or_default(),
-            u.columns.join(", "),
-            if u.nulls_not_distinct {
-                " nulls not distinct"
-            } else {
-                ""
-            },
-            deferral(u.deferrable, u.initially_deferred)
-        ));
-    }
-    for c in &t.checks {
-        lines.push(format!(
-            "check {}{}{}",
-            c.name
-                .as_ref()
-                .map(|n| format!("{n}: "))
-                .unwrap_or_default(),
-            c.expression,
-            if c.not_valid { " not valid" } else { "" }
-        ));
-    }
-    for fk in &t.foreign_keys {
-        lines.push(format!(
-            "foreign key {}({}) → {}({}){}{}{}",
-            fk.name
-                .as_ref()
-                .map(|n| format!("{n} "))
-                .unwrap_or_default(),
-            fk.columns.join(", "),
-            fk.referenced_table,
-            fk.referenced_columns.join(", "),
-            actions(fk),
-            deferral(fk.deferrable, fk.initially_deferred),
-            if fk.not_valid { " not valid" } else { "" }
-        ));
-    }
-    if let Some(list) = t
-        .extra
-        .get("exclusion_constraints")
-        .and_then(Value::as_array)
-    {
-        for x in list {
-            lines.push(format!(
-                "exclusion {}: {}",
-                x["name"].as_str().unwrap_or_default(),
-                x["definition"].as_str().unwrap_or_default()
-            ));
-        }
-    }
-    if let Some(p) = t.extra.get("partition_of") {
-        lines.push(format!(
-            "partition of {}.{} {}",
-            p["schema"].as_str().unwrap_or_default(),
-            p["name"].as_str().unwrap_or_default(),
-            p["bound"].as_str().unwrap_or_default()
-        ));
-    }
-    if let Some(p) = t.extra.get("partitioning") {
-        lines.extend(partition_lines(p));
-    }
-    lines
-}
-
-/// `partition by RANGE (paid)`, then one line per partition with its bound, and under it the
-/// constraints and indexes the partition declares itself (PostgreSQL) .
-fn partition_lines(p: &Value) -> Vec<String> {
-    let mut lines = Vec::new();
-    let key = match (text_of(&p["key"]), text_of(&p["method"])) {
-        (Some(k), _) => Some(k.to_owned()),
-        (None, Some(m)) => Some(format!(
-            "{m} ({})",
-            p["expression"].as_str().unwrap_or_default()
-        )),
-        (None, None) => None,
+    let image = match format {
+        Format::Svg => Some(ImageFormat::Svg),
+        Format::Png => Some(ImageFormat::Png),
+        _ => None,
     };
-    if let Some(k) = key {
-        lines.push(format!("partition by {k}"));
+    let several = plan.diagrams.len() > 1;
+    if several && image.is_some() && out.is_none() {
+        return Err(UsageError(format!(
+            "the schema is drawn as {} diagrams: give --out DIR for one file each, or choose tables with --schema, --tables and --depth",
+            plan.diagrams.len()
+        ))
+        .into());
     }
-    for part in p["partitions"].as_array().into_iter().flatten() {
-        let name = match text_of(&part["schema"]) {
-            Some(s) => format!("{s}.{}", part["name"].as_str().unwrap_or_default()),
-            None => part["name"].as_str().unwrap_or_default().to_owned(),
+    if let Some(dir) = out {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    for d in &plan.diagrams {
+        let bytes = match (format, image) {
+            (Format::Mermaid, _) => xldb_workflows::to_mermaid(schema, d).into_bytes(),
+            (_, Some(img)) => xldb_workflows::render_dot(&xldb_workflows::to_dot(schema, d), img)
+                .map_err(usage_or_failure)?,
+            _ => xldb_workflows::to_dot(schema, d).into_bytes(),
         };
-        let bound = text_of(&part["bound"]).or_else(|| text_of(&part["description"]));
-        lines.push(format!(
-            "partition {name}{}{}",
-            bound.map(|b| format!(" {b}")).unwrap_or_default(),
-            text_of(&part["parent"])
-                .map(|p| format!(" (partition of {p})"))
-                .unwrap_or_default()
-        ));
-        for own in summary_lines(&partition_facts(part)) {
-            lines.push(format!("  {own}"));
-        }
-    }
-    lines
-}
-
-/// A partition entry's own constraints and indexes as a [`Table`], to render them alike.
-fn partition_facts(part: &Value) -> Table {
-    fn list<T: serde::de::DeserializeOwned>(v: &Value) -> Vec<T> {
-        serde_json::from_value(v.clone()).unwrap_or_default()
-    }
-    let mut t = Table::new(None, "", TableKind::Table);
-    t.primary_key = serde_json::from_value(part["primary_key"].clone()).unwrap_or(None);
-    t.foreign_keys = list(&part["foreign_keys"]);
-    t.unique_constraints = list(&part["unique_constraints"]);
-    t.checks = list(&part["checks"]);
-    t.indexes = list(&part["indexes"]);
-    if let Some(x) = part.get("exclusion_constraints").filter(|x| x.is_array()) {
-        t.extra.insert("exclusion_constraints".into(), x.clone());
-    }
-    t
-}
-
-/// The type cell: the declared type, with its collation when the column has its own.
-fn type_cell(c: &Column) -> String {
-    match c.extra.get("collation").and_then(Value::as_str) {
-        Some(coll) => format!("{} collate {coll}", c.data_type),
-        None => c.data_type.clone(),
-    }
-}
-
-/// The default cell: the default, or how the value is generated (expression or identity).
-fn default_cell(c: &Column) -> Option<String> {
-    if let Some(g) = c.extra.get("generated") {
-        let kind = g
-            .get("kind")
-            .and_then(Value::as_str)
-            .or_else(|| g.as_str())
-            .unwrap_or("stored")
-            .to_ascii_uppercase();
-        return Some(match g.get("expression").and_then(Value::as_str) {
-            Some(e) => format!("GENERATED ALWAYS AS ({e}) {kind}"),
-            None => format!("GENERATED {kind}"),
-        });
-    }
-    match c.extra.get("identity").and_then(Value::as_str) {
-        Some("always") => Some("GENERATED ALWAYS AS IDENTITY".to_owned()),
-        Some("by_default") => Some("GENERATED BY DEFAULT AS IDENTITY".to_owned()),
-        _ => c.default.clone(),
-    }
-}
-
-/// Schema-level types: PostgreSQL domains and enums, one line each.
-fn type_lines(schema: &Schema) -> Vec<String> {
-    let mut lines = Vec::new();
-    for d in schema
-        .extra
-        .get("domains")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let mut s = format!(
-            "domain {}.{} {}",
-            d["schema"].as_str().unwrap_or_default(),
-            d["name"].as_str().unwrap_or_default(),
-            d["type"].as_str().unwrap_or_default()
-        );
-        if d["not_null"].as_bool() == Some(true) {
-            s.push_str(" not null");
-        }
-        if let Some(def) = text_of(&d["default"]) {
-            s.push_str(&format!(" default {def}"));
-        }
-        for c in d["checks"].as_array().into_iter().flatten() {
-            s.push_str(&format!(
-                " check {}: {}{}",
-                c["name"].as_str().unwrap_or_default(),
-                c["expression"].as_str().unwrap_or_default(),
-                if c["not_valid"].as_bool() == Some(true) {
-                    " not valid"
-                } else {
-                    ""
+        match out {
+            Some(dir) => {
+                let path = dir.join(format!("{}.{}", d.slug, format.extension()));
+                std::fs::write(&path, &bytes)?;
+                eprintln!("wrote {} ({})", path.display(), d.title);
+            }
+            None => {
+                if several && format == Format::Mermaid {
+                    // Each diagram starts with its `%%` title line; a blank line between.
+                    stdout.write_all(b"\n")?;
                 }
-            ));
-        }
-        lines.push(s);
-    }
-    for e in schema
-        .extra
-        .get("enums")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let labels: Vec<&str> = e["labels"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        lines.push(format!(
-            "enum {}.{} ({})",
-            e["schema"].as_str().unwrap_or_default(),
-            e["name"].as_str().unwrap_or_default(),
-            labels.join(", ")
-        ));
-    }
-    lines
-}
-
-fn render_table(schema: &Schema) -> String {
-    let mut out = String::new();
-    for t in &schema.tables {
-        out.push_str(&format!("{} ({})", qualified(t), t.kind));
-        if let Some(c) = &t.comment {
-            out.push_str(&format!(" — {c}"));
-        }
-        out.push('\n');
-        let mut table = comfy_table::Table::new();
-        table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
-        table.set_header(["column", "type", "null", "default", "key", "comment"]);
-        for c in &t.columns {
-            table.add_row([
-                c.name.clone(),
-                type_cell(c),
-                if c.nullable { "yes" } else { "no" }.to_owned(),
-                default_cell(c).unwrap_or_default(),
-                key_marks(t, &c.name),
-                c.comment.clone().unwrap_or_default(),
-            ]);
-        }
-        out.push_str(&table.to_string());
-        out.push('\n');
-        for line in summary_lines(t) {
-            out.push_str(&format!("  {line}\n"));
-        }
-        if let Some(d) = &t.definition {
-            out.push_str("  definition:\n");
-            for l in d.lines() {
-                out.push_str(&format!("    {l}\n"));
+                stdout.write_all(&bytes)?;
             }
         }
-        out.push('\n');
     }
-    let types = type_lines(schema);
-    if !types.is_empty() {
-        out.push_str("types\n");
-        for l in types {
-            out.push_str(&format!("  {l}\n"));
-        }
-    }
-    out
-}
-
-/// Markdown table cells: pipes and newlines would break the row.
-fn md(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
-}
-
-fn render_markdown(schema: &Schema) -> String {
-    let mut out = format!(
-        "# Schema ({}{})\n\n",
-        schema.engine,
-        schema
-            .server_version
-            .as_ref()
-            .map(|v| format!(" {v}"))
-            .unwrap_or_default()
-    );
-    for t in &schema.tables {
-        out.push_str(&format!("## `{}` ({})\n\n", md(&qualified(t)), t.kind));
-        if let Some(c) = &t.comment {
-            out.push_str(&format!("{}\n\n", md(c)));
-        }
-        out.push_str(
-            "| column | type | null | default | key | comment |\n|---|---|---|---|---|---|\n",
-        );
-        for c in &t.columns {
-            out.push_str(&format!(
-                "| `{}` | `{}` | {} | {} | {} | {} |\n",
-                md(&c.name),
-                md(&type_cell(c)),
-                if c.nullable { "yes" } else { "no" },
-                default_cell(c)
-                    .map(|d| format!("`{}`", md(&d)))
-                    .unwrap_or_default(),
-                md(&key_marks(t, &c.name)),
-                md(c.comment.as_deref().unwrap_or("")),
-            ));
-        }
-        let lines = summary_lines(t);
-        if !lines.is_empty() {
-            out.push('\n');
-            for l in lines {
-                // Partitions' own facts are indented two spaces: a nested list item.
-                let nested = l.starts_with("  ");
-                out.push_str(&format!(
-                    "{}- {}\n",
-                    if nested { "  " } else { "" },
-                    md(l.trim_start())
-                ));
-            }
-        }
-        if let Some(d) = &t.definition {
-            out.push_str(&format!("\n```sql\n{}\n```\n", d.replace("```", "` ` `")));
-        }
-        out.push('\n');
-    }
-    let types = type_lines(schema);
-    if !types.is_empty() {
-        out.push_str("## Types\n\n");
-        for l in types {
-            out.push_str(&format!("- {}\n", md(&l)));
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use db_schema::{Check, ForeignKey, Index, UniqueConstraint};
-    use serde_json::json;
-
-    fn column(name: &str, extra: serde_json::Value) -> Column {
-        Column {
-            name: name.into(),
-            position: 1,
-            data_type: "text".into(),
-            nullable: true,
-            default: None,
-            comment: None,
-            extra: serde_json::from_value(extra).unwrap(),
-        }
-    }
-
-    /// A schema holding every fact the text formats must show.
-    fn facts() -> Schema {
-        let mut film = Table::new(Some("facts".into()), "film", TableKind::Table);
-        film.columns = vec![
-            column("title", json!({ "collation": "C" })),
-            column(
-                "doubled",
-                json!({ "generated": { "kind": "stored", "expression": "id * 2" } }),
-            ),
-            column("id", json!({ "identity": "always" })),
-        ];
-        film.indexes = vec![Index {
-            name: "film_pattern".into(),
-            columns: vec![
-                IndexColumn {
-                    column: Some("title".into()),
-                    opclass: Some("text_pattern_ops".into()),
-                    nulls: Some("first".into()),
-                    ..IndexColumn::default()
-                },
-                IndexColumn {
-                    column: Some("code".into()),
-                    descending: true,
-                    nulls: Some("first".into()),
-                    ..IndexColumn::default()
-                },
-            ],
-            include: vec!["release".into()],
-            nulls_not_distinct: true,
-            unique: true,
-            method: Some("btree".into()),
-            ..Index::default()
-        }];
-        film.unique_constraints = vec![UniqueConstraint {
-            name: Some("title_code".into()),
-            columns: vec!["title".into()],
-            deferrable: true,
-            nulls_not_distinct: true,
-            ..UniqueConstraint::default()
-        }];
-        film.checks = vec![Check {
-            name: Some("code_len".into()),
-            expression: "length(code) < 10".into(),
-            not_valid: true,
-        }];
-        film.foreign_keys = vec![ForeignKey {
-            name: Some("film_lang".into()),
-            columns: vec!["lang".into()],
-            referenced_table: "lang".into(),
-            referenced_columns: vec!["id".into()],
-            on_delete: Some("NO ACTION".into()),
-            on_update: Some("CASCADE".into()),
-            deferrable: true,
-            initially_deferred: true,
-            not_valid: true,
-            ..ForeignKey::default()
-        }];
-        film.extra.insert(
-            "exclusion_constraints".into(),
-            json!([{ "name": "no_overlap", "definition": "EXCLUDE USING gist (during WITH &&)" }]),
-        );
-        film.extra.insert(
-            "partitioning".into(),
-            json!({ "key": "RANGE (paid)", "partitions": [{
-                "schema": "parts", "name": "film_2024",
-                "bound": "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
-                "primary_key": null, "foreign_keys": [], "unique_constraints": [],
-                "checks": [{ "name": "own_check", "expression": "id > 0", "not_valid": false }],
-                "indexes": [], "exclusion_constraints": [],
-            }]}),
-        );
-        let mut view = Table::new(Some("facts".into()), "v", TableKind::View);
-        view.definition = Some("SELECT 1".into());
-        let mut extra = db_schema::Extra::new();
-        extra.insert(
-            "domains".into(),
-            json!([{ "schema": "facts", "name": "year", "type": "integer", "not_null": true,
-                     "default": "2000", "checks": [{ "name": "year_check",
-                     "expression": "VALUE > 1900", "not_valid": false }] }]),
-        );
-        Schema {
-            version: db_schema::MODEL_VERSION,
-            engine: "postgres".into(),
-            server_version: None,
-            tables: vec![film, view],
-            extra,
-        }
-    }
-
-    const EXPECTED: &[&str] = &[
-        "text collate C",
-        "GENERATED ALWAYS AS (id * 2) STORED",
-        "GENERATED ALWAYS AS IDENTITY",
-        "index unique film_pattern (title text_pattern_ops NULLS FIRST, code DESC) include (release) nulls not distinct using btree",
-        "unique title_code(title) nulls not distinct deferrable",
-        "check code_len: length(code) < 10 not valid",
-        "foreign key film_lang (lang) → lang(id) on update CASCADE deferrable initially deferred not valid",
-        "exclusion no_overlap: EXCLUDE USING gist (during WITH &&)",
-        "partition by RANGE (paid)",
-        "partition parts.film_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
-        "check own_check: id > 0",
-        "SELECT 1",
-        "domain facts.year integer not null default 2000 check year_check: VALUE > 1900",
-    ];
-
-    #[test]
-    fn text_formats_show_every_fact() {
-        let schema = facts();
-        for (format, text) in [
-            ("table", render_table(&schema)),
-            ("markdown", render_markdown(&schema)),
-        ] {
-            for want in EXPECTED {
-                assert!(text.contains(want), "{format} lacks `{want}`:\n{text}");
-            }
-        }
-        let md = render_markdown(&schema);
-        assert!(md.contains("  - check own_check: id > 0"), "{md}");
-        assert!(!md.contains("on delete"), "the default action is not shown");
-    }
+    stdout.flush()?;
+    Ok(Exit::Ok)
 }

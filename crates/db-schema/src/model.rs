@@ -21,7 +21,7 @@ pub type Extra = BTreeMap<String, serde_json::Value>;
 /// The version of the JSON model in [`Schema::version`]; raised when fields are added.
 ///
 /// 2: domains, operator classes, `NULLS FIRST/LAST`, `NULLS NOT DISTINCT`, typed `include`,
-/// `NOT VALID`, `DEFERRABLE`, partitions' own constraints and indexes.
+/// `NOT VALID`, `DEFERRABLE`, partitions' own constraints and indexes, index part collations.
 pub const MODEL_VERSION: u32 = 2;
 
 /// Everything extracted from one database (or one schema of it).
@@ -341,6 +341,9 @@ pub struct IndexColumn {
     pub nulls: Option<String>,
     /// The operator class, when it is not the type's default (`text_pattern_ops`).
     pub opclass: Option<String>,
+    /// The collation, when it is not the column's (or the expression's) own (`"C"`).
+    #[serde(default)]
+    pub collation: Option<String>,
 }
 
 impl Index {

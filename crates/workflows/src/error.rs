@@ -73,4 +73,21 @@ pub enum WorkflowError {
         /// What failed.
         message: String,
     },
+    /// Graphviz's `dot` program is not installed.
+    #[error("graphviz's `dot` is not installed: install the Debian package `graphviz` (apt-get install graphviz), or use --format dot or mermaid")]
+    GraphvizMissing,
+    /// `dot` failed to render a diagram.
+    #[error("graphviz `dot` failed: {message}")]
+    Graphviz {
+        /// Its first error line.
+        message: String,
+    },
+    /// A file or folder could not be written.
+    #[error("cannot write `{path}`: {source}")]
+    Write {
+        /// The file or folder.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
 }

@@ -14,7 +14,7 @@
 //! iterations), well under a millisecond per thousand tables.
 
 use crate::schema_lint::table_name;
-use db_schema::Schema;
+use db_schema::{ForeignKey, Schema, Table};
 use std::collections::HashMap;
 
 /// The foreign-key graph of a [`Schema`]; nodes are indexes into `schema.tables`.
@@ -33,25 +33,12 @@ impl FkGraph {
     /// The graph of `schema`'s tables; a foreign key to a table not in the schema is ignored.
     pub(crate) fn new(schema: &Schema) -> FkGraph {
         let n = schema.tables.len();
-        let mut by_name: HashMap<(&str, &str), usize> = HashMap::with_capacity(n);
-        let mut by_bare: HashMap<&str, usize> = HashMap::with_capacity(n);
-        for (i, t) in schema.tables.iter().enumerate() {
-            by_name.insert((t.schema.as_deref().unwrap_or(""), t.name.as_str()), i);
-            by_bare.entry(t.name.as_str()).or_insert(i);
-        }
+        let lookup = TableLookup::new(schema);
         let mut out = vec![Vec::new(); n];
         let mut incoming = vec![Vec::new(); n];
         for (i, t) in schema.tables.iter().enumerate() {
             for fk in &t.foreign_keys {
-                let schema_name = fk
-                    .referenced_schema
-                    .as_deref()
-                    .or(t.schema.as_deref())
-                    .unwrap_or("");
-                let target = by_name
-                    .get(&(schema_name, fk.referenced_table.as_str()))
-                    .or_else(|| by_bare.get(fk.referenced_table.as_str()));
-                if let Some(&j) = target {
+                if let Some(j) = lookup.target(t, fk) {
                     if j != i && !out[i].contains(&j) {
                         out[i].push(j);
                         incoming[j].push(i);
@@ -130,6 +117,42 @@ impl FkGraph {
             parts.push(part);
         }
         parts
+    }
+}
+
+/// Finds the table a foreign key references, by schema and name (an unqualified reference, in
+/// the child's schema or else in any schema).
+pub(crate) struct TableLookup<'a> {
+    by_name: HashMap<(&'a str, &'a str), usize>,
+    by_bare: HashMap<&'a str, usize>,
+}
+
+impl<'a> TableLookup<'a> {
+    /// The tables of `schema`, by name.
+    pub(crate) fn new(schema: &'a Schema) -> TableLookup<'a> {
+        let n = schema.tables.len();
+        let mut by_name = HashMap::with_capacity(n);
+        let mut by_bare = HashMap::with_capacity(n);
+        for (i, t) in schema.tables.iter().enumerate() {
+            by_name.insert((t.schema.as_deref().unwrap_or(""), t.name.as_str()), i);
+            by_bare.entry(t.name.as_str()).or_insert(i);
+        }
+        TableLookup { by_name, by_bare }
+    }
+
+    /// The index in `schema.tables` of the table `fk` (declared on `child`) references.
+    pub(crate) fn target(&self, child: &Table, fk: &ForeignKey) -> Option<usize> {
+        let schema = fk
+            .referenced_schema
+            .as_deref()
+            .or(child.schema.as_deref())
+            .unwrap_or("");
+        let exact = self.by_name.get(&(schema, fk.referenced_table.as_str()));
+        match (exact, &fk.referenced_schema) {
+            (Some(&i), _) => Some(i),
+            (None, None) => self.by_bare.get(fk.referenced_table.as_str()).copied(),
+            (None, Some(_)) => None,
+        }
     }
 }
 

@@ -30,6 +30,11 @@
 //!   and reports the version and protocol it spoke ([`CodexServer`]).
 //! - **Nothing sensitive leaves**: `codex-session`'s [`codex_session::redact_text`] is applied to
 //!   everything sent to Codex or logged, after [`redact_toml`] on configurations.
+//! - **Reading a schema**: [`render_table`] (wrapped to a terminal width) and
+//!   [`render_markdown`]; entity-relationship diagrams planned by [`plan_diagrams`] (split per
+//!   schema and foreign-key component past [`MAX_TABLES_PER_DIAGRAM`] tables, or a focus
+//!   neighbourhood) and written by [`to_mermaid`] and [`to_dot`], drawn to SVG/PNG by
+//!   Graphviz ([`render_dot`]); [`write_schema_doc`] writes a tbls-style documentation folder.
 //! - **Generation**: [`generate_config`] writes a configuration that parses and passes the review.
 //!
 //! ```
@@ -61,6 +66,7 @@ mod config_keys;
 mod config_review;
 mod db_tools;
 mod demo;
+mod diagram;
 mod dialect;
 mod error;
 mod extract;
@@ -74,9 +80,11 @@ mod prompts;
 mod query_lint;
 mod read_only;
 mod redact;
+mod schema_doc;
 mod schema_lint;
 mod schema_map;
 mod schema_parts;
+mod schema_text;
 mod secret_columns;
 mod tokens;
 mod tool_args;
@@ -94,6 +102,10 @@ pub use config_generate::{generate_config, Environment, Level, Requirements};
 pub use config_review::{parse_config, review_config, ConfigReview};
 pub use db_tools::{DbTools, DbToolsOptions, ToolOutput};
 pub use demo::{create_demo_database, DEMO_COMMANDS, DEMO_QUERIES, DEMO_SHOP_SQL};
+pub use diagram::dot::to_dot;
+pub use diagram::graphviz::{graphviz_available, render_dot, ImageFormat};
+pub use diagram::mermaid::to_mermaid;
+pub use diagram::{plan_diagrams, Diagram, DiagramOptions, DiagramPlan, MAX_TABLES_PER_DIAGRAM};
 pub use dialect::{dialect_for_url, dialect_named, Dialect, WorkflowDialect};
 pub use error::WorkflowError;
 pub use extract::{
@@ -113,7 +125,9 @@ pub use query_lint::{
 };
 pub use read_only::{check_query, check_read_only, ReadOnlyVerdict};
 pub use redact::{redact_toml, redact_toml_table};
+pub use schema_doc::{write_schema_doc, DocReport};
 pub use schema_lint::{analyze_schema, schema_facts, SchemaLintOptions};
 pub use schema_map::{compact_table, schema_map, MapRequest, SchemaMap};
 pub use schema_parts::schema_parts;
+pub use schema_text::{render_markdown, render_table, MIN_WIDTH};
 pub use tokens::{count_tokens, TOKENIZER};

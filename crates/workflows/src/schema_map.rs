@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! orders(id integer not null, customer_id integer not null, status text = 'new')
-//!   PK(id); FK(customer_id) -> customers(id) ON DELETE CASCADE; INDEX orders_status_idx(status)
+//!   PK(id); FK(customer_id) -> customers(id) ON DELETE CASCADE; INDEX orders_status_idx (status)
 //! ```
 //!
 //! It is about 7x smaller than the pretty-printed JSON model in tokens (every JSON field is
@@ -32,6 +32,7 @@
 
 use crate::finding::{Finding, Location, Severity};
 use crate::fk_graph::{table_names, FkGraph};
+use crate::schema_text::index_definition;
 use crate::tokens::count_tokens;
 use db_schema::{Schema, Table, TableKind};
 use std::collections::{BTreeSet, HashMap};
@@ -108,35 +109,7 @@ pub fn compact_table(name: &str, t: &Table) -> String {
         keys.push(format!("UNIQUE({})", u.columns.join(", ")));
     }
     for i in &t.indexes {
-        let parts: Vec<String> = i
-            .columns
-            .iter()
-            .map(|p| {
-                let base = p
-                    .column
-                    .clone()
-                    .or_else(|| p.expression.as_deref().map(|e| format!("({})", cut(e))))
-                    .unwrap_or_else(|| "?".into());
-                if p.descending {
-                    format!("{base} DESC")
-                } else {
-                    base
-                }
-            })
-            .collect();
-        let mut k = format!(
-            "{}INDEX {}({})",
-            if i.unique { "UNIQUE " } else { "" },
-            i.name,
-            parts.join(", ")
-        );
-        if let Some(m) = i.method.as_deref().filter(|m| *m != "btree") {
-            let _ = write!(k, " USING {m}");
-        }
-        if let Some(p) = &i.predicate {
-            let _ = write!(k, " WHERE {}", cut(p));
-        }
-        keys.push(k);
+        keys.push(format!("INDEX {}", index_definition(i, &|e| cut(e))));
     }
     for c in &t.checks {
         keys.push(format!("CHECK({})", cut(&c.expression)));
@@ -532,7 +505,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("  PK(id); FK(parent_id) -> t0000(id) ON DELETE CASCADE; INDEX t0001_parent_idx(parent_id)\n"),
+            text.contains("  PK(id); FK(parent_id) -> t0000(id) ON DELETE CASCADE; INDEX t0001_parent_idx (parent_id)\n"),
             "{text}"
         );
         let json = serde_json::to_string_pretty(t).unwrap();

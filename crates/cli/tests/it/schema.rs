@@ -106,7 +106,7 @@ fn table_and_markdown_formats_and_filters() {
     assert!(md.contains("## `main.we;ird \"name\"` (table)"), "{md}");
     assert!(md.contains("`'a\\|b'`"), "pipes escaped: {md}");
     assert!(
-        md.contains("- index ix desc (qty DESC) using btree where qty > 1"),
+        md.contains("- index ix desc (qty DESC) where qty > 1"),
         "{md}"
     );
 }

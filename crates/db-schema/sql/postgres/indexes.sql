@@ -2,7 +2,8 @@
 -- indexes that implement a primary key, unique or exclusion constraint (those are reported as
 -- constraints), and, on a folded partition, indexes attached to its parent's index.
 -- `nulls_first` is read for btree only (the one built-in method that orders); `opclass` only
--- when it is not the type's default.
+-- when it is not the type's default; `collation` only when it is not the column's own (for an
+-- expression, not the default collation).
 SELECT i.indrelid::int8 AS oid,
        ic.relname AS name,
        i.indisunique AS is_unique,
@@ -15,6 +16,11 @@ SELECT i.indrelid::int8 AS oid,
        (i.indoption[k.ord::int - 1] & 1) = 1 AS descending,
        CASE WHEN am.amname = 'btree' THEN (i.indoption[k.ord::int - 1] & 2) = 2 END AS nulls_first,
        CASE WHEN NOT opc.opcdefault THEN opc.opcname END AS opclass,
+       CASE WHEN i.indcollation[k.ord::int - 1] <> 0
+             AND i.indcollation[k.ord::int - 1] <> COALESCE(a.attcollation, 0)
+             AND (k.attnum > 0 OR i.indcollation[k.ord::int - 1] <> 100)
+            THEN (SELECT pg_catalog.quote_ident(co.collname) FROM pg_catalog.pg_collation AS co
+                  WHERE co.oid = i.indcollation[k.ord::int - 1]) END AS collation,
        k.ord > i.indnkeyatts AS included
 FROM rels AS r
 JOIN pg_catalog.pg_index AS i ON i.indrelid = r.oid

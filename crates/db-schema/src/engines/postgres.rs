@@ -362,6 +362,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
             descending: row.flag("descending")?,
             nulls,
             opclass: row.opt_text("opclass")?,
+            collation: row.opt_text("collation")?,
         });
     }
 

@@ -2,10 +2,12 @@
 //!
 //! `pragma_table_xinfo`, `pragma_foreign_key_list`, `pragma_index_list` and `pragma_index_xinfo`
 //! are joined against `sqlite_schema`, so every fact comes back in one statement per kind.
-//! SQLite keeps check constraints and index expressions only as DDL text: those are read from
-//! `sqlite_schema.sql` with the small lexer in `sqltext.rs`. SQLite has no comments.
+//! SQLite keeps check constraints, index expressions and generated-column expressions only as
+//! DDL text: those are read from `sqlite_schema.sql` with the small lexer in `sqltext.rs`.
+//! SQLite has no comments.
 //!
-//! Extras: table `strict` and `without_rowid` (booleans).
+//! Extras: table `strict` and `without_rowid` (booleans); column `generated` (`{kind: virtual
+//! or stored, expression}`, as on PostgreSQL and MySQL).
 //!
 //! Built-in runner (feature `sqlite`): the file is opened read-only (`SQLITE_OPEN_READ_ONLY`)
 //! with `PRAGMA query_only = 1`; a statement that runs past the timeout is interrupted.
@@ -150,9 +152,21 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
         }
         let mut extra = Extra::new();
         if hidden == 2 || hidden == 3 {
+            // Same shape as PostgreSQL and MySQL; the expression is only in the DDL text.
+            let expression = create_sql
+                .get(&table)
+                .and_then(|sql| {
+                    sqltext::generated_columns(sql)
+                        .into_iter()
+                        .find(|(c, _)| *c == name)
+                })
+                .map(|(_, e)| e);
             extra.insert(
                 "generated".into(),
-                if hidden == 2 { "virtual" } else { "stored" }.into(),
+                serde_json::json!({
+                    "kind": if hidden == 2 { "virtual" } else { "stored" },
+                    "expression": expression,
+                }),
             );
         }
         let position = u32::try_from(t.columns.len() + 1).unwrap_or(u32::MAX);

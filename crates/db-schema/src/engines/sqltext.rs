@@ -132,6 +132,59 @@ pub(crate) fn check_clauses(sql: &str) -> Vec<(Option<String>, String)> {
     out
 }
 
+/// The generated columns of a `CREATE TABLE` statement: `(column, expression)` for each column
+/// definition holding `[GENERATED ALWAYS] AS (expression)` (SQLite keeps the expression only in
+/// the DDL text).
+pub(crate) fn generated_columns(sql: &str) -> Vec<(String, String)> {
+    let toks = lex(sql);
+    let mut out = Vec::new();
+    let Some(open) = toks.iter().position(|t| t.0 == Tok::Punct('(')) else {
+        return out;
+    };
+    let Some(close) = matching_paren(&toks, open) else {
+        return out;
+    };
+    // Column and constraint definitions: the token ranges between top-level commas.
+    let mut defs = Vec::new();
+    let (mut depth, mut start) = (0usize, open + 1);
+    for (j, (tok, _, _)) in toks.iter().enumerate().take(close).skip(open + 1) {
+        match tok {
+            Tok::Punct('(') => depth += 1,
+            Tok::Punct(')') => depth = depth.saturating_sub(1),
+            Tok::Punct(',') if depth == 0 => {
+                defs.push(start..j);
+                start = j + 1;
+            }
+            _ => {}
+        }
+    }
+    defs.push(start..close);
+    for def in defs {
+        let column = match toks.get(def.start).map(|t| &t.0) {
+            Some(Tok::Word(w))
+                if !["constraint", "primary", "unique", "check", "foreign"]
+                    .iter()
+                    .any(|k| w.eq_ignore_ascii_case(k)) =>
+            {
+                w.clone()
+            }
+            Some(Tok::Ident(w)) => w.clone(),
+            _ => continue,
+        };
+        let mut j = def.start + 1;
+        while j + 1 < def.end {
+            if is_word(&toks[j].0, "as") && toks[j + 1].0 == Tok::Punct('(') {
+                if let Some(end) = matching_paren(&toks, j + 1).filter(|e| *e < def.end) {
+                    out.push((column, sql[toks[j + 1].2..toks[end].1].trim().to_owned()));
+                }
+                break;
+            }
+            j += 1;
+        }
+    }
+    out
+}
+
 /// What a `CREATE INDEX` statement says about its key parts.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct IndexDef {
@@ -257,6 +310,19 @@ mod tests {
         assert_eq!(
             view_body("CREATE VIEW \"as\" AS SELECT 1").as_deref(),
             Some("SELECT 1")
+        );
+    }
+
+    #[test]
+    fn generated_column_expressions_are_read_from_the_ddl() {
+        let sql = "CREATE TABLE t (a INTEGER, \"b c\" TEXT GENERATED ALWAYS AS (upper(x || ',')) STORED, \
+                   d AS (a * 2), e TEXT DEFAULT 'AS (no)', CONSTRAINT k CHECK (a > 0))";
+        assert_eq!(
+            generated_columns(sql),
+            [
+                ("b c".to_owned(), "upper(x || ',')".to_owned()),
+                ("d".to_owned(), "a * 2".to_owned())
+            ]
         );
     }
 }

@@ -18,6 +18,8 @@ mod mysql;
 mod oracle;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "postgres")]
+mod postgres_catalog;
 mod read_only_query;
 #[cfg(feature = "sqlite")]
 mod sqlite;

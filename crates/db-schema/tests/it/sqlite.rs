@@ -33,6 +33,27 @@ fn conformance() {
     assert_eq!(t.extra["without_rowid"], false);
 }
 
+#[test]
+fn generated_columns_carry_their_kind_and_expression() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_with(
+        dir.path(),
+        "CREATE TABLE g (a INTEGER, b TEXT GENERATED ALWAYS AS (upper(a || 'x')) STORED, \
+         c AS (a * 2) VIRTUAL);",
+    );
+    let schema = extract_default(&url).unwrap();
+    let g = schema.table(None, "g").unwrap();
+    assert_eq!(
+        g.column("b").unwrap().extra["generated"],
+        serde_json::json!({"kind": "stored", "expression": "upper(a || 'x')"})
+    );
+    assert_eq!(
+        g.column("c").unwrap().extra["generated"],
+        serde_json::json!({"kind": "virtual", "expression": "a * 2"})
+    );
+    assert_eq!(g.column("c").unwrap().default, None);
+}
+
 fn many_tables(n: usize) -> String {
     let mut sql =
         String::from("CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n");
