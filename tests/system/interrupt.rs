@@ -87,6 +87,34 @@ fn command_lines_holding(needle: &str, except: u32) -> Vec<String> {
         .collect()
 }
 
+/// The environments of running processes (`/proc/*/environ`) that hold `needle`, by command
+/// line.
+fn environments_holding(needle: &str) -> Vec<String> {
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    procs
+        .flatten()
+        .filter(|p| {
+            std::fs::read(p.path().join("environ"))
+                .is_ok_and(|b| String::from_utf8_lossy(&b).contains(needle))
+        })
+        .filter_map(|p| std::fs::read(p.path().join("cmdline")).ok())
+        .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
+        .collect()
+}
+
+/// Whether a process whose command line contains every one of `words` runs.
+fn running(words: &[&str]) -> bool {
+    std::fs::read_dir("/proc").is_ok_and(|procs| {
+        procs
+            .flatten()
+            .filter_map(|p| std::fs::read(p.path().join("cmdline")).ok())
+            .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
+            .any(|c| words.iter().all(|w| c.contains(w)))
+    })
+}
+
 fn url_with_password(pg: &Postgres, db: &str, password: &str) -> String {
     let url = pg.create_database(db).unwrap();
     url.replacen("postgres@", &format!("postgres:{password}@"), 1)
@@ -182,12 +210,18 @@ async fn an_interrupt_stops_codex_and_leaves_no_secret_behind() {
             model.wait_for_hanging(1, Duration::from_secs(60)).await,
             "the model was never asked"
         );
-        // The URL reaches the MCP server in its environment, never on a command line (but
-        // ours: the test gave it to us there).
+        // The MCP server Codex started has the URL, handed over a private socket: never on a
+        // command line (but ours: the test gave it to us there), and in no process's
+        // environment, Codex's and the server's included.
+        assert!(
+            wait_until(Duration::from_secs(20), || running(&["mcp", "serve"])),
+            "codex never started our MCP server"
+        );
         assert_eq!(
             command_lines_holding(CODEX_PASSWORD, child.id()),
             Vec::<String>::new()
         );
+        assert_eq!(environments_holding(CODEX_PASSWORD), Vec::<String>::new());
         let t = Instant::now();
         for s in signals {
             signal(&child, s);
@@ -205,6 +239,14 @@ async fn an_interrupt_stops_codex_and_leaves_no_secret_behind() {
             "no partial report: {}",
             String::from_utf8_lossy(&out.stdout)
         );
+        // The handoff's private folder is gone with the run.
+        let left: Vec<_> = std::fs::read_dir(&tmp)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("xldb-codex-"))
+            .collect();
+        assert_eq!(left, Vec::<String>::new());
         // Nowhere: not under TMPDIR, not in CODEX_HOME (sessions, logs), not in the audit log.
         assert_eq!(
             files_holding(home.root(), CODEX_PASSWORD),

@@ -191,11 +191,11 @@ fn engine_of(db: Option<&str>, engine: Option<&str>) -> anyhow::Result<Dialect> 
 }
 
 /// How Codex is run. With a database, our MCP server is registered, and the URL (which may
-/// hold a password) is handed to it in its own environment only (`XLDB_CODEX_DB`, which
-/// `mcp serve` reads), through Codex's standard input: never a command line, never a file.
+/// hold a password) is handed to it over a private socket ([`wf::UrlHandoff`]): Codex sees
+/// only the socket's path and a token; never the URL, a command line or a file holding it.
 fn assistant_config(
     s: &Settings,
-    db: Option<&str>,
+    db: Option<&wf::UrlHandoff>,
     store: Option<&Arc<xldb_store::Store>>,
 ) -> anyhow::Result<wf::AssistantConfig> {
     let policy = Arc::new(load_policy(&s.policy)?);
@@ -211,10 +211,10 @@ fn assistant_config(
         None => (None, None),
     };
     let mcp_server = match db {
-        Some(url) => Some(wf::McpServerSpec {
+        Some(handoff) => Some(wf::McpServerSpec {
             command: std::env::current_exe().context("locating the xldb-codex binary")?,
             args: vec!["mcp".into(), "serve".into()],
-            env: vec![("XLDB_CODEX_DB".into(), url.into())],
+            env: handoff.env(),
         }),
         None => None,
     };
@@ -412,7 +412,17 @@ pub(crate) async fn ask_once(
 ) -> anyhow::Result<Result<AssistantOutcome, Fallback>> {
     interrupt::check()?;
     let store = crate::fleet::open(&s.fleet).await?;
-    let config = assistant_config(s, db, store.as_ref())?;
+    // Lives until Codex is done; dropped on every way out (the folder goes with it).
+    let handoff = match db {
+        Some(url) => Some(wf::UrlHandoff::start(url).context(
+            "cannot open the private socket that hands the database URL to the MCP server",
+        )?),
+        None => None,
+    };
+    if let Some(folder) = handoff.as_ref().and_then(|h| h.socket().parent()) {
+        interrupt::remove_on_exit(folder);
+    }
+    let config = assistant_config(s, handoff.as_ref(), store.as_ref())?;
     let _status = spinner::Spinner::start(format != Format::Json);
     spinner::phase(Some("starting Codex".into()));
     match wf::ask_codex(&config, text, progress(format)).await {

@@ -11,7 +11,8 @@
 //!
 //! A second signal, or a command that has not stopped within [`GRACE`], exits at once (130).
 //! Codex, whose standard input then closes, exits on its own. No file holds a secret meanwhile:
-//! the database URL reaches the MCP server in its environment, through Codex's standard input.
+//! the database URL reaches the MCP server over a private socket (`UrlHandoff`), whose folder
+//! is removed on every way out, this one included ([`remove_on_exit`]).
 
 use db_schema::CancelQuery;
 use std::sync::{Arc, OnceLock};
@@ -69,7 +70,22 @@ pub fn install() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Folders removed if the process exits at once (a second signal), when destructors do not run.
+static LEFT_BEHIND: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Remove `dir` (if it still exists) when a second signal ends the process at once.
+pub fn remove_on_exit(dir: &std::path::Path) {
+    if let Ok(mut dirs) = LEFT_BEHIND.lock() {
+        dirs.push(dir.to_owned());
+    }
+}
+
 fn exit_now() -> ! {
+    if let Ok(dirs) = LEFT_BEHIND.lock() {
+        for d in dirs.iter() {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
     eprintln!("interrupted");
     std::process::exit(i32::from(EXIT_CODE))
 }

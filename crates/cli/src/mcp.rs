@@ -22,11 +22,13 @@ enum McpCommand {
 
 #[derive(Debug, clap::Args)]
 struct ServeArgs {
-    /// Database URL.
-    #[arg(long, env = "XLDB_CODEX_DB", required_unless_present = "db_file")]
+    /// Database URL. Without `--db` / `--db-file`, a URL handed over by `xldb-codex analyze`
+    /// (its private socket, named in `XLDB_CODEX_DB_HANDOFF`) is used.
+    #[arg(long, env = "XLDB_CODEX_DB")]
     db: Option<String>,
-    /// Read the database URL from this file (keeps a password out of command lines).
-    #[arg(long, value_name = "FILE", conflicts_with = "db")]
+    /// Read the database URL from this file (keeps a password out of command lines). Wins over
+    /// `XLDB_CODEX_DB` from the environment.
+    #[arg(long, value_name = "FILE")]
     db_file: Option<PathBuf>,
     /// Maximum rows `execute_query` returns.
     #[arg(long, default_value_t = 200)]
@@ -52,13 +54,20 @@ const TTY_HINT: &str = "xldb-codex: `mcp serve` speaks MCP (JSON-RPC) on stdin/s
 /// Run `xldb-codex mcp …`.
 pub fn run(args: McpArgs) -> anyhow::Result<Exit> {
     let McpCommand::Serve(a) = args.command;
-    let url = match (&a.db, &a.db_file) {
-        (Some(u), _) => u.clone(),
-        (None, Some(f)) => std::fs::read_to_string(f)
+    let url = match (&a.db_file, &a.db) {
+        (Some(f), _) => std::fs::read_to_string(f)
             .map_err(|e| UsageError(format!("cannot read `{}`: {e}", f.display())))?
             .trim()
             .to_string(),
-        (None, None) => return Err(UsageError("give --db or --db-file".into()).into()),
+        (None, Some(u)) => u.clone(),
+        (None, None) => match wf::receive_url() {
+            Some(received) => received?,
+            None => {
+                return Err(
+                    UsageError("give --db URL, --db-file FILE or XLDB_CODEX_DB".into()).into(),
+                )
+            }
+        },
     };
     if a.row_limit == 0 || a.query_timeout == 0 || a.max_result_bytes == 0 || a.max_value_bytes == 0
     {

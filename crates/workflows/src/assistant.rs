@@ -45,10 +45,10 @@ pub struct McpServerSpec {
     /// Its arguments (e.g. `["mcp", "serve"]`; never a password: Codex's command line is
     /// visible to every user of the machine).
     pub args: Vec<String>,
-    /// Environment of the server alone (e.g. `XLDB_CODEX_DB` with the database URL, which may
-    /// hold a password). It reaches Codex over its standard input, in the conversation's
-    /// configuration (`mcp_servers.xldb.env`): never a command line, never a file, and not
-    /// the environment of Codex or of the commands it runs.
+    /// Environment of the server alone. It reaches Codex over its standard input, in the
+    /// conversation's configuration (`mcp_servers.xldb.env`), so it must hold no secret: hand
+    /// a database URL over with a [`UrlHandoff`](crate::UrlHandoff) and put its
+    /// [`env`](crate::UrlHandoff::env) here.
     pub env: Vec<(String, String)>,
 }
 

@@ -88,6 +88,7 @@ mod schema_text;
 mod secret_columns;
 mod tokens;
 mod tool_args;
+mod url_handoff;
 
 pub use assistant::{
     ask_codex, AssistantConfig, AssistantError, AssistantOutcome, AssistantProgress, CodexServer,
@@ -131,3 +132,6 @@ pub use schema_map::{compact_table, schema_map, MapRequest, SchemaMap};
 pub use schema_parts::schema_parts;
 pub use schema_text::{render_markdown, render_table, MIN_WIDTH};
 pub use tokens::{count_tokens, TOKENIZER};
+pub use url_handoff::{
+    receive_url, HandoffError, UrlHandoff, HANDOFF_SOCKET_ENV, HANDOFF_TOKEN_ENV,
+};

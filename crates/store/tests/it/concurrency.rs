@@ -45,6 +45,7 @@ async fn session(store: Arc<Store>, w: usize, s: usize) -> Vec<String> {
     let mut lines = BufReader::new(read).lines();
     let approver = Arc::new(StoreApprover::new(store.clone(), Duration::from_secs(120)));
     let options = SessionOptions::new()
+        .protocol(codex_session::Protocol::McpConversation)
         .approval_handler(Arc::new(PolicyHandler::builtin().with_human(approver)))
         .audit(Arc::new(StoreAuditSink::new(store)))
         .approval_timeout(Duration::from_secs(150));
