@@ -117,6 +117,14 @@ pub fn builtin_rules() -> &'static [RuleInfo] {
 }
 
 /// The built-in rule with this id, else the most specific family that covers it.
+///
+/// ```
+/// use approval_policy::{builtin_rule, Decision};
+/// let rule = builtin_rule("git.push-force").unwrap();
+/// assert_eq!(rule.decisions, &[Decision::Deny]);
+/// assert_eq!(builtin_rule("sql.delete").map(|r| r.id), Some("sql.*"));
+/// assert!(builtin_rule("git-push-force").is_none());
+/// ```
 pub fn builtin_rule(id: &str) -> Option<&'static RuleInfo> {
     let rules = builtin_rules();
     rules.iter().find(|r| r.id == id).or_else(|| {
@@ -538,7 +546,11 @@ mod tests {
                     continue;
                 }
                 let text = std::fs::read_to_string(&path).expect("source is UTF-8");
-                let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+                // Unit tests name ids they expect (`sql.delete`), not ids the code emits.
+                let code = text
+                    .split("#[cfg(test)]\nmod tests")
+                    .next()
+                    .unwrap_or_default();
                 let lits = literals(code);
                 for (_, lit) in &lits {
                     if is_area_id(lit) {
