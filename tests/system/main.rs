@@ -20,6 +20,7 @@ mod mcp_server;
 mod mcp_values;
 mod offline;
 mod policy_oracle;
+mod policy_rules;
 mod scale;
 mod schema_diagrams;
 mod sql_allowlist;

@@ -21,7 +21,8 @@
 //! `action.rs` (what is judged) · `shell.rs` and `programs.rs` with `programs/` (command
 //! lines, one file per family of programs) · `sql.rs` with `sql/` (statements, `dialect.rs`,
 //! per-dialect function lists) · `patch.rs` (file patches) · `rule.rs`, `assess.rs`,
-//! `redact.rs`, `error.rs`.
+//! `redact.rs`, `error.rs`, `catalogue.rs` (every built-in rule id with its decisions and
+//! reason: [`builtin_rules`], [`builtin_rule`]; a policy file's rules: [`Policy::file_rules`]).
 //!
 //! # The tour
 //! - [`Action`]: a command (`argv` as Codex sends it, plus `cwd`) or a patch ([`FileChange`]s,
@@ -157,6 +158,7 @@
 
 mod action;
 mod assess;
+mod catalogue;
 mod decision;
 mod error;
 mod patch;
@@ -168,6 +170,7 @@ mod shell;
 mod sql;
 
 pub use action::{Action, FileChange};
+pub use catalogue::{builtin_rule, builtin_rules, FileRule, RuleInfo};
 pub use decision::{Decision, Judgement, Risk, Source, Verdict};
 pub use error::{ActionError, PolicyError};
 pub use policy::Policy;

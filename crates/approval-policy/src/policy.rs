@@ -10,6 +10,7 @@
 
 use crate::action::Action;
 use crate::assess::Unit;
+use crate::catalogue::FileRule;
 use crate::decision::{Judgement, Source, Verdict};
 use crate::error::PolicyError;
 use crate::rule::{parse_rules, Rule};
@@ -81,6 +82,11 @@ impl Policy {
             message: e.kind().to_string(),
         })?;
         self.with_rules_str(&text, &path.display().to_string())
+    }
+
+    /// The rules the policy files added, in file order.
+    pub fn file_rules(&self) -> Vec<FileRule> {
+        self.rules.iter().map(Rule::info).collect()
     }
 
     /// How many rules the policy files added.

@@ -22,6 +22,8 @@ mod text;
 mod viewers;
 mod wrappers;
 
+pub(crate) use table::all as table_programs;
+
 use crate::assess::{Assessment, Target};
 use crate::decision::{Decision, Risk};
 use crate::shell::{self, Arg, Cmd, Ctx, Stdin};

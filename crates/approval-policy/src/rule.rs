@@ -17,6 +17,7 @@
 //! `regex` alone matches any part's text. Mixing kinds is a load error.
 
 use crate::assess::{Target, Unit};
+use crate::catalogue::FileRule;
 use crate::decision::{Decision, Risk};
 use crate::error::PolicyError;
 use crate::sql::{Dialect, SqlClass};
@@ -103,6 +104,10 @@ pub(crate) struct Rule {
     sql_kinds: Vec<String>,
     dialects: Vec<Dialect>,
     globs: Option<globset::GlobSet>,
+    /// The `match` keys as written, for `policy explain`.
+    described: String,
+    examples_match: Vec<String>,
+    examples_not_match: Vec<String>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -140,6 +145,7 @@ fn compile(raw: RawRule) -> Result<Rule, PolicyError> {
         return Err(rule_err("empty id".into()));
     }
     let m = raw.matcher;
+    let described = describe(&m);
     let command_keys = m.program.is_some() || m.argv_prefix.is_some();
     let sql_keys = m.sql_class.is_some() || m.sql_kind.is_some() || m.dialect.is_some();
     let path_keys = m.path_glob.is_some();
@@ -227,8 +233,11 @@ fn compile(raw: RawRule) -> Result<Rule, PolicyError> {
             .collect(),
         dialects,
         globs,
+        described,
+        examples_match: raw.examples_match,
+        examples_not_match: raw.examples_not_match,
     };
-    for ex in &raw.examples_match {
+    for ex in &rule.examples_match {
         if !rule.matches_example(ex)? {
             return Err(PolicyError::Example {
                 rule: id.clone(),
@@ -237,7 +246,7 @@ fn compile(raw: RawRule) -> Result<Rule, PolicyError> {
             });
         }
     }
-    for ex in &raw.examples_not_match {
+    for ex in &rule.examples_not_match {
         if rule.matches_example(ex)? {
             return Err(PolicyError::Example {
                 rule: id.clone(),
@@ -249,11 +258,48 @@ fn compile(raw: RawRule) -> Result<Rule, PolicyError> {
     Ok(rule)
 }
 
+/// The `match` keys of a rule in TOML-like text: `program = ["git"], regex = "push"`.
+fn describe(m: &RawMatch) -> String {
+    let lists = [
+        ("program", m.program.clone().map(OneOrMany::into_vec)),
+        ("argv_prefix", m.argv_prefix.clone()),
+        ("sql_class", m.sql_class.clone().map(OneOrMany::into_vec)),
+        ("sql_kind", m.sql_kind.clone().map(OneOrMany::into_vec)),
+        ("dialect", m.dialect.clone().map(OneOrMany::into_vec)),
+        ("path_glob", m.path_glob.clone().map(OneOrMany::into_vec)),
+    ];
+    let mut parts: Vec<String> = lists
+        .into_iter()
+        .filter_map(|(key, v)| Some(format!("{key} = {}", serde_json::to_string(&v?).ok()?)))
+        .collect();
+    if let Some(r) = &m.regex {
+        parts.push(format!(
+            "regex = {}",
+            serde_json::to_string(r).unwrap_or_default()
+        ));
+    }
+    parts.join(", ")
+}
+
 fn base_name(p: &str) -> &str {
     p.rsplit('/').next().unwrap_or(p)
 }
 
 impl Rule {
+    /// What `policy list` and `policy explain` show of this rule.
+    pub fn info(&self) -> FileRule {
+        FileRule {
+            id: self.id.clone(),
+            decision: self.decision,
+            priority: self.priority,
+            loosen: self.loosen,
+            reason: self.reason.clone(),
+            matches: self.described.clone(),
+            examples_match: self.examples_match.clone(),
+            examples_not_match: self.examples_not_match.clone(),
+        }
+    }
+
     /// Does the rule match this judged part?
     pub fn matches(&self, unit: &Unit) -> bool {
         let text_ok = |t: &str| self.regex.as_ref().is_none_or(|r| r.is_match(t));
@@ -362,5 +408,21 @@ mod tests {
         );
         let sql = "[[rule]]\nid = \"ins\"\ndecision = \"allow\"\nloosen = true\nmatch = { sql_kind = \"insert\", dialect = \"postgres\" }\nexamples_match = [\"INSERT INTO t VALUES (1)\"]\nexamples_not_match = [\"DELETE FROM t\"]\n";
         assert_eq!(parse_rules(sql, "p").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn info_shows_the_match_keys_as_written() {
+        let rules = parse_rules(
+            "[[rule]]\nid = \"no-push\"\ndecision = \"deny\"\nmatch = { program = \"git\", argv_prefix = [\"git\", \"push\"] }\nexamples_match = [\"git push\"]\n",
+            "p.toml",
+        )
+        .unwrap();
+        let info = rules[0].info();
+        assert_eq!(
+            info.matches,
+            r#"program = ["git"], argv_prefix = ["git","push"]"#
+        );
+        assert_eq!(info.examples_match, vec!["git push".to_string()]);
+        assert_eq!(info.reason, "policy rule `no-push`");
     }
 }

@@ -6,9 +6,13 @@
 //! unloadable policy file. `--jsonl` streams: one JSON verdict per input line, in order, flushed
 //! per line; a bad line gets a `deny` verdict naming the error and the stream goes on; the
 //! process exits `0` when the input ends.
+//!
+//! `list` and `explain` show the rules themselves: every built-in rule id (from the
+//! catalogue in `approval-policy`) and the rules of the `--policy` files; an unknown id is bad
+//! usage (exit 2) that names the nearest ids.
 
 use crate::exit::{Exit, UsageError};
-use approval_policy::{Action, Decision, Dialect, Policy, Verdict};
+use approval_policy::{Action, Decision, Dialect, FileRule, Policy, RuleInfo, Verdict};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -25,6 +29,39 @@ enum PolicyCommand {
     Check(CheckArgs),
     /// Judge SQL text for a database engine (what an `execute_query` tool would run).
     Sql(SqlArgs),
+    /// List the built-in rules (id, decisions, reason) and the rules of `--policy` files.
+    ///
+    /// Ids ending in `*` are families: the engine builds the rest of the id at run time
+    /// (`git.*` covers `git.log`, `git.commit`, …). A verdict's explanation names the id that
+    /// decided; `policy explain ID` says more about one.
+    #[command(
+        after_help = "Examples:\n  xldb-codex policy list\n  xldb-codex policy list --policy team.toml --json\n\nExit codes: 0 success; 2 an unloadable policy file."
+    )]
+    List(ListArgs),
+    /// Explain one rule: its decisions, reason, what it judges, and examples with their verdicts.
+    ///
+    /// RULE-ID is a built-in id (`git.push-force`), an id a family covers (`git.log`), or the
+    /// id of a rule in a `--policy` file. An unknown id is bad usage (exit 2) and names the
+    /// nearest ids.
+    #[command(
+        after_help = "Examples:\n  xldb-codex policy explain git.push-force\n  xldb-codex policy explain no-push --policy team.toml\n\nExit codes: 0 the rule is known; 2 unknown id or unloadable policy file."
+    )]
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ListArgs {
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, clap::Args)]
+struct ExplainArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The rule id, as a verdict's explanation shows it.
+    #[arg(value_name = "RULE-ID")]
+    id: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -72,6 +109,8 @@ pub fn run(args: PolicyArgs) -> anyhow::Result<Exit> {
     match args.command {
         PolicyCommand::Check(a) => check(a),
         PolicyCommand::Sql(a) => sql(a),
+        PolicyCommand::List(a) => list(a),
+        PolicyCommand::Explain(a) => explain(a),
     }
 }
 
@@ -204,4 +243,183 @@ fn sql(a: SqlArgs) -> anyhow::Result<Exit> {
         Some(s) => s.to_string(),
     };
     print(&policy.evaluate_sql(dialect, &text), a.common.json)
+}
+
+fn decisions(rule: &RuleInfo) -> String {
+    let names: Vec<&str> = rule.decisions.iter().map(|d| d.as_str()).collect();
+    names.join("|")
+}
+
+fn builtin_json(rule: &RuleInfo) -> serde_json::Value {
+    serde_json::json!({
+        "id": rule.id,
+        "decisions": rule.decisions,
+        "reason": rule.reason,
+        "judges": rule.judges(),
+        "examples": rule.examples,
+    })
+}
+
+fn list(a: ListArgs) -> anyhow::Result<Exit> {
+    let policy = load(&a.common.policies)?;
+    let builtin = approval_policy::builtin_rules();
+    let files = policy.file_rules();
+    let mut out = std::io::stdout().lock();
+    if a.common.json {
+        let doc = serde_json::json!({
+            "builtin": builtin.iter().map(builtin_json).collect::<Vec<_>>(),
+            "files": files,
+        });
+        writeln!(out, "{doc}")?;
+        return Ok(Exit::Ok);
+    }
+    let width = builtin.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    writeln!(
+        out,
+        "Built-in rules ({}; `*` marks a family of ids built at run time):",
+        builtin.len()
+    )?;
+    for r in builtin {
+        writeln!(out, "  {:width$}  {:<14}  {}", r.id, decisions(r), r.reason)?;
+    }
+    if !files.is_empty() {
+        let width = files.iter().map(|r| r.id.len()).max().unwrap_or(0);
+        writeln!(out, "\nRules from policy files ({}):", files.len())?;
+        for r in &files {
+            writeln!(
+                out,
+                "  {:width$}  {:<14}  {}",
+                r.id,
+                r.decision.as_str(),
+                r.reason
+            )?;
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// What `explain` found for an id.
+enum Found {
+    File(FileRule),
+    Builtin(&'static RuleInfo),
+}
+
+fn explain(a: ExplainArgs) -> anyhow::Result<Exit> {
+    let policy = load(&a.common.policies)?;
+    let files = policy.file_rules();
+    let id = a.id.trim();
+    let found = match files.iter().find(|r| r.id == id) {
+        Some(r) => Found::File(r.clone()),
+        None => match approval_policy::builtin_rule(id) {
+            Some(r) => Found::Builtin(r),
+            None => {
+                let mut known: Vec<&str> = approval_policy::builtin_rules()
+                    .iter()
+                    .map(|r| r.id)
+                    .collect();
+                known.extend(files.iter().map(|r| r.id.as_str()));
+                return Err(UsageError(unknown_id(id, &known)).into());
+            }
+        },
+    };
+    let mut out = std::io::stdout().lock();
+    match found {
+        Found::File(r) => {
+            if a.common.json {
+                let doc = serde_json::json!({ "source": "file", "rule": r });
+                writeln!(out, "{doc}")?;
+            } else {
+                writeln!(out, "id: {}\nsource: policy file", r.id)?;
+                writeln!(out, "decision: {}\npriority: {}", r.decision, r.priority)?;
+                writeln!(out, "loosen: {}\nreason: {}", r.loosen, r.reason)?;
+                writeln!(out, "matches: {}", r.matches)?;
+                for (title, list) in [
+                    ("examples that match", &r.examples_match),
+                    ("examples that do not match", &r.examples_not_match),
+                ] {
+                    if !list.is_empty() {
+                        writeln!(out, "{title}:")?;
+                        for ex in list {
+                            writeln!(out, "  {ex}")?;
+                        }
+                    }
+                }
+            }
+        }
+        Found::Builtin(r) => {
+            let examples: Vec<(&str, Verdict)> = r
+                .examples
+                .iter()
+                .map(|ex| {
+                    let argv = vec!["bash".into(), "-lc".into(), ex.to_string()];
+                    (*ex, policy.evaluate(&Action::exec(argv, None)))
+                })
+                .collect();
+            let family_member = (r.id != id).then_some(id);
+            if a.common.json {
+                let doc = serde_json::json!({
+                    "source": "builtin",
+                    "asked": id,
+                    "rule": builtin_json(r),
+                    "verdicts": examples.iter().map(|(ex, v)| serde_json::json!({
+                        "command": ex,
+                        "verdict": v,
+                    })).collect::<Vec<_>>(),
+                });
+                writeln!(out, "{doc}")?;
+            } else {
+                writeln!(out, "id: {}", r.id)?;
+                if let Some(member) = family_member {
+                    writeln!(out, "  (`{member}` is one of this family of ids)")?;
+                }
+                writeln!(out, "source: built-in")?;
+                writeln!(out, "decisions: {}", decisions(r).replace('|', ", "))?;
+                writeln!(out, "reason: {}\njudges: {}", r.reason, r.judges())?;
+                if !examples.is_empty() {
+                    writeln!(out, "examples:")?;
+                    for (ex, v) in &examples {
+                        let by = v.explanation.iter().find(|j| r.covers(&j.id));
+                        let id = by.map_or(r.id, |j| j.id.as_str());
+                        writeln!(out, "  {ex}\n    -> {} ({id})", v.decision)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// The usage error for an unknown id, naming up to three near ids.
+fn unknown_id(id: &str, known: &[&str]) -> String {
+    let lower = id.to_lowercase();
+    let budget = (lower.chars().count() / 3).max(1);
+    let mut near: Vec<(usize, &str)> = known
+        .iter()
+        .map(|k| (strsim::levenshtein(&lower, &k.to_lowercase()), *k))
+        .filter(|(d, k)| *d <= budget || (lower.len() >= 4 && k.contains(lower.as_str())))
+        .collect();
+    near.sort();
+    near.dedup();
+    let near: Vec<String> = near.iter().take(3).map(|(_, k)| format!("`{k}`")).collect();
+    let hint = if near.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", near.join(", "))
+    };
+    format!("unknown rule id `{id}`{hint} (`xldb-codex policy list` shows every id)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_ids_name_the_nearest_known_ids() {
+        let known = ["shell.unparsable", "sql.unparsable", "git.push-force"];
+        let msg = unknown_id("shell.unparseable", &known);
+        assert!(msg.contains("did you mean `shell.unparsable`"), "{msg}");
+        let msg = unknown_id("zzz", &known);
+        assert!(!msg.contains("did you mean"), "{msg}");
+        assert!(msg.starts_with("unknown rule id `zzz`"), "{msg}");
+    }
 }

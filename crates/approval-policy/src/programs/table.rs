@@ -54,6 +54,11 @@ const FAMILIES: [&[Program]; 4] = [
     super::viewers::PROGRAMS,
 ];
 
+/// Every table-driven program, family by family (for the rule catalogue).
+pub(crate) fn all() -> impl Iterator<Item = &'static Program> {
+    FAMILIES.into_iter().flatten()
+}
+
 /// The table for a program's base name, if it has one.
 pub(crate) fn lookup(name: &str) -> Option<&'static Program> {
     static INDEX: OnceLock<HashMap<&'static str, &'static Program>> = OnceLock::new();
