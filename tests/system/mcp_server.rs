@@ -236,3 +236,61 @@ fn on_a_terminal_it_says_in_one_line_how_to_register_it() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&piped.stderr).contains("speaks MCP"));
 }
+
+/// `--db-file` wins over `XLDB_CODEX_DB` from the environment (it used to be a usage error):
+/// the server opens the file's database and serves it; without either, the error says what to
+/// give.
+#[test]
+fn db_file_wins_over_the_environment_and_a_missing_database_is_explained() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, url) = demo_db(dir.path());
+    let file = dir.path().join("shop.url");
+    std::fs::write(&file, &url).unwrap();
+    let mut child = crate::util::xldb(dir.path())
+        .args(["mcp", "serve", "--db-file"])
+        .arg(&file)
+        .env("XLDB_CODEX_DB", "sqlite:///no/such/folder/other.db")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {},
+        "clientInfo": {"name": "t", "version": "1"}}});
+    let inited = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+    let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+        "params": {"name": "list_tables", "arguments": {}}});
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{init}\n{inited}\n{list}").unwrap();
+    // Closing stdin cancels what runs: read the answer first.
+    let stdout = child.stdout.take().unwrap();
+    let answer = std::io::BufRead::lines(std::io::BufReader::new(stdout))
+        .map_while(Result::ok)
+        .find(|l| l.contains(r#""id":2"#))
+        .unwrap_or_default();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        answer.contains("orders"),
+        "the file's database is served: {answer}"
+    );
+
+    let out = crate::util::xldb(dir.path())
+        .args(["mcp", "serve"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--db URL, --db-file FILE or XLDB_CODEX_DB"),
+        "{stderr}"
+    );
+}
