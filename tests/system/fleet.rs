@@ -463,7 +463,7 @@ async fn a_host_killed_while_waiting_leaves_a_request_nobody_can_decide() {
     let start = Instant::now();
     while state(dir.path().into(), store.clone(), id.clone()).await == "pending" {
         assert!(
-            start.elapsed() < Duration::from_secs(5),
+            start.elapsed() < Duration::from_secs(20),
             "the dead host's request stayed pending"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;

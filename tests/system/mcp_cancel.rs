@@ -94,9 +94,11 @@ fn signal_cancels(url: &str, slow: &str, signal: &str, running: &dyn Fn() -> Str
     }
     signal_and_wait(&mut c, signal);
     let t = Instant::now();
+    // The query never ends on its own (a 5M × 5M join), so only the cancel brings this to 0;
+    // the bound is generous because a loaded CI machine is slow to reap the backend.
     while running() != "0" {
         assert!(
-            t.elapsed() < Duration::from_secs(3),
+            t.elapsed() < Duration::from_secs(15),
             "SIG{signal} left the query running: {}",
             running()
         );

@@ -143,3 +143,24 @@ fn mariadb_runs_one_statement_in_a_read_only_transaction_rolled_back() {
     );
     assert_eq!(v, 1);
 }
+
+/// The built-in PostgreSQL connection asks the server to check for a vanished client while a
+/// statement runs, so a statement whose client died (before its cancel request could land) does
+/// not run on to its statement timeout.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_connections_check_for_a_vanished_client() {
+    let pg = xldb_testkit::servers::Postgres::shared().unwrap_or_else(|e| panic!("{e:#}"));
+    let url = pg.create_database("xldb_client_check").unwrap();
+    block_on(async {
+        let mut r = runner(&url).await;
+        let out = r
+            .read_only_query(
+                "SELECT current_setting('client_connection_check_interval') AS v",
+                &limits(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(out.rows[0][0], serde_json::json!("1s"));
+    });
+}
