@@ -13,7 +13,7 @@
 // A bench fails loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use db_schema::{Column, ForeignKey, Index, IndexColumn, PrimaryKey, Schema, Table, TableKind};
+use db_schema::{Column, ForeignKey, Index, PrimaryKey, Schema, Table, TableKind};
 use std::time::{Duration, Instant};
 use xldb_workflows::{
     analyze_schema, count_tokens, merge_prompt, schema_analysis_prompt, schema_parts, Dialect,
@@ -60,36 +60,21 @@ fn generated(n: usize) -> Schema {
             }
             let head = i / CLUSTER * CLUSTER;
             if head != i {
-                t.foreign_keys.push(ForeignKey {
-                    name: None,
-                    columns: vec!["parent_id".into()],
-                    referenced_schema: None,
-                    referenced_table: format!("t{head:05}"),
-                    referenced_columns: vec!["id".into()],
-                    on_delete: None,
-                    on_update: None,
-                    ..Default::default()
-                });
+                t.foreign_keys.push(ForeignKey::new(
+                    &["parent_id"],
+                    format!("t{head:05}"),
+                    &["id"],
+                ));
             }
-            t.indexes.push(Index {
-                name: format!("t{i:05}_parent_idx"),
-                columns: vec![IndexColumn::column("parent_id")],
-                unique: false,
-                method: None,
-                predicate: None,
-                extra: Default::default(),
-                ..Default::default()
-            });
+            t.indexes.push(Index::new(
+                format!("t{i:05}_parent_idx"),
+                &["parent_id"],
+                false,
+            ));
             t
         })
         .collect();
-    Schema {
-        version: db_schema::MODEL_VERSION,
-        engine: "sqlite".into(),
-        server_version: None,
-        tables,
-        extra: Default::default(),
-    }
+    Schema::new("sqlite", tables)
 }
 
 /// The median of `runs` timings of `f`.

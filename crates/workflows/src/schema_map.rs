@@ -416,7 +416,7 @@ fn render_map(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use db_schema::{Column, ForeignKey, Index, IndexColumn, PrimaryKey};
+    use db_schema::{Column, ForeignKey, Index, PrimaryKey};
 
     fn col(name: &str, ty: &str, nullable: bool, default: Option<&str>) -> Column {
         Column {
@@ -449,35 +449,19 @@ mod tests {
                 });
                 if i > 0 {
                     t.foreign_keys.push(ForeignKey {
-                        name: None,
-                        columns: vec!["parent_id".into()],
-                        referenced_schema: None,
-                        referenced_table: "t0000".into(),
-                        referenced_columns: vec!["id".into()],
                         on_delete: Some("CASCADE".into()),
-                        on_update: None,
-                        ..Default::default()
+                        ..ForeignKey::new(&["parent_id"], "t0000", &["id"])
                     });
-                    t.indexes.push(Index {
-                        name: format!("t{i:04}_parent_idx"),
-                        columns: vec![IndexColumn::column("parent_id")],
-                        unique: false,
-                        method: None,
-                        predicate: None,
-                        extra: Default::default(),
-                        ..Default::default()
-                    });
+                    t.indexes.push(Index::new(
+                        format!("t{i:04}_parent_idx"),
+                        &["parent_id"],
+                        false,
+                    ));
                 }
                 t
             })
             .collect();
-        Schema {
-            version: db_schema::MODEL_VERSION,
-            engine: "sqlite".into(),
-            server_version: None,
-            tables,
-            extra: Default::default(),
-        }
+        Schema::new("sqlite", tables)
     }
 
     fn finding(table: &str, severity: Severity) -> Finding {
