@@ -17,7 +17,9 @@
 //! draw per-table neighbourhoods for the same reason.
 //!
 //! A foreign key to a table outside the diagram is still drawn, to a stub of that table (its
-//! name, no columns), so a picture never hides that a relationship leaves it.
+//! name, no columns), so a picture never hides that a relationship leaves it. A key that only
+//! some partitions of a table declare is drawn from that table, labelled with the partitions
+//! (one edge when every partition declares the same key); `--depth` follows it like any other.
 //!
 //! The formats, one file each: [`mermaid`] (an `erDiagram`), [`dot`] (Graphviz) and
 //! [`graphviz`] (SVG or PNG through the `dot` program).
@@ -27,6 +29,7 @@ pub(crate) mod graphviz;
 pub(crate) mod mermaid;
 
 use crate::fk_graph::{FkGraph, TableLookup};
+use crate::foreign_keys::{foreign_keys, HeldForeignKey};
 use crate::schema_lint::table_name;
 use db_schema::{ForeignKey, Schema, Table};
 use std::collections::{BTreeMap, BTreeSet};
@@ -301,9 +304,9 @@ pub(crate) fn key_roles(t: &Table, column: &str) -> Vec<&'static str> {
     {
         roles.push("PK");
     }
-    if t.foreign_keys
+    if foreign_keys(t)
         .iter()
-        .any(|fk| fk.columns.iter().any(|c| c == column))
+        .any(|k| k.fk.columns.iter().any(|c| c == column))
     {
         roles.push("FK");
     }
@@ -324,11 +327,24 @@ pub(crate) fn key_roles(t: &Table, column: &str) -> Vec<&'static str> {
 }
 
 /// A foreign key drawn in a diagram: from `child` to `parent` (indexes into `schema.tables`).
+/// A key only some of the child's partitions declare leaves the child, its label says which.
 pub(crate) struct Edge<'a> {
     pub(crate) child: usize,
     pub(crate) parent: usize,
-    pub(crate) fk: &'a ForeignKey,
+    pub(crate) key: HeldForeignKey<'a>,
     pub(crate) cardinality: Cardinality,
+}
+
+impl Edge<'_> {
+    /// The edge's label: the referencing columns, and where a partition's key holds
+    /// (`author_id (partition audit_2026_01)`).
+    pub(crate) fn label(&self) -> String {
+        let columns = self.key.fk.columns.join(", ");
+        match self.key.scope() {
+            Some(scope) => format!("{columns} ({scope})"),
+            None => columns,
+        }
+    }
 }
 
 /// The tables of `diagram`, the stubs its foreign keys reach outside it, and its edges.
@@ -352,8 +368,8 @@ impl<'a> Drawing<'a> {
         let mut edges = Vec::new();
         let mut unresolved = Vec::new();
         for (child, t) in schema.tables.iter().enumerate() {
-            for fk in &t.foreign_keys {
-                let parent = lookup.target(t, fk);
+            for key in foreign_keys(t) {
+                let parent = lookup.target(t, &key.fk);
                 let (child_in, parent_in) = (
                     inside.contains(&child),
                     parent.is_some_and(|p| inside.contains(&p)),
@@ -372,11 +388,12 @@ impl<'a> Drawing<'a> {
                         edges.push(Edge {
                             child,
                             parent,
-                            fk,
-                            cardinality: Cardinality::of(t, fk),
+                            cardinality: Cardinality::of(t, &key.fk),
+                            key,
                         });
                     }
                     None => {
+                        let fk = &key.fk;
                         let name = match fk.referenced_schema.as_deref() {
                             Some(s) => format!("{s}.{}", fk.referenced_table),
                             None => fk.referenced_table.clone(),
@@ -491,6 +508,87 @@ pub(crate) mod tests {
             tables,
             extra: Default::default(),
         }
+    }
+
+    /// [`shop`] and `payments` (index 5), partitioned: both partitions reference `users`
+    /// with keys of their own, `payments_2026` also `orders`; the table itself declares none.
+    pub(crate) fn shop_with_payments() -> Schema {
+        let mut s = shop();
+        let mut payments = Table::new(Some("public".into()), "payments", TableKind::Table);
+        payments.columns = vec![
+            column("id", "integer", false),
+            column("user_id", "integer", true),
+            column("order_id", "integer", false),
+        ];
+        for (k, c) in payments.columns.iter_mut().enumerate() {
+            c.position = k as u32 + 1;
+        }
+        payments.primary_key = Some(PrimaryKey::new(&["id"]));
+        let key = |name: &str, column: &str, table: &str| {
+            serde_json::to_value(ForeignKey {
+                name: Some(name.into()),
+                referenced_schema: Some("public".into()),
+                ..ForeignKey::new(&[column], table, &["id"])
+            })
+            .unwrap()
+        };
+        payments.extra.insert(
+            "partitioning".into(),
+            serde_json::json!({ "key": "RANGE (id)", "partitions": [
+                { "schema": "public", "name": "payments_2025", "parent": null,
+                  "foreign_keys": [key("payments_2025_user", "user_id", "users")] },
+                { "schema": "public", "name": "payments_2026", "parent": null,
+                  "foreign_keys": [key("payments_2026_user", "user_id", "users"),
+                                   key("payments_2026_order", "order_id", "orders")] },
+            ]}),
+        );
+        s.tables.push(payments);
+        s
+    }
+
+    /// A key only partitions declare is a relationship of their table: an edge from it,
+    /// labelled with the partitions, one edge for a key every partition declares; `--depth`
+    /// follows it (Pagila's `payment` reaches `customer` only through its partitions).
+    #[test]
+    fn partition_keys_are_edges_of_their_table_and_depth_follows_them() {
+        let s = shop_with_payments();
+        let focus = |name: &str, depth| {
+            plan_diagrams(
+                &s,
+                &DiagramOptions {
+                    focus: vec![name.into()],
+                    depth,
+                    ..DiagramOptions::default()
+                },
+            )
+            .diagrams[0]
+                .tables
+                .clone()
+        };
+        assert_eq!(focus("payments", 1), vec![0, 1, 5]);
+        assert_eq!(focus("users", 1), vec![0, 1, 3, 5]);
+        let drawing = Drawing::new(
+            &s,
+            &Diagram {
+                title: "t".into(),
+                slug: "t".into(),
+                tables: vec![5],
+            },
+        );
+        let edges: Vec<(usize, usize, String)> = drawing
+            .edges
+            .iter()
+            .map(|e| (e.child, e.parent, e.label()))
+            .collect();
+        assert_eq!(
+            edges,
+            vec![
+                (5, 0, "user_id (every partition)".to_string()),
+                (5, 1, "order_id (partition payments_2026)".to_string()),
+            ]
+        );
+        assert_eq!(drawing.stubs, vec![0, 1]);
+        assert_eq!(key_roles(&s.tables[5], "order_id"), vec!["FK"]);
     }
 
     #[test]

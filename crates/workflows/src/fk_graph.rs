@@ -1,7 +1,8 @@
 //! The foreign-key graph of a schema: which tables matter most, which belong together.
 //!
 //! Tables are nodes, each foreign key an edge from the referencing table to the referenced
-//! one. Two questions are asked of it:
+//! one (a key only some partitions declare is an edge of their table: see `foreign_keys`).
+//! Two questions are asked of it:
 //! - **centrality** ([`FkGraph::pagerank`]): a table many tables point at (`users`,
 //!   `projects`) is where joins, cascades and hot indexes concentrate, so it ranks above a leaf
 //!   log table. PageRank over the edges says that transitively, the way aider's repository map
@@ -13,6 +14,7 @@
 //! Building the graph and ranking is linear in tables plus foreign keys per iteration (20
 //! iterations), well under a millisecond per thousand tables.
 
+use crate::foreign_keys::foreign_keys;
 use crate::schema_lint::table_name;
 use db_schema::{ForeignKey, Schema, Table};
 use std::collections::HashMap;
@@ -37,8 +39,8 @@ impl FkGraph {
         let mut out = vec![Vec::new(); n];
         let mut incoming = vec![Vec::new(); n];
         for (i, t) in schema.tables.iter().enumerate() {
-            for fk in &t.foreign_keys {
-                if let Some(j) = lookup.target(t, fk) {
+            for key in foreign_keys(t) {
+                if let Some(j) = lookup.target(t, &key.fk) {
                     if j != i && !out[i].contains(&j) {
                         out[i].push(j);
                         incoming[j].push(i);

@@ -73,6 +73,7 @@ mod extract;
 mod finding;
 mod fingerprint;
 mod fk_graph;
+mod foreign_keys;
 mod mcp_server;
 mod measure;
 mod privileges;

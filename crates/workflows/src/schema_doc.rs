@@ -3,8 +3,9 @@
 //! ```text
 //! DIR/README.md                 the tables (linked), the diagrams, the types
 //! DIR/<schema>.<table>.md       one page per table: columns, keys, indexes, constraints,
-//!                               comments, the tables it references and that reference it,
-//!                               and its neighbourhood diagram
+//!                               comments, the tables it references and that reference it
+//!                               (its partitions' own keys included), and its neighbourhood
+//!                               diagram
 //! DIR/diagrams/*.svg            the same diagrams drawn by Graphviz, when `dot` is installed
 //! DIR/.xldb-codex-doc           marks the folder as ours
 //! ```
@@ -23,6 +24,7 @@ use crate::diagram::mermaid::to_mermaid;
 use crate::diagram::{plan_diagrams, slug, Diagram, DiagramOptions};
 use crate::error::WorkflowError;
 use crate::fk_graph::TableLookup;
+use crate::foreign_keys::foreign_keys;
 use crate::schema_text::{md, qualified, table_markdown, type_lines};
 use db_schema::Schema;
 use std::collections::{BTreeSet, HashMap};
@@ -110,8 +112,9 @@ pub fn write_schema_doc(schema: &Schema, dir: &Path) -> Result<DocReport, Workfl
         page.push_str(&table_markdown(t));
         page.push_str("\n## Referenced tables\n\n");
         let mut any = false;
-        for fk in &t.foreign_keys {
+        for key in foreign_keys(t) {
             any = true;
+            let fk = &key.fk;
             let target = lookup.target(t, fk);
             let name = match (&fk.referenced_schema, target) {
                 (_, Some(j)) => format!("[`{}`]({})", md(&qualified(&schema.tables[j])), pages[j]),
@@ -120,11 +123,14 @@ pub fn write_schema_doc(schema: &Schema, dir: &Path) -> Result<DocReport, Workfl
             };
             let _ = writeln!(
                 page,
-                "- {name} by `{}`{}",
+                "- {name} by `{}`{}{}",
                 md(&fk.columns.join(", ")),
                 fk.name
                     .as_deref()
                     .map(|n| format!(" (`{}`)", md(n)))
+                    .unwrap_or_default(),
+                key.scope()
+                    .map(|scope| format!(" in {}", md(&scope)))
                     .unwrap_or_default()
             );
         }
@@ -194,7 +200,11 @@ fn neighbours_of(
 ) -> Vec<usize> {
     let t = &schema.tables[i];
     let mut set: BTreeSet<usize> = BTreeSet::from([i]);
-    set.extend(t.foreign_keys.iter().filter_map(|fk| lookup.target(t, fk)));
+    set.extend(
+        foreign_keys(t)
+            .iter()
+            .filter_map(|key| lookup.target(t, &key.fk)),
+    );
     set.extend(referencing.get(&i).into_iter().flatten().copied());
     set.into_iter().collect()
 }
@@ -204,8 +214,8 @@ fn referencing(schema: &Schema, lookup: &TableLookup<'_>) -> HashMap<usize, Vec<
     let mut map: HashMap<usize, Vec<usize>> = HashMap::new();
     for (j, t) in schema.tables.iter().enumerate() {
         let mut seen = BTreeSet::new();
-        for fk in &t.foreign_keys {
-            if let Some(i) = lookup.target(t, fk) {
+        for key in foreign_keys(t) {
+            if let Some(i) = lookup.target(t, &key.fk) {
                 if seen.insert(i) {
                     map.entry(i).or_default().push(j);
                 }
@@ -269,6 +279,31 @@ fn write(path: &PathBuf, bytes: &[u8]) -> Result<(), WorkflowError> {
 mod tests {
     use super::*;
     use crate::diagram::tests::shop;
+
+    /// Keys only partitions declare are relationships of their table on both pages.
+    #[test]
+    fn partition_keys_link_their_table_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("doc");
+        write_schema_doc(&crate::diagram::tests::shop_with_payments(), &out).unwrap();
+        let payments = std::fs::read_to_string(out.join("public.payments.md")).unwrap();
+        for want in [
+            "- [`public.users`](public.users.md) by `user_id` in every partition\n",
+            "- [`public.orders`](public.orders.md) by `order_id` (`payments_2026_order`) in partition payments_2026\n",
+            "| `order_id` | `integer` | no |  | FK → orders(id) in partition payments_2026 |",
+        ] {
+            assert!(payments.contains(want), "lacks {want:?}:\n{payments}");
+        }
+        let users = std::fs::read_to_string(out.join("public.users.md")).unwrap();
+        assert!(
+            users.contains("- [`public.payments`](public.payments.md)\n"),
+            "{users}"
+        );
+        assert!(
+            users.contains("t0 |o..o{ t5"),
+            "the page's diagram draws it:\n{users}"
+        );
+    }
 
     #[test]
     fn pages_link_both_directions_and_embed_diagrams() {

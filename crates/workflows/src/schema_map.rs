@@ -32,6 +32,7 @@
 
 use crate::finding::{Finding, Location, Severity};
 use crate::fk_graph::{table_names, FkGraph};
+use crate::foreign_keys::foreign_keys;
 use crate::schema_text::index_definition;
 use crate::tokens::count_tokens;
 use db_schema::{Schema, Table, TableKind};
@@ -86,7 +87,8 @@ pub fn compact_table(name: &str, t: &Table) -> String {
     if let Some(pk) = &t.primary_key {
         keys.push(format!("PK({})", pk.columns.join(", ")));
     }
-    for fk in &t.foreign_keys {
+    for key in foreign_keys(t) {
+        let fk = &key.fk;
         let target = match &fk.referenced_schema {
             Some(s) if t.schema.as_deref() != Some(s.as_str()) => {
                 format!("{s}.{}", fk.referenced_table)
@@ -102,6 +104,9 @@ pub fn compact_table(name: &str, t: &Table) -> String {
             if let Some(a) = action.as_deref().filter(|a| *a != "NO ACTION") {
                 let _ = write!(k, " ON {what} {a}");
             }
+        }
+        if let Some(scope) = key.scope() {
+            let _ = write!(k, " IN {scope}");
         }
         keys.push(k);
     }
@@ -495,6 +500,17 @@ mod tests {
         let json = serde_json::to_string_pretty(t).unwrap();
         let ratio = count_tokens(&json) as f64 / count_tokens(&text) as f64;
         assert!(ratio > 4.0, "only {ratio:.1}x smaller");
+    }
+
+    /// The model sees the keys only partitions declare, and where they hold.
+    #[test]
+    fn the_compact_rendering_shows_partition_keys() {
+        let s = crate::diagram::tests::shop_with_payments();
+        let text = compact_table("payments", &s.tables[5]);
+        assert!(
+            text.contains("FK(user_id) -> users(id) IN every partition; FK(order_id) -> orders(id) IN partition payments_2026"),
+            "{text}"
+        );
     }
 
     #[test]

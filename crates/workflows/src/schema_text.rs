@@ -15,6 +15,7 @@
 //! Index definitions are written by one function ([`index_definition`]) for these formats and
 //! the prompt shorthand of `schema_map`.
 
+use crate::foreign_keys::foreign_keys;
 use db_schema::{Column, Index, IndexColumn, Schema, Table, TableKind};
 use serde_json::Value;
 
@@ -25,7 +26,8 @@ pub(crate) fn qualified(t: &Table) -> String {
     }
 }
 
-/// `PK`, `FK → t(c)`, `UQ` markers for a column.
+/// `PK`, `FK → t(c)`, `UQ` markers for a column; a key only partitions declare says which
+/// (`FK → users(id) in partition audit_2026_01`).
 fn key_marks(t: &Table, column: &str) -> String {
     let mut marks = Vec::new();
     if t.primary_key
@@ -34,10 +36,12 @@ fn key_marks(t: &Table, column: &str) -> String {
     {
         marks.push("PK".to_owned());
     }
-    for fk in &t.foreign_keys {
+    for key in foreign_keys(t) {
+        let fk = &key.fk;
         if let Some(i) = fk.columns.iter().position(|c| c == column) {
             let rc = fk.referenced_columns.get(i).cloned().unwrap_or_default();
-            marks.push(format!("FK → {}({rc})", fk.referenced_table));
+            let scope = key.scope().map(|s| format!(" in {s}")).unwrap_or_default();
+            marks.push(format!("FK → {}({rc}){scope}", fk.referenced_table));
         }
     }
     if t.unique_constraints
@@ -399,7 +403,10 @@ pub fn render_table(schema: &Schema, width: usize) -> String {
         if let Some(d) = &t.definition {
             out.push_str("  definition:\n");
             for l in d.lines() {
-                push_wrapped(&mut out, l, "    ", "      ", width);
+                // Keep the engine's own indentation (`pg_get_viewdef` indents FROM and WHERE).
+                let own = &l[..l.len() - l.trim_start().len()];
+                let first = format!("    {own}");
+                push_wrapped(&mut out, l, &first, &format!("{first}  "), width);
             }
         }
         out.push('\n');
@@ -456,8 +463,11 @@ fn column_grid(t: &Table, width: usize) -> Option<String> {
     }
     for (i, m) in minimum.iter().enumerate() {
         if let Some(col) = table.column_mut(i) {
+            // comfy-table's boundary counts the cell's padding (one space each side): without
+            // it a word one or two characters short of the column is cut mid-word.
+            let bound = m + usize::from(col.padding_width());
             col.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
-                comfy_table::Width::Fixed(u16::try_from(*m).unwrap_or(u16::MAX)),
+                comfy_table::Width::Fixed(u16::try_from(bound).unwrap_or(u16::MAX)),
             ));
         }
     }
@@ -769,6 +779,49 @@ mod tests {
             "{text}"
         );
         assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
+    }
+
+    /// comfy-table's lower boundary counts the cell padding: without adding it, the catalog
+    /// fixture's `users` at 120 columns showed `(COALESCE(user` / `name, email))`, a word cut
+    /// in two that reads as two words.
+    #[test]
+    fn grid_cells_are_never_cut_mid_word() {
+        let mut users = Table::new(Some("public".into()), "users", TableKind::Table);
+        let col = |name: &str, ty: &str, extra: serde_json::Value| Column {
+            data_type: ty.into(),
+            ..column(name, extra)
+        };
+        users.columns = vec![
+            col("id", "bigint", json!({})),
+            col("email", "character varying", json!({})),
+            col("namespace_id", "bigint", json!({})),
+            col(
+                "full_name",
+                "text",
+                json!({ "generated": { "kind": "stored", "expression": "COALESCE(username, email)" } }),
+            ),
+        ];
+        users.columns[1].default = Some("''::character varying".into());
+        users.foreign_keys = vec![ForeignKey::new(&["namespace_id"], "namespaces", &["id"])];
+        let schema = Schema::new("postgres", vec![users]);
+        for width in 60..=140 {
+            let text = render_table(&schema, width);
+            let words: Vec<&str> = text.split_whitespace().collect();
+            for whole in ["(COALESCE(username,", "namespaces(id)", "''::character"] {
+                assert!(words.contains(&whole), "{width}: `{whole}` cut:\n{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn view_definitions_keep_their_indentation() {
+        let mut v = Table::new(None, "v", TableKind::View);
+        v.definition = Some(" SELECT a,\n    b\n   FROM t;".into());
+        let text = render_table(&Schema::new("postgres", vec![v]), 80);
+        assert!(
+            text.contains("  definition:\n     SELECT a,\n        b\n       FROM t;\n"),
+            "{text}"
+        );
     }
 
     #[test]

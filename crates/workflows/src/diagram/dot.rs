@@ -6,7 +6,8 @@
 //! referenced one. Edges carry crow's-foot ends: at the referenced table `teetee` (exactly one:
 //! every referencing column NOT NULL) or `teeodot` (zero or one); at the referencing table
 //! `crowodot` (zero or many) or `teeodot` (zero or one: the referencing columns are unique).
-//! Tables outside the diagram that a key reaches are dashed boxes with their name only.
+//! Tables outside the diagram that a key reaches are dashed boxes with their name only. A key
+//! only some partitions declare is labelled with them (`partition audit_2026_01`).
 //! Every name is escaped for HTML labels and quoted identifiers, so any table name is safe.
 
 use super::{key_roles, Diagram, Drawing};
@@ -102,9 +103,9 @@ pub fn to_dot(schema: &Schema, diagram: &Diagram) -> String {
             };
         let _ = writeln!(
             out,
-            "  {} -> {} [arrowhead={}, arrowtail={}, style={}, tooltip=\"{}\"];",
-            port(e.child, child, e.fk.columns.first(), "out"),
-            port(e.parent, parent, e.fk.referenced_columns.first(), "in"),
+            "  {} -> {} [arrowhead={}, arrowtail={}, style={}, tooltip=\"{}\"{}];",
+            port(e.child, child, e.key.fk.columns.first(), "out"),
+            port(e.parent, parent, e.key.fk.referenced_columns.first(), "in"),
             if c.parent_required {
                 "teetee"
             } else {
@@ -116,7 +117,11 @@ pub fn to_dot(schema: &Schema, diagram: &Diagram) -> String {
                 "crowodot"
             },
             if c.identifying { "solid" } else { "dashed" },
-            quoted(e.fk.name.as_deref().unwrap_or_default())
+            quoted(&e.key.fk.name.clone().unwrap_or_else(|| e.label())),
+            e.key
+                .scope()
+                .map(|scope| format!(", label=\"{}\", fontcolor=\"#666666\"", quoted(&scope)))
+                .unwrap_or_default()
         );
     }
     for (k, (child, _)) in drawing.unresolved.iter().enumerate() {
@@ -171,6 +176,20 @@ mod tests {
             "  t1:out2:e -> t0:in1:w [arrowhead=teetee, arrowtail=crowodot, style=dashed",
             "  t3:out1:e -> t0:in1:w [arrowhead=teeodot, arrowtail=teeodot",
             "x0 [shape=box, style=dotted, color=\"#888888\", label=\"public.gone (not extracted)\"]",
+        ] {
+            assert!(text.contains(want), "lacks {want:?}:\n{text}");
+        }
+    }
+
+    #[test]
+    fn partition_keys_leave_their_table_from_a_column_port_with_a_label() {
+        let s = crate::diagram::tests::shop_with_payments();
+        let plan = plan_diagrams(&s, &DiagramOptions::default());
+        let text = to_dot(&s, &plan.diagrams[0]);
+        for want in [
+            "<td port=\"out3\" align=\"left\"><b>FK</b></td>",
+            "  t5:out2:e -> t0:in1:w [arrowhead=teeodot, arrowtail=crowodot, style=dashed, tooltip=\"user_id (every partition)\", label=\"every partition\"",
+            "tooltip=\"payments_2026_order\", label=\"partition payments_2026\"",
         ] {
             assert!(text.contains(want), "lacks {want:?}:\n{text}");
         }

@@ -10,7 +10,9 @@
 //! Each foreign key is a relationship from the referenced table to the referencing one, with
 //! crow's-foot cardinality: `||` when every referencing column is NOT NULL, `|o` otherwise;
 //! `o|` when the referencing columns are unique, `o{` otherwise; a solid line (`--`) when the
-//! key is part of the child's primary key (identifying), dashed (`..`) otherwise.
+//! key is part of the child's primary key (identifying), dashed (`..`) otherwise. The
+//! relationship's label is the referencing columns, and the partitions for a key only they
+//! declare (`author_id (partition audit_2026_01)`).
 
 use super::{key_roles, Diagram, Drawing};
 use db_schema::Schema;
@@ -63,7 +65,7 @@ pub fn to_mermaid(schema: &Schema, diagram: &Diagram) -> String {
             if c.identifying { "--" } else { ".." },
             if c.child_unique { "o|" } else { "o{" },
             e.child,
-            label(&e.fk.columns.join(", "))
+            label(&e.label())
         );
     }
     for (k, (child, _)) in drawing.unresolved.iter().enumerate() {
@@ -127,6 +129,20 @@ mod tests {
             assert!(text.contains(want), "lacks {want:?}:\n{text}");
         }
         assert!(!text.contains("bio"), "non-key columns are left out");
+    }
+
+    #[test]
+    fn partition_keys_are_relationships_labelled_with_their_partitions() {
+        let s = crate::diagram::tests::shop_with_payments();
+        let plan = plan_diagrams(&s, &DiagramOptions::default());
+        let text = to_mermaid(&s, &plan.diagrams[0]);
+        for want in [
+            "  t5[\"payments\"] {\n    integer id PK\n    integer user_id FK\n    integer order_id FK\n  }\n",
+            "  t0 |o..o{ t5 : \"user_id (every partition)\"\n",
+            "  t1 ||..o{ t5 : \"order_id (partition payments_2026)\"\n",
+        ] {
+            assert!(text.contains(want), "lacks {want:?}:\n{text}");
+        }
     }
 
     #[test]
