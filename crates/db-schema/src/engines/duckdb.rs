@@ -7,6 +7,9 @@
 //! directions (`DESC` is accepted and dropped) and no
 //! referential actions (foreign keys behave as `NO ACTION`).
 //!
+//! Extras: column `generated` (`{kind: virtual, expression}`; the expression comes from the
+//! table's `CREATE TABLE` text, as for SQLite, and the column has no default).
+//!
 //! Built-in runner (feature `duckdb`): the `duckdb` crate linked against the prebuilt
 //! `libduckdb.so` (no `bundled` build: that costs ~20 minutes and ~9 GB on 2 cores; see
 //! `scripts/deps.sh`), opened with `access_mode = READ_ONLY`; a statement past the timeout is
@@ -22,6 +25,7 @@ use crate::model::{
 };
 use crate::runner::{CatalogQuery, QueryRunner};
 use crate::{DatabaseUrl, Error};
+use std::collections::HashMap;
 
 /// DuckDB (1.1 and later).
 #[derive(Debug, Clone, Copy)]
@@ -104,6 +108,8 @@ impl Engine for DuckDb {
 
 fn build(catalog: &Catalog) -> Result<Schema, Error> {
     let mut asm = Assembler::default();
+    // (schema, table) → its generated columns, read from the `CREATE TABLE` text.
+    let mut generated: HashMap<(String, String), Vec<(String, String)>> = HashMap::new();
     for row in catalog.rows("tables")?.iter("tables") {
         let kind = kind_from(&row.text("kind")?);
         let mut t = Table::new(
@@ -112,8 +118,12 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
             kind.clone(),
         );
         t.comment = row.opt_text("comment")?.filter(|c| !c.is_empty());
+        let sql = row.opt_text("sql")?;
         if kind == TableKind::View {
-            t.definition = row.opt_text("sql")?.and_then(|s| sqltext::view_body(&s));
+            t.definition = sql.and_then(|s| sqltext::view_body(&s));
+        } else if let Some(sql) = sql.filter(|s| s.to_ascii_uppercase().contains("GENERATED")) {
+            let key = (t.schema.clone().unwrap_or_default(), t.name.clone());
+            generated.insert(key, sqltext::generated_columns(&sql));
         }
         asm.add_table(t);
     }
@@ -123,14 +133,30 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
             continue;
         };
         let position = u32::try_from(t.columns.len() + 1).unwrap_or(u32::MAX);
+        let name = row.text("name")?;
+        let mut default = row.opt_text("column_default")?;
+        let mut extra = Extra::new();
+        // `duckdb_columns()` reports a generated column's expression as its default, cast to
+        // the column type; the `CREATE TABLE` text tells them apart. DuckDB generates only
+        // virtual columns.
+        let expression = generated
+            .get(&(schema, t.name.clone()))
+            .and_then(|cols| cols.iter().find(|(c, _)| *c == name));
+        if let Some((_, expression)) = expression {
+            default = None;
+            extra.insert(
+                "generated".into(),
+                serde_json::json!({ "kind": "virtual", "expression": expression }),
+            );
+        }
         t.columns.push(Column {
-            name: row.text("name")?,
+            name,
             position,
             data_type: row.text("data_type")?,
             nullable: row.flag("is_nullable")?,
-            default: row.opt_text("column_default")?,
+            default,
             comment: row.opt_text("comment")?.filter(|c| !c.is_empty()),
-            extra: Extra::new(),
+            extra,
         });
     }
     for row in catalog.rows("constraints")?.iter("constraints") {

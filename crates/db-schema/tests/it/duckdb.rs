@@ -88,3 +88,28 @@ fn filters_are_bound_and_the_connection_is_read_only() {
         }
     });
 }
+
+/// `duckdb_columns()` gives a generated column's expression as its default (`CAST((a * 2) AS
+/// INTEGER)`): it must come out as a generated column with no default.
+#[test]
+fn generated_columns_are_not_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_with(
+        dir.path(),
+        "CREATE TABLE g (a INTEGER DEFAULT 7, \"b x\" INTEGER GENERATED ALWAYS AS (a * 2) VIRTUAL, \
+         c VARCHAR AS (upper(CAST(a AS VARCHAR))));",
+    );
+    let schema = block_on(extract_url(&url, &Options::default(), &())).unwrap();
+    let g = &schema.tables[0];
+    assert_eq!(g.column("a").unwrap().default.as_deref(), Some("7"));
+    assert!(g.column("a").unwrap().extra.is_empty());
+    for (column, expression) in [("b x", "(a * 2)"), ("c", "upper(CAST(a AS VARCHAR))")] {
+        let c = g.column(column).unwrap();
+        assert_eq!(c.default, None, "{column}");
+        assert_eq!(
+            c.extra["generated"],
+            serde_json::json!({ "kind": "virtual", "expression": expression }),
+            "{column}"
+        );
+    }
+}
