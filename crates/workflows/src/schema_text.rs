@@ -241,7 +241,9 @@ fn partition_lines(p: &Value) -> Vec<String> {
             Some(s) => format!("{s}.{}", part["name"].as_str().unwrap_or_default()),
             None => part["name"].as_str().unwrap_or_default().to_owned(),
         };
-        let bound = text_of(&part["bound"]).or_else(|| text_of(&part["description"]));
+        let bound = text_of(&part["bound"])
+            .map(str::to_owned)
+            .or_else(|| mysql_bound(text_of(&p["method"]), text_of(&part["description"])?));
         lines.push(format!(
             "partition {name}{}{}",
             bound.map(|b| format!(" {b}")).unwrap_or_default(),
@@ -254,6 +256,22 @@ fn partition_lines(p: &Value) -> Vec<String> {
         }
     }
     lines
+}
+
+/// A MySQL partition's bound in DDL words from its `PARTITION_DESCRIPTION` (`2024` of a RANGE
+/// partition is `VALUES LESS THAN (2024)`); as it is for a method without such words.
+fn mysql_bound(method: Option<&str>, description: &str) -> Option<String> {
+    let method = method.unwrap_or_default().to_ascii_uppercase();
+    Some(if method.starts_with("RANGE") {
+        match description {
+            "MAXVALUE" => "VALUES LESS THAN MAXVALUE".to_owned(),
+            d => format!("VALUES LESS THAN ({d})"),
+        }
+    } else if method.starts_with("LIST") {
+        format!("VALUES IN ({description})")
+    } else {
+        description.to_owned()
+    })
 }
 
 /// A partition entry's own constraints and indexes as a [`Table`], to render them alike.
@@ -822,6 +840,33 @@ mod tests {
             text.contains("  definition:\n     SELECT a,\n        b\n       FROM t;\n"),
             "{text}"
         );
+    }
+
+    /// MySQL's partitions carry a method, an expression and each partition's description.
+    #[test]
+    fn mysql_partitions_read_as_ddl() {
+        let mut log = Table::new(Some("shop".into()), "log", TableKind::Table);
+        log.extra.insert(
+            "partitioning".into(),
+            json!({ "method": "RANGE", "expression": "year(`at`)", "partitions": [
+                { "name": "p2023", "description": "2024" },
+                { "name": "pmax", "description": "MAXVALUE" },
+            ]}),
+        );
+        let mut region = Table::new(Some("shop".into()), "region", TableKind::Table);
+        region.extra.insert(
+            "partitioning".into(),
+            json!({ "method": "LIST COLUMNS", "expression": "`code`", "partitions": [
+                { "name": "pe", "description": "'de','fr'" },
+            ]}),
+        );
+        let text = render_markdown(&Schema::new("mysql", vec![log, region]));
+        for want in [
+            "- partition by RANGE (year(`at`))\n- partition p2023 VALUES LESS THAN (2024)\n- partition pmax VALUES LESS THAN MAXVALUE\n",
+            "- partition pe VALUES IN ('de','fr')\n",
+        ] {
+            assert!(text.contains(want), "lacks {want:?}:\n{text}");
+        }
     }
 
     #[test]
