@@ -3,8 +3,9 @@
 //!
 //! Every fact of the model is shown (collations, generated expressions, operator classes,
 //! `NULLS` order, `INCLUDE`, `NOT VALID`, deferrable keys, exclusion constraints, partitions
-//! and their own constraints, domains and enums); what the engine reports as its default
-//! (`NULLS LAST` ascending, `NO ACTION`) is left out.
+//! and their own constraints (PostgreSQL bounds, MySQL descriptions as `VALUES LESS THAN` /
+//! `VALUES IN`, ClickHouse partition and sorting keys), domains and enums); what the engine
+//! reports as its default (`NULLS LAST` ascending, `NO ACTION`) is left out.
 //!
 //! Wide real schemas stay readable in the terminal ([`render_table`]): the column grid wraps
 //! its cells within the given width; when even a wrapped grid cannot fit (a narrow terminal,
@@ -217,6 +218,12 @@ pub(crate) fn summary_lines(t: &Table) -> Vec<String> {
     }
     if let Some(p) = t.extra.get("partitioning") {
         lines.extend(partition_lines(p));
+    }
+    // ClickHouse's table keys: how parts are split and how rows are ordered within them.
+    for (key, words) in [("partition_key", "partition by"), ("sorting_key", "order by")] {
+        if let Some(k) = t.extra.get(key).and_then(text_of) {
+            lines.push(format!("{words} {k}"));
+        }
     }
     lines
 }
@@ -842,9 +849,10 @@ mod tests {
         );
     }
 
-    /// MySQL's partitions carry a method, an expression and each partition's description.
+    /// MySQL's partitions carry a method, an expression and each partition's description;
+    /// ClickHouse tables a partition key and a sorting key.
     #[test]
-    fn mysql_partitions_read_as_ddl() {
+    fn mysql_and_clickhouse_partitions_read_as_ddl() {
         let mut log = Table::new(Some("shop".into()), "log", TableKind::Table);
         log.extra.insert(
             "partitioning".into(),
@@ -860,10 +868,17 @@ mod tests {
                 { "name": "pe", "description": "'de','fr'" },
             ]}),
         );
-        let text = render_markdown(&Schema::new("mysql", vec![log, region]));
+        let mut events = Table::new(Some("shop".into()), "events", TableKind::Table);
+        events.extra = serde_json::from_value(
+            json!({ "engine": "MergeTree", "partition_key": "toYYYYMM(d)", "sorting_key": "d, id" }),
+        )
+        .unwrap();
+        let text = render_markdown(&Schema::new("mysql", vec![log, region, events]));
         for want in [
             "- partition by RANGE (year(`at`))\n- partition p2023 VALUES LESS THAN (2024)\n- partition pmax VALUES LESS THAN MAXVALUE\n",
             "- partition pe VALUES IN ('de','fr')\n",
+            // ClickHouse
+            "- partition by toYYYYMM(d)\n- order by d, id\n",
         ] {
             assert!(text.contains(want), "lacks {want:?}:\n{text}");
         }
