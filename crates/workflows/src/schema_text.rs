@@ -220,7 +220,10 @@ pub(crate) fn summary_lines(t: &Table) -> Vec<String> {
         lines.extend(partition_lines(p));
     }
     // ClickHouse's table keys: how parts are split and how rows are ordered within them.
-    for (key, words) in [("partition_key", "partition by"), ("sorting_key", "order by")] {
+    for (key, words) in [
+        ("partition_key", "partition by"),
+        ("sorting_key", "order by"),
+    ] {
         if let Some(k) = t.extra.get(key).and_then(text_of) {
             lines.push(format!("{words} {k}"));
         }
@@ -232,15 +235,7 @@ pub(crate) fn summary_lines(t: &Table) -> Vec<String> {
 /// constraints and indexes the partition declares itself (PostgreSQL) .
 fn partition_lines(p: &Value) -> Vec<String> {
     let mut lines = Vec::new();
-    let key = match (text_of(&p["key"]), text_of(&p["method"])) {
-        (Some(k), _) => Some(k.to_owned()),
-        (None, Some(m)) => Some(format!(
-            "{m} ({})",
-            p["expression"].as_str().unwrap_or_default()
-        )),
-        (None, None) => None,
-    };
-    if let Some(k) = key {
+    if let Some(k) = partition_key(p) {
         lines.push(format!("partition by {k}"));
     }
     for part in p["partitions"].as_array().into_iter().flatten() {
@@ -263,6 +258,19 @@ fn partition_lines(p: &Value) -> Vec<String> {
         }
     }
     lines
+}
+
+/// The partition key of a table's `extra.partitioning`: `RANGE (created_at)` (PostgreSQL's
+/// `key`, or MySQL's `method` and `expression`).
+pub(crate) fn partition_key(p: &Value) -> Option<String> {
+    match (text_of(&p["key"]), text_of(&p["method"])) {
+        (Some(k), _) => Some(k.to_owned()),
+        (None, Some(m)) => Some(format!(
+            "{m} ({})",
+            p["expression"].as_str().unwrap_or_default()
+        )),
+        (None, None) => None,
+    }
 }
 
 /// A MySQL partition's bound in DDL words from its `PARTITION_DESCRIPTION` (`2024` of a RANGE

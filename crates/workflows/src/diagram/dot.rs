@@ -1,7 +1,8 @@
 //! A diagram as Graphviz DOT.
 //!
 //! Each table is a node drawn as an HTML-like table: its name, then its key columns (`PK`,
-//! `FK`, `UK`) with their types, then a line counting the other columns. Each column row has a
+//! `FK`, `UK`) with their types, then, for a partitioned table, its key and number of
+//! partitions, then a line counting the other columns. Each column row has a
 //! port, so a foreign key's edge leaves from the referencing column and arrives at the
 //! referenced one. Edges carry crow's-foot ends: at the referenced table `teetee` (exactly one:
 //! every referencing column NOT NULL) or `teeodot` (zero or one); at the referencing table
@@ -11,6 +12,7 @@
 //! Every name is escaped for HTML labels and quoted identifiers, so any table name is safe.
 
 use super::{key_roles, Diagram, Drawing};
+use crate::schema_text::partition_key;
 use db_schema::Schema;
 use std::fmt::Write as _;
 
@@ -44,6 +46,13 @@ pub fn to_dot(schema: &Schema, diagram: &Diagram) -> String {
                 html(&c.data_type),
                 c.position,
                 roles.join(" ")
+            );
+        }
+        if let Some(summary) = partitions(t) {
+            let _ = write!(
+                rows,
+                "<tr><td colspan=\"3\" align=\"left\"><font color=\"#888888\"><i>{}</i></font></td></tr>",
+                html(&summary)
             );
         }
         if others > 0 {
@@ -134,6 +143,19 @@ pub fn to_dot(schema: &Schema, diagram: &Diagram) -> String {
     out
 }
 
+/// `partitioned by RANGE (created_at): 5 partitions`, for a partitioned table.
+fn partitions(t: &db_schema::Table) -> Option<String> {
+    let p = t.extra.get("partitioning")?;
+    let n = p["partitions"].as_array().map_or(0, Vec::len);
+    let key = partition_key(p)
+        .map(|k| format!(" by {k}"))
+        .unwrap_or_default();
+    Some(format!(
+        "partitioned{key}: {n} partition{}",
+        if n == 1 { "" } else { "s" }
+    ))
+}
+
 /// Text in an HTML-like label.
 fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -188,6 +210,7 @@ mod tests {
         let text = to_dot(&s, &plan.diagrams[0]);
         for want in [
             "<td port=\"out3\" align=\"left\"><b>FK</b></td>",
+            "<i>partitioned by RANGE (id): 2 partitions</i>",
             "  t5:out2:e -> t0:in1:w [arrowhead=teeodot, arrowtail=crowodot, style=dashed, tooltip=\"user_id (every partition)\", label=\"every partition\"",
             "tooltip=\"payments_2026_order\", label=\"partition payments_2026\"",
         ] {
