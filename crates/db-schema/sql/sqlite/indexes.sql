@@ -9,7 +9,8 @@ SELECT m.name AS table_name,
        ii.seqno AS seqno,
        ii.cid AS cid,
        ii.name AS column_name,
-       ii."desc" AS descending
+       ii."desc" AS descending,
+       ii.coll AS collation
 FROM sqlite_schema AS m
 JOIN pragma_index_list(m.name) AS il
 JOIN pragma_index_xinfo(il.name) AS ii

@@ -8,7 +8,8 @@
 //! referential actions (foreign keys behave as `NO ACTION`).
 //!
 //! Extras: column `generated` (`{kind: virtual, expression}`; the expression comes from the
-//! table's `CREATE TABLE` text, as for SQLite, and the column has no default).
+//! table's `CREATE TABLE` text, as for SQLite, and the column has no default) and
+//! `collation` (a declared `COLLATE`, from the same text).
 //!
 //! Built-in runner (feature `duckdb`): the `duckdb` crate linked against the prebuilt
 //! `libduckdb.so` (no `bundled` build: that costs ~20 minutes and ~9 GB on 2 cores; see
@@ -110,6 +111,8 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
     let mut asm = Assembler::default();
     // (schema, table) → its generated columns, read from the `CREATE TABLE` text.
     let mut generated: HashMap<(String, String), Vec<(String, String)>> = HashMap::new();
+    // (schema, table) → its columns' declared collations, from the same text.
+    let mut collations: HashMap<(String, String), Vec<(String, String)>> = HashMap::new();
     for row in catalog.rows("tables")?.iter("tables") {
         let kind = kind_from(&row.text("kind")?);
         let mut t = Table::new(
@@ -121,9 +124,15 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
         let sql = row.opt_text("sql")?;
         if kind == TableKind::View {
             t.definition = sql.and_then(|s| sqltext::view_body(&s));
-        } else if let Some(sql) = sql.filter(|s| s.to_ascii_uppercase().contains("GENERATED")) {
+        } else if let Some(sql) = sql {
             let key = (t.schema.clone().unwrap_or_default(), t.name.clone());
-            generated.insert(key, sqltext::generated_columns(&sql));
+            let upper = sql.to_ascii_uppercase();
+            if upper.contains("GENERATED") {
+                generated.insert(key.clone(), sqltext::generated_columns(&sql));
+            }
+            if upper.contains("COLLATE") {
+                collations.insert(key, sqltext::column_collations(&sql));
+            }
         }
         asm.add_table(t);
     }
@@ -139,9 +148,16 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
         // `duckdb_columns()` reports a generated column's expression as its default, cast to
         // the column type; the `CREATE TABLE` text tells them apart. DuckDB generates only
         // virtual columns.
+        let key = (schema, t.name.clone());
         let expression = generated
-            .get(&(schema, t.name.clone()))
+            .get(&key)
             .and_then(|cols| cols.iter().find(|(c, _)| *c == name));
+        let collation = collations
+            .get(&key)
+            .and_then(|cols| cols.iter().find(|(c, _)| *c == name));
+        if let Some((_, collation)) = collation {
+            extra.insert("collation".into(), collation.clone().into());
+        }
         if let Some((_, expression)) = expression {
             default = None;
             extra.insert(

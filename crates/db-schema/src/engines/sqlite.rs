@@ -7,7 +7,9 @@
 //! SQLite has no comments.
 //!
 //! Extras: table `strict` and `without_rowid` (booleans); column `generated` (`{kind: virtual
-//! or stored, expression}`, as on PostgreSQL and MySQL).
+//! or stored, expression}`, as on PostgreSQL and MySQL) and `collation` (a declared `COLLATE`
+//! other than `BINARY`, read from the DDL). An index part's `collation` is set when it is not
+//! the column's own (`pragma_index_xinfo`'s `coll`).
 //!
 //! Built-in runner (feature `sqlite`): the file is opened read-only (`SQLITE_OPEN_READ_ONLY`)
 //! with `PRAGMA query_only = 1`; a statement that runs past the timeout is interrupted.
@@ -108,6 +110,8 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
     let mut asm = Assembler::default();
     let schema = Some(MAIN.to_owned());
     let mut create_sql: BTreeMap<String, String> = BTreeMap::new();
+    // table → (column, declared collation), from the DDL (no pragma reports it).
+    let mut collations: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for row in catalog.rows("tables")?.iter("tables") {
         let name = row.text("name")?;
         let kind = kind_from(&row.text("kind")?);
@@ -126,6 +130,9 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                     ..Default::default()
                 });
             }
+        }
+        if sql.to_ascii_uppercase().contains("COLLATE") {
+            collations.insert(name.clone(), sqltext::column_collations(&sql));
         }
         create_sql.insert(name, sql);
         asm.add_table(t);
@@ -168,6 +175,9 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                     "expression": expression,
                 }),
             );
+        }
+        if let Some(coll) = column_collation(&collations, &table, &name) {
+            extra.insert("collation".into(), coll.into());
         }
         let position = u32::try_from(t.columns.len() + 1).unwrap_or(u32::MAX);
         t.columns.push(Column {
@@ -254,6 +264,15 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
         let column = row.opt_text("column_name")?;
         let descending = row.flag("descending")?;
         let seq = usize::try_from(row.int("seqno")?).unwrap_or(0);
+        // The part's collation when it is not the column's own (BINARY for an expression or
+        // a column that declares none).
+        let own = column
+            .as_deref()
+            .and_then(|c| column_collation(&collations, &table, c))
+            .unwrap_or("BINARY");
+        let collation = row
+            .opt_text("collation")?
+            .filter(|c| !c.eq_ignore_ascii_case(own));
         if origin == "u" {
             match t.unique_constraints.last_mut() {
                 Some(u) if current.as_ref() == Some(&(table.clone(), index.clone())) => {
@@ -300,11 +319,26 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                 column,
                 expression,
                 descending,
+                collation,
                 ..Default::default()
             });
         }
     }
     Ok(asm.finish("sqlite", &catalog.server_version, Extra::new()))
+}
+
+/// The collation `column` of `table` declares, unless it is the default (`BINARY`).
+fn column_collation<'a>(
+    collations: &'a BTreeMap<String, Vec<(String, String)>>,
+    table: &str,
+    column: &str,
+) -> Option<&'a str> {
+    collations
+        .get(table)?
+        .iter()
+        .find(|(c, _)| c == column)
+        .map(|(_, coll)| coll.as_str())
+        .filter(|coll| !coll.eq_ignore_ascii_case("BINARY"))
 }
 
 /// A single-column `INTEGER PRIMARY KEY` is the rowid and never NULL.

@@ -1,5 +1,6 @@
 //! A small SQL lexer for the few facts some catalogs only keep as DDL text (SQLite check
-//! constraints and index expressions, DuckDB index definitions).
+//! constraints, index expressions and column collations, DuckDB index definitions; generated
+//! columns of both).
 //!
 //! It knows quotes (`'…'`, `"…"`, `` `…` ``, `[…]`), comments and parentheses, which is all
 //! that is needed to find clause boundaries; it does not parse SQL.
@@ -132,16 +133,14 @@ pub(crate) fn check_clauses(sql: &str) -> Vec<(Option<String>, String)> {
     out
 }
 
-/// The generated columns of a `CREATE TABLE` statement: `(column, expression)` for each column
-/// definition holding `[GENERATED ALWAYS] AS (expression)` (SQLite keeps the expression only in
-/// the DDL text).
-pub(crate) fn generated_columns(sql: &str) -> Vec<(String, String)> {
-    let toks = lex(sql);
+/// The column definitions of a `CREATE TABLE` statement: each column's name and the token
+/// range of the rest of its definition (table constraints are skipped).
+fn column_definitions(toks: &[(Tok, usize, usize)]) -> Vec<(String, std::ops::Range<usize>)> {
     let mut out = Vec::new();
     let Some(open) = toks.iter().position(|t| t.0 == Tok::Punct('(')) else {
         return out;
     };
-    let Some(close) = matching_paren(&toks, open) else {
+    let Some(close) = matching_paren(toks, open) else {
         return out;
     };
     // Column and constraint definitions: the token ranges between top-level commas.
@@ -171,7 +170,19 @@ pub(crate) fn generated_columns(sql: &str) -> Vec<(String, String)> {
             Some(Tok::Ident(w)) => w.clone(),
             _ => continue,
         };
-        let mut j = def.start + 1;
+        out.push((column, def.start + 1..def.end));
+    }
+    out
+}
+
+/// The generated columns of a `CREATE TABLE` statement: `(column, expression)` for each column
+/// definition holding `[GENERATED ALWAYS] AS (expression)` (SQLite and DuckDB keep the
+/// expression only in the DDL text).
+pub(crate) fn generated_columns(sql: &str) -> Vec<(String, String)> {
+    let toks = lex(sql);
+    let mut out = Vec::new();
+    for (column, def) in column_definitions(&toks) {
+        let mut j = def.start;
         while j + 1 < def.end {
             if is_word(&toks[j].0, "as") && toks[j + 1].0 == Tok::Punct('(') {
                 if let Some(end) = matching_paren(&toks, j + 1).filter(|e| *e < def.end) {
@@ -180,6 +191,31 @@ pub(crate) fn generated_columns(sql: &str) -> Vec<(String, String)> {
                 break;
             }
             j += 1;
+        }
+    }
+    out
+}
+
+/// The declared collations of a `CREATE TABLE` statement's columns: `(column, collation)` for
+/// each column definition with a `COLLATE name` clause of its own (not one inside a check or
+/// generated expression).
+pub(crate) fn column_collations(sql: &str) -> Vec<(String, String)> {
+    let toks = lex(sql);
+    let mut out = Vec::new();
+    for (column, def) in column_definitions(&toks) {
+        let mut depth = 0usize;
+        for j in def.clone() {
+            match &toks[j].0 {
+                Tok::Punct('(') => depth += 1,
+                Tok::Punct(')') => depth = depth.saturating_sub(1),
+                t if depth == 0 && is_word(t, "collate") && j + 1 < def.end => {
+                    if let Tok::Word(name) | Tok::Ident(name) = &toks[j + 1].0 {
+                        out.push((column, name.clone()));
+                    }
+                    break;
+                }
+                _ => {}
+            }
         }
     }
     out
@@ -310,6 +346,21 @@ mod tests {
         assert_eq!(
             view_body("CREATE VIEW \"as\" AS SELECT 1").as_deref(),
             Some("SELECT 1")
+        );
+    }
+
+    #[test]
+    fn column_collations_are_read_from_the_ddl() {
+        let sql =
+            "CREATE TABLE t (a TEXT COLLATE NOCASE NOT NULL, \"b c\" TEXT COLLATE \"rtrim\", \
+                   d TEXT CHECK (d COLLATE BINARY = 'x'), e TEXT DEFAULT 'COLLATE no', \
+                   CONSTRAINT k CHECK (a > 0))";
+        assert_eq!(
+            column_collations(sql),
+            [
+                ("a".to_owned(), "NOCASE".to_owned()),
+                ("b c".to_owned(), "rtrim".to_owned())
+            ]
         );
     }
 

@@ -90,19 +90,21 @@ fn filters_are_bound_and_the_connection_is_read_only() {
 }
 
 /// `duckdb_columns()` gives a generated column's expression as its default (`CAST((a * 2) AS
-/// INTEGER)`): it must come out as a generated column with no default.
+/// INTEGER)`): it must come out as a generated column with no default. Collations are read
+/// from the same DDL text.
 #[test]
-fn generated_columns_are_not_defaults() {
+fn generated_columns_are_not_defaults_and_collations_are_kept() {
     let dir = tempfile::tempdir().unwrap();
     let url = db_with(
         dir.path(),
         "CREATE TABLE g (a INTEGER DEFAULT 7, \"b x\" INTEGER GENERATED ALWAYS AS (a * 2) VIRTUAL, \
-         c VARCHAR AS (upper(CAST(a AS VARCHAR))));",
+         c VARCHAR AS (upper(CAST(a AS VARCHAR))), d VARCHAR COLLATE NOCASE);",
     );
     let schema = block_on(extract_url(&url, &Options::default(), &())).unwrap();
     let g = &schema.tables[0];
     assert_eq!(g.column("a").unwrap().default.as_deref(), Some("7"));
     assert!(g.column("a").unwrap().extra.is_empty());
+    assert_eq!(g.column("d").unwrap().extra["collation"], "NOCASE");
     for (column, expression) in [("b x", "(a * 2)"), ("c", "upper(CAST(a AS VARCHAR))")] {
         let c = g.column(column).unwrap();
         assert_eq!(c.default, None, "{column}");

@@ -33,6 +33,37 @@ fn conformance() {
     assert_eq!(t.extra["without_rowid"], false);
 }
 
+/// SQLite reports no column collation; it is read from the DDL. An index part names its
+/// collation only when it differs from the column's (the model's rule on every engine).
+#[test]
+fn collations_of_columns_and_index_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_with(
+        dir.path(),
+        "CREATE TABLE c (name TEXT COLLATE NOCASE, code TEXT, plain TEXT COLLATE BINARY);
+         CREATE INDEX c_name ON c (name);
+         CREATE INDEX c_name_exact ON c (name COLLATE BINARY, code COLLATE NOCASE, lower(code));",
+    );
+    let schema = extract_default(&url).unwrap();
+    let c = schema.table(None, "c").unwrap();
+    assert_eq!(c.column("name").unwrap().extra["collation"], "NOCASE");
+    assert!(!c.column("code").unwrap().extra.contains_key("collation"));
+    assert!(!c.column("plain").unwrap().extra.contains_key("collation"));
+    let parts = |ix: &str| -> Vec<Option<String>> {
+        c.index(ix)
+            .unwrap()
+            .columns
+            .iter()
+            .map(|p| p.collation.clone())
+            .collect()
+    };
+    assert_eq!(parts("c_name"), [None]);
+    assert_eq!(
+        parts("c_name_exact"),
+        [Some("BINARY".to_owned()), Some("NOCASE".to_owned()), None]
+    );
+}
+
 #[test]
 fn generated_columns_carry_their_kind_and_expression() {
     let dir = tempfile::tempdir().unwrap();
