@@ -336,6 +336,34 @@ fn postgres_partition_keys_are_drawn_followed_and_documented() {
     assert_success(&near);
     let near = String::from_utf8(near.stdout).unwrap();
     assert!(near.contains("[\"audit_events\"] {"), "{near}");
+    // a partition's neighbourhood: its table's, said on stderr
+    let part = run(
+        home.path(),
+        [
+            "schema",
+            "--db",
+            &url,
+            "--format",
+            "mermaid",
+            "--tables",
+            "audit_events_202601",
+            "--depth",
+            "1",
+        ],
+    );
+    assert_success(&part);
+    assert!(
+        String::from_utf8_lossy(&part.stderr).contains(
+            "note: `audit_events_202601` is a partition of `audit_events`: drawing `audit_events`"
+        ),
+        "{}",
+        all_output(&part)
+    );
+    let part = String::from_utf8(part.stdout).unwrap();
+    assert!(
+        part.contains("[\"audit_events\"] {") && part.contains("[\"users\"] {"),
+        "{part}"
+    );
 
     let dir = home.path().join("doc");
     let doc = run(

@@ -194,7 +194,20 @@ pub fn run(args: SchemaArgs) -> anyhow::Result<Exit> {
     if args.format.is_diagram() {
         let focus = match (&tables, args.depth) {
             (Some(t), d) if d > 0 => {
-                db_schema::resolve_table_names(&schema, t).map_err(|e| UsageError(e.to_string()))?
+                // A partition is folded into its table in a whole-schema extraction: draw that.
+                let folded = xldb_workflows::folded_partitions(&schema, t);
+                for (partition, table) in &folded {
+                    eprintln!("note: `{partition}` is a partition of `{table}`: drawing `{table}`");
+                }
+                let names: Vec<String> = t
+                    .iter()
+                    .map(|n| match folded.iter().find(|(p, _)| p == n) {
+                        Some((_, table)) => table.clone(),
+                        None => n.clone(),
+                    })
+                    .collect();
+                db_schema::resolve_table_names(&schema, &names)
+                    .map_err(|e| UsageError(e.to_string()))?
             }
             (Some(t), _) => t.clone(),
             (None, _) => Vec::new(),

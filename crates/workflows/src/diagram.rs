@@ -171,6 +171,33 @@ pub fn plan_diagrams(schema: &Schema, options: &DiagramOptions) -> DiagramPlan {
     DiagramPlan { diagrams, notes }
 }
 
+/// The `names` that are not a table of `schema` but a partition folded into one (listed in its
+/// `extra.partitioning`): `(name, the table's name)`. A diagram of a whole schema has no box
+/// for a folded partition, so `--tables <partition> --depth N` draws its table instead.
+pub fn folded_partitions(schema: &Schema, names: &[String]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for name in names {
+        if schema.tables.iter().any(|t| &t.name == name) {
+            continue;
+        }
+        let parent = schema.tables.iter().find(|t| {
+            t.extra
+                .get("partitioning")
+                .and_then(|p| p.get("partitions"))
+                .and_then(serde_json::Value::as_array)
+                .is_some_and(|parts| {
+                    parts
+                        .iter()
+                        .any(|p| p.get("name").and_then(serde_json::Value::as_str) == Some(name))
+                })
+        });
+        if let Some(t) = parent {
+            out.push((name.clone(), t.name.clone()));
+        }
+    }
+    out
+}
+
 /// The focus tables and their neighbours up to `depth` hops.
 fn neighbourhood(schema: &Schema, focus: &[String], depth: usize) -> Vec<usize> {
     let wanted: BTreeSet<&str> = focus.iter().map(String::as_str).collect();
@@ -589,6 +616,11 @@ pub(crate) mod tests {
         );
         assert_eq!(drawing.stubs, vec![0, 1]);
         assert_eq!(key_roles(&s.tables[5], "order_id"), vec!["FK"]);
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            folded_partitions(&s, &names(&["payments_2026", "users", "nope"])),
+            vec![("payments_2026".to_string(), "payments".to_string())]
+        );
     }
 
     #[test]

@@ -107,7 +107,9 @@ pub use demo::{create_demo_database, DEMO_COMMANDS, DEMO_QUERIES, DEMO_SHOP_SQL}
 pub use diagram::dot::to_dot;
 pub use diagram::graphviz::{graphviz_available, render_dot, ImageFormat};
 pub use diagram::mermaid::to_mermaid;
-pub use diagram::{plan_diagrams, Diagram, DiagramOptions, DiagramPlan, MAX_TABLES_PER_DIAGRAM};
+pub use diagram::{
+    folded_partitions, plan_diagrams, Diagram, DiagramOptions, DiagramPlan, MAX_TABLES_PER_DIAGRAM,
+};
 pub use dialect::{dialect_for_url, dialect_named, Dialect, WorkflowDialect};
 pub use error::WorkflowError;
 pub use extract::{
