@@ -9,7 +9,8 @@
 //! Extras: table `strict` and `without_rowid` (booleans); column `generated` (`{kind: virtual
 //! or stored, expression}`, as on PostgreSQL and MySQL) and `collation` (a declared `COLLATE`
 //! other than `BINARY`, read from the DDL). An index part's `collation` is set when it is not
-//! the column's own (`pragma_index_xinfo`'s `coll`).
+//! the column's own (`pragma_index_xinfo`'s `coll`). A foreign key's `deferrable` and
+//! `initially_deferred` are read from the DDL too (no pragma reports them).
 //!
 //! Built-in runner (feature `sqlite`): the file is opened read-only (`SQLITE_OPEN_READ_ONLY`)
 //! with `PRAGMA query_only = 1`; a statement that runs past the timeout is interrupted.
@@ -232,6 +233,16 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
     }
     let mut resolved = Vec::new();
     for ((table, _), mut fk) in fks {
+        // DEFERRABLE is only in the DDL; a key is matched by its referencing columns.
+        let deferrable = create_sql
+            .get(&table)
+            .filter(|sql| sql.to_ascii_uppercase().contains("DEFERRABLE"))
+            .map(|sql| sqltext::deferrable_references(sql))
+            .unwrap_or_default();
+        if let Some((_, deferred)) = deferrable.iter().find(|(c, _)| *c == fk.columns) {
+            fk.deferrable = true;
+            fk.initially_deferred = *deferred;
+        }
         if fk.referenced_columns.is_empty() {
             if let Some(pk) = asm
                 .table_mut(Some(MAIN), &fk.referenced_table)

@@ -1,6 +1,6 @@
 //! A small SQL lexer for the few facts some catalogs only keep as DDL text (SQLite check
-//! constraints, index expressions and column collations, DuckDB index definitions; generated
-//! columns of both).
+//! constraints, index expressions, column collations and deferrable foreign keys, DuckDB index
+//! definitions; generated columns of both).
 //!
 //! It knows quotes (`'…'`, `"…"`, `` `…` ``, `[…]`), comments and parentheses, which is all
 //! that is needed to find clause boundaries; it does not parse SQL.
@@ -133,18 +133,16 @@ pub(crate) fn check_clauses(sql: &str) -> Vec<(Option<String>, String)> {
     out
 }
 
-/// The column definitions of a `CREATE TABLE` statement: each column's name and the token
-/// range of the rest of its definition (table constraints are skipped).
-fn column_definitions(toks: &[(Tok, usize, usize)]) -> Vec<(String, std::ops::Range<usize>)> {
-    let mut out = Vec::new();
+/// The column and constraint definitions of a `CREATE TABLE` statement: the token ranges
+/// between the top-level commas of its parenthesised body.
+fn definitions(toks: &[(Tok, usize, usize)]) -> Vec<std::ops::Range<usize>> {
+    let mut defs = Vec::new();
     let Some(open) = toks.iter().position(|t| t.0 == Tok::Punct('(')) else {
-        return out;
+        return defs;
     };
     let Some(close) = matching_paren(toks, open) else {
-        return out;
+        return defs;
     };
-    // Column and constraint definitions: the token ranges between top-level commas.
-    let mut defs = Vec::new();
     let (mut depth, mut start) = (0usize, open + 1);
     for (j, (tok, _, _)) in toks.iter().enumerate().take(close).skip(open + 1) {
         match tok {
@@ -158,7 +156,14 @@ fn column_definitions(toks: &[(Tok, usize, usize)]) -> Vec<(String, std::ops::Ra
         }
     }
     defs.push(start..close);
-    for def in defs {
+    defs
+}
+
+/// The column definitions of a `CREATE TABLE` statement: each column's name and the token
+/// range of the rest of its definition (table constraints are skipped).
+fn column_definitions(toks: &[(Tok, usize, usize)]) -> Vec<(String, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    for def in definitions(toks) {
         let column = match toks.get(def.start).map(|t| &t.0) {
             Some(Tok::Word(w))
                 if !["constraint", "primary", "unique", "check", "foreign"]
@@ -191,6 +196,56 @@ pub(crate) fn generated_columns(sql: &str) -> Vec<(String, String)> {
                 break;
             }
             j += 1;
+        }
+    }
+    out
+}
+
+/// The deferrable foreign keys of a `CREATE TABLE` statement: `(referencing columns,
+/// initially deferred)` for each `REFERENCES` clause saying `DEFERRABLE` (not `NOT
+/// DEFERRABLE`), on a column (`a INT REFERENCES t DEFERRABLE INITIALLY DEFERRED`) or on the
+/// table (`FOREIGN KEY (a, b) REFERENCES t …`). SQLite's pragmas do not report it.
+pub(crate) fn deferrable_references(sql: &str) -> Vec<(Vec<String>, bool)> {
+    let toks = lex(sql);
+    let name = |t: &Tok| match t {
+        Tok::Word(w) | Tok::Ident(w) => Some(w.clone()),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for def in definitions(&toks) {
+        let Some(refs) = (def.start..def.end).find(|&j| is_word(&toks[j].0, "references")) else {
+            continue;
+        };
+        let mut at = def.start;
+        if is_word(&toks[at].0, "constraint") {
+            at += 2;
+        }
+        let columns: Vec<String> = if at < refs && is_word(&toks[at].0, "foreign") {
+            // FOREIGN KEY ( a , b )
+            (at..refs)
+                .skip_while(|&j| toks[j].0 != Tok::Punct('('))
+                .take_while(|&j| toks[j].0 != Tok::Punct(')'))
+                .filter_map(|j| name(&toks[j].0))
+                .collect()
+        } else {
+            toks.get(def.start)
+                .and_then(|t| name(&t.0))
+                .into_iter()
+                .collect()
+        };
+        let (mut deferrable, mut deferred) = (false, false);
+        for j in refs..def.end {
+            if is_word(&toks[j].0, "deferrable") {
+                deferrable = j == 0 || !is_word(&toks[j - 1].0, "not");
+            }
+            if is_word(&toks[j].0, "initially")
+                && toks.get(j + 1).is_some_and(|t| is_word(&t.0, "deferred"))
+            {
+                deferred = true;
+            }
+        }
+        if deferrable && !columns.is_empty() {
+            out.push((columns, deferred));
         }
     }
     out
@@ -346,6 +401,23 @@ mod tests {
         assert_eq!(
             view_body("CREATE VIEW \"as\" AS SELECT 1").as_deref(),
             Some("SELECT 1")
+        );
+    }
+
+    #[test]
+    fn deferrable_references_are_read_from_the_ddl() {
+        let sql = "CREATE TABLE t (a INT REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED, \
+                   b INT REFERENCES p NOT DEFERRABLE, c INT REFERENCES p ON DELETE CASCADE, \
+                   \"d e\" INT, f INT, \
+                   CONSTRAINT k FOREIGN KEY (\"d e\", f) REFERENCES q (x, y) DEFERRABLE, \
+                   FOREIGN KEY (f) REFERENCES p DEFERRABLE INITIALLY IMMEDIATE)";
+        assert_eq!(
+            deferrable_references(sql),
+            [
+                (vec!["a".to_owned()], true),
+                (vec!["d e".to_owned(), "f".to_owned()], false),
+                (vec!["f".to_owned()], false),
+            ]
         );
     }
 

@@ -3,7 +3,9 @@
 //! The fixture (written per engine in `fixtures/<engine>.sql`) has hostile identifiers
 //! (`we;ird "name"`), reserved words (`select`, `order`), mixed case (`Customers`, `Email`),
 //! Unicode (`名前`), a composite primary key and a composite foreign key, a partial and a
-//! descending index, a view and comments. [`check`] compares an extracted [`Schema`] with the
+//! descending index, a view and comments; where the engine has them, a deferrable foreign key
+//! (`order`'s, `DEFERRABLE INITIALLY DEFERRED`), a `NOT VALID` check (`id positive`) and
+//! `ON UPDATE` actions, each checked when the fixture declares it. [`check`] compares an extracted [`Schema`] with the
 //! expected model, asserting each capability the engine claims and only those, and validates
 //! the JSON against `docs/schema.json`. Type names differ per engine, so each engine's fixture
 //! lists the types it must report.
@@ -218,6 +220,12 @@ pub fn check(schema: &Schema, caps: &Capabilities, fixture: &Fixture) {
                     .is_none_or(|a| a == "NO ACTION" || a == "RESTRICT"),
                 format!("default action: {fk:?}"),
             );
+            // Engines that have deferrable keys declare this one so in their fixture.
+            let deferred = fixture.ddl.contains("DEFERRABLE INITIALLY DEFERRED");
+            expect(
+                fk.deferrable == deferred && fk.initially_deferred == deferred,
+                format!("deferrable initially deferred: {deferred} expected: {fk:?}"),
+            );
         }
         expect(c.foreign_keys.is_empty(), "Customers has no fk".into());
     }
@@ -227,6 +235,22 @@ pub fn check(schema: &Schema, caps: &Capabilities, fixture: &Fixture) {
             .iter()
             .any(|ch| norm(&ch.expression).contains("qty>0"));
         expect(found, format!("check qty > 0: {:?}", w.checks));
+        // Engines that have NOT VALID declare Customers' check so; no other check is.
+        let not_valid: Vec<&str> = [c, w]
+            .iter()
+            .flat_map(|t| &t.checks)
+            .filter(|ch| ch.not_valid)
+            .map(|ch| ch.name.as_deref().unwrap_or_default())
+            .collect();
+        let want: &[&str] = if fixture.ddl.contains("NOT VALID") {
+            &["id positive"]
+        } else {
+            &[]
+        };
+        expect(
+            not_valid == want,
+            format!("NOT VALID checks: {not_valid:?}"),
+        );
         expect(
             c.checks
                 .iter()

@@ -64,6 +64,33 @@ fn collations_of_columns_and_index_parts() {
     );
 }
 
+/// SQLite honours DEFERRABLE INITIALLY DEFERRED foreign keys but no pragma reports it.
+#[test]
+fn deferrable_foreign_keys_are_read_from_the_ddl() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_with(
+        dir.path(),
+        "CREATE TABLE p (id INTEGER PRIMARY KEY, x INT, y INT, UNIQUE (x, y));
+         CREATE TABLE c (a INT REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED,
+                         b INT REFERENCES p (id), x INT, y INT,
+                         FOREIGN KEY (x, y) REFERENCES p (x, y) DEFERRABLE);",
+    );
+    let schema = extract_default(&url).unwrap();
+    let c = schema.table(None, "c").unwrap();
+    let facts: Vec<(Vec<String>, bool, bool)> = c
+        .foreign_keys
+        .iter()
+        .map(|fk| (fk.columns.clone(), fk.deferrable, fk.initially_deferred))
+        .collect();
+    for want in [
+        (vec!["a".to_owned()], true, true),
+        (vec!["b".to_owned()], false, false),
+        (vec!["x".to_owned(), "y".to_owned()], true, false),
+    ] {
+        assert!(facts.contains(&want), "{want:?} not in {facts:?}");
+    }
+}
+
 #[test]
 fn generated_columns_carry_their_kind_and_expression() {
     let dir = tempfile::tempdir().unwrap();
