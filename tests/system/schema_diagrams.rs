@@ -102,6 +102,17 @@ fn chains_db(dir: &Path, chains: usize) -> String {
     format!("sqlite://{}", path.display())
 }
 
+/// Run `schema doc` on `url` into `home/doc`; the folder.
+fn schema_doc(home: &Path, url: &str) -> std::path::PathBuf {
+    let dir = home.join("doc");
+    let out = run(
+        home,
+        ["schema", "doc", "--db", url, "--out", dir.to_str().unwrap()],
+    );
+    assert_success(&out);
+    dir
+}
+
 #[test]
 fn demo_diagrams_render_with_dot_and_parse_with_mermaid() {
     let home = tempfile::tempdir().unwrap();
@@ -238,19 +249,7 @@ fn depth_draws_the_foreign_key_neighbourhood_of_the_chosen_tables() {
 fn schema_doc_writes_pages_with_diagrams_that_render() {
     let home = tempfile::tempdir().unwrap();
     let url = chains_db(home.path(), 2);
-    let dir = home.path().join("doc");
-    let out = run(
-        home.path(),
-        [
-            "schema",
-            "doc",
-            "--db",
-            &url,
-            "--out",
-            dir.to_str().unwrap(),
-        ],
-    );
-    assert_success(&out);
+    let dir = schema_doc(home.path(), &url);
     let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
     assert!(
         readme.contains("| [`main.c0_1`](main.c0_1.md) | table | 2 |"),
@@ -365,19 +364,7 @@ fn postgres_partition_keys_are_drawn_followed_and_documented() {
         "{part}"
     );
 
-    let dir = home.path().join("doc");
-    let doc = run(
-        home.path(),
-        [
-            "schema",
-            "doc",
-            "--db",
-            &url,
-            "--out",
-            dir.to_str().unwrap(),
-        ],
-    );
-    assert_success(&doc);
+    let dir = schema_doc(home.path(), &url);
     let audit = std::fs::read_to_string(dir.join("public.audit_events.md")).unwrap();
     assert!(
         audit.contains("- [`public.users`](public.users.md) by `author_id` (`fk_audit_202601_author`) in partition audit_events_202601"),
