@@ -33,7 +33,7 @@
 use crate::finding::{Finding, Location, Severity};
 use crate::fk_graph::{table_names, FkGraph};
 use crate::foreign_keys::foreign_keys;
-use crate::schema_text::index_definition;
+use crate::schema_text::{index_definition, partition_key};
 use crate::tokens::count_tokens;
 use db_schema::{Schema, Table, TableKind};
 use std::collections::{BTreeSet, HashMap};
@@ -118,6 +118,13 @@ pub fn compact_table(name: &str, t: &Table) -> String {
     }
     for c in &t.checks {
         keys.push(format!("CHECK({})", cut(&c.expression)));
+    }
+    if let Some(p) = t.extra.get("partitioning") {
+        let n = p["partitions"].as_array().map_or(0, Vec::len);
+        let key = partition_key(p)
+            .map(|k| format!(" {k}"))
+            .unwrap_or_default();
+        keys.push(format!("PARTITION BY{key} ({n} partitions)"));
     }
     if !keys.is_empty() {
         let _ = writeln!(out, "  {}", keys.join("; "));
@@ -502,13 +509,13 @@ mod tests {
         assert!(ratio > 4.0, "only {ratio:.1}x smaller");
     }
 
-    /// The model sees the keys only partitions declare, and where they hold.
+    /// The model sees the keys only partitions declare, where they hold, and the partitioning.
     #[test]
     fn the_compact_rendering_shows_partition_keys() {
         let s = crate::diagram::tests::shop_with_payments();
         let text = compact_table("payments", &s.tables[5]);
         assert!(
-            text.contains("FK(user_id) -> users(id) IN every partition; FK(order_id) -> orders(id) IN partition payments_2026"),
+            text.contains("FK(user_id) -> users(id) IN every partition; FK(order_id) -> orders(id) IN partition payments_2026; PARTITION BY RANGE (id) (2 partitions)"),
             "{text}"
         );
     }

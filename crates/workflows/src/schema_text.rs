@@ -55,14 +55,22 @@ fn key_marks(t: &Table, column: &str) -> String {
 }
 
 /// One key part: `title COLLATE "C" varchar_pattern_ops DESC NULLS LAST` (collation and operator
-/// class only when not the default, `NULLS` only when not the default for the direction). `shorten` is applied to
-/// expressions.
-fn index_part(p: &IndexColumn, shorten: &dyn Fn(&str) -> String) -> String {
+/// class only when not the default, `NULLS` only when not the default for the direction), a
+/// MySQL prefix as `msg(10)`. `shorten` is applied to expressions.
+fn index_part(ix: &Index, p: &IndexColumn, shorten: &dyn Fn(&str) -> String) -> String {
     let mut s = match (&p.column, &p.expression) {
         (Some(c), _) => c.clone(),
         (None, Some(e)) => shorten(e),
         (None, None) => "?".to_owned(),
     };
+    // MySQL indexes a prefix of a long column: `extra.sub_parts` maps the column to its length.
+    if let Some(n) = p
+        .column
+        .as_deref()
+        .and_then(|c| ix.extra.get("sub_parts")?.get(c)?.as_u64())
+    {
+        s.push_str(&format!("({n})"));
+    }
     if let Some(c) = &p.collation {
         s.push_str(&format!(" COLLATE {c}"));
     }
@@ -85,7 +93,11 @@ fn index_part(p: &IndexColumn, shorten: &dyn Fn(&str) -> String) -> String {
 /// applied to expressions and the predicate (the prompt shorthand cuts them; people get them
 /// whole).
 pub(crate) fn index_definition(ix: &Index, shorten: &dyn Fn(&str) -> String) -> String {
-    let parts: Vec<String> = ix.columns.iter().map(|p| index_part(p, shorten)).collect();
+    let parts: Vec<String> = ix
+        .columns
+        .iter()
+        .map(|p| index_part(ix, p, shorten))
+        .collect();
     let mut s = format!(
         "{}{} ({})",
         if ix.unique { "unique " } else { "" },
@@ -857,8 +869,8 @@ mod tests {
         );
     }
 
-    /// MySQL's partitions carry a method, an expression and each partition's description;
-    /// ClickHouse tables a partition key and a sorting key.
+    /// MySQL's partitions carry a method, an expression and each partition's description, its
+    /// indexes column prefixes; ClickHouse tables a partition key and a sorting key.
     #[test]
     fn mysql_and_clickhouse_partitions_read_as_ddl() {
         let mut log = Table::new(Some("shop".into()), "log", TableKind::Table);
@@ -876,6 +888,11 @@ mod tests {
                 { "name": "pe", "description": "'de','fr'" },
             ]}),
         );
+        let mut prefix = Index::new("msg_prefix", &["msg", "at"], false);
+        prefix
+            .extra
+            .insert("sub_parts".into(), json!({ "msg": 10 }));
+        log.indexes = vec![prefix];
         let mut events = Table::new(Some("shop".into()), "events", TableKind::Table);
         events.extra = serde_json::from_value(
             json!({ "engine": "MergeTree", "partition_key": "toYYYYMM(d)", "sorting_key": "d, id" }),
@@ -885,6 +902,7 @@ mod tests {
         for want in [
             "- partition by RANGE (year(`at`))\n- partition p2023 VALUES LESS THAN (2024)\n- partition pmax VALUES LESS THAN MAXVALUE\n",
             "- partition pe VALUES IN ('de','fr')\n",
+            "- index msg_prefix (msg(10), at)\n",
             // ClickHouse
             "- partition by toYYYYMM(d)\n- order by d, id\n",
         ] {
