@@ -11,6 +11,9 @@ XLDB_DUCKDB_NPM=${XLDB_DUCKDB_NPM:-"@duckdb/node-bindings-linux-x64@1.5.6-r.1"}
 XLDB_PYTHON_MCP=${XLDB_PYTHON_MCP:-"mcp==2.3.0"}
 # The Mermaid parser (npm, run under jsdom) that checks `schema --format mermaid` in the tests.
 XLDB_MERMAID_NPM=${XLDB_MERMAID_NPM:-"mermaid@12.4.0 jsdom@27.0.1"}
+# The Debian (bookworm) version of the Zabbix packages whose schemas db-schema's real-schema
+# test compares with each engine's catalog (crates/db-schema/tests/it/real_schema.rs).
+XLDB_ZABBIX_DEB_VERSION=${XLDB_ZABBIX_DEB_VERSION:-"1:6.0.14+dfsg-1+b1"}
 
 _need_root() {
   if [[ $(id -u) -ne 0 ]]; then
@@ -66,6 +69,37 @@ install_bubblewrap_local() {
   if [[ -x /usr/bin/bwrap ]]; then
     echo "warning: /usr/bin/bwrap is installed system-wide; codex 0.169 then fails to run commands in its sandbox (apt-get remove bubblewrap)" >&2
   fi
+}
+
+real_schemas_dir() { echo "$XLDB_ROOT/.deps/real-schemas"; }
+
+# A real schema no one here wrote, for each engine, taken from Debian's Zabbix 6.0 packages at
+# install time (never committed): the packages are downloaded and unpacked in a temporary
+# directory, not installed; only their schema.sql.gz is kept, in
+# .deps/real-schemas/zabbix-6.0/{postgresql,mysql,sqlite}.sql.gz.
+install_zabbix_schemas() {
+  local dir; dir="$(real_schemas_dir)/zabbix-6.0"
+  [[ -f "$dir/postgresql.sql.gz" && -f "$dir/mysql.sql.gz" && -f "$dir/sqlite.sql.gz" ]] && return 0
+  echo "== unpacking the Zabbix $XLDB_ZABBIX_DEB_VERSION schemas from Debian's packages into $dir"
+  local pkgs=(zabbix-server-pgsql zabbix-server-mysql zabbix-proxy-sqlite3)
+  local specs=("${pkgs[@]/%/=$XLDB_ZABBIX_DEB_VERSION}")
+  local tmp; tmp=$(mktemp -d)
+  chmod 755 "$tmp" # apt's _apt user writes the download there
+  if ! (cd "$tmp" && apt-get download "${specs[@]}" >/dev/null 2>&1); then
+    local sudo; sudo=$(_need_root "apt-get update") || { rm -rf "$tmp"; return 1; }
+    $sudo apt-get update -qq
+    (cd "$tmp" && apt-get download "${specs[@]}" >/dev/null) || {
+      echo "error: Debian has no Zabbix packages of version $XLDB_ZABBIX_DEB_VERSION; set XLDB_ZABBIX_DEB_VERSION to the one \`apt-cache policy zabbix-server-pgsql\` shows" >&2
+      rm -rf "$tmp"; return 1
+    }
+  fi
+  local pkg
+  for pkg in "${pkgs[@]}"; do dpkg-deb -x "$tmp/${pkg}"_*.deb "$tmp/x"; done
+  mkdir -p "$dir"
+  cp "$tmp/x/usr/share/zabbix-server-pgsql/schema.sql.gz" "$dir/postgresql.sql.gz"
+  cp "$tmp/x/usr/share/zabbix-server-mysql/schema.sql.gz" "$dir/mysql.sql.gz"
+  cp "$tmp/x/usr/share/zabbix-proxy-sqlite3/schema.sql.gz" "$dir/sqlite.sql.gz"
+  rm -rf "$tmp"
 }
 
 codex_dir() { echo "$XLDB_ROOT/.deps/codex/$1"; }
@@ -135,6 +169,9 @@ export_deps() {
   fi
   if [[ -f "$(mermaid_dir)/node_modules/mermaid/package.json" ]]; then
     export XLDB_MERMAID_MODULES="$(mermaid_dir)/node_modules"
+  fi
+  if [[ -d "$(real_schemas_dir)" ]]; then
+    export XLDB_REAL_SCHEMAS="$(real_schemas_dir)"
   fi
   if [[ -x "$(python_mcp_dir)/bin/python" ]]; then
     export XLDB_PYTHON_MCP_PYTHON="$(python_mcp_dir)/bin/python"

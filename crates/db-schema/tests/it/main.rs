@@ -21,5 +21,6 @@ mod postgres;
 #[cfg(feature = "postgres")]
 mod postgres_catalog;
 mod read_only_query;
+mod real_schema;
 #[cfg(feature = "sqlite")]
 mod sqlite;
