@@ -1,46 +1,25 @@
 //! The extracted model against each engine's own catalog on a real schema no one here wrote:
 //! Zabbix 6.0 (173 tables, 226 foreign keys, 234 indexes), taken from Debian's
 //! `zabbix-server-pgsql`, `zabbix-server-mysql` and `zabbix-proxy-sqlite3` packages by
-//! `install_zabbix_schemas` (scripts/deps.sh) into `.deps/real-schemas/`, never committed.
+//! `install_zabbix_schemas` (scripts/deps.sh) into `.deps/real-schemas/`, never committed
+//! (read through `xldb_testkit::real_schemas`).
 //!
 //! Each schema is loaded into a throwaway server (PostgreSQL, MariaDB) or file (SQLite), and
 //! both sides are reduced to the same fact lines: tables; columns with position, type,
 //! nullability and default; primary keys, foreign keys (columns, target, actions) and unique
 //! constraints with their columns; indexes with their columns and order; checks. The catalog
 //! side is read by queries written here, on other paths than the engines' own SQL: PostgreSQL
-//! `pg_constraint.conkey` arrays and [`postgres_catalog`]'s facts, MariaDB `SHOW INDEX` and
+//! `pg_constraint.conkey` arrays and `postgres_catalog.rs`'s facts, MariaDB `SHOW INDEX` and
 //! SQL joins of `information_schema`, SQLite one plain `PRAGMA` per table. Zero mismatches.
 
 use crate::support::{action_letter, assert_same_facts, extract_default, qualified};
 use db_schema::{Schema, TableKind};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
-use std::process::Command;
 
-/// The decompressed Zabbix schema for `engine` (`postgresql`, `mysql` or `sqlite`).
+/// The Zabbix schema for `engine` (`postgresql`, `mysql` or `sqlite`); fails saying how to
+/// install it when it is missing.
 fn zabbix_schema(engine: &str) -> String {
-    let dir = std::env::var_os("XLDB_REAL_SCHEMAS").map_or_else(
-        || {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../.deps/real-schemas"
-            ))
-        },
-        PathBuf::from,
-    );
-    let path = dir.join("zabbix-6.0").join(format!("{engine}.sql.gz"));
-    assert!(
-        path.is_file(),
-        "the real Zabbix schema `{}` is missing: run scripts/test.sh (or `source scripts/deps.sh; install_zabbix_schemas`), which takes it from Debian's Zabbix packages",
-        path.display()
-    );
-    let out = Command::new("gzip")
-        .arg("-dc")
-        .arg(&path)
-        .output()
-        .unwrap_or_else(|e| panic!("`gzip -dc` could not run (install Debian `gzip`): {e}"));
-    assert!(out.status.success(), "`gzip -dc {}` failed", path.display());
-    String::from_utf8(out.stdout).unwrap()
+    xldb_testkit::real_schemas::zabbix_schema(engine).unwrap_or_else(|e| panic!("{e:#}"))
 }
 
 /// Counts of one kind of fact line (the text before the first `|`).
