@@ -76,22 +76,30 @@ real_schemas_dir() { echo "$XLDB_ROOT/.deps/real-schemas"; }
 # A real schema no one here wrote, for each engine, taken from Debian's Zabbix 6.0 packages at
 # install time (never committed): the packages are downloaded and unpacked in a temporary
 # directory, not installed; only their schema.sql.gz is kept, in
-# .deps/real-schemas/zabbix-6.0/{postgresql,mysql,sqlite}.sql.gz.
+# .deps/real-schemas/zabbix-6.0/{postgresql,mysql,sqlite}.sql.gz (VERSION says which).
+# Debian keeps one version of a package per release: when a point release replaces the pinned
+# one, the release's current Zabbix 6.0 is taken instead, with a warning.
 install_zabbix_schemas() {
   local dir; dir="$(real_schemas_dir)/zabbix-6.0"
   [[ -f "$dir/postgresql.sql.gz" && -f "$dir/mysql.sql.gz" && -f "$dir/sqlite.sql.gz" ]] && return 0
-  echo "== unpacking the Zabbix $XLDB_ZABBIX_DEB_VERSION schemas from Debian's packages into $dir"
   local pkgs=(zabbix-server-pgsql zabbix-server-mysql zabbix-proxy-sqlite3)
-  local specs=("${pkgs[@]/%/=$XLDB_ZABBIX_DEB_VERSION}")
+  local version=$XLDB_ZABBIX_DEB_VERSION
+  echo "== unpacking the Zabbix $version schemas from Debian's packages into $dir"
   local tmp; tmp=$(mktemp -d)
-  chmod 755 "$tmp" # apt's _apt user writes the download there
-  if ! (cd "$tmp" && apt-get download "${specs[@]}" >/dev/null 2>&1); then
+  if ! (cd "$tmp" && apt-get download "${pkgs[@]/%/=$version}" >/dev/null 2>&1); then
     local sudo; sudo=$(_need_root "apt-get update") || { rm -rf "$tmp"; return 1; }
     $sudo apt-get update -qq
-    (cd "$tmp" && apt-get download "${specs[@]}" >/dev/null) || {
-      echo "error: Debian has no Zabbix packages of version $XLDB_ZABBIX_DEB_VERSION; set XLDB_ZABBIX_DEB_VERSION to the one \`apt-cache policy zabbix-server-pgsql\` shows" >&2
-      rm -rf "$tmp"; return 1
-    }
+    if ! (cd "$tmp" && apt-get download "${pkgs[@]/%/=$version}" >/dev/null 2>&1); then
+      version=$(apt-cache policy zabbix-server-pgsql | sed -n 's/^ *Candidate: //p')
+      if [[ $version != 1:6.0.* ]]; then
+        echo "error: Debian has neither Zabbix $XLDB_ZABBIX_DEB_VERSION nor another 6.0 (candidate: ${version:-none}); set XLDB_ZABBIX_DEB_VERSION" >&2
+        rm -rf "$tmp"; return 1
+      fi
+      echo "warning: Zabbix $XLDB_ZABBIX_DEB_VERSION is gone from Debian; taking $version (update XLDB_ZABBIX_DEB_VERSION in scripts/deps.sh)" >&2
+      (cd "$tmp" && apt-get download "${pkgs[@]/%/=$version}" >/dev/null 2>&1) || {
+        echo "error: apt-get download ${pkgs[*]} (version $version) failed" >&2; rm -rf "$tmp"; return 1
+      }
+    fi
   fi
   local pkg
   for pkg in "${pkgs[@]}"; do dpkg-deb -x "$tmp/${pkg}"_*.deb "$tmp/x"; done
@@ -99,6 +107,7 @@ install_zabbix_schemas() {
   cp "$tmp/x/usr/share/zabbix-server-pgsql/schema.sql.gz" "$dir/postgresql.sql.gz"
   cp "$tmp/x/usr/share/zabbix-server-mysql/schema.sql.gz" "$dir/mysql.sql.gz"
   cp "$tmp/x/usr/share/zabbix-proxy-sqlite3/schema.sql.gz" "$dir/sqlite.sql.gz"
+  echo "$version" > "$dir/VERSION"
   rm -rf "$tmp"
 }
 

@@ -122,6 +122,7 @@ pub fn query_names(q: &[CatalogQuery]) -> Vec<&'static str> {
 
 /// Assert the catalog's fact lines and the model's are the same set: zero mismatches, each
 /// difference printed on its own line.
+#[track_caller]
 pub fn assert_same_facts(catalog: &BTreeSet<String>, model: &BTreeSet<String>) {
     let missing: Vec<&str> = catalog.difference(model).map(String::as_str).collect();
     let extra: Vec<&str> = model.difference(catalog).map(String::as_str).collect();
