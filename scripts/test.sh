@@ -9,8 +9,9 @@
 #    - the official Python MCP SDK (pinned) into a venv in .deps/python-mcp/;
 #    - DuckDB's prebuilt libduckdb.so from npm `@duckdb/node-bindings-linux-x64`, into
 #      .deps/duckdb/ (the duckdb crate links it instead of compiling DuckDB for 20 minutes);
-#    - the Zabbix 6.0 schemas for PostgreSQL, MariaDB and SQLite, taken from Debian's Zabbix
-#      packages (downloaded, not installed) into .deps/real-schemas/ for db-schema's real-schema test.
+#    - the Zabbix 6.0 and PowerDNS 4.7 schemas for PostgreSQL, MariaDB and SQLite, taken from
+#      their Debian packages (downloaded, not installed) into .deps/real-schemas/ for
+#      db-schema's real-schema test.
 # 2. Exports where they are (XLDB_CODEX_<version>, DUCKDB_LIB_DIR, LD_LIBRARY_PATH).
 # 3. Runs cargo fmt --check, clippy -D warnings and every test of the workspace with all features.
 #
@@ -30,7 +31,7 @@ if [[ "${XLDB_SKIP_INSTALL:-0}" != 1 ]]; then
   install_bubblewrap_local
   install_python_mcp
   install_mermaid
-  install_zabbix_schemas
+  install_real_schemas
 fi
 export_deps
 

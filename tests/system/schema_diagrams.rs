@@ -297,8 +297,9 @@ fn schema_doc_writes_pages_with_diagrams_that_render() {
 
 #[test]
 fn the_real_zabbix_schema_on_postgres_draws_diagrams_that_render_and_parse() {
-    let ddl =
-        xldb_testkit::real_schemas::zabbix_schema("postgresql").unwrap_or_else(|e| panic!("{e:#}"));
+    let ddl = xldb_testkit::real_schemas::RealSchema::Zabbix
+        .ddl("postgresql")
+        .unwrap_or_else(|e| panic!("{e:#}"));
     let pg = xldb_testkit::servers::Postgres::shared().unwrap_or_else(|e| panic!("{e:#}"));
     let url = pg.create_database("zabbix_diagrams").unwrap();
     pg.psql("zabbix_diagrams", &ddl).unwrap();

@@ -145,7 +145,7 @@ fn normalize_domain_checks(line: &str) -> String {
 }
 
 /// `s` without one pair of parentheses around all of it (when they do enclose all of it).
-fn unwrap_parens(s: &str) -> &str {
+pub(crate) fn unwrap_parens(s: &str) -> &str {
     let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) else {
         return s;
     };
