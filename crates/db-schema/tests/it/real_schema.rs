@@ -7,7 +7,8 @@
 //! Each schema is loaded into a throwaway server (PostgreSQL, MariaDB) or file (SQLite), and
 //! both sides are reduced to the same fact lines: tables; columns with position, type,
 //! nullability and default; primary keys, foreign keys (columns, target, actions) and unique
-//! constraints with their columns; indexes with their columns and order; checks. The catalog
+//! constraints with their columns; indexes with their columns and order; checks; on MariaDB
+//! also table engines and collations, column collations and AUTO_INCREMENT. The catalog
 //! side is read by queries written here, on other paths than the engines' own SQL: PostgreSQL
 //! `pg_constraint.conkey` arrays and `postgres_catalog.rs`'s facts, MariaDB `SHOW INDEX` and
 //! SQL joins of `information_schema`, SQLite one plain `PRAGMA` per table. Zero mismatches.
@@ -274,7 +275,19 @@ fn mariadb_catalog(m: &xldb_testkit::servers::MariaDb, db: &str) -> BTreeSet<Str
          GROUP BY r.CONSTRAINT_SCHEMA, r.TABLE_NAME, r.CONSTRAINT_NAME;
          SELECT CONCAT_WS('|', 'check', CONCAT(CONSTRAINT_SCHEMA, '.', TABLE_NAME), CONSTRAINT_NAME,
                 CHECK_CLAUSE)
-         FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = '{db}';"
+         FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = '{db}';
+         SELECT CONCAT_WS('|', 'mysql_table', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), ENGINE,
+                TABLE_COLLATION)
+         FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{db}' AND TABLE_TYPE = 'BASE TABLE';
+         SELECT CONCAT_WS('|', 'mysql_column', CONCAT(c.TABLE_SCHEMA, '.', c.TABLE_NAME),
+                c.COLUMN_NAME,
+                IF(c.COLLATION_NAME <=> t.TABLE_COLLATION, '', COALESCE(c.COLLATION_NAME, '')),
+                IF(c.EXTRA LIKE '%auto_increment%', 'auto_increment', ''))
+         FROM information_schema.COLUMNS c JOIN information_schema.TABLES t
+           ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
+         WHERE c.TABLE_SCHEMA = '{db}' AND t.TABLE_TYPE = 'BASE TABLE'
+           AND (NOT c.COLLATION_NAME <=> t.TABLE_COLLATION AND c.COLLATION_NAME IS NOT NULL
+                OR c.EXTRA LIKE '%auto_increment%');"
     );
     let mut out: BTreeSet<String> = m
         .exec(db, &facts)
@@ -339,7 +352,30 @@ fn mariadb_facts(ddl: &str, db: &str) -> (BTreeSet<String>, BTreeSet<String>) {
     let url = m.create_database(db).unwrap();
     m.exec(db, ddl).unwrap();
     let schema = extract_default(&url).unwrap();
-    (mariadb_catalog(m, db), portable_facts(&schema, true))
+    let mut model = portable_facts(&schema, true);
+    // MariaDB's extras: each table's engine and collation, and each column's collation (when
+    // not its table's) and AUTO_INCREMENT.
+    for t in &schema.tables {
+        let name = qualified(t.schema.as_deref(), &t.name);
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        model.insert(format!(
+            "mysql_table|{name}|{}|{}",
+            text(&t.extra["engine"]),
+            text(&t.extra["collation"])
+        ));
+        for c in &t.columns {
+            let collation = c.extra.get("collation").map(text).unwrap_or_default();
+            let auto = c.extra.get("auto_increment") == Some(&true.into());
+            if !collation.is_empty() || auto {
+                model.insert(format!(
+                    "mysql_column|{name}|{}|{collation}|{}",
+                    c.name,
+                    if auto { "auto_increment" } else { "" }
+                ));
+            }
+        }
+    }
+    (mariadb_catalog(m, db), model)
 }
 
 #[cfg(feature = "mysql")]
@@ -361,6 +397,10 @@ fn powerdns_on_mariadb_matches_the_catalog() {
             "|varchar(255)|null|",
             "|tinyint(1)|null|1",
             "unique|pdns_real.tsigkeys|namealgoindex|name,algorithm",
+            "mysql_table|pdns_real.records|InnoDB|latin1_swedish_ci",
+            "mysql_column|pdns_real.records|ordername|latin1_bin|",
+            "mysql_column|pdns_real.domains|account|utf8mb3_general_ci|",
+            "mysql_column|pdns_real.records|id||auto_increment",
         ],
     );
     assert_same_facts(&catalog, &model);
