@@ -2,10 +2,11 @@
 //! Zabbix 6.0 (173 tables, 226 foreign keys, 234 indexes) and PowerDNS 4.7 (checks, an
 //! operator class, serial and rowid keys, Latin-1 tables), taken from their Debian packages by
 //! `install_real_schemas` (scripts/deps.sh) into `.deps/real-schemas/`, never committed (read
-//! through `xldb_testkit::real_schemas`).
+//! through `xldb_testkit::real_schemas`); and the schemas the servers ship themselves:
+//! PostgreSQL's `information_schema`, MariaDB's `mysql` and `sys` (views and domains).
 //!
 //! Each schema is loaded into a throwaway server (PostgreSQL, MariaDB) or file (SQLite), and
-//! both sides are reduced to the same fact lines: tables; columns with position, type,
+//! both sides are reduced to the same fact lines: tables, views (kind and definition); columns with position, type,
 //! nullability and default; primary keys, foreign keys (columns, target, actions) and unique
 //! constraints with their columns; indexes with their columns and order; checks; on MariaDB
 //! also table engines and collations, column collations and AUTO_INCREMENT. The catalog
@@ -66,9 +67,13 @@ fn assert_whole_zabbix(catalog: &BTreeSet<String>) {
 /// constraints, checks, and (with `indexes`) indexes with their column order.
 fn portable_facts(schema: &Schema, indexes: bool) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for t in schema.tables.iter().filter(|t| t.kind == TableKind::Table) {
+    for t in &schema.tables {
         let name = qualified(t.schema.as_deref(), &t.name);
-        out.insert(format!("table|{name}"));
+        out.insert(format!("table|{name}|{}", t.kind.as_str()));
+        if let Some(def) = &t.definition {
+            // one line per fact: the definition's line breaks written as `\n`
+            out.insert(format!("view|{name}|{}", def.replace('\n', "\\n")));
+        }
         for c in &t.columns {
             out.insert(column_fact(
                 &name,
@@ -158,14 +163,27 @@ fn plain_index_fact(table: &str, index: &str, unique: bool, parts: &str) -> Stri
 /// Tables, columns (`format_type`, `pg_get_expr`), and each key's columns from the
 /// `conkey`/`confkey` arrays; indexes and constraint details come from `postgres_catalog.rs`.
 #[cfg(feature = "postgres")]
-fn postgres_portable(pg: &xldb_testkit::servers::Postgres, db: &str) -> BTreeSet<String> {
-    let sql = "
+fn postgres_portable(
+    pg: &xldb_testkit::servers::Postgres,
+    db: &str,
+    schemas: &str,
+) -> BTreeSet<String> {
+    let sql = format!(
+        "
         CREATE FUNCTION pg_temp.cols(rel oid, nums int2[]) RETURNS text LANGUAGE sql AS
           $$ SELECT string_agg(a.attname, ',' ORDER BY k.i) FROM unnest(nums) WITH ORDINALITY k(n, i)
              JOIN pg_attribute a ON a.attrelid = rel AND a.attnum = k.n $$;
-        SELECT 'table|' || n.nspname || '.' || c.relname
+        SELECT concat_ws('|', 'table', n.nspname || '.' || c.relname,
+               CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized_view'
+                              WHEN 'f' THEN 'foreign_table' ELSE 'table' END)
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+        WHERE n.nspname IN {schemas} AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+          AND NOT c.relispartition
+        UNION ALL
+        SELECT concat_ws('|', 'view', n.nspname || '.' || c.relname,
+               replace(btrim(pg_get_viewdef(c.oid), E' \\n'), E'\\n', '\\n'))
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname IN {schemas} AND c.relkind IN ('v', 'm')
         UNION ALL
         SELECT concat_ws('|', 'column', n.nspname || '.' || c.relname, a.attname, a.attnum,
                format_type(a.atttypid, a.atttypmod),
@@ -174,8 +192,8 @@ fn postgres_portable(pg: &xldb_testkit::servers::Postgres, db: &str) -> BTreeSet
         FROM pg_attribute a
         JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-          AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE n.nspname IN {schemas} AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+          AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped
         UNION ALL
         SELECT concat_ws('|', CASE k.contype WHEN 'p' THEN 'pk' WHEN 'f' THEN 'fk'
                                   WHEN 'u' THEN 'unique' ELSE 'check' END,
@@ -190,9 +208,10 @@ fn postgres_portable(pg: &xldb_testkit::servers::Postgres, db: &str) -> BTreeSet
                CASE WHEN k.contype = 'c' THEN pg_get_constraintdef(k.oid) END)
         FROM pg_constraint k
         JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND k.contype IN ('p', 'f', 'u', 'c')
-        ORDER BY 1;";
-    pg.psql(db, sql)
+        WHERE n.nspname IN {schemas} AND k.contype IN ('p', 'f', 'u', 'c')
+        ORDER BY 1;"
+    );
+    pg.psql(db, &sql)
         .unwrap()
         .lines()
         .map(|l| match l.split_once("|CHECK ") {
@@ -204,18 +223,31 @@ fn postgres_portable(pg: &xldb_testkit::servers::Postgres, db: &str) -> BTreeSet
 }
 
 /// Load `ddl` into a fresh database `db` of the shared PostgreSQL server; the fact lines of
-/// (the catalog, the extracted model).
+/// its `public` schema.
 #[cfg(feature = "postgres")]
 fn postgres_facts(ddl: &str, db: &str) -> (BTreeSet<String>, BTreeSet<String>) {
     let pg = xldb_testkit::servers::Postgres::shared().unwrap_or_else(|e| panic!("{e:#}"));
-    let url = pg.create_database(db).unwrap();
+    pg.create_database(db).unwrap();
     pg.psql(db, ddl).unwrap();
-    let schema = extract_default(&url).unwrap();
+    postgres_schema_facts(pg, db, "public")
+}
 
-    let mut catalog = postgres_portable(pg, db);
-    catalog.extend(crate::postgres_catalog::catalog_facts(pg, db, "('public')"));
-    let mut model = portable_facts(&schema, false);
-    model.extend(crate::postgres_catalog::model_facts(&schema));
+/// The fact lines of (the catalog, the extracted model) of `db`'s schema `schema`.
+#[cfg(feature = "postgres")]
+fn postgres_schema_facts(
+    pg: &xldb_testkit::servers::Postgres,
+    db: &str,
+    schema: &str,
+) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut options = db_schema::Options::default();
+    options.filter.schema = Some(schema.to_owned());
+    let extracted =
+        crate::support::block_on(db_schema::extract_url(&pg.url(db), &options, &())).unwrap();
+    let list = format!("('{schema}')");
+    let mut catalog = postgres_portable(pg, db, &list);
+    catalog.extend(crate::postgres_catalog::catalog_facts(pg, db, &list));
+    let mut model = portable_facts(&extracted, false);
+    model.extend(crate::postgres_catalog::model_facts(&extracted));
     (catalog, model)
 }
 
@@ -243,13 +275,43 @@ fn powerdns_on_postgres_matches_the_catalog() {
     assert_same_facts(&catalog, &model);
 }
 
+/// PostgreSQL's own `information_schema` (from the server's `information_schema.sql`, in every
+/// database): 65 views with their definitions, 4 tables, 5 domains with checks, and columns
+/// typed by those domains.
+#[cfg(feature = "postgres")]
+#[test]
+fn the_information_schema_on_postgres_matches_the_catalog() {
+    let pg = xldb_testkit::servers::Postgres::shared().unwrap_or_else(|e| panic!("{e:#}"));
+    pg.create_database("information_real").unwrap();
+    let (catalog, model) = postgres_schema_facts(pg, "information_real", "information_schema");
+    assert!(
+        count(&catalog, "view") >= 60,
+        "{} views",
+        count(&catalog, "view")
+    );
+    assert_holds(
+        &catalog,
+        &[
+            "domain|information_schema.yes_or_no|character varying(3)||yes_or_no_check=",
+            "table|information_schema.sql_features|table",
+            "view|information_schema.tables|SELECT ",
+            "|information_schema.sql_identifier|null|",
+        ],
+    );
+    assert_same_facts(&catalog, &model);
+}
+
 // --- MariaDB -----------------------------------------------------------------------------
 
 #[cfg(feature = "mysql")]
 fn mariadb_catalog(m: &xldb_testkit::servers::MariaDb, db: &str) -> BTreeSet<String> {
     let facts = format!(
-        "SELECT CONCAT('table|', TABLE_SCHEMA, '.', TABLE_NAME) FROM information_schema.TABLES
-         WHERE TABLE_SCHEMA = '{db}' AND TABLE_TYPE = 'BASE TABLE';
+        "SELECT CONCAT_WS('|', 'table', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME),
+                CASE TABLE_TYPE WHEN 'BASE TABLE' THEN 'table' WHEN 'VIEW' THEN 'view'
+                                ELSE TABLE_TYPE END)
+         FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{db}';
+         SELECT CONCAT_WS('|', 'view', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), VIEW_DEFINITION)
+         FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '{db}';
          SELECT CONCAT_WS('|', 'column', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), COLUMN_NAME,
                 ORDINAL_POSITION, COLUMN_TYPE, IF(IS_NULLABLE = 'YES', 'null', 'not_null'),
                 IF(COLUMN_DEFAULT IS NULL OR COLUMN_DEFAULT = 'NULL', '', COLUMN_DEFAULT))
@@ -311,7 +373,11 @@ fn mariadb_catalog(m: &xldb_testkit::servers::MariaDb, db: &str) -> BTreeSet<Str
     // Seq_in_index, Column_name, Collation (A or D), … (PRIMARY is the primary key).
     let tables: Vec<String> = out
         .iter()
-        .filter_map(|l| l.strip_prefix(&format!("table|{db}.")).map(str::to_owned))
+        .filter_map(|l| {
+            l.strip_prefix(&format!("table|{db}."))?
+                .strip_suffix("|table")
+        })
+        .map(str::to_owned)
         .collect();
     let show: String = tables
         .iter()
@@ -349,13 +415,22 @@ fn mariadb_catalog(m: &xldb_testkit::servers::MariaDb, db: &str) -> BTreeSet<Str
 #[cfg(feature = "mysql")]
 fn mariadb_facts(ddl: &str, db: &str) -> (BTreeSet<String>, BTreeSet<String>) {
     let m = xldb_testkit::servers::MariaDb::shared().unwrap_or_else(|e| panic!("{e:#}"));
-    let url = m.create_database(db).unwrap();
+    m.create_database(db).unwrap();
     m.exec(db, ddl).unwrap();
-    let schema = extract_default(&url).unwrap();
+    mariadb_database_facts(m, db)
+}
+
+/// The fact lines of (the catalog, the extracted model) of the database `db`.
+#[cfg(feature = "mysql")]
+fn mariadb_database_facts(
+    m: &xldb_testkit::servers::MariaDb,
+    db: &str,
+) -> (BTreeSet<String>, BTreeSet<String>) {
+    let schema = extract_default(&m.url(db)).unwrap();
     let mut model = portable_facts(&schema, true);
     // MariaDB's extras: each table's engine and collation, and each column's collation (when
     // not its table's) and AUTO_INCREMENT.
-    for t in &schema.tables {
+    for t in schema.tables.iter().filter(|t| t.kind == TableKind::Table) {
         let name = qualified(t.schema.as_deref(), &t.name);
         let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
         model.insert(format!(
@@ -406,6 +481,32 @@ fn powerdns_on_mariadb_matches_the_catalog() {
     assert_same_facts(&catalog, &model);
 }
 
+/// MariaDB's own `mysql` (system tables and the `user` view) and `sys` (100 views over
+/// `performance_schema`) databases, as `mariadb-install-db` creates them.
+#[cfg(feature = "mysql")]
+#[test]
+fn mariadbs_own_databases_match_the_catalog() {
+    let m = xldb_testkit::servers::MariaDb::shared().unwrap_or_else(|e| panic!("{e:#}"));
+    let (catalog, model) = mariadb_database_facts(m, "mysql");
+    assert_holds(
+        &catalog,
+        &[
+            "table|mysql.user|view",
+            "view|mysql.user|select ",
+            "pk|mysql.global_priv|Host,User",
+            "mysql_table|mysql.db|Aria|",
+        ],
+    );
+    assert_same_facts(&catalog, &model);
+    let (catalog, model) = mariadb_database_facts(m, "sys");
+    assert!(
+        count(&catalog, "view") >= 90,
+        "{} views",
+        count(&catalog, "view")
+    );
+    assert_same_facts(&catalog, &model);
+}
+
 // --- SQLite ------------------------------------------------------------------------------
 
 /// One plain `PRAGMA` statement per table and index (the engine joins table-valued pragmas).
@@ -424,14 +525,16 @@ fn sqlite_catalog(conn: &rusqlite::Connection) -> BTreeSet<String> {
         format!("\"{}\"", name.replace('"', "\"\""))
     }
     let mut out = BTreeSet::new();
-    let tables: Vec<String> = rows(
+    // Views too: `table_info` lists their columns (no key, no index).
+    let tables: Vec<(String, String)> = rows(
         conn,
-        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
-        |r| r.get(0),
+        "SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view')
+         AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+        |r| Ok((r.get(0)?, r.get(1)?)),
     );
-    for t in &tables {
+    for (t, kind) in &tables {
         let name = format!("main.{t}");
-        out.insert(format!("table|{name}"));
+        out.insert(format!("table|{name}|{kind}"));
         // cid, name, type, notnull, dflt_value, pk
         let cols: Vec<(i64, String, String, bool, Option<String>, i64)> =
             rows(conn, &format!("PRAGMA table_info({})", quoted(t)), |r| {
@@ -537,7 +640,8 @@ fn sqlite_catalog(conn: &rusqlite::Connection) -> BTreeSet<String> {
 }
 
 /// Load `ddl` into a fresh SQLite file; the fact lines of (the catalog, the extracted model).
-/// SQLite keeps checks only as DDL text, with no catalog fact to compare: they are left out.
+/// SQLite keeps checks and view bodies only as DDL text, with no catalog fact to compare: they
+/// are left out.
 #[cfg(feature = "sqlite")]
 fn sqlite_facts(ddl: &str) -> (BTreeSet<String>, BTreeSet<String>) {
     let dir = tempfile::tempdir().unwrap();
@@ -546,7 +650,7 @@ fn sqlite_facts(ddl: &str) -> (BTreeSet<String>, BTreeSet<String>) {
     conn.execute_batch(ddl).unwrap();
     let schema = extract_default(&format!("sqlite://{}", path.display())).unwrap();
     let mut model = portable_facts(&schema, true);
-    model.retain(|l| !l.starts_with("check|"));
+    model.retain(|l| !l.starts_with("check|") && !l.starts_with("view|"));
     (sqlite_catalog(&conn), model)
 }
 
