@@ -3,16 +3,17 @@
 //! operator class, serial and rowid keys, Latin-1 tables), taken from their Debian packages by
 //! `install_real_schemas` (scripts/deps.sh) into `.deps/real-schemas/`, never committed (read
 //! through `xldb_testkit::real_schemas`); and the schemas the servers ship themselves:
-//! PostgreSQL's `information_schema`, MariaDB's `mysql` and `sys` (views and domains).
+//! PostgreSQL's `information_schema` (views, domains), MariaDB's `mysql` and `sys` (views).
 //!
 //! Each schema is loaded into a throwaway server (PostgreSQL, MariaDB) or file (SQLite), and
-//! both sides are reduced to the same fact lines: tables, views (kind and definition); columns with position, type,
-//! nullability and default; primary keys, foreign keys (columns, target, actions) and unique
-//! constraints with their columns; indexes with their columns and order; checks; on MariaDB
-//! also table engines and collations, column collations and AUTO_INCREMENT. The catalog
-//! side is read by queries written here, on other paths than the engines' own SQL: PostgreSQL
-//! `pg_constraint.conkey` arrays and `postgres_catalog.rs`'s facts, MariaDB `SHOW INDEX` and
-//! SQL joins of `information_schema`, SQLite one plain `PRAGMA` per table. Zero mismatches.
+//! both sides are reduced to the same fact lines: tables and views (kind, definition,
+//! comments); columns with position, type, nullability, default and comment; primary keys,
+//! foreign keys (columns, target, actions) and unique constraints with their columns; indexes
+//! with their columns and order; checks; on MariaDB also table engines and collations, column
+//! collations and AUTO_INCREMENT. The catalog side is read by queries written here, on other
+//! paths than the engines' own SQL: PostgreSQL `pg_constraint.conkey` arrays, `pg_description`
+//! and `postgres_catalog.rs`'s facts, MariaDB `SHOW INDEX` and SQL joins of
+//! `information_schema`, SQLite one plain `PRAGMA` per table. Zero mismatches.
 
 #[cfg(feature = "postgres")]
 use crate::postgres_catalog::unwrap_parens;
@@ -70,11 +71,18 @@ fn portable_facts(schema: &Schema, indexes: bool) -> BTreeSet<String> {
     for t in &schema.tables {
         let name = qualified(t.schema.as_deref(), &t.name);
         out.insert(format!("table|{name}|{}", t.kind.as_str()));
+        // one line per fact: line breaks in texts written as `\n`
+        let line = |text: &str| text.replace('\n', "\\n");
         if let Some(def) = &t.definition {
-            // one line per fact: the definition's line breaks written as `\n`
-            out.insert(format!("view|{name}|{}", def.replace('\n', "\\n")));
+            out.insert(format!("view|{name}|{}", line(def)));
+        }
+        if let Some(comment) = &t.comment {
+            out.insert(format!("comment|{name}|{}", line(comment)));
         }
         for c in &t.columns {
+            if let Some(comment) = &c.comment {
+                out.insert(format!("comment|{name}.{}|{}", c.name, line(comment)));
+            }
             out.insert(column_fact(
                 &name,
                 &c.name,
@@ -184,6 +192,16 @@ fn postgres_portable(
                replace(btrim(pg_get_viewdef(c.oid), E' \\n'), E'\\n', '\\n'))
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname IN {schemas} AND c.relkind IN ('v', 'm')
+        UNION ALL
+        SELECT concat_ws('|', 'comment', n.nspname || '.' || c.relname
+                                         || coalesce('.' || a.attname, ''),
+               replace(d.description, E'\\n', '\\n'))
+        FROM pg_description d
+        JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
+        WHERE n.nspname IN {schemas} AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+          AND NOT c.relispartition
         UNION ALL
         SELECT concat_ws('|', 'column', n.nspname || '.' || c.relname, a.attname, a.attnum,
                format_type(a.atttypid, a.atttypmod),
@@ -312,6 +330,12 @@ fn mariadb_catalog(m: &xldb_testkit::servers::MariaDb, db: &str) -> BTreeSet<Str
          FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{db}';
          SELECT CONCAT_WS('|', 'view', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), VIEW_DEFINITION)
          FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '{db}';
+         SELECT CONCAT_WS('|', 'comment', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), TABLE_COMMENT)
+         FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{db}' AND TABLE_COMMENT <> ''
+           AND NOT (TABLE_TYPE = 'VIEW' AND TABLE_COMMENT = 'VIEW');
+         SELECT CONCAT_WS('|', 'comment', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, '.', COLUMN_NAME),
+                COLUMN_COMMENT)
+         FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '{db}' AND COLUMN_COMMENT <> '';
          SELECT CONCAT_WS('|', 'column', CONCAT(TABLE_SCHEMA, '.', TABLE_NAME), COLUMN_NAME,
                 ORDINAL_POSITION, COLUMN_TYPE, IF(IS_NULLABLE = 'YES', 'null', 'not_null'),
                 IF(COLUMN_DEFAULT IS NULL OR COLUMN_DEFAULT = 'NULL', '', COLUMN_DEFAULT))
@@ -495,6 +519,7 @@ fn mariadbs_own_databases_match_the_catalog() {
             "view|mysql.user|select ",
             "pk|mysql.global_priv|Host,User",
             "mysql_table|mysql.db|Aria|",
+            "comment|mysql.db|Database privileges",
         ],
     );
     assert_same_facts(&catalog, &model);
