@@ -10,10 +10,11 @@
 //! comments); columns with position, type, nullability, default and comment; primary keys,
 //! foreign keys (columns, target, actions) and unique constraints with their columns; indexes
 //! with their columns and order; checks; on MariaDB also table engines and collations, column
-//! collations and AUTO_INCREMENT. The catalog side is read by queries written here, on other
-//! paths than the engines' own SQL: PostgreSQL `pg_constraint.conkey` arrays, `pg_description`
-//! and `postgres_catalog.rs`'s facts, MariaDB `SHOW INDEX` and SQL joins of
-//! `information_schema`, SQLite one plain `PRAGMA` per table. Zero mismatches.
+//! collations and AUTO_INCREMENT, index prefix lengths and comments. The catalog side is read
+//! by queries written here, on other paths than the engines' own SQL: PostgreSQL
+//! `pg_constraint.conkey` arrays, `pg_description` and `postgres_catalog.rs`'s facts, MariaDB
+//! `SHOW INDEX` and SQL joins of `information_schema`, SQLite one plain `PRAGMA` per table.
+//! Zero mismatches.
 
 #[cfg(feature = "postgres")]
 use crate::postgres_catalog::unwrap_parens;
@@ -408,28 +409,51 @@ fn mariadb_catalog(m: &xldb_testkit::servers::MariaDb, db: &str) -> BTreeSet<Str
         .map(|t| format!("SHOW INDEX FROM `{}`;\n", t.replace('`', "``")))
         .collect();
     // (table, index) -> (unique, [(seq, part)])
-    type Parts = (bool, Vec<(u32, String)>);
-    let mut indexes: BTreeMap<(String, String), Parts> = BTreeMap::new();
+    // Table, Non_unique, Key_name, Seq_in_index, Column_name, Collation, Cardinality,
+    // Sub_part, Packed, Null, Index_type, Comment, Index_comment, …
+    #[derive(Default)]
+    struct Shown {
+        unique: bool,
+        parts: Vec<(u32, String)>,
+        sub_parts: Vec<String>,
+        comment: String,
+    }
+    let mut indexes: BTreeMap<(String, String), Shown> = BTreeMap::new();
     for row in m.exec(db, &show).unwrap().lines() {
         let f: Vec<&str> = row.split('\t').collect();
         if f[2] == "PRIMARY" {
             continue;
         }
-        let part = format!("{}:{}", f[4], if f[5] == "D" { "desc" } else { "asc" });
-        let e = indexes
+        let ix = indexes
             .entry((f[0].to_owned(), f[2].to_owned()))
-            .or_insert((f[1] == "0", Vec::new()));
-        e.1.push((f[3].parse().unwrap(), part));
+            .or_default();
+        ix.unique = f[1] == "0";
+        let order = if f[5] == "D" { "desc" } else { "asc" };
+        ix.parts
+            .push((f[3].parse().unwrap(), format!("{}:{order}", f[4])));
+        if f[7] != "NULL" {
+            ix.sub_parts.push(format!("{}={}", f[4], f[7]));
+        }
+        ix.comment = f[12].to_owned();
     }
-    for ((table, index), (unique, mut parts)) in indexes {
-        parts.sort();
-        let parts: Vec<String> = parts.into_iter().map(|(_, p)| p).collect();
+    for ((table, index), mut ix) in indexes {
+        let table = format!("{db}.{table}");
+        ix.parts.sort();
+        let parts: Vec<String> = ix.parts.into_iter().map(|(_, p)| p).collect();
         out.insert(plain_index_fact(
-            &format!("{db}.{table}"),
+            &table,
             &index,
-            unique,
+            ix.unique,
             &parts.join(","),
         ));
+        if !ix.sub_parts.is_empty() || !ix.comment.is_empty() {
+            ix.sub_parts.sort();
+            out.insert(format!(
+                "mysql_index|{table}|{index}|{}|{}",
+                ix.sub_parts.join(","),
+                ix.comment
+            ));
+        }
     }
     out
 }
@@ -452,8 +476,8 @@ fn mariadb_database_facts(
 ) -> (BTreeSet<String>, BTreeSet<String>) {
     let schema = extract_default(&m.url(db)).unwrap();
     let mut model = portable_facts(&schema, true);
-    // MariaDB's extras: each table's engine and collation, and each column's collation (when
-    // not its table's) and AUTO_INCREMENT.
+    // MariaDB's extras: each table's engine and collation, each column's collation (when not
+    // its table's) and AUTO_INCREMENT, each index's prefix lengths and comment.
     for t in schema.tables.iter().filter(|t| t.kind == TableKind::Table) {
         let name = qualified(t.schema.as_deref(), &t.name);
         let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
@@ -473,6 +497,25 @@ fn mariadb_database_facts(
                 ));
             }
         }
+        for ix in &t.indexes {
+            let mut sub_parts: Vec<String> = ix
+                .extra
+                .get("sub_parts")
+                .and_then(serde_json::Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(col, n)| format!("{col}={n}"))
+                .collect();
+            sub_parts.sort();
+            let comment = ix.extra.get("comment").map(text).unwrap_or_default();
+            if !sub_parts.is_empty() || !comment.is_empty() {
+                model.insert(format!(
+                    "mysql_index|{name}|{}|{}|{comment}",
+                    ix.name,
+                    sub_parts.join(",")
+                ));
+            }
+        }
     }
     (mariadb_catalog(m, db), model)
 }
@@ -482,6 +525,10 @@ fn mariadb_database_facts(
 fn zabbix_on_mariadb_matches_the_catalog() {
     let (catalog, model) = mariadb_facts(&ddl(RealSchema::Zabbix, "mysql"), "zabbix_real");
     assert_whole_zabbix(&catalog);
+    assert_holds(
+        &catalog,
+        &["mysql_index|zabbix_real.items|items_1|key_=764|"],
+    );
     assert_same_facts(&catalog, &model);
 }
 
