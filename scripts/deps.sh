@@ -11,6 +11,10 @@ XLDB_DUCKDB_NPM=${XLDB_DUCKDB_NPM:-"@duckdb/node-bindings-linux-x64@1.5.6-r.1"}
 XLDB_PYTHON_MCP=${XLDB_PYTHON_MCP:-"mcp==2.3.0"}
 # The Mermaid parser (npm, run under jsdom) that checks `schema --format mermaid` in the tests.
 XLDB_MERMAID_NPM=${XLDB_MERMAID_NPM:-"mermaid@12.4.0 jsdom@27.0.1"}
+# The Debian (bookworm) versions of the Zabbix and PowerDNS packages whose schemas db-schema's
+# real-schema test compares with each engine's catalog (crates/db-schema/tests/it/real_schema.rs).
+XLDB_ZABBIX_DEB_VERSION=${XLDB_ZABBIX_DEB_VERSION:-"1:6.0.14+dfsg-1+b1"}
+XLDB_POWERDNS_DEB_VERSION=${XLDB_POWERDNS_DEB_VERSION:-"4.7.3-2"}
 
 _need_root() {
   if [[ $(id -u) -ne 0 ]]; then
@@ -66,6 +70,67 @@ install_bubblewrap_local() {
   if [[ -x /usr/bin/bwrap ]]; then
     echo "warning: /usr/bin/bwrap is installed system-wide; codex 0.169 then fails to run commands in its sandbox (apt-get remove bubblewrap)" >&2
   fi
+}
+
+real_schemas_dir() { echo "$XLDB_ROOT/.deps/real-schemas"; }
+
+# Files of Debian packages, downloaded and unpacked in a temporary directory, never installed.
+# _unpack_debian_files DIR VERSION SERIES PKG:PATH:NAME...: each PATH inside package PKG of
+# VERSION is appended to DIR/NAME (gzip-compressed: NAME ends in .gz). Debian keeps one version
+# of a package per release: when a point release replaced VERSION, the release's current one is
+# taken instead if it starts with SERIES, with a warning. DIR/VERSION says which was taken.
+_unpack_debian_files() {
+  local dir=$1 version=$2 series=$3; shift 3
+  local spec pkgs=()
+  for spec in "$@"; do [[ " ${pkgs[*]} " == *" ${spec%%:*} "* ]] || pkgs+=("${spec%%:*}"); done
+  echo "== unpacking ${pkgs[*]} $version (Debian) into $dir"
+  local tmp; tmp=$(mktemp -d)
+  if ! (cd "$tmp" && apt-get download "${pkgs[@]/%/=$version}" >/dev/null 2>&1); then
+    local sudo; sudo=$(_need_root "apt-get update") || { rm -rf "$tmp"; return 1; }
+    $sudo apt-get update -qq
+    if ! (cd "$tmp" && apt-get download "${pkgs[@]/%/=$version}" >/dev/null 2>&1); then
+      local wanted=$version
+      version=$(apt-cache policy "${pkgs[0]}" | sed -n 's/^ *Candidate: //p')
+      if [[ $version != "$series"* ]]; then
+        echo "error: Debian has neither ${pkgs[0]} $wanted nor another $series* (candidate: ${version:-none})" >&2
+        rm -rf "$tmp"; return 1
+      fi
+      echo "warning: ${pkgs[0]} $wanted is gone from Debian; taking $version (update the version in scripts/deps.sh)" >&2
+      (cd "$tmp" && apt-get download "${pkgs[@]/%/=$version}" >/dev/null 2>&1) || {
+        echo "error: apt-get download ${pkgs[*]} (version $version) failed" >&2; rm -rf "$tmp"; return 1
+      }
+    fi
+  fi
+  local pkg
+  for pkg in "${pkgs[@]}"; do dpkg-deb -x "$tmp/${pkg}"_*.deb "$tmp/x"; done
+  rm -rf "$dir" && mkdir -p "$dir"
+  local rest path name
+  mkdir "$tmp/out"
+  for spec in "$@"; do
+    rest=${spec#*:}; path=${rest%%:*}; name=${rest#*:}
+    if [[ $path == *.gz ]]; then gzip -dc "$tmp/x/$path"; else cat "$tmp/x/$path"; fi >>"$tmp/out/${name%.gz}"
+  done
+  for name in "$tmp"/out/*; do gzip -n -c "$name" >"$dir/$(basename "$name").gz"; done
+  echo "$version" >"$dir/VERSION"
+  rm -rf "$tmp"
+}
+
+# Real schemas no one here wrote, one per engine, from Debian packages at install time (never
+# committed): Zabbix 6.0 (173 tables) and PowerDNS 4.7 (its MySQL schema with its optional
+# foreign keys), in .deps/real-schemas/<name>/{postgresql,mysql,sqlite}.sql.gz.
+install_real_schemas() {
+  local root; root=$(real_schemas_dir)
+  [[ -f "$root/zabbix-6.0/sqlite.sql.gz" ]] || _unpack_debian_files "$root/zabbix-6.0" \
+    "$XLDB_ZABBIX_DEB_VERSION" "1:6.0." \
+    zabbix-server-pgsql:usr/share/zabbix-server-pgsql/schema.sql.gz:postgresql.sql.gz \
+    zabbix-server-mysql:usr/share/zabbix-server-mysql/schema.sql.gz:mysql.sql.gz \
+    zabbix-proxy-sqlite3:usr/share/zabbix-proxy-sqlite3/schema.sql.gz:sqlite.sql.gz || return 1
+  [[ -f "$root/powerdns-4.7/sqlite.sql.gz" ]] || _unpack_debian_files "$root/powerdns-4.7" \
+    "$XLDB_POWERDNS_DEB_VERSION" "4.7." \
+    pdns-backend-pgsql:usr/share/pdns-backend-pgsql/schema/schema.pgsql.sql:postgresql.sql.gz \
+    pdns-backend-mysql:usr/share/pdns-backend-mysql/schema/schema.mysql.sql:mysql.sql.gz \
+    pdns-backend-mysql:usr/share/pdns-backend-mysql/schema/enable-foreign-keys.mysql.sql:mysql.sql.gz \
+    pdns-backend-sqlite3:usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql:sqlite.sql.gz
 }
 
 codex_dir() { echo "$XLDB_ROOT/.deps/codex/$1"; }
@@ -135,6 +200,9 @@ export_deps() {
   fi
   if [[ -f "$(mermaid_dir)/node_modules/mermaid/package.json" ]]; then
     export XLDB_MERMAID_MODULES="$(mermaid_dir)/node_modules"
+  fi
+  if [[ -d "$(real_schemas_dir)" ]]; then
+    export XLDB_REAL_SCHEMAS="$(real_schemas_dir)"
   fi
   if [[ -x "$(python_mcp_dir)/bin/python" ]]; then
     export XLDB_PYTHON_MCP_PYTHON="$(python_mcp_dir)/bin/python"

@@ -8,7 +8,10 @@
 #    - the pinned `@openai/codex` versions from npm, into .deps/codex/<version>/ (git-ignored);
 #    - the official Python MCP SDK (pinned) into a venv in .deps/python-mcp/;
 #    - DuckDB's prebuilt libduckdb.so from npm `@duckdb/node-bindings-linux-x64`, into
-#      .deps/duckdb/ (the duckdb crate links it instead of compiling DuckDB for 20 minutes).
+#      .deps/duckdb/ (the duckdb crate links it instead of compiling DuckDB for 20 minutes);
+#    - the Zabbix 6.0 and PowerDNS 4.7 schemas for PostgreSQL, MariaDB and SQLite, taken from
+#      their Debian packages (downloaded, not installed) into .deps/real-schemas/ for
+#      db-schema's real-schema test.
 # 2. Exports where they are (XLDB_CODEX_<version>, DUCKDB_LIB_DIR, LD_LIBRARY_PATH).
 # 3. Runs cargo fmt --check, clippy -D warnings and every test of the workspace with all features.
 #
@@ -28,6 +31,7 @@ if [[ "${XLDB_SKIP_INSTALL:-0}" != 1 ]]; then
   install_bubblewrap_local
   install_python_mcp
   install_mermaid
+  install_real_schemas
 fi
 export_deps
 

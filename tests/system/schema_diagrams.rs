@@ -1,5 +1,7 @@
 //! `schema --format mermaid|dot|svg|png` and `schema doc`: the diagrams are checked by the
-//! real tools, Graphviz's `dot` and the npm `mermaid` parser (scripts/deps.sh installs both).
+//! real tools, Graphviz's `dot` and the npm `mermaid` parser (scripts/deps.sh installs both),
+//! on small made-up schemas and on the real Zabbix 6.0 schema (Debian's packages, see
+//! `xldb_testkit::real_schemas`).
 
 // Tests and their helpers fail loudly on setup errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -375,4 +377,46 @@ fn postgres_partition_keys_are_drawn_followed_and_documented() {
         users.contains("- [`public.audit_events`](public.audit_events.md)"),
         "{users}"
     );
+}
+
+#[test]
+fn the_real_zabbix_schema_on_postgres_draws_diagrams_that_render_and_parse() {
+    let ddl = xldb_testkit::real_schemas::RealSchema::Zabbix
+        .ddl("postgresql")
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let pg = xldb_testkit::servers::Postgres::shared().unwrap_or_else(|e| panic!("{e:#}"));
+    let url = pg.create_database("zabbix_diagrams").unwrap();
+    pg.psql("zabbix_diagrams", &ddl).unwrap();
+    let home = tempfile::tempdir().unwrap();
+
+    let dot = run(home.path(), ["schema", "--db", &url, "--format", "dot"]);
+    assert_success(&dot);
+    let note = String::from_utf8_lossy(&dot.stderr);
+    assert!(
+        note.contains("173 tables in 2 diagrams along foreign-key components"),
+        "{note}"
+    );
+    let svg = dot_svg(&dot.stdout);
+    assert_eq!(svg.matches("<svg").count(), 2, "one SVG per diagram");
+    for table in ["hosts", "items", "triggers", "events", "users", "dbversion"] {
+        assert!(
+            svg.contains(&format!(">{table}<")),
+            "{table} missing from the SVG"
+        );
+    }
+
+    let mermaid = run(home.path(), ["schema", "--db", &url, "--format", "mermaid"]);
+    assert_success(&mermaid);
+    let diagrams = split_mermaid(&String::from_utf8(mermaid.stdout).unwrap());
+    assert_eq!(diagrams.len(), 2);
+    for (d, parsed) in diagrams.iter().zip(mermaid_parse(&diagrams)) {
+        assert_eq!(parsed, Ok("er".to_owned()), "{d}");
+    }
+    // each of the 226 foreign keys is one relationship (`t28 ||..o{ t0 : "eventid"`)
+    let relationships: usize = diagrams
+        .iter()
+        .flat_map(|d| d.lines())
+        .filter(|l| l.contains(" : \"") && (l.contains("..") || l.contains("--")))
+        .count();
+    assert_eq!(relationships, 226);
 }

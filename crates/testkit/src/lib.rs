@@ -8,9 +8,12 @@
 //! - [`sandbox`]: run a command for real in a seeded, network-less sandbox and report its
 //!   effects (files, secrets shown, database changes, programs, connections): the approval
 //!   policy's oracle.
+//! - [`real_schemas`]: real schemas no one here wrote (Zabbix 6.0, PowerDNS 4.7) for
+//!   PostgreSQL, MariaDB and SQLite, taken from Debian packages at install time.
 //! - [`servers`]: throwaway PostgreSQL, MariaDB and ClickHouse servers on random loopback ports.
 
 pub mod codex;
 pub mod fake_model;
+pub mod real_schemas;
 pub mod sandbox;
 pub mod servers;

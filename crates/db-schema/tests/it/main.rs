@@ -21,5 +21,7 @@ mod postgres;
 #[cfg(feature = "postgres")]
 mod postgres_catalog;
 mod read_only_query;
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+mod real_schema;
 #[cfg(feature = "sqlite")]
 mod sqlite;

@@ -8,6 +8,7 @@
 //! `conislocal`/`conparentid`, `pg_get_constraintdef`), the model side from the extracted
 //! [`Schema`]. Both sets must be equal: zero mismatches.
 
+use crate::support::{action_letter, qualified};
 use db_schema::{Index, Schema, Table};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -17,8 +18,17 @@ const FIXTURE: &str = include_str!("fixtures/postgres_catalog.sql");
 
 const SCHEMAS: &str = "('public', 'parts_static', 'parts_dynamic')";
 
+/// Every catalog fact line of `db`'s `schemas` (an SQL list: `('public')`): indexes,
+/// constraints, partitions, domains, generated columns.
+pub(crate) fn catalog_facts(pg: &Postgres, db: &str, schemas: &str) -> BTreeSet<String> {
+    let mut facts = catalog_indexes(pg, db, schemas);
+    facts.extend(catalog_constraints(pg, db, schemas));
+    facts.extend(catalog_other(pg, db, schemas));
+    facts
+}
+
 /// Index facts: own indexes only (not backing a constraint, not attached to a parent's index).
-fn catalog_indexes(pg: &Postgres, db: &str) -> BTreeSet<String> {
+fn catalog_indexes(pg: &Postgres, db: &str, schemas: &str) -> BTreeSet<String> {
     let sql = format!(
         "SELECT concat_ws('|', 'index', n.nspname || '.' || t.relname, i.relname,
                 CASE WHEN x.indisunique THEN 'unique' ELSE '' END, am.amname,
@@ -50,7 +60,7 @@ fn catalog_indexes(pg: &Postgres, db: &str) -> BTreeSet<String> {
          JOIN pg_class t ON t.oid = x.indrelid
          JOIN pg_namespace n ON n.oid = t.relnamespace
          JOIN pg_am am ON am.oid = i.relam
-         WHERE n.nspname IN {SCHEMAS}
+         WHERE n.nspname IN {schemas}
            AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid
                            AND c.contype IN ('p', 'u', 'x'))
            AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = x.indexrelid)
@@ -60,7 +70,7 @@ fn catalog_indexes(pg: &Postgres, db: &str) -> BTreeSet<String> {
 }
 
 /// Constraint facts: own constraints only (not cloned from a partitioned parent).
-fn catalog_constraints(pg: &Postgres, db: &str) -> BTreeSet<String> {
+fn catalog_constraints(pg: &Postgres, db: &str, schemas: &str) -> BTreeSet<String> {
     let sql = format!(
         "SELECT concat_ws('|', 'constraint', c.contype, n.nspname || '.' || t.relname, c.conname,
                 CASE WHEN c.convalidated THEN '' ELSE 'not_valid' END,
@@ -73,7 +83,7 @@ fn catalog_constraints(pg: &Postgres, db: &str) -> BTreeSet<String> {
          FROM pg_constraint c
          JOIN pg_class t ON t.oid = c.conrelid
          JOIN pg_namespace n ON n.oid = t.relnamespace
-         WHERE n.nspname IN {SCHEMAS} AND c.conislocal AND c.conparentid = 0
+         WHERE n.nspname IN {schemas} AND c.conislocal AND c.conparentid = 0
            AND c.contype IN ('p', 'u', 'f', 'c', 'x')
          ORDER BY 1;"
     );
@@ -81,14 +91,14 @@ fn catalog_constraints(pg: &Postgres, db: &str) -> BTreeSet<String> {
 }
 
 /// Partitions (with their direct parent and bound), domains, generated columns.
-fn catalog_other(pg: &Postgres, db: &str) -> BTreeSet<String> {
+fn catalog_other(pg: &Postgres, db: &str, schemas: &str) -> BTreeSet<String> {
     let sql = format!(
         "SELECT concat_ws('|', 'partition', pn.nspname || '.' || p.relname,
                 cn.nspname || '.' || c.relname, pg_get_expr(c.relpartbound, c.oid))
          FROM pg_inherits h
          JOIN pg_class c ON c.oid = h.inhrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace
          JOIN pg_class p ON p.oid = h.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
-         WHERE c.relkind IN ('r', 'p') AND cn.nspname IN {SCHEMAS}
+         WHERE c.relkind IN ('r', 'p') AND cn.nspname IN {schemas}
          UNION ALL
          SELECT concat_ws('|', 'domain', n.nspname || '.' || t.typname,
                 format_type(t.typbasetype, t.typtypmod),
@@ -96,14 +106,14 @@ fn catalog_other(pg: &Postgres, db: &str) -> BTreeSet<String> {
                 (SELECT string_agg(c.conname || '=' || pg_get_constraintdef(c.oid), ';' ORDER BY c.conname)
                  FROM pg_constraint c WHERE c.contypid = t.oid))
          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-         WHERE t.typtype = 'd' AND n.nspname IN {SCHEMAS}
+         WHERE t.typtype = 'd' AND n.nspname IN {schemas}
          UNION ALL
          SELECT concat_ws('|', 'generated', n.nspname || '.' || c.relname, a.attname,
                 pg_get_expr(d.adbin, d.adrelid))
          FROM pg_attribute a
          JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
          JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE a.attgenerated = 's' AND n.nspname IN {SCHEMAS} AND NOT c.relispartition
+         WHERE a.attgenerated = 's' AND n.nspname IN {schemas} AND NOT c.relispartition
          ORDER BY 1;"
     );
     lines(&pg.psql(db, &sql).unwrap())
@@ -135,7 +145,7 @@ fn normalize_domain_checks(line: &str) -> String {
 }
 
 /// `s` without one pair of parentheses around all of it (when they do enclose all of it).
-fn unwrap_parens(s: &str) -> &str {
+pub(crate) fn unwrap_parens(s: &str) -> &str {
     let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) else {
         return s;
     };
@@ -155,10 +165,6 @@ fn unwrap_parens(s: &str) -> &str {
     } else {
         s
     }
-}
-
-fn qualified(schema: Option<&str>, name: &str) -> String {
-    format!("{}.{name}", schema.unwrap_or(""))
 }
 
 fn index_fact(table: &str, ix: &Index) -> String {
@@ -205,17 +211,6 @@ fn deferral(deferrable: bool, deferred: bool) -> (&'static str, &'static str) {
         if deferrable { "deferrable" } else { "" },
         if deferred { "deferred" } else { "" },
     )
-}
-
-/// The catalog's one-letter referential actions.
-fn action_letter(action: Option<&str>) -> char {
-    match action.unwrap_or("NO ACTION") {
-        "CASCADE" => 'c',
-        "SET NULL" => 'n',
-        "SET DEFAULT" => 'd',
-        "RESTRICT" => 'r',
-        _ => 'a',
-    }
 }
 
 /// The fact lines of a table or a partition entry (its own constraints and indexes).
@@ -289,7 +284,8 @@ fn table_facts(out: &mut BTreeSet<String>, name: &str, t: &Table) {
     }
 }
 
-fn model_facts(schema: &Schema) -> BTreeSet<String> {
+/// The model's side of [`catalog_facts`].
+pub(crate) fn model_facts(schema: &Schema) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for t in &schema.tables {
         let name = qualified(t.schema.as_deref(), &t.name);
@@ -373,9 +369,7 @@ fn the_model_matches_the_catalog_on_a_production_shaped_schema() {
     pg.psql("catalog_facts", FIXTURE).unwrap();
     let schema = crate::support::extract_default(&url).unwrap();
 
-    let mut catalog = catalog_indexes(pg, "catalog_facts");
-    catalog.extend(catalog_constraints(pg, "catalog_facts"));
-    catalog.extend(catalog_other(pg, "catalog_facts"));
+    let catalog = catalog_facts(pg, "catalog_facts", SCHEMAS);
     let model = model_facts(&schema);
 
     // The fixture holds what the comparison is about (a sanity check of the oracle itself).
@@ -399,14 +393,5 @@ fn the_model_matches_the_catalog_on_a_production_shaped_schema() {
             "the catalog lacks `{kind}`"
         );
     }
-    let missing: Vec<_> = catalog.difference(&model).collect();
-    let extra: Vec<_> = model.difference(&catalog).collect();
-    assert!(
-        missing.is_empty() && extra.is_empty(),
-        "{} facts of the catalog missing from the model:\n{}\n{} facts of the model not in the catalog:\n{}",
-        missing.len(),
-        missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"),
-        extra.len(),
-        extra.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"),
-    );
+    crate::support::assert_same_facts(&catalog, &model);
 }

@@ -7,7 +7,7 @@ use db_schema::{
     engine_by_name, extract, extract_url, CatalogQuery, ConnectOptions, CountingRunner,
     DatabaseUrl, Error, Filter, Options, Param, QueryRunner, Rows, Schema, Value,
 };
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 
 /// Run a future on a fresh current-thread runtime.
 pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
@@ -118,4 +118,36 @@ pub fn count_round_trips(engine: &str, url: &str) -> (usize, usize) {
 /// Names of the queries an engine would run.
 pub fn query_names(q: &[CatalogQuery]) -> Vec<&'static str> {
     q.iter().map(|q| q.name).collect()
+}
+
+/// Assert the catalog's fact lines and the model's are the same set: zero mismatches, each
+/// difference printed on its own line.
+#[track_caller]
+pub fn assert_same_facts(catalog: &BTreeSet<String>, model: &BTreeSet<String>) {
+    let missing: Vec<&str> = catalog.difference(model).map(String::as_str).collect();
+    let extra: Vec<&str> = model.difference(catalog).map(String::as_str).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{} facts of the catalog missing from the model:\n{}\n{} facts of the model not in the catalog:\n{}",
+        missing.len(),
+        missing.join("\n"),
+        extra.len(),
+        extra.join("\n"),
+    );
+}
+
+/// `schema.name`, with an empty schema when there is none.
+pub fn qualified(schema: Option<&str>, name: &str) -> String {
+    format!("{}.{name}", schema.unwrap_or(""))
+}
+
+/// The catalog's one-letter referential actions.
+pub fn action_letter(action: Option<&str>) -> char {
+    match action.unwrap_or("NO ACTION") {
+        "CASCADE" => 'c',
+        "SET NULL" => 'n',
+        "SET DEFAULT" => 'd',
+        "RESTRICT" => 'r',
+        _ => 'a',
+    }
 }
