@@ -629,22 +629,26 @@ mod runner {
     /// their text, unquoted).
     fn text_value(v: mysql_async::Value, column: &mysql_async::Column) -> Value {
         use mysql_async::consts::ColumnType as T;
-        let mysql_async::Value::Bytes(b) = &v else {
-            return to_value(v);
-        };
-        let text = String::from_utf8_lossy(b);
-        match column.column_type() {
-            T::MYSQL_TYPE_TINY
-            | T::MYSQL_TYPE_SHORT
-            | T::MYSQL_TYPE_INT24
-            | T::MYSQL_TYPE_LONG
-            | T::MYSQL_TYPE_LONGLONG
-            | T::MYSQL_TYPE_YEAR => text
-                .parse::<i64>()
-                .map_or_else(|_| Value::Text(text.into_owned()), Value::Int),
-            T::MYSQL_TYPE_FLOAT | T::MYSQL_TYPE_DOUBLE => text
-                .parse::<f64>()
-                .map_or_else(|_| Value::Text(text.into_owned()), Value::Float),
+        let number = |b: &[u8]| std::str::from_utf8(b).ok().map(str::to_owned);
+        match (&v, column.column_type()) {
+            (
+                mysql_async::Value::Bytes(b),
+                T::MYSQL_TYPE_TINY
+                | T::MYSQL_TYPE_SHORT
+                | T::MYSQL_TYPE_INT24
+                | T::MYSQL_TYPE_LONG
+                | T::MYSQL_TYPE_LONGLONG
+                | T::MYSQL_TYPE_YEAR,
+            ) => match number(b) {
+                Some(t) => t.parse::<i64>().map_or(Value::Text(t), Value::Int),
+                None => to_value(v),
+            },
+            (mysql_async::Value::Bytes(b), T::MYSQL_TYPE_FLOAT | T::MYSQL_TYPE_DOUBLE) => {
+                match number(b) {
+                    Some(t) => t.parse::<f64>().map_or(Value::Text(t), Value::Float),
+                    None => to_value(v),
+                }
+            }
             _ => to_value(v),
         }
     }
@@ -653,7 +657,11 @@ mod runner {
         use mysql_async::Value as V;
         match v {
             V::NULL => Value::Null,
-            V::Bytes(b) => Value::Text(String::from_utf8_lossy(&b).into_owned()),
+            // valid UTF-8 (the catalog's case) is taken as it is, without a copy
+            V::Bytes(b) => Value::Text(
+                String::from_utf8(b)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            ),
             V::Int(i) => Value::Int(i),
             V::UInt(u) => i64::try_from(u).map_or(Value::Text(u.to_string()), Value::Int),
             V::Float(f) => Value::Float(f.into()),
