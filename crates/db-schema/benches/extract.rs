@@ -1,14 +1,19 @@
 //! Schema extraction benchmark: `xldb-codex schema` (process start included) next to
 //! `pg_dump --schema-only` and SQLAlchemy `MetaData().reflect()` on the same generated
 //! PostgreSQL database, in the same run; plus a 200-table SQLite file, round trips through a
-//! latency-adding proxy, and (with `--scale`) 20,000 tables.
+//! latency-adding proxy, and (with `--scale`) 20,000 tables. MariaDB: the generated tables
+//! (`--mariadb`) and the partitioned employees shape (`--real-mariadb N`) next to
+//! `mariadb-dump --no-data` and SQLAlchemy with pymysql.
 //!
 //! ```sh
 //! cargo build --release -p xldb-codex
 //! cargo bench -p db-schema --bench extract -- [--tables 2000] [--runs 5] [--mariadb] [--scale] [--latency-ms 0.5]
 //!     [--real 100 [--real-only]]   # the production-shaped fixture replicated 100 times
-//! # SQLAlchemy baseline: BENCH_PYTHON=<venv>/bin/python with sqlalchemy + psycopg installed
+//!     [--real-mariadb 100 [--real-only]]   # partitioned employees shape, once and 100 times
+//! # SQLAlchemy baseline: BENCH_PYTHON=<venv>/bin/python with sqlalchemy + psycopg (+ pymysql)
+//! # The binary: target/release/xldb-codex, $CARGO_TARGET_DIR/release/xldb-codex or $XLDB_CODEX_BIN
 //! # The generator alone: cargo bench -p db-schema --bench extract -- --print-sql 2000 | psql ...
+//! #   (MariaDB employees: -- --print-mariadb-sql 100 | mariadb DB)
 //! ```
 //!
 //! Numbers and commands go in docs/benchmarks.md (section db-schema).
@@ -142,6 +147,68 @@ fn real_schema_sql(n: usize) -> String {
     s
 }
 
+/// The shape of MySQL's well-known partitioned `employees` sample schema, written from its
+/// documented facts (not its text): employees, departments (unique name), dept_emp and
+/// dept_manager (composite primary keys, foreign keys `ON DELETE CASCADE`), titles and salaries
+/// partitioned `BY RANGE (YEAR(from_date))` in 19 partitions (InnoDB refuses foreign keys on
+/// partitioned tables, so those two have none), and the views `dept_emp_latest_date` and
+/// `current_dept_emp`. `n` copies in one database, prefixed `eK_` when `n > 1` (one extraction
+/// reads one MariaDB database; foreign key names are per database, so they carry the prefix).
+fn mariadb_employees_sql(n: usize) -> String {
+    let mut partitions = String::from("PARTITION BY RANGE (YEAR(from_date)) (\n");
+    for (i, year) in (1985..=2002).enumerate() {
+        partitions.push_str(&format!(
+            "  PARTITION p{:02} VALUES LESS THAN ({year}),\n",
+            i + 1
+        ));
+    }
+    partitions.push_str("  PARTITION pmax VALUES LESS THAN MAXVALUE)");
+    let mut s = String::new();
+    for k in 0..n {
+        let p = if n == 1 {
+            String::new()
+        } else {
+            format!("e{k}_")
+        };
+        s.push_str(&format!(
+            "CREATE TABLE {p}employees (emp_no INT NOT NULL, birth_date DATE NOT NULL, \
+             first_name VARCHAR(14) NOT NULL, last_name VARCHAR(16) NOT NULL, \
+             gender ENUM('M','F') NOT NULL, hire_date DATE NOT NULL, PRIMARY KEY (emp_no)) ENGINE=InnoDB;\n\
+             CREATE TABLE {p}departments (dept_no CHAR(4) NOT NULL, dept_name VARCHAR(40) NOT NULL, \
+             PRIMARY KEY (dept_no), UNIQUE KEY dept_name (dept_name)) ENGINE=InnoDB;\n"
+        ));
+        for link in ["dept_manager", "dept_emp"] {
+            s.push_str(&format!(
+                "CREATE TABLE {p}{link} (emp_no INT NOT NULL, dept_no CHAR(4) NOT NULL, \
+                 from_date DATE NOT NULL, to_date DATE NOT NULL, PRIMARY KEY (emp_no, dept_no), \
+                 KEY dept_no (dept_no), \
+                 CONSTRAINT {p}{link}_emp FOREIGN KEY (emp_no) REFERENCES {p}employees (emp_no) ON DELETE CASCADE, \
+                 CONSTRAINT {p}{link}_dept FOREIGN KEY (dept_no) REFERENCES {p}departments (dept_no) ON DELETE CASCADE) ENGINE=InnoDB;\n"
+            ));
+        }
+        s.push_str(&format!(
+            "CREATE TABLE {p}titles (emp_no INT NOT NULL, title VARCHAR(50) NOT NULL, \
+             from_date DATE NOT NULL, to_date DATE, PRIMARY KEY (emp_no, title, from_date)) ENGINE=InnoDB\n{};\n\
+             CREATE TABLE {p}salaries (emp_no INT NOT NULL, salary INT NOT NULL, \
+             from_date DATE NOT NULL, to_date DATE NOT NULL, PRIMARY KEY (emp_no, from_date)) ENGINE=InnoDB\n{};\n",
+            partitions, partitions,
+        ));
+        s.push_str(&format!(
+            "CREATE VIEW {p}dept_emp_latest_date AS SELECT emp_no, MAX(from_date) AS from_date, \
+             MAX(to_date) AS to_date FROM {p}dept_emp GROUP BY emp_no;\n\
+             CREATE VIEW {p}current_dept_emp AS SELECT l.emp_no, d.dept_no, l.from_date, l.to_date \
+             FROM {p}dept_emp d JOIN {p}dept_emp_latest_date l ON l.emp_no = d.emp_no \
+             AND l.from_date = d.from_date AND l.to_date = d.to_date;\n"
+        ));
+    }
+    s
+}
+
+/// SQLAlchemy's reflection of the database in its URL (tables; views are not reflected by
+/// default); prints the table count.
+const SQLALCHEMY_ONE_DATABASE: &str = "import sys, sqlalchemy as sa
+m = sa.MetaData(); m.reflect(sa.create_engine(sys.argv[1])); print(len(m.tables))";
+
 /// SQLAlchemy's reflection of every non-system schema (it reflects one schema per call, with
 /// its bulk `get_multi_*` inspector queries); prints the table count.
 const SQLALCHEMY_ALL_SCHEMAS: &str = "import sys, sqlalchemy as sa
@@ -172,7 +239,12 @@ fn cli_bin() -> PathBuf {
     if let Some(p) = std::env::var_os("XLDB_CODEX_BIN") {
         return p.into();
     }
-    let p = xldb_testkit::codex::repo_root().join("target/release/xldb-codex");
+    let p = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(
+            || xldb_testkit::codex::repo_root().join("target"),
+            PathBuf::from,
+        )
+        .join("release/xldb-codex");
     assert!(
         p.is_file(),
         "{} is missing: run `cargo build --release -p xldb-codex` first",
@@ -258,6 +330,78 @@ fn latency_proxy(target: u16, delay: Duration) -> u16 {
     port
 }
 
+/// `xldb-codex schema` next to `mariadb-dump --no-data` and (with `BENCH_PYTHON`) SQLAlchemy's
+/// `MetaData().reflect()` with pymysql, on database `db` of `maria`, in the same run.
+fn compare_mariadb(
+    maria: &xldb_testkit::servers::MariaDb,
+    cli: &PathBuf,
+    db: &str,
+    runs: usize,
+    label: &str,
+) {
+    let url = maria.url(db);
+    let (ob, om) = time(runs, || {
+        let mut c = Command::new(cli);
+        c.args(["schema", "--db", &url, "--format", "json"]);
+        c
+    });
+    println!("{label}: xldb-codex schema  best {ob:.3} s  median {om:.3} s");
+    let port = maria.port().to_string();
+    let (db_, dm) = time(runs, || {
+        let mut c = Command::new("mariadb-dump");
+        c.args([
+            "--no-defaults",
+            "--no-data",
+            "-h",
+            "127.0.0.1",
+            "-P",
+            &port,
+            "-uroot",
+            db,
+        ]);
+        c
+    });
+    println!("{label}: mariadb-dump --no-data  best {db_:.3} s  median {dm:.3} s  -> ours {:.1}x faster (best)", db_ / ob);
+    match std::env::var("BENCH_PYTHON") {
+        Ok(py) => {
+            let sa_url = url.replace("mysql://", "mysql+pymysql://");
+            let (sb, sm) = time(runs.min(3), || {
+                let mut c = Command::new(&py);
+                c.args(["-c", SQLALCHEMY_ONE_DATABASE, &sa_url]);
+                c
+            });
+            println!("{label}: SQLAlchemy MetaData().reflect()  best {sb:.3} s  median {sm:.3} s  -> ours {:.1}x faster (best)", sb / ob);
+        }
+        Err(_) => println!(
+            "{label}: SQLAlchemy skipped (set BENCH_PYTHON to a python with sqlalchemy and pymysql)"
+        ),
+    }
+}
+
+/// The partitioned employees shape ([`mariadb_employees_sql`]) once and `copies` times, each in
+/// a database of its own, compared by [`compare_mariadb`].
+fn real_mariadb(cli: &PathBuf, copies: usize, runs: usize) {
+    let maria = xldb_testkit::servers::MariaDb::start().unwrap();
+    let mut sizes = vec![1, copies];
+    sizes.dedup();
+    for n in sizes {
+        let db = format!("employees_x{n}");
+        let start = Instant::now();
+        maria.create_database(&db).unwrap();
+        maria.exec(&db, &mariadb_employees_sql(n)).unwrap();
+        println!(
+            "
+mariadb employees x{n}: {} tables, {} partitioned ({} partitions), {} views, loaded in {:.1} s",
+            6 * n,
+            2 * n,
+            2 * 19 * n,
+            2 * n,
+            start.elapsed().as_secs_f64()
+        );
+        compare_mariadb(&maria, cli, &db, runs, &format!("mariadb employees x{n}"));
+    }
+}
+
 fn arg<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> T {
     args.iter()
         .position(|a| a == name)
@@ -276,11 +420,30 @@ fn main() {
         print!("{}", pg_schema_sql(n.parse().expect("a table count")));
         return;
     }
+    if let Some(n) = args
+        .iter()
+        .position(|a| a == "--print-mariadb-sql")
+        .and_then(|i| args.get(i + 1))
+    {
+        print!(
+            "{}",
+            mariadb_employees_sql(n.parse().expect("a copy count"))
+        );
+        return;
+    }
     let tables: usize = arg(&args, "--tables", 2000);
     let runs: usize = arg(&args, "--runs", 5);
     let latency_ms: f64 = arg(&args, "--latency-ms", 0.5);
     let cli = cli_bin();
     println!("db-schema extraction benchmark ({runs} runs each, best / median, process start included)\n");
+    let real_only = args.iter().any(|a| a == "--real-only");
+    let mariadb_copies: usize = arg(&args, "--real-mariadb", 0);
+    if mariadb_copies > 0 {
+        real_mariadb(&cli, mariadb_copies, runs);
+        if real_only && !args.iter().any(|a| a == "--real") {
+            return;
+        }
+    }
 
     // SQLite, the everyday case.
     let dir = tempfile::tempdir().unwrap();
@@ -355,7 +518,7 @@ fn main() {
             });
             println!("{label}: SQLAlchemy reflect per schema  best {sb:.3} s  median {sm:.3} s  -> ours {:.1}x faster (best)", sb / ob);
         }
-        if args.iter().any(|a| a == "--real-only") {
+        if real_only {
             return;
         }
     }
@@ -387,7 +550,7 @@ fn main() {
             let sa_url = url.replace("postgres://", "postgresql+psycopg://");
             let (sb, sm) = time(runs.min(3), || {
                 let mut c = Command::new(&py);
-                c.args(["-c", "import sys, sqlalchemy as sa; m = sa.MetaData(); m.reflect(sa.create_engine(sys.argv[1])); print(len(m.tables))", &sa_url]);
+                c.args(["-c", SQLALCHEMY_ONE_DATABASE, &sa_url]);
                 c
             });
             println!("{label}: SQLAlchemy MetaData().reflect()  best {sb:.3} s  median {sm:.3} s  -> ours {:.1}x faster (best)", sb / ob);
@@ -448,7 +611,7 @@ fn main() {
     if args.iter().any(|a| a == "--mariadb") {
         let maria = xldb_testkit::servers::MariaDb::start().unwrap();
         let start = Instant::now();
-        let url = maria.create_database("schema_bench").unwrap();
+        maria.create_database("schema_bench").unwrap();
         maria
             .exec("schema_bench", &mysql_schema_sql(tables))
             .unwrap();
@@ -456,37 +619,13 @@ fn main() {
             "\ngenerated {tables} MariaDB tables in {:.1} s",
             start.elapsed().as_secs_f64()
         );
-        let label = format!("mariadb {tables} tables");
-        let (ob, om) = time(runs, || {
-            let mut c = Command::new(&cli);
-            c.args(["schema", "--db", &url]);
-            c
-        });
-        println!("{label}: xldb-codex schema  best {ob:.3} s  median {om:.3} s");
-        let (db_, dm) = time(runs, || {
-            let mut c = Command::new("mariadb-dump");
-            c.args([
-                "--no-defaults",
-                "--no-data",
-                "-h",
-                "127.0.0.1",
-                "-P",
-                &maria.port().to_string(),
-                "-uroot",
-                "schema_bench",
-            ]);
-            c
-        });
-        println!("{label}: mariadb-dump --no-data  best {db_:.3} s  median {dm:.3} s  -> ours {:.1}x faster (best)", db_ / ob);
-        if let Ok(py) = std::env::var("BENCH_PYTHON") {
-            let sa_url = url.replace("mysql://", "mysql+pymysql://");
-            let (sb, sm) = time(runs.min(3), || {
-                let mut c = Command::new(&py);
-                c.args(["-c", "import sys, sqlalchemy as sa; m = sa.MetaData(); m.reflect(sa.create_engine(sys.argv[1])); print(len(m.tables))", &sa_url]);
-                c
-            });
-            println!("{label}: SQLAlchemy MetaData().reflect()  best {sb:.3} s  median {sm:.3} s  -> ours {:.1}x faster (best)", sb / ob);
-        }
+        compare_mariadb(
+            &maria,
+            &cli,
+            "schema_bench",
+            runs,
+            &format!("mariadb {tables} tables"),
+        );
     }
 
     if args.iter().any(|a| a == "--scale") {

@@ -23,7 +23,11 @@
 //!
 //! Built-in runner (feature `mysql`): `mysql_async` over TCP without TLS; the session is set
 //! to `TRANSACTION READ ONLY` with a statement time limit (`max_statement_time` on MariaDB,
-//! `max_execution_time` on MySQL).
+//! `max_execution_time` on MySQL), in one statement on MariaDB. Round trips are what a small
+//! schema costs (process start aside), so a query without parameters and without `;` (one
+//! statement by construction, as every catalog query without a filter) goes as text, one
+//! round trip instead of prepare + execute; its values are typed as the binary protocol
+//! types them. The driver's settings query is skipped (its two values are given).
 
 use crate::engine::{
     kind_from, quote_doubling, Assembler, Capabilities, Catalog, ConnectOptions, Engine, Filter,
@@ -542,7 +546,12 @@ mod runner {
             .user(Some(url.user.clone().unwrap_or_else(|| "root".into())))
             .pass(url.password.as_ref().map(|p| p.expose().to_owned()))
             .db_name(url.database.clone())
-            .prefer_socket(false);
+            .prefer_socket(false)
+            // Given, so the driver does not read them from the server (one round trip less):
+            // the protocol's largest packet (the server bounds what it sends by its own
+            // setting) and the server default of wait_timeout (used only for pooling).
+            .max_allowed_packet(Some(MAX_PACKET))
+            .wait_timeout(Some(28_800));
         let mut conn = Conn::new(opts).await.map_err(|e| {
             let m = message(&e, &secret);
             match &e {
@@ -564,18 +573,43 @@ mod runner {
             target: target.clone(),
             message: message(&e, &secret),
         };
-        // The character set and SQL mode our SQL reading assumes (backslash escapes on,
-        // `"` quotes strings, `||` is OR); SET is refused afterwards, so they hold.
-        conn.query_drop(
-            "SET NAMES utf8mb4, SESSION sql_mode = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
-        )
-        .await
-        .map_err(fail)?;
-        conn.query_drop("SET SESSION TRANSACTION READ ONLY")
-            .await
-            .map_err(fail)?;
+        session_setup(&mut conn, options).await.map_err(fail)?;
+        Ok(Box::new(MysqlRunner {
+            conn,
+            secret,
+            in_transaction: false,
+            json_columns: read::JsonColumns::new(),
+        }))
+    }
+
+    /// The protocol's largest packet (1 GiB).
+    const MAX_PACKET: usize = 1 << 30;
+
+    /// The character set and SQL mode our SQL reading assumes (backslash escapes on, `"`
+    /// quotes strings, `||` is OR).
+    const NAMES_AND_MODE: &str = "SET NAMES utf8mb4, SESSION sql_mode = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
+
+    /// Make the session read-only with a statement time limit, in the character set and SQL
+    /// mode we assume (SET is refused afterwards, so they hold). MariaDB (10 and later) takes it all in one statement
+    /// (`tx_read_only`, `max_statement_time` in seconds); MySQL, or a MariaDB that refuses it,
+    /// gets one statement per setting (`max_execution_time` in milliseconds on MySQL).
+    async fn session_setup(
+        conn: &mut Conn,
+        options: &ConnectOptions,
+    ) -> Result<(), mysql_async::Error> {
         let secs = options.statement_timeout.as_secs_f64();
-        // MariaDB: max_statement_time (seconds); MySQL: max_execution_time (milliseconds).
+        if conn.server_version().0 >= 10
+            && conn
+                .query_drop(format!(
+                    "{NAMES_AND_MODE}, SESSION tx_read_only = 1, SESSION max_statement_time = {secs}"
+                ))
+                .await
+                .is_ok()
+        {
+            return Ok(());
+        }
+        conn.query_drop(NAMES_AND_MODE).await?;
+        conn.query_drop("SET SESSION TRANSACTION READ ONLY").await?;
         if conn
             .query_drop(format!("SET SESSION max_statement_time = {secs}"))
             .await
@@ -585,22 +619,49 @@ mod runner {
                 "SET SESSION max_execution_time = {}",
                 options.statement_timeout.as_millis()
             ))
-            .await
-            .map_err(fail)?;
+            .await?;
         }
-        Ok(Box::new(MysqlRunner {
-            conn,
-            secret,
-            in_transaction: false,
-            json_columns: read::JsonColumns::new(),
-        }))
+        Ok(())
+    }
+
+    /// A value of the text protocol typed as the binary protocol types it: integers and
+    /// floats by the column's type, everything else as [`to_value`] reads it (dates come as
+    /// their text, unquoted).
+    fn text_value(v: mysql_async::Value, column: &mysql_async::Column) -> Value {
+        use mysql_async::consts::ColumnType as T;
+        let number = |b: &[u8]| std::str::from_utf8(b).ok().map(str::to_owned);
+        match (&v, column.column_type()) {
+            (
+                mysql_async::Value::Bytes(b),
+                T::MYSQL_TYPE_TINY
+                | T::MYSQL_TYPE_SHORT
+                | T::MYSQL_TYPE_INT24
+                | T::MYSQL_TYPE_LONG
+                | T::MYSQL_TYPE_LONGLONG
+                | T::MYSQL_TYPE_YEAR,
+            ) => match number(b) {
+                Some(t) => t.parse::<i64>().map_or(Value::Text(t), Value::Int),
+                None => to_value(v),
+            },
+            (mysql_async::Value::Bytes(b), T::MYSQL_TYPE_FLOAT | T::MYSQL_TYPE_DOUBLE) => {
+                match number(b) {
+                    Some(t) => t.parse::<f64>().map_or(Value::Text(t), Value::Float),
+                    None => to_value(v),
+                }
+            }
+            _ => to_value(v),
+        }
     }
 
     fn to_value(v: mysql_async::Value) -> Value {
         use mysql_async::Value as V;
         match v {
             V::NULL => Value::Null,
-            V::Bytes(b) => Value::Text(String::from_utf8_lossy(&b).into_owned()),
+            // valid UTF-8 (the catalog's case) is taken as it is, without a copy
+            V::Bytes(b) => Value::Text(
+                String::from_utf8(b)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            ),
             V::Int(i) => Value::Int(i),
             V::UInt(u) => i64::try_from(u).map_or(Value::Text(u.to_string()), Value::Int),
             V::Float(f) => Value::Float(f.into()),
@@ -623,16 +684,20 @@ mod runner {
                     ),
                 })
                 .collect();
-            let params = if values.is_empty() {
-                mysql_async::Params::Empty
+            let fail = |e: mysql_async::Error| Error::query_failed(message(&e, &self.secret));
+            // Without parameters and without a `;` the text is one statement by construction:
+            // sent as text it takes one round trip instead of prepare + execute.
+            let text = values.is_empty() && !sql.contains(';');
+            let rows: Vec<mysql_async::Row> = if text {
+                self.conn.query(sql).await.map_err(fail)?
+            } else if values.is_empty() {
+                self.conn.exec(sql, ()).await.map_err(fail)?
             } else {
-                mysql_async::Params::Positional(values)
+                self.conn
+                    .exec(sql, mysql_async::Params::Positional(values))
+                    .await
+                    .map_err(fail)?
             };
-            let rows: Vec<mysql_async::Row> = self
-                .conn
-                .exec(sql, params)
-                .await
-                .map_err(|e| Error::query_failed(message(&e, &self.secret)))?;
             let columns: Vec<String> = rows
                 .first()
                 .map(|r| {
@@ -644,7 +709,14 @@ mod runner {
                 .unwrap_or_default();
             let rows = rows
                 .into_iter()
-                .map(|r| r.unwrap().into_iter().map(to_value).collect())
+                .map(|r| {
+                    let types = r.columns();
+                    r.unwrap()
+                        .into_iter()
+                        .zip(types.iter())
+                        .map(|(v, c)| if text { text_value(v, c) } else { to_value(v) })
+                        .collect()
+                })
                 .collect();
             Ok(Rows { columns, rows })
         }
@@ -713,6 +785,42 @@ mod runner {
             if let Err(e) = kill.await {
                 tracing::debug!(error = %e, "mysql cancel failed");
             }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::{text_value, Value};
+        use mysql_async::consts::ColumnType as T;
+        use mysql_async::{Column, Value as V};
+
+        fn typed(text: &str, t: T) -> Value {
+            text_value(V::Bytes(text.as_bytes().to_vec()), &Column::new(t))
+        }
+
+        #[test]
+        fn text_values_are_typed_like_the_binary_protocol() {
+            assert_eq!(typed("42", T::MYSQL_TYPE_LONGLONG), Value::Int(42));
+            assert_eq!(typed("-7", T::MYSQL_TYPE_TINY), Value::Int(-7));
+            assert_eq!(typed("2024", T::MYSQL_TYPE_YEAR), Value::Int(2024));
+            // beyond i64: text, as the binary protocol's u64 is
+            assert_eq!(
+                typed("18446744073709551615", T::MYSQL_TYPE_LONGLONG),
+                Value::Text("18446744073709551615".into())
+            );
+            assert_eq!(typed("30.000000", T::MYSQL_TYPE_DOUBLE), Value::Float(30.0));
+            assert_eq!(
+                typed("12.50", T::MYSQL_TYPE_NEWDECIMAL),
+                Value::Text("12.50".into())
+            );
+            assert_eq!(
+                typed("42", T::MYSQL_TYPE_VAR_STRING),
+                Value::Text("42".into())
+            );
+            assert_eq!(
+                text_value(V::NULL, &Column::new(T::MYSQL_TYPE_LONG)),
+                Value::Null
+            );
         }
     }
 }
