@@ -127,8 +127,9 @@ impl Error {
         }
     }
 
-    /// Name the query a runner error belongs to.
-    pub(crate) fn in_query(self, name: &str) -> Error {
+    /// Name the catalog query a runner error belongs to (an error that names one already, or
+    /// is not a query error, is returned as it is).
+    pub fn in_query(self, name: &str) -> Error {
         match self {
             Error::Query { query, message } if query.is_empty() => Error::Query {
                 query: name.to_owned(),

@@ -93,16 +93,17 @@ async fn extract_once(
         .unwrap_or_default();
     let queries = engine.catalog_queries(filter, &server_version);
     let total = queries.len();
-    let mut results = Vec::with_capacity(total);
-    for (i, q) in queries.into_iter().enumerate() {
-        progress.on_query(i + 1, total, q.name);
-        tracing::debug!(engine = engine.name(), query = q.name, "catalog query");
-        let rows = runner
-            .query(&q.sql, &q.params)
-            .await
-            .map_err(|e| e.in_query(q.name))?;
-        results.push((q.name, rows));
+    // The runner may run them concurrently, so progress names the set, not one query.
+    progress.on_query(1, 1, "the catalog");
+    tracing::debug!(engine = engine.name(), queries = total, "catalog queries");
+    let rows = runner.query_all(&queries).await?;
+    if rows.len() != total {
+        return Err(Error::query_failed(format!(
+            "the runner answered {} of {total} catalog queries",
+            rows.len()
+        )));
     }
+    let results = queries.iter().map(|q| q.name).zip(rows).collect();
     engine.build(&Catalog {
         server_version,
         filter: filter.clone(),

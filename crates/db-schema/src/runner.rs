@@ -83,6 +83,22 @@ pub trait QueryRunner: Send {
     /// Run one statement with bound parameters and return all its rows.
     async fn query(&mut self, sql: &str, params: &[Param]) -> Result<Rows, Error>;
 
+    /// Run an engine's catalog queries, which never depend on each other, and return their
+    /// rows in the same order; an error names its query ([`Error::in_query`]). The default
+    /// runs them one after another through [`QueryRunner::query`]. A runner may run them
+    /// concurrently: the built-in PostgreSQL runner spreads them over a second connection.
+    async fn query_all(&mut self, queries: &[CatalogQuery]) -> Result<Vec<Rows>, Error> {
+        let mut out = Vec::with_capacity(queries.len());
+        for q in queries {
+            out.push(
+                self.query(&q.sql, &q.params)
+                    .await
+                    .map_err(|e| e.in_query(q.name))?,
+            );
+        }
+        Ok(out)
+    }
+
     /// Run one statement on an agent's behalf, read-only and bounded (see
     /// [`crate::read_query`]). The built-in runners open a read-only transaction of their own,
     /// prepare the statement (one statement only), read values by type and roll back. The
@@ -259,6 +275,10 @@ impl QueryRunner for Box<dyn QueryRunner> {
         (**self).query(sql, params).await
     }
 
+    async fn query_all(&mut self, queries: &[CatalogQuery]) -> Result<Vec<Rows>, Error> {
+        (**self).query_all(queries).await
+    }
+
     async fn read_only_query(
         &mut self,
         sql: &str,
@@ -285,6 +305,44 @@ mod tests {
                 Value::Text("[\"x\",\"y\"]".into()),
             ]],
         }
+    }
+
+    /// Fails the statement `fail`; counts what it ran.
+    struct Failing {
+        fail: &'static str,
+        ran: Vec<String>,
+    }
+
+    #[async_trait::async_trait]
+    impl QueryRunner for Failing {
+        async fn query(&mut self, sql: &str, _: &[Param]) -> Result<Rows, Error> {
+            self.ran.push(sql.to_owned());
+            if sql == self.fail {
+                return Err(Error::query_failed("boom"));
+            }
+            Ok(rows())
+        }
+    }
+
+    #[test]
+    fn query_all_runs_in_order_and_stops_at_a_named_error() {
+        let queries = CatalogQuery::all_with(&[("a", "1"), ("b", "2"), ("c", "3")], &[]);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let mut ok = Failing {
+            fail: "none",
+            ran: vec![],
+        };
+        let all = rt.block_on(ok.query_all(&queries)).unwrap();
+        assert_eq!((all.len(), ok.ran.join(",")), (3, "1,2,3".to_owned()));
+        let mut failing = Failing {
+            fail: "2",
+            ran: vec![],
+        };
+        let e = rt.block_on(failing.query_all(&queries)).unwrap_err();
+        assert_eq!(failing.ran.join(","), "1,2");
+        assert!(e.to_string().contains("`b`"), "{e}");
     }
 
     #[test]

@@ -1,18 +1,19 @@
 -- Primary keys, foreign keys, unique, check and exclusion constraints of the relations in scope
 -- (scope.sql); for a folded partition only the ones it declares itself (not cloned from its
--- parent). Column lists travel as JSON text arrays in key order. `definition` is
+-- parent). Column lists travel as JSON text arrays in key order (one index scan per list:
+-- `attnum = ANY`, ordered by the position in the key, no per-row join). `definition` is
 -- pg_get_constraintdef's text, read for exclusion constraints only.
 SELECT con.conrelid::int8 AS oid,
        con.conname AS name,
        con.contype::text AS type,
-       (SELECT json_agg(a.attname ORDER BY k.ord)
-          FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
-          JOIN pg_catalog.pg_attribute AS a ON a.attrelid = con.conrelid AND a.attnum = k.attnum)::text AS columns,
+       (SELECT json_agg(a.attname ORDER BY pg_catalog.array_position(con.conkey, a.attnum))
+          FROM pg_catalog.pg_attribute AS a
+          WHERE a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey))::text AS columns,
        fn.nspname AS referenced_schema,
        fc.relname AS referenced_table,
-       (SELECT json_agg(a.attname ORDER BY k.ord)
-          FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
-          JOIN pg_catalog.pg_attribute AS a ON a.attrelid = con.confrelid AND a.attnum = k.attnum)::text AS referenced_columns,
+       (SELECT json_agg(a.attname ORDER BY pg_catalog.array_position(con.confkey, a.attnum))
+          FROM pg_catalog.pg_attribute AS a
+          WHERE a.attrelid = con.confrelid AND a.attnum = ANY (con.confkey))::text AS referenced_columns,
        NULLIF(con.confdeltype::text, ' ') AS on_delete,
        NULLIF(con.confupdtype::text, ' ') AS on_update,
        con.condeferrable AS deferrable,

@@ -126,25 +126,28 @@ impl Engine for Postgres {
             indexes = indexes.replace("i.indnkeyatts", "i.indnatts");
             constraints = constraints.replace("con.conparentid = 0", "true");
         }
+        // Costliest first (measured on a 1,300-table schema: constraints, relations, indexes,
+        // columns, then the small ones), so the built-in runner's two connections finish
+        // together; the mapping finds results by name, not by position.
         vec![
-            CatalogQuery {
-                name: "relations",
-                sql: scoped(RELATIONS),
-                params: both.clone(),
-            },
-            CatalogQuery {
-                name: "columns",
-                sql: columns,
-                params: both.clone(),
-            },
             CatalogQuery {
                 name: "constraints",
                 sql: constraints,
                 params: both.clone(),
             },
             CatalogQuery {
+                name: "relations",
+                sql: scoped(RELATIONS),
+                params: both.clone(),
+            },
+            CatalogQuery {
                 name: "indexes",
                 sql: indexes,
+                params: both.clone(),
+            },
+            CatalogQuery {
+                name: "columns",
+                sql: columns,
                 params: both,
             },
             CatalogQuery {
@@ -519,17 +522,24 @@ mod read;
 #[cfg(feature = "postgres")]
 mod runner {
     use super::read;
-    use crate::runner::{Param, QueryRunner, Rows, Value};
+    use crate::runner::{CatalogQuery, Param, QueryRunner, Rows, Value};
     use crate::{CancelQuery, ConnectOptions, DatabaseUrl, Error, ReadLimits, ReadResult, Secret};
-    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
     use tokio_postgres::types::{to_sql_checked, IsNull, ToSql, Type};
-    use tokio_postgres::{Client, NoTls};
+    use tokio_postgres::{CancelToken, Client, Config, NoTls};
 
     pub(super) struct PgRunner {
         client: Client,
+        /// How `client` was opened: [`QueryRunner::query_all`] opens a second connection so.
+        config: Config,
+        target: String,
         secret: Secret,
         /// A read-only transaction of ours may still be open (a call was dropped mid-way).
         in_transaction: bool,
+        /// The cancel tokens of every connection running a statement for us (the second
+        /// connection of `query_all` while it is open), so a cancel reaches all of them.
+        cancel: Arc<Mutex<Vec<CancelToken>>>,
     }
 
     impl std::fmt::Debug for PgRunner {
@@ -591,25 +601,43 @@ mod runner {
             config.password(p.expose());
         }
         let target = url.target();
+        let (client, _connection) = open(&config, &target, &secret).await?;
+        Ok(Box::new(PgRunner {
+            cancel: Arc::new(Mutex::new(vec![client.cancel_token()])),
+            client,
+            config,
+            target,
+            secret,
+            in_transaction: false,
+        }))
+    }
+
+    /// Open one connection of `config` and set its per-session options. The task returned
+    /// ends once the client is dropped and the connection closed (it sends `Terminate`).
+    async fn open(
+        config: &Config,
+        target: &str,
+        secret: &Secret,
+    ) -> Result<(Client, tokio::task::JoinHandle<()>), Error> {
         let (client, connection) = config.connect(NoTls).await.map_err(|e| {
-            let m = message(&e, &secret);
+            let m = message(&e, secret);
             let auth = e.code().is_some_and(|c| {
                 *c == tokio_postgres::error::SqlState::INVALID_PASSWORD
                     || *c == tokio_postgres::error::SqlState::INVALID_AUTHORIZATION_SPECIFICATION
             });
             if auth {
                 Error::Auth {
-                    target: target.clone(),
+                    target: target.to_owned(),
                     message: m,
                 }
             } else {
                 Error::Connect {
-                    target: target.clone(),
+                    target: target.to_owned(),
                     message: m,
                 }
             }
         })?;
-        tokio::spawn(async move {
+        let connection = tokio::spawn(async move {
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "postgres connection ended");
             }
@@ -624,16 +652,38 @@ mod runner {
             )
             .await
         {
-            tracing::debug!(error = %message(&e, &secret), "client_connection_check_interval not set");
+            tracing::debug!(error = %message(&e, secret), "client_connection_check_interval not set");
         }
-        Ok(Box::new(PgRunner {
-            client,
-            secret,
-            in_transaction: false,
-        }))
+        Ok((client, connection))
     }
 
-    /// A parameter that binds to whatever type the server inferred for its placeholder.
+    /// Takes queries from `queries` in order (shared through `next` with the other
+    /// connection's worker) and runs each on `client`; after an error no new query starts.
+    async fn worker(
+        client: &Client,
+        secret: &Secret,
+        queries: &[CatalogQuery],
+        next: &AtomicUsize,
+        slots: &[Mutex<Option<Result<Rows, Error>>>],
+    ) {
+        loop {
+            let i = next.fetch_add(1, Ordering::SeqCst);
+            let (Some(q), Some(slot)) = (queries.get(i), slots.get(i)) else {
+                return;
+            };
+            let result = run(client, secret, &q.sql, &q.params)
+                .await
+                .map_err(|e| e.in_query(q.name));
+            if result.is_err() {
+                next.store(queries.len(), Ordering::SeqCst);
+            }
+            if let Ok(mut slot) = slot.lock() {
+                *slot = Some(result);
+            }
+        }
+    }
+
+    /// A parameter, written as the type declared for its placeholder.
     #[derive(Debug)]
     struct Bind<'a>(&'a Param);
 
@@ -662,74 +712,169 @@ mod runner {
         to_sql_checked!();
     }
 
+    /// One catalog statement in one round trip: parsed unnamed, with the parameter types
+    /// declared (the catalog SQL casts every placeholder), so no prepared statement is left to
+    /// close afterwards; every value is read by its type.
+    async fn run(
+        client: &Client,
+        secret: &Secret,
+        sql: &str,
+        params: &[Param],
+    ) -> Result<Rows, Error> {
+        let binds: Vec<(Bind<'_>, Type)> = params
+            .iter()
+            .map(|p| {
+                let ty = match p {
+                    Param::Null | Param::Text(_) => Type::TEXT,
+                    Param::Int(_) => Type::INT8,
+                    Param::TextArray(_) => Type::TEXT_ARRAY,
+                };
+                (Bind(p), ty)
+            })
+            .collect();
+        let typed: Vec<(&(dyn ToSql + Sync), Type)> = binds
+            .iter()
+            .map(|(b, ty)| (b as &(dyn ToSql + Sync), ty.clone()))
+            .collect();
+        let rows = client
+            .query_typed(sql, &typed)
+            .await
+            .map_err(|e| Error::query_failed(message(&e, secret)))?;
+        let columns: Vec<String> = rows
+            .first()
+            .map(|r| r.columns().iter().map(|c| c.name().to_owned()).collect())
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut values = Vec::with_capacity(columns.len());
+            for (i, col) in row.columns().iter().enumerate() {
+                let get_err = |e: tokio_postgres::Error| {
+                    Error::query_failed(format!("column `{}`: {e}", col.name()))
+                };
+                let v = match *col.type_() {
+                    Type::BOOL => row
+                        .try_get::<_, Option<bool>>(i)
+                        .map_err(get_err)?
+                        .map(Value::Bool),
+                    Type::INT2 => row
+                        .try_get::<_, Option<i16>>(i)
+                        .map_err(get_err)?
+                        .map(|v| Value::Int(v.into())),
+                    Type::INT4 => row
+                        .try_get::<_, Option<i32>>(i)
+                        .map_err(get_err)?
+                        .map(|v| Value::Int(v.into())),
+                    Type::INT8 => row
+                        .try_get::<_, Option<i64>>(i)
+                        .map_err(get_err)?
+                        .map(Value::Int),
+                    Type::OID => row
+                        .try_get::<_, Option<u32>>(i)
+                        .map_err(get_err)?
+                        .map(|v| Value::Int(v.into())),
+                    Type::FLOAT4 => row
+                        .try_get::<_, Option<f32>>(i)
+                        .map_err(get_err)?
+                        .map(|v| Value::Float(v.into())),
+                    Type::FLOAT8 => row
+                        .try_get::<_, Option<f64>>(i)
+                        .map_err(get_err)?
+                        .map(Value::Float),
+                    Type::CHAR => row
+                        .try_get::<_, Option<i8>>(i)
+                        .map_err(get_err)?
+                        .map(|v| Value::Text(char::from(v as u8).to_string())),
+                    _ => row
+                        .try_get::<_, Option<String>>(i)
+                        .map_err(get_err)?
+                        .map(Value::Text),
+                };
+                values.push(v.unwrap_or(Value::Null));
+            }
+            out.push(values);
+        }
+        Ok(Rows { columns, rows: out })
+    }
+
     #[async_trait::async_trait]
     impl QueryRunner for PgRunner {
         async fn query(&mut self, sql: &str, params: &[Param]) -> Result<Rows, Error> {
-            let binds: Vec<Bind<'_>> = params.iter().map(Bind).collect();
-            let refs: Vec<&(dyn ToSql + Sync)> =
-                binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
-            let stmt = self
-                .client
-                .prepare(sql)
-                .await
-                .map_err(|e| Error::query_failed(message(&e, &self.secret)))?;
-            let refs = &refs[..stmt.params().len().min(refs.len())];
-            let rows = self
-                .client
-                .query(&stmt, refs)
-                .await
-                .map_err(|e| Error::query_failed(message(&e, &self.secret)))?;
-            let columns: Vec<String> = stmt.columns().iter().map(|c| c.name().to_owned()).collect();
-            let mut out = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let mut values = Vec::with_capacity(columns.len());
-                for (i, col) in stmt.columns().iter().enumerate() {
-                    let get_err = |e: tokio_postgres::Error| {
-                        Error::query_failed(format!("column `{}`: {e}", col.name()))
-                    };
-                    let v = match *col.type_() {
-                        Type::BOOL => row
-                            .try_get::<_, Option<bool>>(i)
-                            .map_err(get_err)?
-                            .map(Value::Bool),
-                        Type::INT2 => row
-                            .try_get::<_, Option<i16>>(i)
-                            .map_err(get_err)?
-                            .map(|v| Value::Int(v.into())),
-                        Type::INT4 => row
-                            .try_get::<_, Option<i32>>(i)
-                            .map_err(get_err)?
-                            .map(|v| Value::Int(v.into())),
-                        Type::INT8 => row
-                            .try_get::<_, Option<i64>>(i)
-                            .map_err(get_err)?
-                            .map(Value::Int),
-                        Type::OID => row
-                            .try_get::<_, Option<u32>>(i)
-                            .map_err(get_err)?
-                            .map(|v| Value::Int(v.into())),
-                        Type::FLOAT4 => row
-                            .try_get::<_, Option<f32>>(i)
-                            .map_err(get_err)?
-                            .map(|v| Value::Float(v.into())),
-                        Type::FLOAT8 => row
-                            .try_get::<_, Option<f64>>(i)
-                            .map_err(get_err)?
-                            .map(Value::Float),
-                        Type::CHAR => row
-                            .try_get::<_, Option<i8>>(i)
-                            .map_err(get_err)?
-                            .map(|v| Value::Text(char::from(v as u8).to_string())),
-                        _ => row
-                            .try_get::<_, Option<String>>(i)
-                            .map_err(get_err)?
-                            .map(Value::Text),
-                    };
-                    values.push(v.unwrap_or(Value::Null));
+            run(&self.client, &self.secret, sql, params).await
+        }
+
+        /// The catalog queries on two connections at once: this one and a second opened for
+        /// the batch (while the first queries already run here), each taking the next query
+        /// when it is free. The server's CPU time is most of an extraction, so a server with
+        /// two free cores answers in about half the time. When the second connection cannot
+        /// be opened (a role's connection limit, `max_connections`), everything runs here.
+        /// Each query still sees its own snapshot, as it does one after another.
+        async fn query_all(&mut self, queries: &[CatalogQuery]) -> Result<Vec<Rows>, Error> {
+            let slots: Vec<Mutex<Option<Result<Rows, Error>>>> =
+                queries.iter().map(|_| Mutex::new(None)).collect();
+            let next = AtomicUsize::new(0);
+            {
+                let here = worker(&self.client, &self.secret, queries, &next, &slots);
+                let second = async {
+                    if queries.len() < 2 || self.in_transaction {
+                        return;
+                    }
+                    let (client, connection) =
+                        match open(&self.config, &self.target, &self.secret).await {
+                            Ok(c) => c,
+                            Err(e) => {
+                                tracing::debug!(error = %e, "second catalog connection not opened");
+                                return;
+                            }
+                        };
+                    let token = client.cancel_token();
+                    if let Ok(mut t) = self.cancel.lock() {
+                        t.push(token);
+                    }
+                    worker(&client, &self.secret, queries, &next, &slots).await;
+                    if let Ok(mut t) = self.cancel.lock() {
+                        t.truncate(1);
+                    }
+                    // Closed now, with `Terminate`, not at process exit with the last
+                    // ReadyForQuery still unread (the server would log a reset connection).
+                    drop(client);
+                    let _ = connection.await;
+                };
+                // When this connection has run out of queries and every answer is in, a second
+                // connection still being opened is not waited for.
+                futures::pin_mut!(here, second);
+                match futures::future::select(here, second).await {
+                    futures::future::Either::Left(((), second)) => {
+                        let answered = |s: &Mutex<Option<Result<Rows, Error>>>| {
+                            s.lock().map(|s| s.is_some()).unwrap_or(true)
+                        };
+                        let failed = slots
+                            .iter()
+                            .any(|s| s.lock().map(|s| matches!(*s, Some(Err(_)))).unwrap_or(true));
+                        if !failed && !slots.iter().all(answered) {
+                            second.await;
+                        }
+                    }
+                    futures::future::Either::Right(((), here)) => here.await,
                 }
-                out.push(values);
             }
-            Ok(Rows { columns, rows: out })
+            let results: Vec<Option<Result<Rows, Error>>> = slots
+                .into_iter()
+                .map(|s| s.into_inner().ok().flatten())
+                .collect();
+            let mut out = Vec::with_capacity(queries.len());
+            let mut unanswered = None;
+            for (q, r) in queries.iter().zip(results) {
+                match r {
+                    Some(r) => out.push(r?),
+                    None => unanswered = unanswered.or(Some(q.name)),
+                }
+            }
+            match unanswered {
+                Some(name) => {
+                    Err(Error::query_failed("the catalog query was not answered").in_query(name))
+                }
+                None => Ok(out),
+            }
         }
 
         async fn read_only_query(
@@ -780,12 +925,13 @@ mod runner {
         }
 
         fn canceller(&self) -> Option<Arc<dyn CancelQuery>> {
-            Some(Arc::new(PgCancel(self.client.cancel_token())))
+            Some(Arc::new(PgCancel(Arc::clone(&self.cancel))))
         }
     }
 
-    /// Cancels through PostgreSQL's cancel request (a new connection naming the backend).
-    struct PgCancel(tokio_postgres::CancelToken);
+    /// Cancels through PostgreSQL's cancel request (a new connection naming the backend), on
+    /// every connection of the runner that is open.
+    struct PgCancel(Arc<Mutex<Vec<CancelToken>>>);
 
     impl std::fmt::Debug for PgCancel {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -796,8 +942,11 @@ mod runner {
     #[async_trait::async_trait]
     impl CancelQuery for PgCancel {
         async fn cancel(&self) {
-            if let Err(e) = self.0.cancel_query(NoTls).await {
-                tracing::debug!(error = %e, "postgres cancel request failed");
+            let tokens = self.0.lock().map(|t| t.clone()).unwrap_or_default();
+            for token in tokens {
+                if let Err(e) = token.cancel_query(NoTls).await {
+                    tracing::debug!(error = %e, "postgres cancel request failed");
+                }
             }
         }
     }

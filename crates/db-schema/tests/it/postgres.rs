@@ -5,7 +5,7 @@ use crate::conformance::{check, Fixture};
 use crate::support::{
     block_on, connect, count_round_trips, extract_conformant, extract_default, table_names,
 };
-use db_schema::{engine_by_name, extract_url, Error, Options};
+use db_schema::{engine_by_name, extract, extract_url, CountingRunner, Error, Filter, Options};
 use xldb_testkit::servers::Postgres;
 
 pub const FIXTURE: Fixture = Fixture {
@@ -501,4 +501,81 @@ fn version_switched_sql_runs() {
             "{version}"
         );
     }
+}
+
+/// Sessions the server has counted on database `db` (PostgreSQL 14+, when they end), read
+/// from another database so the probe does not count itself.
+fn sessions_on(db: &str) -> i64 {
+    let out = server()
+        .psql(
+            "postgres",
+            &format!("SELECT sessions FROM pg_stat_database WHERE datname = '{db}';"),
+        )
+        .unwrap();
+    out.trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("sessions: {out:?}"))
+}
+
+/// The sessions `f` opened on `db`, once the server has counted them.
+fn sessions_opened_by(db: &str, f: impl FnOnce()) -> i64 {
+    let before = sessions_on(db);
+    f();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while sessions_on(db) == before && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // A second session may end a moment after the first.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    sessions_on(db) - before
+}
+
+fn model_json(schema: &db_schema::Schema) -> serde_json::Value {
+    serde_json::to_value(schema).unwrap()
+}
+
+#[test]
+fn catalog_queries_share_two_connections_and_fall_back_to_one() {
+    let url = fresh_db("twoconn", FACTS);
+    let mut parallel = None;
+    let opened = sessions_opened_by("twoconn", || {
+        parallel = Some(block_on(extract_url(&url, &Options::default(), &())).unwrap());
+    });
+    assert_eq!(
+        opened, 2,
+        "the built-in runner runs the catalog queries on a second connection as well"
+    );
+    let parallel = model_json(&parallel.unwrap());
+
+    // One connection running them one after another (the trait's default `query_all`, which
+    // a wrapping runner gets) builds the same model.
+    let sequential = block_on(async {
+        let runner = connect("postgres", &url).await;
+        let mut one_by_one = CountingRunner::new(runner);
+        extract(
+            engine_by_name("postgres").unwrap(),
+            &mut one_by_one,
+            &Filter::default(),
+            &(),
+        )
+        .await
+        .unwrap()
+    });
+    assert_eq!(model_json(&sequential), parallel);
+
+    // A role allowed one connection gets the same model on that one.
+    server()
+        .psql(
+            "twoconn",
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'xldb_one') THEN
+                 CREATE ROLE xldb_one LOGIN CONNECTION LIMIT 1; END IF; END $$;",
+        )
+        .unwrap();
+    let one = url.replace("postgres://postgres@", "postgres://xldb_one@");
+    let mut limited = None;
+    let opened = sessions_opened_by("twoconn", || {
+        limited = Some(block_on(extract_url(&one, &Options::default(), &())).unwrap());
+    });
+    assert_eq!(opened, 1, "the refused second connection is not retried");
+    assert_eq!(model_json(&limited.unwrap()), parallel);
 }
