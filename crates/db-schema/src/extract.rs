@@ -95,7 +95,9 @@ async fn extract_once(
     let total = queries.len();
     // The runner may run them concurrently, so progress names the set, not one query.
     progress.on_query(1, 1, "the catalog");
-    tracing::debug!(engine = engine.name(), queries = total, "catalog queries");
+    for q in &queries {
+        tracing::debug!(engine = engine.name(), query = q.name, "catalog query");
+    }
     let rows = runner.query_all(&queries).await?;
     if rows.len() != total {
         return Err(Error::query_failed(format!(

@@ -31,7 +31,10 @@
 //! Typed facts read here and nowhere cheaper: operator classes (non-default only), `NULLS
 //! FIRST/LAST` (btree), `NULLS NOT DISTINCT` (15+), `INCLUDE`, `NOT VALID`, `DEFERRABLE`.
 //!
-//! Built-in runner (feature `postgres`): `tokio-postgres` without TLS, started with
+//! Built-in runner (feature `postgres`): the catalog queries share two connections
+//! ([`QueryRunner::query_all`]: a second one is opened for the batch, costliest query first;
+//! when it is refused, one does all), each query one round trip (unnamed, typed parameters).
+//! `tokio-postgres` without TLS, started with
 //! `default_transaction_read_only=on` and `statement_timeout` as startup options, so no extra
 //! round trip is spent and every statement runs read-only.
 
