@@ -129,9 +129,9 @@ impl Engine for Postgres {
             indexes = indexes.replace("i.indnkeyatts", "i.indnatts");
             constraints = constraints.replace("con.conparentid = 0", "true");
         }
-        // Costliest first (measured on a 1,300-table schema: constraints, relations, indexes,
-        // columns, then the small ones), so the built-in runner's two connections finish
-        // together; the mapping finds results by name, not by position.
+        // Costliest first, so the built-in runner's two connections finish together: on both
+        // a 1,300-table schema and Zabbix's 173 tables, constraints and columns cost the most,
+        // then indexes and relations. The mapping finds results by name, not position.
         vec![
             CatalogQuery {
                 name: "constraints",
@@ -139,8 +139,8 @@ impl Engine for Postgres {
                 params: both.clone(),
             },
             CatalogQuery {
-                name: "relations",
-                sql: scoped(RELATIONS),
+                name: "columns",
+                sql: columns,
                 params: both.clone(),
             },
             CatalogQuery {
@@ -149,8 +149,8 @@ impl Engine for Postgres {
                 params: both.clone(),
             },
             CatalogQuery {
-                name: "columns",
-                sql: columns,
+                name: "relations",
+                sql: scoped(RELATIONS),
                 params: both,
             },
             CatalogQuery {
