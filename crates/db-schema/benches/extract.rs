@@ -9,6 +9,7 @@
 //! cargo build --release -p xldb-codex
 //! cargo bench -p db-schema --bench extract -- [--tables 2000] [--runs 5] [--mariadb] [--scale] [--latency-ms 0.5]
 //!     [--real 100 [--real-only]]   # the production-shaped fixture replicated 100 times
+//!     [--zabbix [--real-only]]   # Zabbix 6.0's PostgreSQL schema (Debian package, via scripts/deps.sh)
 //!     [--real-mariadb 100 [--real-only]]   # partitioned employees shape, once and 100 times
 //! # SQLAlchemy baseline: BENCH_PYTHON=<venv>/bin/python with sqlalchemy + psycopg (+ pymysql)
 //! # The binary: target/release/xldb-codex, $CARGO_TARGET_DIR/release/xldb-codex or $XLDB_CODEX_BIN
@@ -440,7 +441,7 @@ fn main() {
     let mariadb_copies: usize = arg(&args, "--real-mariadb", 0);
     if mariadb_copies > 0 {
         real_mariadb(&cli, mariadb_copies, runs);
-        if real_only && !args.iter().any(|a| a == "--real") {
+        if real_only && !args.iter().any(|a| a == "--real" || a == "--zabbix") {
             return;
         }
     }
@@ -472,20 +473,35 @@ fn main() {
         );
         url
     };
+    // Real schemas: the production-shaped fixture replicated (`--real N`) and Zabbix 6.0's
+    // PostgreSQL schema from Debian's package (`--zabbix`, installed by scripts/test.sh).
+    let mut reals: Vec<(String, &str, String)> = Vec::new();
     if let Some(copies) = args
         .iter()
         .position(|a| a == "--real")
         .and_then(|i| args.get(i + 1))
         .and_then(|n| n.parse::<usize>().ok())
     {
+        reals.push((
+            format!("real schema x{copies}"),
+            "real_bench",
+            real_schema_sql(copies),
+        ));
+    }
+    if args.iter().any(|a| a == "--zabbix") {
+        let ddl = xldb_testkit::real_schemas::RealSchema::Zabbix
+            .ddl("postgresql")
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        reals.push(("zabbix 6.0 (173 tables)".into(), "zabbix_bench", ddl));
+    }
+    for (label, db, sql) in &reals {
         let start = Instant::now();
-        let url = pg.create_database("real_bench").unwrap();
-        pg.psql("real_bench", &real_schema_sql(copies)).unwrap();
+        let url = pg.create_database(db).unwrap();
+        pg.psql(db, sql).unwrap();
         println!(
-            "\nreal schema: {copies} copies of the catalog fixture loaded in {:.1} s",
+            "\n{label}: loaded in {:.1} s",
             start.elapsed().as_secs_f64()
         );
-        let label = format!("real schema x{copies}");
         let (ob, om) = time(runs, || {
             let mut c = Command::new(&cli);
             c.args(["schema", "--db", &url]);
@@ -503,7 +519,7 @@ fn main() {
                 &port,
                 "-U",
                 "postgres",
-                "real_bench",
+                db,
             ]);
             c
         });
@@ -518,9 +534,9 @@ fn main() {
             });
             println!("{label}: SQLAlchemy reflect per schema  best {sb:.3} s  median {sm:.3} s  -> ours {:.1}x faster (best)", sb / ob);
         }
-        if real_only {
-            return;
-        }
+    }
+    if real_only && !reals.is_empty() {
+        return;
     }
     let url = build("schema_bench", tables);
     let pg_dump = pg.bin_dir().join("pg_dump");
