@@ -222,6 +222,9 @@ pub struct PrimaryKey {
     pub name: Option<String>,
     /// Key columns in key order.
     pub columns: Vec<String>,
+    /// Columns the key's index carries without keying on them (PostgreSQL `INCLUDE (…)`).
+    #[serde(default)]
+    pub include: Vec<String>,
     /// `DEFERRABLE` (checked at commit when deferred).
     pub deferrable: bool,
     /// `INITIALLY DEFERRED`.
@@ -287,6 +290,10 @@ pub struct UniqueConstraint {
     pub name: Option<String>,
     /// Columns in constraint order.
     pub columns: Vec<String>,
+    /// Columns the constraint's index carries without keying on them (PostgreSQL
+    /// `INCLUDE (…)`).
+    #[serde(default)]
+    pub include: Vec<String>,
     /// `DEFERRABLE`.
     pub deferrable: bool,
     /// `INITIALLY DEFERRED`.

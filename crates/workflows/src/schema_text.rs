@@ -92,6 +92,15 @@ fn index_part(ix: &Index, p: &IndexColumn, shorten: &dyn Fn(&str) -> String) -> 
 /// method][ where predicate]`. The default method (`btree`) is not written. `shorten` is
 /// applied to expressions and the predicate (the prompt shorthand cuts them; people get them
 /// whole).
+/// ` include (a, b)` for an index's or key's INCLUDE columns; empty when there are none.
+fn included(columns: &[String]) -> String {
+    if columns.is_empty() {
+        String::new()
+    } else {
+        format!(" include ({})", columns.join(", "))
+    }
+}
+
 pub(crate) fn index_definition(ix: &Index, shorten: &dyn Fn(&str) -> String) -> String {
     let parts: Vec<String> = ix
         .columns
@@ -104,9 +113,7 @@ pub(crate) fn index_definition(ix: &Index, shorten: &dyn Fn(&str) -> String) -> 
         ix.name,
         parts.join(", ")
     );
-    if !ix.include.is_empty() {
-        s.push_str(&format!(" include ({})", ix.include.join(", ")));
-    }
+    s.push_str(&included(&ix.include));
     if ix.nulls_not_distinct {
         s.push_str(" nulls not distinct");
     }
@@ -157,11 +164,12 @@ pub(crate) fn summary_lines(t: &Table) -> Vec<String> {
     if let Some(pk) = t
         .primary_key
         .as_ref()
-        .filter(|pk| pk.deferrable || pk.initially_deferred)
+        .filter(|pk| pk.deferrable || pk.initially_deferred || !pk.include.is_empty())
     {
         lines.push(format!(
-            "primary key ({}){}",
+            "primary key ({}){}{}",
             pk.columns.join(", "),
+            included(&pk.include),
             deferral(pk.deferrable, pk.initially_deferred)
         ));
     }
@@ -170,9 +178,10 @@ pub(crate) fn summary_lines(t: &Table) -> Vec<String> {
     }
     for u in &t.unique_constraints {
         lines.push(format!(
-            "unique {}({}){}{}",
+            "unique {}({}){}{}{}",
             u.name.clone().unwrap_or_default(),
             u.columns.join(", "),
+            included(&u.include),
             if u.nulls_not_distinct {
                 " nulls not distinct"
             } else {
@@ -710,6 +719,7 @@ mod tests {
         film.unique_constraints = vec![UniqueConstraint {
             name: Some("title_code".into()),
             columns: vec!["title".into()],
+            include: vec!["release".into()],
             deferrable: true,
             nulls_not_distinct: true,
             ..UniqueConstraint::default()
@@ -769,7 +779,7 @@ mod tests {
         "GENERATED ALWAYS AS IDENTITY",
         "ON UPDATE current_timestamp()",
         "index unique film_pattern (title COLLATE \"C\" text_pattern_ops NULLS FIRST, code DESC) include (release) nulls not distinct",
-        "unique title_code(title) nulls not distinct deferrable",
+        "unique title_code(title) include (release) nulls not distinct deferrable",
         "check code_len: length(code) < 10 not valid",
         "foreign key film_lang (lang) → lang(id) on update CASCADE deferrable initially deferred not valid",
         "exclusion no_overlap: EXCLUDE USING gist (during WITH &&)",

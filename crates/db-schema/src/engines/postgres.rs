@@ -127,7 +127,9 @@ impl Engine for Postgres {
         }
         if v < 11 {
             indexes = indexes.replace("i.indnkeyatts", "i.indnatts");
-            constraints = constraints.replace("con.conparentid = 0", "true");
+            constraints = constraints
+                .replace("con.conparentid = 0", "true")
+                .replace("ix.indnkeyatts", "ix.indnatts");
         }
         // Costliest first, so the built-in runner's two connections finish together: on both
         // a 1,300-table schema and Zabbix's 173 tables, constraints and columns cost the most,
@@ -284,6 +286,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
                 t.primary_key = Some(PrimaryKey {
                     name,
                     columns,
+                    include: row.text_list("include")?,
                     deferrable,
                     initially_deferred,
                 })
@@ -291,6 +294,7 @@ fn build(catalog: &Catalog) -> Result<Schema, Error> {
             "u" => t.unique_constraints.push(UniqueConstraint {
                 name,
                 columns,
+                include: row.text_list("include")?,
                 deferrable,
                 initially_deferred,
                 nulls_not_distinct: row.flag("nulls_not_distinct")?,

@@ -79,7 +79,10 @@ fn catalog_constraints(pg: &Postgres, db: &str, schemas: &str) -> BTreeSet<Strin
                 CASE WHEN c.contype = 'f' THEN c.confupdtype::text || c.confdeltype::text ELSE '' END,
                 CASE WHEN c.contype = 'u' AND pg_get_constraintdef(c.oid) LIKE '%NULLS NOT DISTINCT%'
                      THEN 'nnd' ELSE '' END,
-                CASE WHEN c.contype = 'x' THEN pg_get_constraintdef(c.oid, true) ELSE '' END)
+                CASE WHEN c.contype = 'x' THEN pg_get_constraintdef(c.oid, true) ELSE '' END,
+                CASE WHEN c.contype IN ('p', 'u')
+                     THEN coalesce(substring(pg_get_constraintdef(c.oid) from 'INCLUDE \\(([^)]*)\\)'), '')
+                     ELSE '' END)
          FROM pg_constraint c
          JOIN pg_class t ON t.oid = c.conrelid
          JOIN pg_namespace n ON n.oid = t.relnamespace
@@ -221,22 +224,24 @@ fn table_facts(out: &mut BTreeSet<String>, name: &str, t: &Table) {
     if let Some(pk) = &t.primary_key {
         let (d, i) = deferral(pk.deferrable, pk.initially_deferred);
         out.insert(format!(
-            "constraint|p|{name}|{}||{d}|{i}|||",
-            pk.name.clone().unwrap_or_default()
+            "constraint|p|{name}|{}||{d}|{i}||||{}",
+            pk.name.clone().unwrap_or_default(),
+            pk.include.join(", ")
         ));
     }
     for u in &t.unique_constraints {
         let (d, i) = deferral(u.deferrable, u.initially_deferred);
         out.insert(format!(
-            "constraint|u|{name}|{}||{d}|{i}||{}|",
+            "constraint|u|{name}|{}||{d}|{i}||{}||{}",
             u.name.clone().unwrap_or_default(),
-            if u.nulls_not_distinct { "nnd" } else { "" }
+            if u.nulls_not_distinct { "nnd" } else { "" },
+            u.include.join(", ")
         ));
     }
     for fk in &t.foreign_keys {
         let (d, i) = deferral(fk.deferrable, fk.initially_deferred);
         out.insert(format!(
-            "constraint|f|{name}|{}|{}|{d}|{i}|{}{}||",
+            "constraint|f|{name}|{}|{}|{d}|{i}|{}{}|||",
             fk.name.clone().unwrap_or_default(),
             if fk.not_valid { "not_valid" } else { "" },
             action_letter(fk.on_update.as_deref()),
@@ -245,7 +250,7 @@ fn table_facts(out: &mut BTreeSet<String>, name: &str, t: &Table) {
     }
     for c in &t.checks {
         out.insert(format!(
-            "constraint|c|{name}|{}|{}|||||",
+            "constraint|c|{name}|{}|{}||||||",
             c.name.clone().unwrap_or_default(),
             if c.not_valid { "not_valid" } else { "" }
         ));
@@ -258,7 +263,7 @@ fn table_facts(out: &mut BTreeSet<String>, name: &str, t: &Table) {
         .flatten()
     {
         out.insert(format!(
-            "constraint|x|{name}|{}||{}|{}|||{}",
+            "constraint|x|{name}|{}||{}|{}|||{}|",
             x["name"].as_str().unwrap_or_default(),
             if x["deferrable"].as_bool() == Some(true) {
                 "deferrable"
@@ -380,6 +385,8 @@ fn the_model_matches_the_catalog_on_a_production_shaped_schema() {
         ":varchar_pattern_ops:\"C\"",
         "|nnd|",
         "include=email,namespace_id",
+        "constraint|p|public.namespaces|namespaces_pkey|||||||path",
+        "|users_email_key|||||nnd||username",
         "constraint|f|parts_dynamic.audit_events_202601|",
         "constraint|c|parts_static.ci_builds_metadata_01|check_timeout_positive|not_valid",
         "|deferrable|deferred|",
